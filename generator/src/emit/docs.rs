@@ -1,0 +1,86 @@
+//! Spec text → `#[doc]` attributes, one per line, made safe for rustdoc.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Docs;
+
+/// Makes spec Markdown safe to put in rustdoc: code blocks without a
+/// language (which rustdoc would compile as Rust doctests) become `text`
+/// blocks, and indentation, which Markdown would read as code, is removed.
+pub(crate) fn sanitize(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim();
+        if let Some(lang) = trimmed.strip_prefix("```") {
+            if !in_fence && (lang.trim().is_empty() || lang.trim() == "rust") {
+                lines.push("```text".to_owned());
+            } else {
+                lines.push(trimmed.to_owned());
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        lines.push(if in_fence { line.trim_end().to_owned() } else { trimmed.to_owned() });
+    }
+    if in_fence {
+        lines.push("```".to_owned());
+    }
+    lines
+}
+
+/// `#[doc]` attributes for `paragraphs`, separated by blank doc lines.
+pub(crate) fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let lines = doc_lines(paragraphs);
+    quote! { #(#[doc = #lines])* }
+}
+
+/// The text of each doc line (with the leading space rustdoc strips) for
+/// `paragraphs`, separated by blank lines.
+pub(crate) fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in paragraphs {
+        let paragraph = sanitize(paragraph);
+        if paragraph.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(paragraph);
+    }
+    lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
+}
+
+/// The doc attributes of an item: summary, description and the extra
+/// paragraphs, or `fallback` when the spec says nothing.
+pub(crate) fn item_docs(docs: &Docs, fallback: &str, extra: &[String]) -> TokenStream {
+    let mut paragraphs: Vec<&str> = Vec::new();
+    if let Some(summary) = docs.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        paragraphs.push(summary);
+    }
+    if let Some(description) = docs.description.as_deref().filter(|s| !s.trim().is_empty()) {
+        if docs.summary.as_deref().map(str::trim) != Some(description.trim()) {
+            paragraphs.push(description);
+        }
+    }
+    if paragraphs.is_empty() {
+        paragraphs.push(fallback);
+    }
+    paragraphs.extend(extra.iter().map(String::as_str));
+    doc_attrs(paragraphs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn bare_code_blocks_become_text() {
+        assert_eq!(sanitize("a\n```\nx\n```"), ["a", "```text", "x", "```"]);
+        assert_eq!(sanitize("```json\n{}\n```"), ["```json", "{}", "```"]);
+        assert_eq!(sanitize("    indented"), ["indented"]);
+        assert_eq!(sanitize("```\nopen"), ["```text", "open", "```"]);
+    }
+}

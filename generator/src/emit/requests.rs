@@ -1,0 +1,428 @@
+//! Operations → `requests.rs` of the generated crate: one client method and
+//! one request builder per operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, item_docs};
+use super::types::{ident, type_tokens};
+use crate::ir::{Api, AuthScheme, ErrorResponse, Operation, ParameterLocation, PathPart, StatusMatch, TypeRef};
+
+/// The whole `requests.rs` module body.
+pub(crate) fn requests_module(api: &Api) -> TokenStream {
+    let types = quote! { crate::types:: };
+    let constructor = constructor(api);
+    let methods = api.operations.iter().map(|op| client_method(op, &types));
+    let decoders = error_decoders(api);
+    let builders = api
+        .operations
+        .iter()
+        .map(|op| builder(op, &types, &decoders.names[decoders.of_operation[&op.method_name]]));
+    let decoder_fns = decoders.fns;
+    quote! {
+        #![doc = " One request builder per operation, returned by the methods of [`Client`]."]
+        #![doc = ""]
+        #![doc = " A builder holds the required parameters; optional ones are set with its"]
+        #![doc = " methods. Await it to send the request, or call its `send` method."]
+
+        use std::future::IntoFuture;
+
+        use crate::client::{Request, ResponseFuture};
+        use crate::types::ErrorBody;
+        use crate::{Client, Error};
+
+        #constructor
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+
+        #(#decoder_fns)*
+    }
+}
+
+/// `Client::new`, with the spec's preferred credentials.
+fn constructor(api: &Api) -> TokenStream {
+    let expect = "building a client with Basic credentials cannot fail: base64 is always a valid header value, and the base URL is the spec's own";
+    match api.auth.first() {
+        Some(AuthScheme::Basic { description, .. }) => {
+            let docs = doc_attrs(
+                [
+                    "A client that authenticates with HTTP Basic, sending `api_key` as the user name and an empty password.",
+                    description.as_deref().unwrap_or(""),
+                    "Use [`Client::builder`] for a Bearer token, another base URL, timeouts or default headers.",
+                ],
+            );
+            quote! {
+                impl Client {
+                    #docs
+                    pub fn new(api_key: impl Into<String>) -> Self {
+                        Client::builder().basic_auth(api_key, "").build().expect(#expect)
+                    }
+                }
+            }
+        }
+        Some(AuthScheme::Bearer { description, .. }) => {
+            let docs = doc_attrs(
+                [
+                    "A client that authenticates with `Authorization: Bearer <token>`.",
+                    description.as_deref().unwrap_or(""),
+                    "# Errors\n\n[`Error::Config`] when the token holds characters a header cannot carry.",
+                ],
+            );
+            quote! {
+                impl Client {
+                    #docs
+                    pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+                        Client::builder().bearer_token(token).build()
+                    }
+                }
+            }
+        }
+        None => quote! {
+            impl Client {
+                #[doc = " A client with no credentials. Use [`Client::builder`] for other settings."]
+                #[doc = ""]
+                #[doc = " # Errors"]
+                #[doc = ""]
+                #[doc = " [`Error::Config`] when the spec names no server URL."]
+                pub fn new() -> Result<Self, Error> {
+                    Client::builder().build()
+                }
+            }
+        },
+    }
+}
+
+/// The type a required argument is accepted as, and how it is stored.
+fn argument(ty: &TypeRef, types: &TokenStream) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (quote! { impl Into<String> }, quote! { String }),
+        other => {
+            let t = type_tokens(other, types);
+            (t.clone(), t)
+        }
+    }
+}
+
+fn setter_input(ty: &TypeRef, types: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::String => quote! { impl Into<String> },
+        other => type_tokens(other, types),
+    }
+}
+
+fn has_lifetime_body(op: &Operation) -> bool {
+    op.body.is_some()
+}
+
+fn builder_type(op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.builder_name);
+    quote! { #name<'a> }
+}
+
+fn success_type(op: &Operation, types: &TokenStream) -> TokenStream {
+    match &op.success.ty {
+        Some(ty) => type_tokens(ty, types),
+        None => quote! { () },
+    }
+}
+
+fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = format_ident!("{}", op.builder_name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in op.parameters.iter().filter(|p| p.required) {
+        let name = ident(&p.rust_name);
+        let (input, _) = argument(&p.ty, types);
+        args.push(quote! { #name: #input });
+        inits.push(match p.ty {
+            TypeRef::String => quote! { #name: #name.into() },
+            _ => quote! { #name },
+        });
+    }
+    for p in op.parameters.iter().filter(|p| !p.required) {
+        let name = ident(&p.rust_name);
+        inits.push(quote! { #name: None });
+    }
+    if let Some(body) = &op.body {
+        let ty = type_tokens(&body.ty, types);
+        if body.required {
+            args.push(quote! { body: &'a #ty });
+            inits.push(quote! { body: Some(body) });
+        } else {
+            inits.push(quote! { body: None });
+        }
+    }
+    let lifetime = if has_lifetime_body(op) { quote! { <'a> } } else { quote! {} };
+    let self_ref = if has_lifetime_body(op) { quote! { &'a self } } else { quote! { &self } };
+    let ret = if has_lifetime_body(op) { quote! { #builder<'a> } } else { quote! { #builder<'_> } };
+    let route = format!("`{} {}`", op.method.as_str(), op.path);
+    let mut arg_docs = Vec::new();
+    for p in op.parameters.iter().filter(|p| p.required) {
+        let description = p.docs.description.as_deref().unwrap_or("").trim().replace('\n', " ");
+        arg_docs.push(format!("- `{}`: {}", crate::naming::unraw(&p.rust_name), if description.is_empty() { format!("the `{}` {}", p.wire_name, location_word(p.location)) } else { description }));
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let description = body.docs.description.as_deref().unwrap_or("the request body").trim().replace('\n', " ");
+        arg_docs.push(format!("- `body`: {description}"));
+    }
+    let mut extra = vec![route];
+    if !arg_docs.is_empty() {
+        extra.push(format!("# Arguments\n\n{}", arg_docs.join("\n")));
+    }
+    extra.push(format!(
+        "Returns a [`{}`] builder: set optional parameters on it, then `.await` it.",
+        op.builder_name
+    ));
+    let docs = item_docs(&op.docs, &format!("Sends `{} {}`.", op.method.as_str(), op.path), &extra);
+    let deprecated = op.docs.deprecated.then(|| quote! { #[deprecated] });
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method #lifetime (#self_ref, #(#args),*) -> #ret {
+            #builder {
+                client: self,
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+fn location_word(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path parameter",
+        ParameterLocation::Query => "query parameter",
+        ParameterLocation::Header => "header",
+    }
+}
+
+fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenStream {
+    let name = format_ident!("{}", op.builder_name);
+    let ty = builder_type(op);
+    let output = success_type(op, types);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.parameters {
+        let field = ident(&p.rust_name);
+        let stored = argument(&p.ty, types).1;
+        if p.required {
+            fields.push(quote! { #field: #stored });
+        } else {
+            fields.push(quote! { #field: Option<#stored> });
+            let input = setter_input(&p.ty, types);
+            let value = match p.ty {
+                TypeRef::String => quote! { value.into() },
+                _ => quote! { value },
+            };
+            let docs = item_docs(&p.docs, &format!("Sets the `{}` {}.", p.wire_name, location_word(p.location)), &[format!("Sent as the `{}` {}.", p.wire_name, location_word(p.location))]);
+            let deprecated = p.docs.deprecated.then(|| quote! { #[deprecated] });
+            setters.push(quote! {
+                #docs
+                #deprecated
+                pub fn #field(mut self, value: #input) -> Self {
+                    self.#field = Some(#value);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(body) = &op.body {
+        let body_ty = type_tokens(&body.ty, types);
+        fields.push(quote! { body: Option<&'a #body_ty> });
+        if !body.required {
+            setters.push(quote! {
+                #[doc = " Sets the request body."]
+                pub fn body(mut self, body: &'a #body_ty) -> Self {
+                    self.body = Some(body);
+                    self
+                }
+            });
+        }
+    }
+
+    // The path, with each parameter percent-encoded into one segment. It is
+    // built without `format!`, whose arguments prettyplease cannot format.
+    let mut pieces = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => pieces.push(quote! { #text }),
+            PathPart::Parameter(i) => {
+                let field = ident(&op.parameters[*i].rust_name);
+                pieces.push(match op.parameters[*i].ty {
+                    TypeRef::String => quote! { &crate::wire::encode_path(&self.#field) },
+                    _ => quote! { &crate::wire::encode_path(&self.#field.to_string()) },
+                });
+            }
+        }
+    }
+    let path = match pieces.as_slice() {
+        [only] if !matches!(op.path_parts.first(), Some(PathPart::Parameter(_))) => quote! { #only.to_owned() },
+        _ => quote! { [#(#pieces),*].concat() },
+    };
+    let method = format_ident!("{}", op.method.as_str());
+    let mut fill = Vec::new();
+    for p in &op.parameters {
+        let field = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        let value = if p.required { quote! { Some(&self.#field) } } else { quote! { self.#field.as_ref() } };
+        match (p.location, &p.ty) {
+            (ParameterLocation::Path, _) => {}
+            (ParameterLocation::Query, TypeRef::Array(_)) => fill.push(quote! { request.query_each(#wire, #value); }),
+            (ParameterLocation::Query, _) => fill.push(quote! { request.query(#wire, #value); }),
+            (ParameterLocation::Header, _) => fill.push(quote! { request.header(#wire, #value); }),
+        }
+    }
+    if let Some(body) = &op.body {
+        let media = &body.media_type;
+        fill.push(quote! {
+            if let Some(body) = self.body {
+                request.json(#media, body)?;
+            }
+        });
+    }
+    let send = if op.success.ty.is_some() { quote! { send_json } } else { quote! { send_empty } };
+    let mutable = if fill.is_empty() { quote! {} } else { quote! { mut } };
+    let doc = format!(
+        " Request builder for [`Client::{}`]: `{} {}`.",
+        crate::naming::unraw(&op.method_name),
+        op.method.as_str(),
+        op.path
+    );
+    let returns = match &op.success.description {
+        Some(d) if !d.trim().is_empty() => format!("On success: {}", d.trim()),
+        _ => "Sends the request.".to_owned(),
+    };
+    let send_docs = doc_attrs([
+        "Sends the request and decodes the response.",
+        returns.as_str(),
+        "# Errors\n\n[`Error::Api`] for an error status (its body decoded as the spec documents it), \
+         and the other [`Error`] variants for transport, timeout and decoding failures.",
+    ]);
+    quote! {
+        #[doc = #doc]
+        #[doc = ""]
+        #[doc = " Set optional parameters with its methods, then `.await` it."]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #ty {
+            client: &'a Client,
+            #(#fields,)*
+        }
+
+        impl<'a> #ty {
+            #(#setters)*
+
+            #send_docs
+            pub async fn send(self) -> Result<#output, Error> {
+                let #mutable request = Request::new(reqwest::Method::#method, #path, #decoder);
+                #(#fill)*
+                self.client.#send(request).await
+            }
+        }
+
+        impl<'a> IntoFuture for #name<'a> {
+            type Output = Result<#output, Error>;
+            type IntoFuture = ResponseFuture<'a, #output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+/// The error decoders, one per distinct table of error responses.
+struct Decoders {
+    fns: Vec<TokenStream>,
+    names: Vec<syn::Ident>,
+    of_operation: std::collections::HashMap<String, usize>,
+}
+
+fn error_decoders(api: &Api) -> Decoders {
+    let mut tables: Vec<Vec<(StatusMatch, usize)>> = Vec::new();
+    let mut decoders = Decoders { fns: Vec::new(), names: Vec::new(), of_operation: Default::default() };
+    for op in &api.operations {
+        let table: Vec<(StatusMatch, usize)> = op
+            .errors
+            .iter()
+            .filter_map(|e: &ErrorResponse| e.variant.map(|v| (e.status, v)))
+            .collect();
+        let index = match tables.iter().position(|t| *t == table) {
+            Some(i) => i,
+            None => {
+                let name = format_ident!("{}_error", crate::naming::unraw(&op.method_name));
+                decoders.fns.push(decoder_fn(api, &name, &table));
+                decoders.names.push(name);
+                tables.push(table);
+                tables.len() - 1
+            }
+        };
+        decoders.of_operation.insert(op.method_name.clone(), index);
+    }
+    decoders
+}
+
+fn decoder_fn(api: &Api, name: &syn::Ident, table: &[(StatusMatch, usize)]) -> TokenStream {
+    // Exact codes first, then classes, then `default`, as OpenAPI ranks them.
+    let mut rows: Vec<&(StatusMatch, usize)> = table.iter().collect();
+    rows.sort_by_key(|(status, _)| match status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Class(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let mut arms: Vec<(Vec<TokenStream>, usize)> = Vec::new();
+    let mut default = None;
+    for (status, variant) in rows {
+        let pattern = match status {
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(*code);
+                quote! { #code }
+            }
+            StatusMatch::Class(class) => {
+                let low = proc_macro2::Literal::u16_unsuffixed(class * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(class * 100 + 99);
+                quote! { #low..=#high }
+            }
+            StatusMatch::Default => {
+                default = Some(*variant);
+                continue;
+            }
+        };
+        match arms.iter_mut().find(|(_, v)| v == variant) {
+            Some((patterns, _)) => patterns.push(pattern),
+            None => arms.push((vec![pattern], *variant)),
+        }
+    }
+    let arms = arms.into_iter().map(|(patterns, variant)| {
+        let v = ident(&api.error_bodies[variant].rust_name);
+        quote! { #(#patterns)|* => serde_json::from_slice(body).ok().map(ErrorBody::#v), }
+    });
+    let fallback = match default {
+        Some(variant) => {
+            let v = ident(&api.error_bodies[variant].rust_name);
+            quote! { _ => serde_json::from_slice(body).ok().map(ErrorBody::#v), }
+        }
+        None => quote! { _ => None, },
+    };
+    let status = if table.is_empty() { quote! { _status } } else { quote! { status } };
+    let body = if table.is_empty() { quote! { _body } } else { quote! { body } };
+    let inner = if table.is_empty() {
+        quote! { None }
+    } else {
+        quote! {
+            match status {
+                #(#arms)*
+                #fallback
+            }
+        }
+    };
+    quote! {
+        fn #name(#status: u16, #body: &[u8]) -> Option<ErrorBody> {
+            #inner
+        }
+    }
+}

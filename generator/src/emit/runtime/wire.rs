@@ -1,0 +1,128 @@
+//! How values look on the wire: timestamps, fields that may be absent or
+//! null, path segments, custom-field keys and decoding with a located error.
+
+use std::fmt;
+use std::ops::Deref;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Error;
+
+/// A date and time with its UTC offset (`format: date-time`).
+///
+/// It encodes as RFC 3339 with the offset it was given and with 0, 6 or 9
+/// fraction digits, whichever holds the value exactly, as Python's
+/// `isoformat` does: `2013-02-01T00:54:51.333000+00:00` round-trips as
+/// written. Dereferences to [`chrono::DateTime`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp(pub DateTime<FixedOffset>);
+
+impl Timestamp {
+    /// The inner `chrono` value.
+    pub fn into_inner(self) -> DateTime<FixedOffset> {
+        self.0
+    }
+}
+
+impl Deref for Timestamp {
+    type Target = DateTime<FixedOffset>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<Tz: chrono::TimeZone> From<DateTime<Tz>> for Timestamp {
+    fn from(value: DateTime<Tz>) -> Self {
+        Timestamp(value.fixed_offset())
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = chrono::ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DateTime::parse_from_rfc3339(s).map(Timestamp)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nanos = self.0.timestamp_subsec_nanos();
+        let digits = if nanos == 0 {
+            SecondsFormat::Secs
+        } else if nanos.is_multiple_of(1_000) {
+            SecondsFormat::Micros
+        } else {
+            SecondsFormat::Nanos
+        };
+        f.write_str(&self.0.to_rfc3339_opts(digits, false))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(|e| serde::de::Error::custom(format!("`{text}` is not an RFC 3339 date-time: {e}")))
+    }
+}
+
+/// Decodes a field that may be absent or null: absent is `None` (through
+/// `#[serde(default)]`), `null` is `Some(None)`.
+pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Percent-encodes one path parameter so that it stays one path segment:
+/// `/`, `?`, `#` and spaces are encoded, and `.` / `..` cannot climb the path.
+pub(crate) fn encode_path(value: &str) -> String {
+    match value {
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        _ => utf8_percent_encode(value, PATH_SEGMENT).to_string(),
+    }
+}
+
+/// Decodes a JSON body, saying where in the body it failed.
+pub(crate) fn decode_json<T: DeserializeOwned>(status: reqwest::StatusCode, body: &[u8]) -> Result<T, Error> {
+    let fail = |path: String, message: String| Error::Decode {
+        status: status.as_u16(),
+        path,
+        message,
+        snippet: String::from_utf8_lossy(body).chars().take(200).collect(),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
+    deserializer.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    Ok(value)
+}
+
+/// The value of the custom field `id`, stored under `prefix` + `id`.
+pub(crate) fn custom_field<'a>(extra: &'a serde_json::Map<String, serde_json::Value>, prefix: &str, id: &str) -> Option<&'a serde_json::Value> {
+    extra.get(&format!("{prefix}{id}"))
+}
+
+/// Every custom field, as `(id, value)`.
+pub(crate) fn custom_fields<'a>(
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    prefix: &'a str,
+) -> impl Iterator<Item = (&'a str, &'a serde_json::Value)> + 'a {
+    extra.iter().filter_map(move |(key, value)| key.strip_prefix(prefix).map(|id| (id, value)))
+}

@@ -1,0 +1,289 @@
+//! Named types → `types.rs` of the generated crate.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs::{doc_attrs, item_docs};
+use crate::ir::{
+    Api, EnumDef, ExtraFields, Field, IntegerKind, NumberKind, Presence, StructDef, TypeDef,
+    TypeKind, TypeRef, UnionDef,
+};
+use crate::naming;
+
+/// An identifier from a name `naming` chose (which may be raw, `r#type`).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type for `ty`. `types` is the path to the types module as seen
+/// from where the tokens go (empty inside it).
+pub(crate) fn type_tokens(ty: &TypeRef, types: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote! { #types #name }
+        }
+        TypeRef::String => quote! { String },
+        TypeRef::Boolean => quote! { bool },
+        TypeRef::Integer(IntegerKind::I32) => quote! { i32 },
+        TypeRef::Integer(IntegerKind::I64) => quote! { i64 },
+        TypeRef::Integer(IntegerKind::U32) => quote! { u32 },
+        TypeRef::Integer(IntegerKind::U64) => quote! { u64 },
+        TypeRef::Number(NumberKind::F32) => quote! { f32 },
+        TypeRef::Number(NumberKind::F64) => quote! { f64 },
+        TypeRef::DateTime => quote! { crate::Timestamp },
+        TypeRef::Date => quote! { chrono::NaiveDate },
+        TypeRef::Any => quote! { serde_json::Value },
+        TypeRef::AnyObject => quote! { serde_json::Map<String, serde_json::Value> },
+        TypeRef::Array(inner) => {
+            let inner = type_tokens(inner, types);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner, types);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+    }
+}
+
+/// The whole `types.rs` module body.
+pub(crate) fn types_module(api: &Api) -> TokenStream {
+    let here = TokenStream::new();
+    let types = api.types.iter().map(|t| type_def(t, &here));
+    let error_body = error_body(api, &here);
+    quote! {
+        #![doc = " The request and response bodies of the API, one type per schema."]
+        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
+        use serde::{Deserialize, Serialize};
+
+        #(#types)*
+
+        #error_body
+    }
+}
+
+fn type_def(def: &TypeDef, here: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = item_docs(&def.docs, &format!("The schema at `{}`.", def.pointer), &[]);
+    let deprecated = def.docs.deprecated.then(|| quote! { #[deprecated] });
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(&name, docs, deprecated, s, here),
+        TypeKind::Enum(e) => enum_def(&name, docs, deprecated, e),
+        TypeKind::Union(u) => union_def(&name, docs, deprecated, u, here),
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(ty, here);
+            quote! { #docs #deprecated pub type #name = #ty; }
+        }
+    }
+}
+
+fn field_tokens(field: &Field, here: &TokenStream) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let mut ty = type_tokens(&field.ty, here);
+    if field.boxed {
+        ty = quote! { Box<#ty> };
+    }
+    let mut notes = Vec::new();
+    match field.presence {
+        Presence::Required => {}
+        Presence::RequiredNullable => notes.push("Always sent; `None` is `null`.".to_owned()),
+        Presence::Optional => notes.push("`None` when absent.".to_owned()),
+        Presence::OptionalNullable => {
+            notes.push("`None` when absent, `Some(None)` when `null`.".to_owned())
+        }
+    }
+    if field.docs.deprecated {
+        notes.push("**Deprecated.**".to_owned());
+    }
+    if field.read_only {
+        notes.push("Sent by the server only.".to_owned());
+    }
+    if field.write_only {
+        notes.push("Sent by the client only.".to_owned());
+    }
+    let notes = [notes.join(" ")];
+    let docs = item_docs(&field.docs, &format!("The `{}` property.", field.wire_name), &notes);
+    let rename = naming::needs_rename(&field.rust_name, &field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote! { #[serde(rename = #wire)] }
+    });
+    let (ty, serde) = match field.presence {
+        Presence::Required => (ty, None),
+        Presence::RequiredNullable => (quote! { Option<#ty> }, None),
+        Presence::Optional => (
+            quote! { Option<#ty> },
+            Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }),
+        ),
+        Presence::OptionalNullable => (
+            quote! { Option<Option<#ty>> },
+            Some(quote! {
+                #[serde(default, deserialize_with = "crate::wire::nullable", skip_serializing_if = "Option::is_none")]
+            }),
+        ),
+    };
+    quote! {
+        #docs
+        #rename
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn struct_def(name: &Ident, docs: TokenStream, deprecated: Option<TokenStream>, s: &StructDef, here: &TokenStream) -> TokenStream {
+    let fields = s.fields.iter().map(|f| field_tokens(f, here));
+    let extra_name = ident(&s.extra_name);
+    let extra_ty = match &s.extra {
+        ExtraFields::Any => quote! { serde_json::Map<String, serde_json::Value> },
+        ExtraFields::Typed(ty) => {
+            let ty = type_tokens(ty, here);
+            quote! { std::collections::BTreeMap<String, #ty> }
+        }
+    };
+    let extra_docs = match (&s.extra, &s.custom_field_prefix) {
+        (_, Some(prefix)) => doc_attrs([format!(
+            "Properties the spec does not declare, kept so that a decode → encode round trip loses nothing. \
+             Custom fields (keys starting with `{prefix}`) are kept here too; use the `custom_field` methods."
+        )
+        .as_str()]),
+        (ExtraFields::Any, None) => doc_attrs(["Properties the spec does not declare, kept so that a decode → encode round trip loses nothing."]),
+        (ExtraFields::Typed(_), None) => doc_attrs(["Additional properties (`additionalProperties`)."]),
+    };
+    let derive_default = s.all_optional.then(|| quote! { Default, });
+    let custom = s.custom_field_prefix.as_ref().map(|prefix| {
+        let get_doc = format!(" The value of the custom field `id`, sent as the key `{prefix}<id>`.");
+        quote! {
+            impl #name {
+                #[doc = #get_doc]
+                pub fn custom_field(&self, id: &str) -> Option<&serde_json::Value> {
+                    crate::wire::custom_field(&self.#extra_name, #prefix, id)
+                }
+
+                #[doc = " Every custom field, as `(id, value)`."]
+                pub fn custom_fields(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> + '_ {
+                    crate::wire::custom_fields(&self.#extra_name, #prefix)
+                }
+
+                #[doc = " Sets the custom field `id`. Setting `serde_json::Value::Null` clears it on update."]
+                pub fn set_custom_field(&mut self, id: &str, value: impl Into<serde_json::Value>) {
+                    self.#extra_name.insert(format!("{}{}", #prefix, id), value.into());
+                }
+
+                #[doc = " Removes the custom field `id` from this value, returning it."]
+                pub fn remove_custom_field(&mut self, id: &str) -> Option<serde_json::Value> {
+                    self.#extra_name.remove(&format!("{}{}", #prefix, id))
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #extra_docs
+            #[serde(flatten)]
+            pub #extra_name: #extra_ty,
+        }
+
+        #custom
+    }
+}
+
+fn enum_def(name: &Ident, docs: TokenStream, deprecated: Option<TokenStream>, e: &EnumDef) -> TokenStream {
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        let doc = format!(" `{wire}`");
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire)]
+            #variant,
+        }
+    });
+    let arms = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote! { #name::#variant => #wire, }
+    });
+    let other = ident(&e.other_variant);
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = " A value this client does not know yet, kept as it was sent."]
+            #[serde(untagged)]
+            #other(String),
+        }
+
+        impl #name {
+            #[doc = " The value as sent on the wire."]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    #name::#other(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn union_def(name: &Ident, docs: TokenStream, deprecated: Option<TokenStream>, u: &UnionDef, here: &TokenStream) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let mut ty = type_tokens(&v.ty, here);
+        if v.boxed {
+            ty = quote! { Box<#ty> };
+        }
+        let doc = format!(" The value as `{}`.", ty.to_string().replace(' ', ""));
+        quote! {
+            #[doc = #doc]
+            #variant(#ty),
+        }
+    });
+    quote! {
+        #docs
+        #[doc = ""]
+        #[doc = " Decoded by trying each variant in order; the first that fits wins."]
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn error_body(api: &Api, here: &TokenStream) -> TokenStream {
+    let variants = api.error_bodies.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = type_tokens(&v.ty, here);
+        let doc = format!(" A body of type `{}`.", ty.to_string().replace(' ', ""));
+        quote! {
+            #[doc = #doc]
+            #variant(#ty),
+        }
+    });
+    quote! {
+        #[doc = " The body of an error response, decoded as the type the spec documents for its status."]
+        #[doc = ""]
+        #[doc = " Get it with [`ApiError::body_typed`](crate::ApiError::body_typed)."]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum ErrorBody {
+            #(#variants)*
+        }
+    }
+}

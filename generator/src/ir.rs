@@ -1,0 +1,414 @@
+//! The intermediate representation: an API with every Rust name chosen and
+//! every `$ref` resolved.
+//!
+//! `lower` builds it from the OpenAPI document and `emit` reads only it, so a
+//! new emitter is a sibling over the same IR and a new OpenAPI feature is a
+//! change to `lower`.
+
+/// Everything the emitters need to know about one API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The spec's `info.title`.
+    pub title: String,
+    /// The spec's `info.description`.
+    pub description: Option<String>,
+    /// The spec's `info.version`: the version of the API, not of the crate.
+    pub api_version: String,
+    /// Cargo package name of the generated crate (`close-api`).
+    pub crate_name: String,
+    /// Library name of the generated crate (`close_api`).
+    pub lib_name: String,
+    /// The spec file, as named in generated headers.
+    pub spec_file: String,
+    /// The first server URL, the client's default base URL.
+    pub base_url: Option<String>,
+    /// How the client authenticates, in the spec's order of preference.
+    pub auth: Vec<AuthScheme>,
+    /// Named types, in spec order (components first, then inline schemas in
+    /// the order they were met).
+    pub types: Vec<TypeDef>,
+    /// Operations, in spec order.
+    pub operations: Vec<Operation>,
+    /// The variants of the crate's `ErrorBody` enum: one per distinct type of
+    /// documented error response, in the order they were met.
+    pub error_bodies: Vec<ErrorBodyVariant>,
+}
+
+/// One variant of the `ErrorBody` enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorBodyVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The body type it holds.
+    pub ty: TypeRef,
+}
+
+/// Documentation carried over from the spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// A one-line summary (operation `summary` or schema `title`).
+    pub summary: Option<String>,
+    /// The longer description.
+    pub description: Option<String>,
+    /// Whether the spec marks the item deprecated.
+    pub deprecated: bool,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name (UpperCamelCase, unique in the crate).
+    pub name: String,
+    /// Where the schema is, as a JSON pointer.
+    pub pointer: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// The shape of the type.
+    pub kind: TypeKind,
+}
+
+/// The shapes a named type can take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(StructDef),
+    /// A string enum that keeps values it does not know.
+    Enum(EnumDef),
+    /// A value that is one of several types, tried in order (`oneOf` / `anyOf`).
+    Union(UnionDef),
+    /// Another name for an existing type (`pub type X = Y;`).
+    Alias(TypeRef),
+}
+
+/// A struct made from an object schema (and the members of an `allOf`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// Declared properties, in spec order.
+    pub fields: Vec<Field>,
+    /// What happens to properties the spec does not declare.
+    pub extra: ExtraFields,
+    /// The Rust name of the field that holds them (`extra`, unless a
+    /// property took that name).
+    pub extra_name: String,
+    /// The key prefix of custom fields (`custom.`), from `x-custom-field-prefix`.
+    /// Such keys are kept with the undeclared properties.
+    pub custom_field_prefix: Option<String>,
+    /// Whether every field is optional, so the struct can derive `Default`.
+    pub all_optional: bool,
+}
+
+/// Where a struct keeps the properties it does not declare.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExtraFields {
+    /// Kept as JSON values, so a decode → encode round trip loses nothing.
+    Any,
+    /// Kept with values of one type (`additionalProperties: {schema}`).
+    Typed(TypeRef),
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name (snake_case, keyword-escaped).
+    pub rust_name: String,
+    /// The JSON property name.
+    pub wire_name: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// The value type, without the `Option`s that `presence` adds.
+    pub ty: TypeRef,
+    /// Whether the property must be there and whether it may be `null`.
+    pub presence: Presence,
+    /// Whether the value must be boxed to break a cycle of types.
+    pub boxed: bool,
+    /// `readOnly`: sent by the server only.
+    pub read_only: bool,
+    /// `writeOnly`: sent by the client only.
+    pub write_only: bool,
+}
+
+/// Required or optional, nullable or not: four cases kept apart on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`, `None` encodes as `null`.
+    RequiredNullable,
+    /// May be absent, never null: `Option<T>`, `None` is left out.
+    Optional,
+    /// May be absent or null: `Option<Option<T>>`, so "absent", "null" and a
+    /// value stay three different things.
+    OptionalNullable,
+}
+
+impl Presence {
+    /// The presence of a property from its `required` and `nullable` flags.
+    pub fn new(required: bool, nullable: bool) -> Self {
+        match (required, nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+
+    /// Whether a missing value is allowed (the field has a default).
+    pub fn is_optional(self) -> bool {
+        !matches!(self, Presence::Required)
+    }
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// Known values, in spec order.
+    pub variants: Vec<EnumVariant>,
+    /// The name of the catch-all variant that keeps an unknown value.
+    pub other_variant: String,
+}
+
+/// One known value of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The value on the wire.
+    pub wire_value: String,
+}
+
+/// A `oneOf` / `anyOf`, decoded by trying each variant in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// The alternatives, in spec order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The type it holds.
+    pub ty: TypeRef,
+    /// Whether the value must be boxed to break a cycle of types.
+    pub boxed: bool,
+}
+
+/// A reference to a Rust type, as used in a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A named type in the generated crate.
+    Named(String),
+    /// `String`.
+    String,
+    /// `bool`.
+    Boolean,
+    /// An integer type.
+    Integer(IntegerKind),
+    /// `f64` or `f32`.
+    Number(NumberKind),
+    /// A date and time with offset (`format: date-time`).
+    DateTime,
+    /// A calendar date (`format: date`).
+    Date,
+    /// Any JSON value.
+    Any,
+    /// A JSON object with any values (`serde_json::Map`).
+    AnyObject,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// A map from string keys to `T`.
+    Map(Box<TypeRef>),
+}
+
+/// The Rust integer types the generator uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntegerKind {
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64` (`format: int64` or no format).
+    I64,
+    /// `u32` (`format: uint32`).
+    U32,
+    /// `u64` (`format: uint64` or `uint`).
+    U64,
+}
+
+/// The Rust floating-point types the generator uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NumberKind {
+    /// `f32` (`format: float`).
+    F32,
+    /// `f64` (`format: double` or no format).
+    F64,
+}
+
+/// How a request authenticates, from `components.securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// HTTP Basic (`type: http, scheme: basic`).
+    Basic {
+        /// The scheme's name in the spec.
+        name: String,
+        /// Its description.
+        description: Option<String>,
+    },
+    /// HTTP Bearer (`type: http, scheme: bearer`).
+    Bearer {
+        /// The scheme's name in the spec.
+        name: String,
+        /// Its description.
+        description: Option<String>,
+    },
+}
+
+/// The HTTP methods an operation can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One API operation: one client method and its request builder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The method name on the client (snake_case).
+    pub method_name: String,
+    /// The request builder type name (UpperCamelCase).
+    pub builder_name: String,
+    /// The `operationId` as written in the spec.
+    pub operation_id: String,
+    /// Where the operation is, as a JSON pointer.
+    pub pointer: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template as written, such as `/lead/{id}/`.
+    pub path: String,
+    /// The path template split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Parameters: path parameters in template order, then the others in spec order.
+    pub parameters: Vec<Parameter>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// The response the method returns on success.
+    pub success: SuccessResponse,
+    /// Every documented error response, in spec order.
+    pub errors: Vec<ErrorResponse>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text copied as is.
+    Literal(String),
+    /// The path parameter with this index into `Operation::parameters`.
+    Parameter(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// The Rust name of the argument or setter (snake_case).
+    pub rust_name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Path, query or header.
+    pub location: ParameterLocation,
+    /// The value type. Arrays in a query repeat the key (`form`, `explode`).
+    pub ty: TypeRef,
+    /// Required parameters are method arguments; the others are setters.
+    pub required: bool,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// The body an operation sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// The type of the body value.
+    pub ty: TypeRef,
+    /// The media type sent in `Content-Type`.
+    pub media_type: String,
+    /// Whether the spec requires a body; an optional one is a setter.
+    pub required: bool,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// What the method returns when the server succeeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    /// The status code documented for success (the first 2xx), if any.
+    pub status: Option<u16>,
+    /// The decoded body type; `None` when the success has no JSON body.
+    pub ty: Option<TypeRef>,
+    /// The response's description.
+    pub description: Option<String>,
+}
+
+/// Which statuses a documented error response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status, such as 404.
+    Code(u16),
+    /// A class, such as `4XX` (holds the first digit).
+    Class(u16),
+    /// `default`: every status not documented otherwise.
+    Default,
+}
+
+/// A documented error response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    /// The statuses it covers.
+    pub status: StatusMatch,
+    /// Its JSON body type, if it declares one.
+    pub ty: Option<TypeRef>,
+    /// The index of its `ErrorBody` variant, when it has a body type.
+    pub variant: Option<usize>,
+    /// The response's description.
+    pub description: Option<String>,
+}

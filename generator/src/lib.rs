@@ -1,0 +1,73 @@
+//! Generates a Rust API client crate from an OpenAPI 3.0 document.
+//!
+//! The pipeline is `load → lower → emit`: [`load`] parses the document,
+//! [`lower`] builds the [`ir::Api`] with every Rust name chosen and every
+//! `$ref` resolved, and `emit` turns the IR into files. This library never
+//! touches the file system: [`generate`] returns the files in memory, and the
+//! `xtask` crate writes them.
+
+pub mod diagnostics;
+mod emit;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use emit::{File, HEADER_MARK};
+
+/// What to generate and how to label it.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The spec file as it should appear in diagnostics and file headers
+    /// (a path relative to the workspace, so output does not depend on where
+    /// the repository is checked out).
+    pub spec_file: String,
+    /// The Cargo package name; by default derived from `info.title`.
+    pub crate_name: Option<String>,
+    /// The command named in generated headers, such as `cargo xtask codegen`.
+    pub command: String,
+}
+
+/// The generated crate.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every file, sorted by path.
+    pub files: Vec<File>,
+    /// Problems that did not stop generation.
+    pub warnings: Diagnostics,
+    /// The number of named types generated.
+    pub types: usize,
+    /// The number of operations generated.
+    pub operations: usize,
+}
+
+/// Runs the whole pipeline on the text of one spec.
+///
+/// # Errors
+///
+/// Every problem found in the phase that failed, located in the spec.
+pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
+    let document = load::load(&options.spec_file, text)?;
+    let (api, warnings) = lower::lower(&document.api, options).map_err(|d| d.finish(&options.spec_file))?;
+    let files = emit::emit(&api, &options.command).map_err(|message| {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::document_error(message, None));
+        diagnostics.finish(&options.spec_file)
+    })?;
+    Ok(Generated {
+        files,
+        warnings: warnings.finish(&options.spec_file),
+        types: api.types.len(),
+        operations: api.operations.len(),
+    })
+}
+
+/// Whether a file's contents carry a generated-file header, so the writer may
+/// replace or remove it.
+pub fn is_generated(contents: &str) -> bool {
+    contents.lines().next().is_some_and(|first| {
+        let first = first.trim_start_matches(['/', '#', '<', '!', '-', ' ']);
+        first.starts_with(HEADER_MARK)
+    })
+}

@@ -1,0 +1,378 @@
+//! Paths and operations → [`Operation`]s with parameters, body and responses.
+
+use openapiv3::{Parameter as OaParameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+
+use super::types::SchemaRef;
+use super::Lowerer;
+use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::ir::{
+    Docs, ErrorResponse, Method, Operation, Parameter, ParameterLocation, PathPart, RequestBody,
+    StatusMatch, SuccessResponse, TypeRef,
+};
+use crate::naming::{self, Namespace};
+
+/// Client method names the runtime already uses.
+const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "clone", "fmt"];
+/// Builder method names every request builder already has.
+const RESERVED_SETTERS: &[&str] = &["send", "into_future", "client"];
+
+/// Whether a media type carries JSON.
+pub(crate) fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn methods(item: &PathItem) -> [(Method, Option<&openapiv3::Operation>); 8] {
+    [
+        (Method::Get, item.get.as_ref()),
+        (Method::Put, item.put.as_ref()),
+        (Method::Post, item.post.as_ref()),
+        (Method::Delete, item.delete.as_ref()),
+        (Method::Options, item.options.as_ref()),
+        (Method::Head, item.head.as_ref()),
+        (Method::Patch, item.patch.as_ref()),
+        (Method::Trace, item.trace.as_ref()),
+    ]
+}
+
+/// Splits `/lead/{id}/` into literal text and parameter names.
+fn split_template(path: &str) -> Result<Vec<Result<String, String>>, String> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(Ok(rest[..open].to_owned()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!("the path template `{path}` has a `{{` without a closing `}}`"));
+        };
+        let name = &rest[open + 1..open + close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("the path template `{path}` has an empty or nested `{{}}`"));
+        }
+        parts.push(Err(name.to_owned()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(Ok(rest.to_owned()));
+    }
+    Ok(parts)
+}
+
+impl<'a> Lowerer<'a> {
+    pub(crate) fn lower_operations(&mut self) -> Vec<Operation> {
+        let doc = self.doc;
+        let mut operations = Vec::new();
+        let mut method_names = Namespace::with_reserved(RESERVED_METHODS);
+        let mut builder_names = Namespace::default();
+        let mut seen_ids: Vec<(String, String)> = Vec::new();
+        for (path, item) in doc.paths.iter() {
+            let item_pointer = pointer_join("#/paths", path);
+            let ReferenceOr::Item(item) = item else {
+                self.error(&item_pointer, "a `$ref` path item is not supported");
+                continue;
+            };
+            for (method, operation) in methods(item) {
+                let Some(operation) = operation else { continue };
+                let pointer = pointer_join(&item_pointer, &method.as_str().to_ascii_lowercase());
+                let operation_id = match &operation.operation_id {
+                    Some(id) if !id.trim().is_empty() => id.clone(),
+                    _ => {
+                        let derived = format!("{} {}", method.as_str().to_ascii_lowercase(), path.replace(['{', '}'], ""));
+                        let derived = naming::value_name(&derived);
+                        self.diagnostics.push(
+                            Diagnostic::warning(&pointer, format!("the operation has no `operationId`; its method is named `{derived}`"))
+                                .with_hint("add an `operationId` so the method name stays stable"),
+                        );
+                        derived
+                    }
+                };
+                if let Some((_, first)) = seen_ids.iter().find(|(id, _)| *id == operation_id) {
+                    self.diagnostics.push(
+                        Diagnostic::error(pointer_join(&pointer, "operationId"), format!("`operationId: {operation_id}` is used twice"))
+                            .with_hint(format!("it is first used at {first}; every operationId must be unique")),
+                    );
+                    continue;
+                }
+                seen_ids.push((operation_id.clone(), pointer.clone()));
+                let candidate = naming::value_name(&operation_id);
+                let (method_name, changed) = method_names.claim(&candidate);
+                if changed {
+                    self.warning(&pointer, format!("`operationId: {operation_id}` would be the method `{candidate}`, which is taken; it is `{method_name}`"));
+                }
+                let (builder_name, _) = builder_names.claim(&naming::type_name(&operation_id));
+                if let Some(op) = self.lower_operation(path, item, operation, method, &pointer, operation_id, method_name, builder_name) {
+                    operations.push(op);
+                }
+            }
+        }
+        operations
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        item: &'a PathItem,
+        operation: &'a openapiv3::Operation,
+        method: Method,
+        pointer: &str,
+        operation_id: String,
+        method_name: String,
+        builder_name: String,
+    ) -> Option<Operation> {
+        let errors_before = self.diagnostics.iter().filter(|d| d.severity == crate::Severity::Error).count();
+        let mut setters = Namespace::with_reserved(RESERVED_SETTERS);
+        let mut parameters: Vec<Parameter> = Vec::new();
+
+        // Path-level parameters first, then the operation's, which override
+        // one with the same name and location.
+        let mut declared: Vec<(&'a OaParameter, String)> = Vec::new();
+        let item_pointer = pointer.rsplit_once('/').map_or(pointer, |(p, _)| p).to_owned();
+        let sources = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")))
+            .chain(operation.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+        for (parameter, at) in sources {
+            let Some((parameter, at)) = self.resolve(parameter, &at, "parameters", |c| &c.parameters) else { continue };
+            let key = |p: &OaParameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
+            declared.retain(|(p, _)| key(p) != key(parameter));
+            declared.push((parameter, at));
+        }
+
+        let template = match split_template(path) {
+            Ok(t) => t,
+            Err(message) => {
+                self.error(pointer, message);
+                return None;
+            }
+        };
+        // Path parameters in template order become the method's arguments.
+        let mut path_parts = Vec::new();
+        for part in &template {
+            match part {
+                Ok(text) => path_parts.push(PathPart::Literal(text.clone())),
+                Err(name) => {
+                    let found = declared
+                        .iter()
+                        .find(|(p, _)| matches!(p, OaParameter::Path { .. }) && p.parameter_data_ref().name == *name);
+                    match found {
+                        Some((p, at)) => {
+                            let index = parameters.len();
+                            if let Some(param) = self.lower_parameter(p, at, ParameterLocation::Path, &builder_name, &mut setters) {
+                                parameters.push(param);
+                                path_parts.push(PathPart::Parameter(index));
+                            }
+                        }
+                        None => self.diagnostics.push(
+                            Diagnostic::error(pointer, format!("the path template uses `{{{name}}}`, but no path parameter `{name}` is declared"))
+                                .with_hint(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to `parameters`")),
+                        ),
+                    }
+                }
+            }
+        }
+        for (p, at) in &declared {
+            let location = match p {
+                OaParameter::Path { .. } => {
+                    let name = &p.parameter_data_ref().name;
+                    if !template.iter().any(|t| t.as_ref().err() == Some(name)) {
+                        self.error(at, format!("path parameter `{name}` is declared but the path `{path}` has no `{{{name}}}`"));
+                    }
+                    continue;
+                }
+                OaParameter::Query { .. } => ParameterLocation::Query,
+                OaParameter::Header { .. } => ParameterLocation::Header,
+                OaParameter::Cookie { .. } => {
+                    self.warning(at, format!("cookie parameter `{}` is not supported yet; the method cannot set it", p.parameter_data_ref().name));
+                    continue;
+                }
+            };
+            if let Some(param) = self.lower_parameter(p, at, location, &builder_name, &mut setters) {
+                parameters.push(param);
+            }
+        }
+
+        let body = match &operation.request_body {
+            None => None,
+            Some(body) => {
+                let at = pointer_join(pointer, "requestBody");
+                let (body, at) = self.resolve(body, &at, "requestBodies", |c| &c.request_bodies)?;
+                match body.content.iter().find(|(media, _)| is_json(media)) {
+                    Some((media, content)) => {
+                        let ty = match &content.schema {
+                            Some(schema) => {
+                                let schema_at = pointer_join(&pointer_join(&pointer_join(&at, "content"), media), "schema");
+                                self.type_ref(SchemaRef::from(schema), &schema_at, &format!("{builder_name} Body")).0
+                            }
+                            None => TypeRef::Any,
+                        };
+                        let (_, _) = setters.claim("body");
+                        Some(RequestBody {
+                            ty,
+                            media_type: media.clone(),
+                            required: body.required,
+                            docs: Docs { summary: None, description: body.description.clone(), deprecated: false },
+                        })
+                    }
+                    None => {
+                        let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
+                        self.warning(
+                            pointer,
+                            format!("operation `{operation_id}` is skipped: its request body is `{}`, and only JSON bodies are supported yet", media.join("`, `")),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+
+        let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
+        let errors_after = self.diagnostics.iter().filter(|d| d.severity == crate::Severity::Error).count();
+        if errors_after > errors_before {
+            return None;
+        }
+        Some(Operation {
+            method_name,
+            builder_name,
+            operation_id,
+            pointer: pointer.to_owned(),
+            docs: Docs {
+                summary: operation.summary.clone(),
+                description: operation.description.clone(),
+                deprecated: operation.deprecated,
+            },
+            method,
+            path: path.to_owned(),
+            path_parts,
+            parameters,
+            body,
+            success,
+            errors,
+        })
+    }
+
+    fn lower_parameter(
+        &mut self,
+        parameter: &'a OaParameter,
+        pointer: &str,
+        location: ParameterLocation,
+        builder_name: &str,
+        setters: &mut Namespace,
+    ) -> Option<Parameter> {
+        let data = parameter.parameter_data_ref();
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let hint = format!("{builder_name} {}", data.name);
+                self.type_ref(SchemaRef::from(schema), &pointer_join(pointer, "schema"), &hint).0
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.warning(pointer, format!("parameter `{}` uses `content` instead of `schema`; it is sent as a string", data.name));
+                TypeRef::String
+            }
+        };
+        let ty = match ty {
+            TypeRef::Array(inner) if location == ParameterLocation::Query => TypeRef::Array(inner),
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::AnyObject | TypeRef::Any => {
+                self.warning(pointer, format!("parameter `{}` has a structured type, which is not supported yet here; it is sent as a string", data.name));
+                TypeRef::String
+            }
+            ty => ty,
+        };
+        let candidate = naming::value_name(&data.name);
+        let (rust_name, changed) = setters.claim(&candidate);
+        if changed {
+            self.warning(pointer, format!("parameter `{}` would be `{candidate}` in Rust, which is taken; it is `{rust_name}`", data.name));
+        }
+        Some(Parameter {
+            rust_name,
+            wire_name: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParameterLocation::Path,
+            docs: Docs {
+                summary: None,
+                description: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
+            },
+        })
+    }
+
+    fn lower_responses(&mut self, operation: &'a openapiv3::Operation, pointer: &str, builder_name: &str) -> (SuccessResponse, Vec<ErrorResponse>) {
+        let responses_at = pointer_join(pointer, "responses");
+        let mut success = SuccessResponse { status: None, ty: None, description: None };
+        let mut errors = Vec::new();
+        let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(code, response)| {
+                let (status, key) = match code {
+                    StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                    StatusCode::Range(r) => (StatusMatch::Class(*r), format!("{r}XX")),
+                };
+                (status, response, pointer_join(&responses_at, &key))
+            })
+            .collect();
+        if let Some(default) = &operation.responses.default {
+            entries.push((StatusMatch::Default, default, pointer_join(&responses_at, "default")));
+        }
+        let first_success = entries
+            .iter()
+            .filter_map(|(s, _, _)| match s {
+                StatusMatch::Code(c) if (200..300).contains(c) => Some(*c),
+                _ => None,
+            })
+            .min();
+        for (status, response, at) in entries {
+            let Some((response, at)) = self.resolve(response, &at, "responses", |c| &c.responses) else { continue };
+            let json = response.content.iter().find(|(media, _)| is_json(media));
+            let is_success = match status {
+                StatusMatch::Code(c) => Some(c) == first_success,
+                StatusMatch::Class(2) => first_success.is_none() && success.status.is_none(),
+                _ => false,
+            };
+            let is_other_success = matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Class(2));
+            let hint = match status {
+                _ if is_success => format!("{builder_name} Response"),
+                StatusMatch::Code(c) => format!("{builder_name} Status{c} Response"),
+                StatusMatch::Class(c) => format!("{builder_name} Status{c}xx Response"),
+                StatusMatch::Default => format!("{builder_name} Default Response"),
+            };
+            let ty = json.map(|(media, content)| match &content.schema {
+                Some(schema) => {
+                    let schema_at = pointer_join(&pointer_join(&pointer_join(&at, "content"), media), "schema");
+                    self.type_ref(SchemaRef::from(schema), &schema_at, &hint).0
+                }
+                None => TypeRef::Any,
+            });
+            if is_success {
+                if json.is_none() && !response.content.is_empty() {
+                    let media: Vec<&str> = response.content.keys().map(String::as_str).collect();
+                    self.warning(&at, format!("the success response is `{}`; only JSON bodies are decoded yet, so the method returns `()`", media.join("`, `")));
+                }
+                success = SuccessResponse {
+                    status: match status {
+                        StatusMatch::Code(c) => Some(c),
+                        _ => None,
+                    },
+                    ty,
+                    description: Some(response.description.clone()),
+                };
+            } else if is_other_success {
+                // Another 2xx also succeeds; the runtime decodes its body as
+                // the main success type.
+            } else {
+                errors.push(ErrorResponse {
+                    status,
+                    ty,
+                    variant: None,
+                    description: Some(response.description.clone()),
+                });
+            }
+        }
+        (success, errors)
+    }
+}

@@ -1,0 +1,117 @@
+//! Resolves `$ref`s to components, with a "did you mean" for misspellings.
+
+use indexmap::IndexMap;
+use openapiv3::ReferenceOr;
+
+use super::Lowerer;
+use crate::diagnostics::Diagnostic;
+
+/// A `$ref` that could not be followed.
+pub(crate) fn ref_error<T>(
+    pointer: &str,
+    reference: &str,
+    section: &str,
+    candidates: &IndexMap<String, T>,
+) -> Diagnostic {
+    let prefix = format!("#/components/{section}/");
+    if !reference.starts_with('#') {
+        return Diagnostic::error(
+            pointer,
+            format!("`$ref: {reference}` points outside this file, which is not supported"),
+        )
+        .with_hint("copy the referenced schema into `components` and refer to it with `#/components/...`");
+    }
+    let Some(name) = reference.strip_prefix(&prefix) else {
+        return Diagnostic::error(
+            pointer,
+            format!("`$ref: {reference}` must point into `{prefix}` here"),
+        );
+    };
+    let diagnostic = Diagnostic::error(
+        pointer,
+        format!("`$ref` points at `{reference}`, which does not exist"),
+    );
+    match closest(name, candidates.keys().map(String::as_str)) {
+        Some(best) => diagnostic.with_hint(format!("did you mean `{prefix}{best}`?")),
+        None => diagnostic,
+    }
+}
+
+/// The candidate closest to `name`, if it is close enough to be a typo.
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+impl<'a> Lowerer<'a> {
+    /// Follows `item` through `components.<section>` until it reaches a value.
+    /// Returns the value and the pointer where it is defined.
+    pub(crate) fn resolve<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        pointer: &str,
+        section: &str,
+        select: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, String)> {
+        let mut current = item;
+        let mut at = pointer.to_owned();
+        // A chain longer than the number of components must contain a cycle.
+        let limit = self.doc.components.as_ref().map_or(0, |c| select(c).len()) + 1;
+        for _ in 0..=limit {
+            match current {
+                ReferenceOr::Item(value) => return Some((value, at)),
+                ReferenceOr::Reference { reference } => {
+                    let prefix = format!("#/components/{section}/");
+                    let map = self.doc.components.as_ref().map(&select);
+                    match map.and_then(|m| reference.strip_prefix(&prefix).and_then(|name| m.get(name))) {
+                        Some(next) => {
+                            at = reference.clone();
+                            current = next;
+                        }
+                        None => {
+                            let empty = IndexMap::new();
+                            let d = ref_error(&at, reference, section, map.unwrap_or(&empty));
+                            self.diagnostics.push(d);
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        self.error(pointer, format!("the `$ref` chain starting here is a cycle through `#/components/{section}`"));
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["Lead", "Contact", "LeadList"];
+        assert_eq!(closest("Leed", names.into_iter()), Some("Lead"));
+        assert_eq!(closest("lead", names.into_iter()), Some("Lead"));
+        assert_eq!(closest("Opportunity", names.into_iter()), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -1,0 +1,505 @@
+//! Schemas → named types and type references.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::Lowerer;
+use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::ir::{
+    Docs, EnumDef, EnumVariant, ExtraFields, Field, IntegerKind, NumberKind, Presence, StructDef,
+    TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant,
+};
+use crate::naming::{self, Namespace};
+
+/// A schema or a reference to one, whichever way the document boxes it.
+#[derive(Clone, Copy)]
+pub(crate) enum SchemaRef<'a> {
+    Ref(&'a str),
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+/// The `properties` of an object schema.
+type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
+/// The parts of an object schema, gathered across `allOf` members.
+#[derive(Default)]
+struct ObjectParts<'a> {
+    properties: IndexMap<&'a str, (SchemaRef<'a>, String)>,
+    required: Vec<&'a str>,
+    additional: Option<(&'a AdditionalProperties, String)>,
+    prefix: Option<String>,
+}
+
+/// The docs of a schema.
+pub(crate) fn schema_docs(data: &SchemaData) -> Docs {
+    Docs {
+        summary: data.title.clone(),
+        description: data.description.clone(),
+        deprecated: data.deprecated,
+    }
+}
+
+/// A readable name of a type, for union variant names.
+fn variant_label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Boolean => "Boolean".to_owned(),
+        TypeRef::Integer(_) => "Integer".to_owned(),
+        TypeRef::Number(_) => "Number".to_owned(),
+        TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        TypeRef::Any => "Value".to_owned(),
+        TypeRef::AnyObject => "Object".to_owned(),
+        TypeRef::Array(inner) => format!("{}List", variant_label(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_label(inner)),
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// Chooses the Rust name of every component schema before any is lowered,
+    /// so `$ref`s can be resolved in any order.
+    pub(crate) fn name_components(&mut self) {
+        let Some(components) = &self.doc.components else { return };
+        for key in components.schemas.keys() {
+            let candidate = naming::type_name(key);
+            let (name, changed) = self.type_names.claim(&candidate);
+            if changed {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        pointer_join("#/components/schemas", key),
+                        format!("schema `{key}` would be named `{candidate}` in Rust, which is taken; it is named `{name}`"),
+                    )
+                    .with_hint("rename one of the schemas so their Rust names differ"),
+                );
+            }
+            self.component_names.insert(key.clone(), name);
+        }
+    }
+
+    /// Lowers every component schema to a named type, in spec order.
+    pub(crate) fn lower_components(&mut self) {
+        let Some(components) = &self.doc.components else { return };
+        for (key, schema) in &components.schemas {
+            let pointer = pointer_join("#/components/schemas", key);
+            let name = self.component_names[key].clone();
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    let (ty, _) = self.type_ref(SchemaRef::Ref(reference), &pointer, &name);
+                    self.types.push(TypeDef {
+                        name,
+                        pointer,
+                        docs: Docs::default(),
+                        kind: TypeKind::Alias(ty),
+                    });
+                }
+                ReferenceOr::Item(schema) => self.define(name, schema, &pointer),
+            }
+        }
+    }
+
+    /// The type of a schema used in some context, and whether it is nullable.
+    /// Inline objects, enums and unions become new named types, named from
+    /// `hint`.
+    pub(crate) fn type_ref(&mut self, schema: SchemaRef<'a>, pointer: &str, hint: &str) -> (TypeRef, bool) {
+        match schema {
+            SchemaRef::Ref(reference) => (self.schema_ref(reference, pointer), false),
+            SchemaRef::Item(schema) => {
+                let nullable = schema.schema_data.nullable;
+                let (ty, inner_nullable) = self.inline(schema, pointer, hint);
+                (ty, nullable || inner_nullable)
+            }
+        }
+    }
+
+    /// Resolves `#/components/schemas/X` to X's Rust name.
+    fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        if let Some(name) = reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|key| self.component_names.get(key))
+        {
+            return TypeRef::Named(name.clone());
+        }
+        let empty = IndexMap::new();
+        let schemas = self.doc.components.as_ref().map_or(&empty, |c| &c.schemas);
+        let d = super::refs::ref_error(pointer, reference, "schemas", schemas);
+        self.diagnostics.push(d);
+        TypeRef::Any
+    }
+
+    /// Follows a schema `$ref` to the schema itself.
+    fn deref_schema(&mut self, schema: SchemaRef<'a>, pointer: &str) -> Option<(&'a Schema, String)> {
+        let doc = self.doc;
+        match schema {
+            SchemaRef::Item(s) => Some((s, pointer.to_owned())),
+            SchemaRef::Ref(reference) => {
+                let found = reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|key| doc.components.as_ref()?.schemas.get(key));
+                match found {
+                    Some(next) => self.deref_schema(SchemaRef::from(next), reference),
+                    None => {
+                        self.schema_ref(reference, pointer);
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Defines the named type `name` for `schema` and records it. The type is
+    /// recorded before the inline types it contains, so output follows the
+    /// order in which a reader meets them.
+    fn define(&mut self, name: String, schema: &'a Schema, pointer: &str) {
+        let slot = self.types.len();
+        self.types.push(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_owned(),
+            docs: schema_docs(&schema.schema_data),
+            kind: TypeKind::Alias(TypeRef::Any),
+        });
+        let kind = self.define_kind(&name, schema, pointer);
+        self.types[slot].kind = kind;
+    }
+
+    fn define_kind(&mut self, name: &str, schema: &'a Schema, pointer: &str) -> TypeKind {
+        if let Some(parts) = self.object_parts(schema, pointer) {
+            if !parts.properties.is_empty() || parts.prefix.is_some() {
+                return TypeKind::Struct(self.lower_struct(name, parts, pointer));
+            }
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
+                TypeKind::Enum(self.lower_enum(s.enumeration.iter().flatten().map(String::as_str)))
+            }
+            SchemaKind::Any(any) if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
+                TypeKind::Enum(self.lower_enum(any.enumeration.iter().filter_map(|v| v.as_str())))
+            }
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() > 1 => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                TypeKind::Union(self.lower_union(name, members, &pointer_join(pointer, key)))
+            }
+            _ => {
+                // Not a type of its own: an alias of whatever it describes.
+                let (ty, _) = self.inline_plain(schema, pointer, name);
+                TypeKind::Alias(ty)
+            }
+        }
+    }
+
+    /// An inline schema: a reference to an existing type, or a new named type.
+    fn inline(&mut self, schema: &'a Schema, pointer: &str, hint: &str) -> (TypeRef, bool) {
+        let defines_type = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_some),
+            SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => m.len() > 1,
+            SchemaKind::Any(any) => {
+                !any.properties.is_empty()
+                    || (!any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()))
+                    || any.one_of.len() > 1
+                    || any.any_of.len() > 1
+                    || any.all_of.len() > 1
+            }
+            SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::AllOf { all_of } => all_of.len() > 1,
+            _ => false,
+        } || schema.schema_data.extensions.contains_key(super::extensions::CUSTOM_FIELD_PREFIX);
+        if defines_type {
+            if let SchemaKind::AllOf { .. } = &schema.schema_kind {
+                // An allOf that merges to nothing but a single type is that type.
+                if self.object_parts(schema, pointer).is_none() {
+                    return self.inline_plain(schema, pointer, hint);
+                }
+            }
+            let (name, _) = self.type_names.claim(&naming::type_name(hint));
+            self.define(name.clone(), schema, pointer);
+            return (TypeRef::Named(name), false);
+        }
+        self.inline_plain(schema, pointer, hint)
+    }
+
+    /// A schema that does not define a named type of its own.
+    fn inline_plain(&mut self, schema: &'a Schema, pointer: &str, hint: &str) -> (TypeRef, bool) {
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => string_type(&s.format),
+            SchemaKind::Type(Type::Number(n)) => TypeRef::Number(match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => NumberKind::F32,
+                _ => NumberKind::F64,
+            }),
+            SchemaKind::Type(Type::Integer(i)) => TypeRef::Integer(integer_kind(&i.format)),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), pointer, hint),
+            SchemaKind::Type(Type::Array(a)) => self.array_type(a.items.as_ref(), pointer, hint),
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                match members.first() {
+                    Some(only) => return self.type_ref(only.into(), &format!("{pointer}/{key}/0"), hint),
+                    None => TypeRef::Any,
+                }
+            }
+            SchemaKind::AllOf { all_of } => match all_of.first() {
+                // `allOf: [{$ref}]` is the 3.0 way to put `nullable` or a
+                // description next to a reference.
+                Some(only) => return self.type_ref(only.into(), &format!("{pointer}/allOf/0"), hint),
+                None => TypeRef::Any,
+            },
+            SchemaKind::Not { .. } => {
+                self.warning(pointer, "`not` schemas are not supported; the value is kept as any JSON value");
+                TypeRef::Any
+            }
+            SchemaKind::Any(any) => match any.typ.as_deref() {
+                Some("string") => {
+                    let format = match any.format.as_deref() {
+                        Some("date-time") => VariantOrUnknownOrEmpty::Item(StringFormat::DateTime),
+                        Some("date") => VariantOrUnknownOrEmpty::Item(StringFormat::Date),
+                        _ => VariantOrUnknownOrEmpty::Empty,
+                    };
+                    string_type(&format)
+                }
+                Some("integer") => TypeRef::Integer(IntegerKind::I64),
+                Some("number") => TypeRef::Number(NumberKind::F64),
+                Some("boolean") => TypeRef::Boolean,
+                Some("array") => self.array_type(any.items.as_ref(), pointer, hint),
+                Some("object") => self.map_type(any.additional_properties.as_ref(), pointer, hint),
+                _ if any.items.is_some() => self.array_type(any.items.as_ref(), pointer, hint),
+                _ if any.one_of.len() == 1 => return self.type_ref((&any.one_of[0]).into(), &format!("{pointer}/oneOf/0"), hint),
+                _ if any.any_of.len() == 1 => return self.type_ref((&any.any_of[0]).into(), &format!("{pointer}/anyOf/0"), hint),
+                _ if any.all_of.len() == 1 => return self.type_ref((&any.all_of[0]).into(), &format!("{pointer}/allOf/0"), hint),
+                _ => TypeRef::Any,
+            },
+        };
+        (ty, false)
+    }
+
+    fn array_type(&mut self, items: Option<&'a ReferenceOr<Box<Schema>>>, pointer: &str, hint: &str) -> TypeRef {
+        match items {
+            Some(items) => {
+                let (ty, _) = self.type_ref(items.into(), &pointer_join(pointer, "items"), &format!("{hint} Item"));
+                TypeRef::Array(Box::new(ty))
+            }
+            None => TypeRef::Array(Box::new(TypeRef::Any)),
+        }
+    }
+
+    fn map_type(&mut self, additional: Option<&'a AdditionalProperties>, pointer: &str, hint: &str) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let (ty, nullable) = self.type_ref(
+                    schema.as_ref().into(),
+                    &pointer_join(pointer, "additionalProperties"),
+                    &format!("{hint} Value"),
+                );
+                if nullable {
+                    // Null values in a map are kept as JSON, not dropped.
+                    TypeRef::AnyObject
+                } else {
+                    TypeRef::Map(Box::new(ty))
+                }
+            }
+            _ => TypeRef::AnyObject,
+        }
+    }
+
+    /// Gathers the object parts of `schema`, following `allOf` members.
+    /// `None` when the schema is not an object at all.
+    fn object_parts(&mut self, schema: &'a Schema, pointer: &str) -> Option<ObjectParts<'a>> {
+        let mut parts = ObjectParts::default();
+        let mut is_object = false;
+        self.collect_parts(schema, pointer, &mut parts, &mut is_object, 0);
+        is_object.then_some(parts)
+    }
+
+    fn collect_parts(&mut self, schema: &'a Schema, pointer: &str, parts: &mut ObjectParts<'a>, is_object: &mut bool, depth: usize) {
+        // Deeper nesting than this only happens through a cycle of allOfs.
+        if depth > 32 {
+            self.error(pointer, "`allOf` members include the schema itself (a cycle of `allOf`s)");
+            return;
+        }
+        if parts.prefix.is_none() {
+            parts.prefix = self.custom_field_prefix(&schema.schema_data.extensions, pointer);
+        }
+        let (properties, required, additional, all_of): (Option<&'a Properties>, &'a [String], _, &'a [ReferenceOr<Schema>]) =
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, o.additional_properties.as_ref(), &[]),
+                SchemaKind::AllOf { all_of } => (None, &[], None, all_of),
+                SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
+                    let is_obj = any.typ.is_some() || !any.properties.is_empty() || any.additional_properties.is_some();
+                    if !is_obj && any.all_of.is_empty() {
+                        return;
+                    }
+                    (is_obj.then_some(&any.properties), &any.required, any.additional_properties.as_ref(), &any.all_of)
+                }
+                _ => return,
+            };
+        if let Some(properties) = properties {
+            *is_object = true;
+            for (key, value) in properties {
+                let at = pointer_join(&pointer_join(pointer, "properties"), key);
+                parts.properties.insert(key, (value.into(), at));
+            }
+        }
+        for r in required {
+            if !parts.required.contains(&r.as_str()) {
+                parts.required.push(r);
+            }
+        }
+        if let Some(additional) = additional {
+            parts.additional = Some((additional, pointer.to_owned()));
+        }
+        for (i, member) in all_of.iter().enumerate() {
+            let at = format!("{pointer}/allOf/{i}");
+            if let Some((member, at)) = self.deref_schema(member.into(), &at) {
+                self.collect_parts(member, &at, parts, is_object, depth + 1);
+            }
+        }
+    }
+
+    fn lower_struct(&mut self, name: &str, parts: ObjectParts<'a>, pointer: &str) -> StructDef {
+        let mut names = Namespace::default();
+        let mut fields = Vec::new();
+        for (wire, (schema, at)) in &parts.properties {
+            let (ty, nullable) = self.type_ref(*schema, at, &naming::nested_type_name(name, wire));
+            let (docs, read_only, write_only) = match schema {
+                SchemaRef::Item(s) => (schema_docs(&s.schema_data), s.schema_data.read_only, s.schema_data.write_only),
+                SchemaRef::Ref(_) => (Docs::default(), false, false),
+            };
+            let candidate = naming::value_name(wire);
+            let (rust_name, changed) = names.claim(&candidate);
+            if changed {
+                self.warning(at, format!("property `{wire}` would be the Rust field `{candidate}`, which another property took; it is `{rust_name}`"));
+            }
+            fields.push(Field {
+                rust_name,
+                wire_name: (*wire).to_owned(),
+                docs,
+                ty,
+                presence: Presence::new(parts.required.contains(wire), nullable),
+                boxed: false,
+                read_only,
+                write_only,
+            });
+        }
+        for r in &parts.required {
+            if !parts.properties.contains_key(r) && parts.prefix.is_none() {
+                self.warning(pointer, format!("`required` lists `{r}`, which is not among the properties; it is kept with the extra fields"));
+            }
+        }
+        let extra = match (&parts.additional, &parts.prefix) {
+            (Some((AdditionalProperties::Schema(schema), at)), None) => {
+                let (ty, nullable) = self.type_ref(
+                    schema.as_ref().into(),
+                    &pointer_join(at, "additionalProperties"),
+                    &format!("{name} Value"),
+                );
+                if nullable { ExtraFields::Any } else { ExtraFields::Typed(ty) }
+            }
+            (Some((AdditionalProperties::Schema(schema), at)), Some(_)) => {
+                // The schema types the custom fields; it is lowered so its type
+                // exists and is documented, but values stay JSON so a field of
+                // another shape never fails a decode.
+                self.type_ref(schema.as_ref().into(), &pointer_join(at, "additionalProperties"), &format!("{name} Custom Field"));
+                ExtraFields::Any
+            }
+            _ => ExtraFields::Any,
+        };
+        let (extra_name, _) = names.claim("extra");
+        let all_optional = fields.iter().all(|f| f.presence.is_optional());
+        StructDef {
+            fields,
+            extra,
+            extra_name,
+            custom_field_prefix: parts.prefix,
+            all_optional,
+        }
+    }
+
+    fn lower_enum<'v>(&mut self, values: impl Iterator<Item = &'v str>) -> EnumDef {
+        let mut names = Namespace::default();
+        let mut variants: Vec<EnumVariant> = Vec::new();
+        for value in values {
+            if variants.iter().any(|v| v.wire_value == value) {
+                continue;
+            }
+            let (rust_name, _) = names.claim(&naming::variant_name(value));
+            variants.push(EnumVariant {
+                rust_name,
+                wire_value: value.to_owned(),
+            });
+        }
+        let other = if names.contains("Other") { "UnknownValue" } else { "Other" };
+        let (other_variant, _) = names.claim(other);
+        EnumDef { variants, other_variant }
+    }
+
+    fn lower_union(&mut self, name: &str, members: &'a [ReferenceOr<Schema>], pointer: &str) -> UnionDef {
+        let mut names = Namespace::default();
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let at = format!("{pointer}/{i}");
+            let (ty, _) = self.type_ref(member.into(), &at, &format!("{name} Variant{i}"));
+            if variants.iter().any(|v| v.ty == ty) {
+                continue;
+            }
+            let (rust_name, _) = names.claim(&naming::variant_name(&variant_label(&ty)));
+            variants.push(UnionVariant { rust_name, ty, boxed: false });
+        }
+        UnionDef { variants }
+    }
+}
+
+/// Names one `ErrorBody` variant per distinct error body type and points
+/// each error response at its variant.
+pub(crate) fn error_body_variants(operations: &mut [crate::ir::Operation]) -> Vec<crate::ir::ErrorBodyVariant> {
+    let mut names = Namespace::default();
+    let mut variants: Vec<crate::ir::ErrorBodyVariant> = Vec::new();
+    for error in operations.iter_mut().flat_map(|op| op.errors.iter_mut()) {
+        let Some(ty) = &error.ty else { continue };
+        let index = match variants.iter().position(|v| &v.ty == ty) {
+            Some(i) => i,
+            None => {
+                let (rust_name, _) = names.claim(&naming::variant_name(&variant_label(ty)));
+                variants.push(crate::ir::ErrorBodyVariant { rust_name, ty: ty.clone() });
+                variants.len() - 1
+            }
+        };
+        error.variant = Some(index);
+    }
+    variants
+}
+
+fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        _ => TypeRef::String,
+    }
+}
+
+fn integer_kind(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> IntegerKind {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntegerKind::I32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => IntegerKind::U32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" || f == "uint" => IntegerKind::U64,
+        _ => IntegerKind::I64,
+    }
+}
