@@ -68,8 +68,6 @@ impl Client {
         crate::wire::decode_json(status, &body)
     }
 
-    // Not every spec has an operation without a response body.
-    #[allow(dead_code)]
     pub(crate) async fn send_empty(&self, request: Request) -> Result<(), Error> {
         self.execute(request).await.map(|_| ())
     }
@@ -138,8 +136,6 @@ impl Request {
     }
 
     /// Adds `name=v` once per value (OpenAPI `form` style, `explode: true`).
-    // Not every spec has array query parameters.
-    #[allow(dead_code)]
     pub(crate) fn query_each<T: fmt::Display>(&mut self, name: &'static str, values: Option<&Vec<T>>) {
         for value in values.into_iter().flatten() {
             self.query.push((name, value.to_string()));
@@ -147,8 +143,6 @@ impl Request {
     }
 
     /// Sets a request header when the value is set.
-    // Not every spec has header parameters.
-    #[allow(dead_code)]
     pub(crate) fn header<T: fmt::Display>(&mut self, name: &'static str, value: Option<&T>) {
         if let Some(value) = value {
             self.headers.push((name, value.to_string()));

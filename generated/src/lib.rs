@@ -23,11 +23,19 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-
+#[allow(
+    dead_code,
+    reason = "the runtime serves every spec; this one may not use all of it"
+)]
 mod client;
 mod error;
 pub mod requests;
 pub mod types;
+
+#[allow(
+    dead_code,
+    reason = "the runtime serves every spec; this one may not use all of it"
+)]
 mod wire;
 
 pub use client::{Client, ClientBuilder, ResponseFuture};

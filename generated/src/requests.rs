@@ -332,7 +332,7 @@ impl<'a> GetLead<'a> {
     pub async fn send(self) -> Result<crate::types::Lead, Error> {
         let mut request = Request::new(
             reqwest::Method::GET,
-            ["/lead/", &crate::wire::encode_path(&self.id), "/"].concat(),
+            ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
             list_leads_error,
         );
         request.query("_fields", self.fields.as_ref());
@@ -370,7 +370,7 @@ impl<'a> UpdateLead<'a> {
     pub async fn send(self) -> Result<crate::types::Lead, Error> {
         let mut request = Request::new(
             reqwest::Method::PUT,
-            ["/lead/", &crate::wire::encode_path(&self.id), "/"].concat(),
+            ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
             list_leads_error,
         );
         if let Some(body) = self.body {
@@ -409,7 +409,7 @@ impl<'a> DeleteLead<'a> {
     pub async fn send(self) -> Result<crate::types::Empty, Error> {
         let request = Request::new(
             reqwest::Method::DELETE,
-            ["/lead/", &crate::wire::encode_path(&self.id), "/"].concat(),
+            ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
             list_leads_error,
         );
         self.client.send_json(request).await

@@ -128,12 +128,8 @@ impl Diagnostics {
             d.file = file.to_owned();
         }
         self.items.sort_by(|a, b| {
-            (a.location, &a.pointer, b.severity, &a.message).cmp(&(
-                b.location,
-                &b.pointer,
-                a.severity,
-                &b.message,
-            ))
+            (a.location, &a.pointer, b.severity, &a.message)
+                .cmp(&(b.location, &b.pointer, a.severity, &b.message))
         });
         self.items.dedup();
         self
@@ -145,7 +141,11 @@ impl fmt::Display for Diagnostics {
         for d in &self.items {
             writeln!(f, "{d}")?;
         }
-        let errors = self.items.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = self
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let warnings = self.items.len() - errors;
         write!(f, "{errors} error(s), {warnings} warning(s)")
     }

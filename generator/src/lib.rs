@@ -49,7 +49,8 @@ pub struct Generated {
 /// Every problem found in the phase that failed, located in the spec.
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let document = load::load(&options.spec_file, text)?;
-    let (api, warnings) = lower::lower(&document.api, options).map_err(|d| d.finish(&options.spec_file))?;
+    let (api, warnings) =
+        lower::lower(&document.api, options).map_err(|d| d.finish(&options.spec_file))?;
     let files = emit::emit(&api, &options.command).map_err(|message| {
         let mut diagnostics = Diagnostics::default();
         diagnostics.push(Diagnostic::document_error(message, None));

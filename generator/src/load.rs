@@ -35,7 +35,10 @@ pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
             } else {
                 "the document does not match the OpenAPI 3.0 schema"
             };
-            Diagnostic::document_error(format!("{kind}: {}", strip_location(&e.to_string())), location)
+            Diagnostic::document_error(
+                format!("{kind}: {}", strip_location(&e.to_string())),
+                location,
+            )
         })
     } else {
         serde_yaml::from_str(text).map_err(|e| {
@@ -71,10 +74,14 @@ pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
                 serde_yaml::from_str(text).ok()
             };
             match probe {
-                Some(VersionProbe { swagger: Some(v), .. }) => {
+                Some(VersionProbe {
+                    swagger: Some(v), ..
+                }) => {
                     diagnostics.push(version_error(&format!("swagger {}", scalar_text(&v))));
                 }
-                Some(VersionProbe { openapi: Some(v), .. }) if !scalar_text(&v).starts_with("3.0") => {
+                Some(VersionProbe {
+                    openapi: Some(v), ..
+                }) if !scalar_text(&v).starts_with("3.0") => {
                     diagnostics.push(version_error(&scalar_text(&v)));
                 }
                 Some(VersionProbe {
@@ -99,7 +106,11 @@ fn version_error(found: &str) -> Diagnostic {
     } else {
         "this generator reads OpenAPI 3.0.x documents"
     };
-    Diagnostic::error("#/openapi", format!("unsupported OpenAPI version `{found}`")).with_hint(hint)
+    Diagnostic::error(
+        "#/openapi",
+        format!("unsupported OpenAPI version `{found}`"),
+    )
+    .with_hint(hint)
 }
 
 fn scalar_text(value: &serde_yaml::Value) -> String {

@@ -21,8 +21,24 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
 /// Type names that would shadow what generated code uses unqualified.
 const RESERVED_TYPES: &[&str] = &[
-    "Client", "ClientBuilder", "Error", "ApiError", "ErrorBody", "Result", "Option", "Some",
-    "None", "Ok", "Err", "Vec", "String", "Box", "Timestamp", "Value", "Map", "Default",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "ApiError",
+    "ErrorBody",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Timestamp",
+    "Value",
+    "Map",
+    "Default",
 ];
 
 /// Whether `word` is a Rust keyword (strict, reserved or weak-but-problematic).
@@ -72,7 +88,9 @@ fn spell_symbols(raw: &str) -> String {
 /// Keeps only characters that may appear in an identifier; case conversion
 /// has already split words on everything else.
 fn only_ident_chars(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }
 
 fn camel(raw: &str) -> String {
@@ -110,7 +128,11 @@ pub fn type_name(raw: &str) -> String {
 pub fn variant_name(raw: &str) -> String {
     let mut name = camel(raw);
     if name.is_empty() {
-        name = if raw.is_empty() { "Empty".to_owned() } else { "Value".to_owned() };
+        name = if raw.is_empty() {
+            "Empty".to_owned()
+        } else {
+            "Value".to_owned()
+        };
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'V');
@@ -197,7 +219,11 @@ impl Namespace {
             return (candidate.to_owned(), false);
         }
         let base = unraw(candidate);
-        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         for n in 2.. {
             let name = format!("{base}{separator}{n}");
             if self.taken.insert(name.clone()) {

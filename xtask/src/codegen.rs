@@ -26,10 +26,19 @@ struct Args {
 }
 
 fn parse(args: &[String]) -> Result<Args> {
-    let mut parsed = Args { check: false, spec: None, out: None, name: None };
+    let mut parsed = Args {
+        check: false,
+        spec: None,
+        out: None,
+        name: None,
+    };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
-        let mut value = |flag: &str| iter.next().cloned().with_context(|| format!("`{flag}` needs a value"));
+        let mut value = |flag: &str| {
+            iter.next()
+                .cloned()
+                .with_context(|| format!("`{flag}` needs a value"))
+        };
         match arg.as_str() {
             "--check" => parsed.check = true,
             "--spec" => parsed.spec = Some(value("--spec")?),
@@ -64,8 +73,13 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             Some(args.name.clone().unwrap_or_else(|| "close-api".to_owned())),
         ),
     };
-    let text = fs::read_to_string(&spec_path).with_context(|| format!("cannot read the spec `{}`", spec_path.display()))?;
-    let options = Options { spec_file: spec_label, crate_name: name, command };
+    let text = fs::read_to_string(&spec_path)
+        .with_context(|| format!("cannot read the spec `{}`", spec_path.display()))?;
+    let options = Options {
+        spec_file: spec_label,
+        crate_name: name,
+        command,
+    };
     let generated = match generator::generate(&text, &options) {
         Ok(generated) => generated,
         Err(diagnostics) => {
@@ -91,7 +105,13 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         for (path, old, new) in &plan.write {
             let diff = similar::TextDiff::from_lines(old.as_deref().unwrap_or(""), new.as_str());
             let label = path.display().to_string();
-            print!("{}", diff.unified_diff().context_radius(3).header(&format!("{label} (committed)"), &format!("{label} (generated)")));
+            print!(
+                "{}",
+                diff.unified_diff().context_radius(3).header(
+                    &format!("{label} (committed)"),
+                    &format!("{label} (generated)")
+                )
+            );
         }
         for path in &plan.remove {
             println!("stale generated file: {}", path.display());
@@ -134,15 +154,23 @@ impl Plan {
 }
 
 fn plan(out: &Path, files: &[File]) -> Result<Plan> {
-    let mut plan = Plan { write: Vec::new(), remove: Vec::new(), unchanged: 0 };
+    let mut plan = Plan {
+        write: Vec::new(),
+        remove: Vec::new(),
+        unchanged: 0,
+    };
     let mut produced = BTreeSet::new();
     for file in files {
         let path = out.join(&file.path);
         produced.insert(path.clone());
         match fs::read_to_string(&path) {
             Ok(current) if current == file.contents => plan.unchanged += 1,
-            Ok(current) => plan.write.push((path, Some(current), file.contents.clone())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => plan.write.push((path, None, file.contents.clone())),
+            Ok(current) => plan
+                .write
+                .push((path, Some(current), file.contents.clone())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                plan.write.push((path, None, file.contents.clone()))
+            }
             Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
         }
     }
@@ -191,7 +219,8 @@ fn apply(write: Vec<(PathBuf, Option<String>, String)>, remove: &[PathBuf]) -> R
     let mut staged = Vec::new();
     for (path, _, contents) in write {
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
         }
         let tmp = path.with_extension("codegen-tmp");
         if let Err(e) = fs::write(&tmp, contents) {
@@ -204,7 +233,8 @@ fn apply(write: Vec<(PathBuf, Option<String>, String)>, remove: &[PathBuf]) -> R
         staged.push((tmp, path));
     }
     for (tmp, path) in staged {
-        fs::rename(&tmp, &path).with_context(|| format!("cannot move `{}` into place", path.display()))?;
+        fs::rename(&tmp, &path)
+            .with_context(|| format!("cannot move `{}` into place", path.display()))?;
     }
     for path in remove {
         fs::remove_file(path).with_context(|| format!("cannot remove `{}`", path.display()))?;

@@ -22,7 +22,11 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
             in_fence = !in_fence;
             continue;
         }
-        lines.push(if in_fence { line.trim_end().to_owned() } else { trimmed.to_owned() });
+        lines.push(if in_fence {
+            line.trim_end().to_owned()
+        } else {
+            trimmed.to_owned()
+        });
     }
     if in_fence {
         lines.push("```".to_owned());
@@ -50,7 +54,16 @@ pub(crate) fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Ve
         }
         lines.extend(paragraph);
     }
-    lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
+    lines
+        .iter()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect()
 }
 
 /// The doc attributes of an item: summary, description and the extra

@@ -52,15 +52,24 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<Vec<File>, String> {
         },
         File {
             path: "src/lib.rs".to_owned(),
-            contents: format!("{rust_header}{}", format_rust(templates::lib_rs(api), "src/lib.rs")?),
+            contents: format!(
+                "{rust_header}{}",
+                format_rust(templates::lib_rs(api), "src/lib.rs")?
+            ),
         },
         File {
             path: "src/requests.rs".to_owned(),
-            contents: format!("{rust_header}{}", format_rust(requests::requests_module(api), "src/requests.rs")?),
+            contents: format!(
+                "{rust_header}{}",
+                format_rust(requests::requests_module(api), "src/requests.rs")?
+            ),
         },
         File {
             path: "src/types.rs".to_owned(),
-            contents: format!("{rust_header}{}", format_rust(types::types_module(api), "src/types.rs")?),
+            contents: format!(
+                "{rust_header}{}",
+                format_rust(types::types_module(api), "src/types.rs")?
+            ),
         },
     ];
     for (path, source) in RUNTIME {
@@ -97,21 +106,36 @@ fn declaration_group(line: &str) -> Option<&'static str> {
 /// hand-written code has.
 fn space_items(text: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "pub ", "pub(", "fn ", "async fn", "impl", "const ", "type ", "mod ", "struct ", "enum ", "use ",
+        "///", "#[", "pub ", "pub(", "fn ", "async fn", "impl", "const ", "type ", "mod ",
+        "struct ", "enum ", "use ",
     ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
+    // Whether the last attribute opened was inner (`#![...]`), so that the
+    // `)]` closing a multi-line one ends the crate's inner attributes.
+    let mut inner_attribute = false;
     for line in text.lines() {
+        if line.starts_with("#![") {
+            inner_attribute = true;
+        } else if line.starts_with("#[") {
+            inner_attribute = false;
+        }
         if let Some(prev) = previous {
             let indent = line.len() - line.trim_start().len();
             let prev_indent = prev.len() - prev.trim_start().len();
             let body = line.trim_start();
             let prev_body = prev.trim_start();
             let starts_item = ITEM_STARTS.iter().any(|s| body.starts_with(s));
-            let same_group = declaration_group(prev_body).is_some() && declaration_group(prev_body) == declaration_group(body);
+            let same_group = declaration_group(prev_body).is_some()
+                && declaration_group(prev_body) == declaration_group(body);
             let after_item = prev_body == "}"
                 || (indent == 0 && prev_body.ends_with(';') && !same_group)
-                || (indent == 0 && (prev_body.starts_with("//!") || prev_body.starts_with("#![") || prev_body == ")]") && !body.starts_with("//!") && !body.starts_with("#!["));
+                || (indent == 0
+                    && (prev_body.starts_with("//!")
+                        || prev_body.starts_with("#![")
+                        || (prev_body == ")]" && inner_attribute))
+                    && !body.starts_with("//!")
+                    && !body.starts_with("#!["));
             if (indent == 0 || indent == 4) && indent == prev_indent && starts_item && after_item {
                 out.push('\n');
             }

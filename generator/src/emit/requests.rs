@@ -6,7 +6,9 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, item_docs};
 use super::types::{ident, type_tokens};
-use crate::ir::{Api, AuthScheme, ErrorResponse, Operation, ParameterLocation, PathPart, StatusMatch, TypeRef};
+use crate::ir::{
+    Api, AuthScheme, ErrorResponse, Operation, ParameterLocation, PathPart, StatusMatch, TypeRef,
+};
 
 /// The whole `requests.rs` module body.
 pub(crate) fn requests_module(api: &Api) -> TokenStream {
@@ -14,10 +16,13 @@ pub(crate) fn requests_module(api: &Api) -> TokenStream {
     let constructor = constructor(api);
     let methods = api.operations.iter().map(|op| client_method(op, &types));
     let decoders = error_decoders(api);
-    let builders = api
-        .operations
-        .iter()
-        .map(|op| builder(op, &types, &decoders.names[decoders.of_operation[&op.method_name]]));
+    let builders = api.operations.iter().map(|op| {
+        builder(
+            op,
+            &types,
+            &decoders.names[decoders.of_operation[&op.method_name]],
+        )
+    });
     let decoder_fns = decoders.fns;
     quote! {
         #![doc = " One request builder per operation, returned by the methods of [`Client`]."]
@@ -157,17 +162,49 @@ fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
             inits.push(quote! { body: None });
         }
     }
-    let lifetime = if has_lifetime_body(op) { quote! { <'a> } } else { quote! {} };
-    let self_ref = if has_lifetime_body(op) { quote! { &'a self } } else { quote! { &self } };
-    let ret = if has_lifetime_body(op) { quote! { #builder<'a> } } else { quote! { #builder<'_> } };
+    let lifetime = if has_lifetime_body(op) {
+        quote! { <'a> }
+    } else {
+        quote! {}
+    };
+    let self_ref = if has_lifetime_body(op) {
+        quote! { &'a self }
+    } else {
+        quote! { &self }
+    };
+    let ret = if has_lifetime_body(op) {
+        quote! { #builder<'a> }
+    } else {
+        quote! { #builder<'_> }
+    };
     let route = format!("`{} {}`", op.method.as_str(), op.path);
     let mut arg_docs = Vec::new();
     for p in op.parameters.iter().filter(|p| p.required) {
-        let description = p.docs.description.as_deref().unwrap_or("").trim().replace('\n', " ");
-        arg_docs.push(format!("- `{}`: {}", crate::naming::unraw(&p.rust_name), if description.is_empty() { format!("the `{}` {}", p.wire_name, location_word(p.location)) } else { description }));
+        let description = p
+            .docs
+            .description
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .replace('\n', " ");
+        arg_docs.push(format!(
+            "- `{}`: {}",
+            crate::naming::unraw(&p.rust_name),
+            if description.is_empty() {
+                format!("the `{}` {}", p.wire_name, location_word(p.location))
+            } else {
+                description
+            }
+        ));
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let description = body.docs.description.as_deref().unwrap_or("the request body").trim().replace('\n', " ");
+        let description = body
+            .docs
+            .description
+            .as_deref()
+            .unwrap_or("the request body")
+            .trim()
+            .replace('\n', " ");
         arg_docs.push(format!("- `body`: {description}"));
     }
     let mut extra = vec![route];
@@ -178,7 +215,11 @@ fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
         "Returns a [`{}`] builder: set optional parameters on it, then `.await` it.",
         op.builder_name
     ));
-    let docs = item_docs(&op.docs, &format!("Sends `{} {}`.", op.method.as_str(), op.path), &extra);
+    let docs = item_docs(
+        &op.docs,
+        &format!("Sends `{} {}`.", op.method.as_str(), op.path),
+        &extra,
+    );
     let deprecated = op.docs.deprecated.then(|| quote! { #[deprecated] });
     quote! {
         #docs
@@ -218,7 +259,15 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
                 TypeRef::String => quote! { value.into() },
                 _ => quote! { value },
             };
-            let docs = item_docs(&p.docs, &format!("Sets the `{}` {}.", p.wire_name, location_word(p.location)), &[format!("Sent as the `{}` {}.", p.wire_name, location_word(p.location))]);
+            let docs = item_docs(
+                &p.docs,
+                &format!("Sets the `{}` {}.", p.wire_name, location_word(p.location)),
+                &[format!(
+                    "Sent as the `{}` {}.",
+                    p.wire_name,
+                    location_word(p.location)
+                )],
+            );
             let deprecated = p.docs.deprecated.then(|| quote! { #[deprecated] });
             setters.push(quote! {
                 #docs
@@ -252,15 +301,18 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             PathPart::Literal(text) => pieces.push(quote! { #text }),
             PathPart::Parameter(i) => {
                 let field = ident(&op.parameters[*i].rust_name);
+                let wire = &op.parameters[*i].wire_name;
                 pieces.push(match op.parameters[*i].ty {
-                    TypeRef::String => quote! { &crate::wire::encode_path(&self.#field) },
-                    _ => quote! { &crate::wire::encode_path(&self.#field.to_string()) },
+                    TypeRef::String => quote! { &crate::wire::encode_path(#wire, &self.#field)? },
+                    _ => quote! { &crate::wire::encode_path(#wire, &self.#field.to_string())? },
                 });
             }
         }
     }
     let path = match pieces.as_slice() {
-        [only] if !matches!(op.path_parts.first(), Some(PathPart::Parameter(_))) => quote! { #only.to_owned() },
+        [only] if !matches!(op.path_parts.first(), Some(PathPart::Parameter(_))) => {
+            quote! { #only.to_owned() }
+        }
         _ => quote! { [#(#pieces),*].concat() },
     };
     let method = format_ident!("{}", op.method.as_str());
@@ -268,10 +320,16 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
     for p in &op.parameters {
         let field = ident(&p.rust_name);
         let wire = &p.wire_name;
-        let value = if p.required { quote! { Some(&self.#field) } } else { quote! { self.#field.as_ref() } };
+        let value = if p.required {
+            quote! { Some(&self.#field) }
+        } else {
+            quote! { self.#field.as_ref() }
+        };
         match (p.location, &p.ty) {
             (ParameterLocation::Path, _) => {}
-            (ParameterLocation::Query, TypeRef::Array(_)) => fill.push(quote! { request.query_each(#wire, #value); }),
+            (ParameterLocation::Query, TypeRef::Array(_)) => {
+                fill.push(quote! { request.query_each(#wire, #value); })
+            }
             (ParameterLocation::Query, _) => fill.push(quote! { request.query(#wire, #value); }),
             (ParameterLocation::Header, _) => fill.push(quote! { request.header(#wire, #value); }),
         }
@@ -284,8 +342,16 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             }
         });
     }
-    let send = if op.success.ty.is_some() { quote! { send_json } } else { quote! { send_empty } };
-    let mutable = if fill.is_empty() { quote! {} } else { quote! { mut } };
+    let send = if op.success.ty.is_some() {
+        quote! { send_json }
+    } else {
+        quote! { send_empty }
+    };
+    let mutable = if fill.is_empty() {
+        quote! {}
+    } else {
+        quote! { mut }
+    };
     let doc = format!(
         " Request builder for [`Client::{}`]: `{} {}`.",
         crate::naming::unraw(&op.method_name),
@@ -344,7 +410,11 @@ struct Decoders {
 
 fn error_decoders(api: &Api) -> Decoders {
     let mut tables: Vec<Vec<(StatusMatch, usize)>> = Vec::new();
-    let mut decoders = Decoders { fns: Vec::new(), names: Vec::new(), of_operation: Default::default() };
+    let mut decoders = Decoders {
+        fns: Vec::new(),
+        names: Vec::new(),
+        of_operation: Default::default(),
+    };
     for op in &api.operations {
         let table: Vec<(StatusMatch, usize)> = op
             .errors
@@ -408,8 +478,16 @@ fn decoder_fn(api: &Api, name: &syn::Ident, table: &[(StatusMatch, usize)]) -> T
         }
         None => quote! { _ => None, },
     };
-    let status = if table.is_empty() { quote! { _status } } else { quote! { status } };
-    let body = if table.is_empty() { quote! { _body } } else { quote! { body } };
+    let status = if table.is_empty() {
+        quote! { _status }
+    } else {
+        quote! { status }
+    };
+    let body = if table.is_empty() {
+        quote! { _body }
+    } else {
+        quote! { body }
+    };
     let inner = if table.is_empty() {
         quote! { None }
     } else {

@@ -11,14 +11,21 @@ use crate::ir::{Api, AuthScheme, ParameterLocation, TypeRef};
 fn render(name: &str, source: &str, ctx: minijinja::Value) -> Result<String, String> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
-    env.add_template(name, source).map_err(|e| format!("internal error: template `{name}`: {e}"))?;
-    let template = env.get_template(name).map_err(|e| format!("internal error: template `{name}`: {e}"))?;
-    template.render(ctx).map_err(|e| format!("internal error: template `{name}`: {e}"))
+    env.add_template(name, source)
+        .map_err(|e| format!("internal error: template `{name}`: {e}"))?;
+    let template = env
+        .get_template(name)
+        .map_err(|e| format!("internal error: template `{name}`: {e}"))?;
+    template
+        .render(ctx)
+        .map_err(|e| format!("internal error: template `{name}`: {e}"))
 }
 
 /// A TOML basic string's contents.
 fn toml_escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', " ")
 }
 
 /// The generated crate's `Cargo.toml`.
@@ -41,8 +48,18 @@ pub(crate) fn readme(api: &Api, header: &str) -> Result<String, String> {
         .operations
         .iter()
         .map(|op| {
-            let summary = op.docs.summary.clone().unwrap_or_default().replace('|', "\\|").replace('\n', " ");
-            let deprecated = if op.docs.deprecated { " (deprecated)" } else { "" };
+            let summary = op
+                .docs
+                .summary
+                .clone()
+                .unwrap_or_default()
+                .replace('|', "\\|")
+                .replace('\n', " ");
+            let deprecated = if op.docs.deprecated {
+                " (deprecated)"
+            } else {
+                ""
+            };
             context! {
                 method => crate::naming::unraw(&op.method_name),
                 http => format!("{} {}", op.method.as_str(), op.path),
@@ -72,10 +89,16 @@ pub(crate) fn readme(api: &Api, header: &str) -> Result<String, String> {
 /// only string path parameters and no body.
 fn example(api: &Api) -> Vec<String> {
     let lib = &api.lib_name;
-    let mut lines = vec![format!("# async fn example() -> Result<(), {lib}::Error> {{")];
+    let mut lines = vec![format!(
+        "# async fn example() -> Result<(), {lib}::Error> {{"
+    )];
     lines.push(match api.auth.first() {
-        Some(AuthScheme::Basic { .. }) => format!("let client = {lib}::Client::new(\"YOUR_API_KEY\");"),
-        Some(AuthScheme::Bearer { .. }) => format!("let client = {lib}::Client::new(\"YOUR_TOKEN\")?;"),
+        Some(AuthScheme::Basic { .. }) => {
+            format!("let client = {lib}::Client::new(\"YOUR_API_KEY\");")
+        }
+        Some(AuthScheme::Bearer { .. }) => {
+            format!("let client = {lib}::Client::new(\"YOUR_TOKEN\")?;")
+        }
         None => format!("let client = {lib}::Client::new()?;"),
     });
     let call = api.operations.iter().find(|op| {
@@ -87,8 +110,17 @@ fn example(api: &Api) -> Vec<String> {
                 .all(|p| p.location == ParameterLocation::Path && p.ty == TypeRef::String)
     });
     if let Some(op) = call {
-        let args: Vec<String> = op.parameters.iter().filter(|p| p.required).map(|p| format!("\"{}\"", crate::naming::unraw(&p.rust_name))).collect();
-        lines.push(format!("let response = client.{}({}).await?;", crate::naming::unraw(&op.method_name), args.join(", ")));
+        let args: Vec<String> = op
+            .parameters
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| format!("\"{}\"", crate::naming::unraw(&p.rust_name)))
+            .collect();
+        lines.push(format!(
+            "let response = client.{}({}).await?;",
+            crate::naming::unraw(&op.method_name),
+            args.join(", ")
+        ));
         lines.push("println!(\"{response:?}\");".to_owned());
     }
     lines.push("# Ok(())".to_owned());
@@ -129,10 +161,12 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         // reads differently (bare URLs, brackets that look like links).
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
+        #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
         mod client;
         mod error;
         pub mod requests;
         pub mod types;
+        #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
         mod wire;
 
         pub use client::{Client, ClientBuilder, ResponseFuture};

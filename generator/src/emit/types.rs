@@ -106,7 +106,11 @@ fn field_tokens(field: &Field, here: &TokenStream) -> TokenStream {
         notes.push("Sent by the client only.".to_owned());
     }
     let notes = [notes.join(" ")];
-    let docs = item_docs(&field.docs, &format!("The `{}` property.", field.wire_name), &notes);
+    let docs = item_docs(
+        &field.docs,
+        &format!("The `{}` property.", field.wire_name),
+        &notes,
+    );
     let rename = naming::needs_rename(&field.rust_name, &field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote! { #[serde(rename = #wire)] }
@@ -133,7 +137,13 @@ fn field_tokens(field: &Field, here: &TokenStream) -> TokenStream {
     }
 }
 
-fn struct_def(name: &Ident, docs: TokenStream, deprecated: Option<TokenStream>, s: &StructDef, here: &TokenStream) -> TokenStream {
+fn struct_def(
+    name: &Ident,
+    docs: TokenStream,
+    deprecated: Option<TokenStream>,
+    s: &StructDef,
+    here: &TokenStream,
+) -> TokenStream {
     let fields = s.fields.iter().map(|f| field_tokens(f, here));
     let extra_name = ident(&s.extra_name);
     let extra_ty = match &s.extra {
@@ -194,7 +204,12 @@ fn struct_def(name: &Ident, docs: TokenStream, deprecated: Option<TokenStream>, 
     }
 }
 
-fn enum_def(name: &Ident, docs: TokenStream, deprecated: Option<TokenStream>, e: &EnumDef) -> TokenStream {
+fn enum_def(
+    name: &Ident,
+    docs: TokenStream,
+    deprecated: Option<TokenStream>,
+    e: &EnumDef,
+) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.wire_value;
@@ -240,7 +255,13 @@ fn enum_def(name: &Ident, docs: TokenStream, deprecated: Option<TokenStream>, e:
     }
 }
 
-fn union_def(name: &Ident, docs: TokenStream, deprecated: Option<TokenStream>, u: &UnionDef, here: &TokenStream) -> TokenStream {
+fn union_def(
+    name: &Ident,
+    docs: TokenStream,
+    deprecated: Option<TokenStream>,
+    u: &UnionDef,
+    here: &TokenStream,
+) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let mut ty = type_tokens(&v.ty, here);

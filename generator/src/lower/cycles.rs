@@ -17,7 +17,11 @@ fn inline_target(ty: &TypeRef) -> Option<&str> {
 /// same strongly connected component of the "holds inline" graph as its
 /// parent.
 pub(crate) fn box_cycles(types: &mut [TypeDef]) {
-    let index: HashMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| {

@@ -26,7 +26,9 @@ impl Lowerer<'_> {
                 self.diagnostics.push(
                     Diagnostic::error(
                         pointer_join(pointer, CUSTOM_FIELD_PREFIX),
-                        format!("`{CUSTOM_FIELD_PREFIX}` must be a non-empty string, found `{value}`"),
+                        format!(
+                            "`{CUSTOM_FIELD_PREFIX}` must be a non-empty string, found `{value}`"
+                        ),
                     )
                     .with_hint(format!("write `{CUSTOM_FIELD_PREFIX}: \"custom.\"`")),
                 );

@@ -59,7 +59,10 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         lib_name: naming::lib_name(&crate_name),
         crate_name,
         spec_file: options.spec_file.clone(),
-        base_url: doc.servers.first().map(|s| s.url.trim_end_matches('/').to_owned()),
+        base_url: doc
+            .servers
+            .first()
+            .map(|s| s.url.trim_end_matches('/').to_owned()),
         auth,
         types: lowerer.types,
         operations,
@@ -111,22 +114,29 @@ impl Lowerer<'_> {
                 continue;
             };
             let ReferenceOr::Item(scheme) = scheme else {
-                self.warning(&pointer, "a `$ref` security scheme is not supported; it is ignored");
+                self.warning(
+                    &pointer,
+                    "a `$ref` security scheme is not supported; it is ignored",
+                );
                 continue;
             };
             match scheme {
-                SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
-                    schemes.push(AuthScheme::Basic {
-                        name: name.to_owned(),
-                        description: description.clone(),
-                    })
-                }
-                SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
-                    schemes.push(AuthScheme::Bearer {
-                        name: name.to_owned(),
-                        description: description.clone(),
-                    })
-                }
+                SecurityScheme::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } if scheme.eq_ignore_ascii_case("basic") => schemes.push(AuthScheme::Basic {
+                    name: name.to_owned(),
+                    description: description.clone(),
+                }),
+                SecurityScheme::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } if scheme.eq_ignore_ascii_case("bearer") => schemes.push(AuthScheme::Bearer {
+                    name: name.to_owned(),
+                    description: description.clone(),
+                }),
                 _ => self.warning(
                     &pointer,
                     format!(

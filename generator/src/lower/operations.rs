@@ -1,6 +1,8 @@
 //! Paths and operations → [`Operation`]s with parameters, body and responses.
 
-use openapiv3::{Parameter as OaParameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+use openapiv3::{
+    Parameter as OaParameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode,
+};
 
 use super::types::SchemaRef;
 use super::Lowerer;
@@ -18,7 +20,12 @@ const RESERVED_SETTERS: &[&str] = &["send", "into_future", "client"];
 
 /// Whether a media type carries JSON.
 pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -44,11 +51,15 @@ fn split_template(path: &str) -> Result<Vec<Result<String, String>>, String> {
             parts.push(Ok(rest[..open].to_owned()));
         }
         let Some(close) = rest[open..].find('}') else {
-            return Err(format!("the path template `{path}` has a `{{` without a closing `}}`"));
+            return Err(format!(
+                "the path template `{path}` has a `{{` without a closing `}}`"
+            ));
         };
         let name = &rest[open + 1..open + close];
         if name.is_empty() || name.contains('{') {
-            return Err(format!("the path template `{path}` has an empty or nested `{{}}`"));
+            return Err(format!(
+                "the path template `{path}` has an empty or nested `{{}}`"
+            ));
         }
         parts.push(Err(name.to_owned()));
         rest = &rest[open + close + 1..];
@@ -78,7 +89,11 @@ impl<'a> Lowerer<'a> {
                 let operation_id = match &operation.operation_id {
                     Some(id) if !id.trim().is_empty() => id.clone(),
                     _ => {
-                        let derived = format!("{} {}", method.as_str().to_ascii_lowercase(), path.replace(['{', '}'], ""));
+                        let derived = format!(
+                            "{} {}",
+                            method.as_str().to_ascii_lowercase(),
+                            path.replace(['{', '}'], "")
+                        );
                         let derived = naming::value_name(&derived);
                         self.diagnostics.push(
                             Diagnostic::warning(&pointer, format!("the operation has no `operationId`; its method is named `{derived}`"))
@@ -89,8 +104,13 @@ impl<'a> Lowerer<'a> {
                 };
                 if let Some((_, first)) = seen_ids.iter().find(|(id, _)| *id == operation_id) {
                     self.diagnostics.push(
-                        Diagnostic::error(pointer_join(&pointer, "operationId"), format!("`operationId: {operation_id}` is used twice"))
-                            .with_hint(format!("it is first used at {first}; every operationId must be unique")),
+                        Diagnostic::error(
+                            pointer_join(&pointer, "operationId"),
+                            format!("`operationId: {operation_id}` is used twice"),
+                        )
+                        .with_hint(format!(
+                            "it is first used at {first}; every operationId must be unique"
+                        )),
                     );
                     continue;
                 }
@@ -101,7 +121,16 @@ impl<'a> Lowerer<'a> {
                     self.warning(&pointer, format!("`operationId: {operation_id}` would be the method `{candidate}`, which is taken; it is `{method_name}`"));
                 }
                 let (builder_name, _) = builder_names.claim(&naming::type_name(&operation_id));
-                if let Some(op) = self.lower_operation(path, item, operation, method, &pointer, operation_id, method_name, builder_name) {
+                if let Some(op) = self.lower_operation(
+                    path,
+                    item,
+                    operation,
+                    method,
+                    &pointer,
+                    operation_id,
+                    method_name,
+                    builder_name,
+                ) {
                     operations.push(op);
                 }
             }
@@ -121,23 +150,45 @@ impl<'a> Lowerer<'a> {
         method_name: String,
         builder_name: String,
     ) -> Option<Operation> {
-        let errors_before = self.diagnostics.iter().filter(|d| d.severity == crate::Severity::Error).count();
+        let errors_before = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .count();
         let mut setters = Namespace::with_reserved(RESERVED_SETTERS);
         let mut parameters: Vec<Parameter> = Vec::new();
 
         // Path-level parameters first, then the operation's, which override
         // one with the same name and location.
         let mut declared: Vec<(&'a OaParameter, String)> = Vec::new();
-        let item_pointer = pointer.rsplit_once('/').map_or(pointer, |(p, _)| p).to_owned();
+        let item_pointer = pointer
+            .rsplit_once('/')
+            .map_or(pointer, |(p, _)| p)
+            .to_owned();
         let sources = item
             .parameters
             .iter()
             .enumerate()
             .map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")))
-            .chain(operation.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))),
+            );
         for (parameter, at) in sources {
-            let Some((parameter, at)) = self.resolve(parameter, &at, "parameters", |c| &c.parameters) else { continue };
-            let key = |p: &OaParameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
+            let Some((parameter, at)) =
+                self.resolve(parameter, &at, "parameters", |c| &c.parameters)
+            else {
+                continue;
+            };
+            let key = |p: &OaParameter| {
+                (
+                    p.parameter_data_ref().name.clone(),
+                    std::mem::discriminant(p),
+                )
+            };
             declared.retain(|(p, _)| key(p) != key(parameter));
             declared.push((parameter, at));
         }
@@ -155,9 +206,10 @@ impl<'a> Lowerer<'a> {
             match part {
                 Ok(text) => path_parts.push(PathPart::Literal(text.clone())),
                 Err(name) => {
-                    let found = declared
-                        .iter()
-                        .find(|(p, _)| matches!(p, OaParameter::Path { .. }) && p.parameter_data_ref().name == *name);
+                    let found = declared.iter().find(|(p, _)| {
+                        matches!(p, OaParameter::Path { .. })
+                            && p.parameter_data_ref().name == *name
+                    });
                     match found {
                         Some((p, at)) => {
                             let index = parameters.len();
@@ -186,11 +238,18 @@ impl<'a> Lowerer<'a> {
                 OaParameter::Query { .. } => ParameterLocation::Query,
                 OaParameter::Header { .. } => ParameterLocation::Header,
                 OaParameter::Cookie { .. } => {
-                    self.warning(at, format!("cookie parameter `{}` is not supported yet; the method cannot set it", p.parameter_data_ref().name));
+                    self.warning(
+                        at,
+                        format!(
+                            "cookie parameter `{}` is not supported yet; the method cannot set it",
+                            p.parameter_data_ref().name
+                        ),
+                    );
                     continue;
                 }
             };
-            if let Some(param) = self.lower_parameter(p, at, location, &builder_name, &mut setters) {
+            if let Some(param) = self.lower_parameter(p, at, location, &builder_name, &mut setters)
+            {
                 parameters.push(param);
             }
         }
@@ -204,8 +263,16 @@ impl<'a> Lowerer<'a> {
                     Some((media, content)) => {
                         let ty = match &content.schema {
                             Some(schema) => {
-                                let schema_at = pointer_join(&pointer_join(&pointer_join(&at, "content"), media), "schema");
-                                self.type_ref(SchemaRef::from(schema), &schema_at, &format!("{builder_name} Body")).0
+                                let schema_at = pointer_join(
+                                    &pointer_join(&pointer_join(&at, "content"), media),
+                                    "schema",
+                                );
+                                self.type_ref(
+                                    SchemaRef::from(schema),
+                                    &schema_at,
+                                    &format!("{builder_name} Body"),
+                                )
+                                .0
                             }
                             None => TypeRef::Any,
                         };
@@ -214,7 +281,11 @@ impl<'a> Lowerer<'a> {
                             ty,
                             media_type: media.clone(),
                             required: body.required,
-                            docs: Docs { summary: None, description: body.description.clone(), deprecated: false },
+                            docs: Docs {
+                                summary: None,
+                                description: body.description.clone(),
+                                deprecated: false,
+                            },
                         })
                     }
                     None => {
@@ -230,7 +301,11 @@ impl<'a> Lowerer<'a> {
         };
 
         let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
-        let errors_after = self.diagnostics.iter().filter(|d| d.severity == crate::Severity::Error).count();
+        let errors_after = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .count();
         if errors_after > errors_before {
             return None;
         }
@@ -266,10 +341,21 @@ impl<'a> Lowerer<'a> {
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let hint = format!("{builder_name} {}", data.name);
-                self.type_ref(SchemaRef::from(schema), &pointer_join(pointer, "schema"), &hint).0
+                self.type_ref(
+                    SchemaRef::from(schema),
+                    &pointer_join(pointer, "schema"),
+                    &hint,
+                )
+                .0
             }
             ParameterSchemaOrContent::Content(_) => {
-                self.warning(pointer, format!("parameter `{}` uses `content` instead of `schema`; it is sent as a string", data.name));
+                self.warning(
+                    pointer,
+                    format!(
+                        "parameter `{}` uses `content` instead of `schema`; it is sent as a string",
+                        data.name
+                    ),
+                );
                 TypeRef::String
             }
         };
@@ -300,24 +386,38 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn lower_responses(&mut self, operation: &'a openapiv3::Operation, pointer: &str, builder_name: &str) -> (SuccessResponse, Vec<ErrorResponse>) {
+    fn lower_responses(
+        &mut self,
+        operation: &'a openapiv3::Operation,
+        pointer: &str,
+        builder_name: &str,
+    ) -> (SuccessResponse, Vec<ErrorResponse>) {
         let responses_at = pointer_join(pointer, "responses");
-        let mut success = SuccessResponse { status: None, ty: None, description: None };
+        let mut success = SuccessResponse {
+            status: None,
+            ty: None,
+            description: None,
+        };
         let mut errors = Vec::new();
-        let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> = operation
-            .responses
-            .responses
-            .iter()
-            .map(|(code, response)| {
-                let (status, key) = match code {
-                    StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
-                    StatusCode::Range(r) => (StatusMatch::Class(*r), format!("{r}XX")),
-                };
-                (status, response, pointer_join(&responses_at, &key))
-            })
-            .collect();
+        let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
+            operation
+                .responses
+                .responses
+                .iter()
+                .map(|(code, response)| {
+                    let (status, key) = match code {
+                        StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                        StatusCode::Range(r) => (StatusMatch::Class(*r), format!("{r}XX")),
+                    };
+                    (status, response, pointer_join(&responses_at, &key))
+                })
+                .collect();
         if let Some(default) = &operation.responses.default {
-            entries.push((StatusMatch::Default, default, pointer_join(&responses_at, "default")));
+            entries.push((
+                StatusMatch::Default,
+                default,
+                pointer_join(&responses_at, "default"),
+            ));
         }
         let first_success = entries
             .iter()
@@ -327,14 +427,18 @@ impl<'a> Lowerer<'a> {
             })
             .min();
         for (status, response, at) in entries {
-            let Some((response, at)) = self.resolve(response, &at, "responses", |c| &c.responses) else { continue };
+            let Some((response, at)) = self.resolve(response, &at, "responses", |c| &c.responses)
+            else {
+                continue;
+            };
             let json = response.content.iter().find(|(media, _)| is_json(media));
             let is_success = match status {
                 StatusMatch::Code(c) => Some(c) == first_success,
                 StatusMatch::Class(2) => first_success.is_none() && success.status.is_none(),
                 _ => false,
             };
-            let is_other_success = matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Class(2));
+            let is_other_success =
+                matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Class(2));
             let hint = match status {
                 _ if is_success => format!("{builder_name} Response"),
                 StatusMatch::Code(c) => format!("{builder_name} Status{c} Response"),
@@ -343,7 +447,10 @@ impl<'a> Lowerer<'a> {
             };
             let ty = json.map(|(media, content)| match &content.schema {
                 Some(schema) => {
-                    let schema_at = pointer_join(&pointer_join(&pointer_join(&at, "content"), media), "schema");
+                    let schema_at = pointer_join(
+                        &pointer_join(&pointer_join(&at, "content"), media),
+                        "schema",
+                    );
                     self.type_ref(SchemaRef::from(schema), &schema_at, &hint).0
                 }
                 None => TypeRef::Any,

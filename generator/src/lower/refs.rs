@@ -19,7 +19,9 @@ pub(crate) fn ref_error<T>(
             pointer,
             format!("`$ref: {reference}` points outside this file, which is not supported"),
         )
-        .with_hint("copy the referenced schema into `components` and refer to it with `#/components/...`");
+        .with_hint(
+            "copy the referenced schema into `components` and refer to it with `#/components/...`",
+        );
     }
     let Some(name) = reference.strip_prefix(&prefix) else {
         return Diagnostic::error(
@@ -82,7 +84,9 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { reference } => {
                     let prefix = format!("#/components/{section}/");
                     let map = self.doc.components.as_ref().map(&select);
-                    match map.and_then(|m| reference.strip_prefix(&prefix).and_then(|name| m.get(name))) {
+                    match map
+                        .and_then(|m| reference.strip_prefix(&prefix).and_then(|name| m.get(name)))
+                    {
                         Some(next) => {
                             at = reference.clone();
                             current = next;
@@ -97,7 +101,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        self.error(pointer, format!("the `$ref` chain starting here is a cycle through `#/components/{section}`"));
+        self.error(
+            pointer,
+            format!("the `$ref` chain starting here is a cycle through `#/components/{section}`"),
+        );
         None
     }
 }

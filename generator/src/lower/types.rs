@@ -81,7 +81,9 @@ impl<'a> Lowerer<'a> {
     /// Chooses the Rust name of every component schema before any is lowered,
     /// so `$ref`s can be resolved in any order.
     pub(crate) fn name_components(&mut self) {
-        let Some(components) = &self.doc.components else { return };
+        let Some(components) = &self.doc.components else {
+            return;
+        };
         for key in components.schemas.keys() {
             let candidate = naming::type_name(key);
             let (name, changed) = self.type_names.claim(&candidate);
@@ -100,7 +102,9 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers every component schema to a named type, in spec order.
     pub(crate) fn lower_components(&mut self) {
-        let Some(components) = &self.doc.components else { return };
+        let Some(components) = &self.doc.components else {
+            return;
+        };
         for (key, schema) in &components.schemas {
             let pointer = pointer_join("#/components/schemas", key);
             let name = self.component_names[key].clone();
@@ -122,7 +126,12 @@ impl<'a> Lowerer<'a> {
     /// The type of a schema used in some context, and whether it is nullable.
     /// Inline objects, enums and unions become new named types, named from
     /// `hint`.
-    pub(crate) fn type_ref(&mut self, schema: SchemaRef<'a>, pointer: &str, hint: &str) -> (TypeRef, bool) {
+    pub(crate) fn type_ref(
+        &mut self,
+        schema: SchemaRef<'a>,
+        pointer: &str,
+        hint: &str,
+    ) -> (TypeRef, bool) {
         match schema {
             SchemaRef::Ref(reference) => (self.schema_ref(reference, pointer), false),
             SchemaRef::Item(schema) => {
@@ -149,7 +158,11 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Follows a schema `$ref` to the schema itself.
-    fn deref_schema(&mut self, schema: SchemaRef<'a>, pointer: &str) -> Option<(&'a Schema, String)> {
+    fn deref_schema(
+        &mut self,
+        schema: SchemaRef<'a>,
+        pointer: &str,
+    ) -> Option<(&'a Schema, String)> {
         let doc = self.doc;
         match schema {
             SchemaRef::Item(s) => Some((s, pointer.to_owned())),
@@ -193,11 +206,20 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
                 TypeKind::Enum(self.lower_enum(s.enumeration.iter().flatten().map(String::as_str)))
             }
-            SchemaKind::Any(any) if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
+            SchemaKind::Any(any)
+                if !any.enumeration.is_empty()
+                    && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
+            {
                 TypeKind::Enum(self.lower_enum(any.enumeration.iter().filter_map(|v| v.as_str())))
             }
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() > 1 => {
-                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                if members.len() > 1 =>
+            {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
                 TypeKind::Union(self.lower_union(name, members, &pointer_join(pointer, key)))
             }
             _ => {
@@ -215,7 +237,8 @@ impl<'a> Lowerer<'a> {
             SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => m.len() > 1,
             SchemaKind::Any(any) => {
                 !any.properties.is_empty()
-                    || (!any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()))
+                    || (!any.enumeration.is_empty()
+                        && any.enumeration.iter().all(|v| v.is_string() || v.is_null()))
                     || any.one_of.len() > 1
                     || any.any_of.len() > 1
                     || any.all_of.len() > 1
@@ -223,7 +246,10 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
             SchemaKind::AllOf { all_of } => all_of.len() > 1,
             _ => false,
-        } || schema.schema_data.extensions.contains_key(super::extensions::CUSTOM_FIELD_PREFIX);
+        } || schema
+            .schema_data
+            .extensions
+            .contains_key(super::extensions::CUSTOM_FIELD_PREFIX);
         if defines_type {
             if let SchemaKind::AllOf { .. } = &schema.schema_kind {
                 // An allOf that merges to nothing but a single type is that type.
@@ -248,23 +274,36 @@ impl<'a> Lowerer<'a> {
             }),
             SchemaKind::Type(Type::Integer(i)) => TypeRef::Integer(integer_kind(&i.format)),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
-            SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), pointer, hint),
+            SchemaKind::Type(Type::Object(o)) => {
+                self.map_type(o.additional_properties.as_ref(), pointer, hint)
+            }
             SchemaKind::Type(Type::Array(a)) => self.array_type(a.items.as_ref(), pointer, hint),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
-                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
                 match members.first() {
-                    Some(only) => return self.type_ref(only.into(), &format!("{pointer}/{key}/0"), hint),
+                    Some(only) => {
+                        return self.type_ref(only.into(), &format!("{pointer}/{key}/0"), hint)
+                    }
                     None => TypeRef::Any,
                 }
             }
             SchemaKind::AllOf { all_of } => match all_of.first() {
                 // `allOf: [{$ref}]` is the 3.0 way to put `nullable` or a
                 // description next to a reference.
-                Some(only) => return self.type_ref(only.into(), &format!("{pointer}/allOf/0"), hint),
+                Some(only) => {
+                    return self.type_ref(only.into(), &format!("{pointer}/allOf/0"), hint)
+                }
                 None => TypeRef::Any,
             },
             SchemaKind::Not { .. } => {
-                self.warning(pointer, "`not` schemas are not supported; the value is kept as any JSON value");
+                self.warning(
+                    pointer,
+                    "`not` schemas are not supported; the value is kept as any JSON value",
+                );
                 TypeRef::Any
             }
             SchemaKind::Any(any) => match any.typ.as_deref() {
@@ -282,26 +321,58 @@ impl<'a> Lowerer<'a> {
                 Some("array") => self.array_type(any.items.as_ref(), pointer, hint),
                 Some("object") => self.map_type(any.additional_properties.as_ref(), pointer, hint),
                 _ if any.items.is_some() => self.array_type(any.items.as_ref(), pointer, hint),
-                _ if any.one_of.len() == 1 => return self.type_ref((&any.one_of[0]).into(), &format!("{pointer}/oneOf/0"), hint),
-                _ if any.any_of.len() == 1 => return self.type_ref((&any.any_of[0]).into(), &format!("{pointer}/anyOf/0"), hint),
-                _ if any.all_of.len() == 1 => return self.type_ref((&any.all_of[0]).into(), &format!("{pointer}/allOf/0"), hint),
+                _ if any.one_of.len() == 1 => {
+                    return self.type_ref(
+                        (&any.one_of[0]).into(),
+                        &format!("{pointer}/oneOf/0"),
+                        hint,
+                    )
+                }
+                _ if any.any_of.len() == 1 => {
+                    return self.type_ref(
+                        (&any.any_of[0]).into(),
+                        &format!("{pointer}/anyOf/0"),
+                        hint,
+                    )
+                }
+                _ if any.all_of.len() == 1 => {
+                    return self.type_ref(
+                        (&any.all_of[0]).into(),
+                        &format!("{pointer}/allOf/0"),
+                        hint,
+                    )
+                }
                 _ => TypeRef::Any,
             },
         };
         (ty, false)
     }
 
-    fn array_type(&mut self, items: Option<&'a ReferenceOr<Box<Schema>>>, pointer: &str, hint: &str) -> TypeRef {
+    fn array_type(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
         match items {
             Some(items) => {
-                let (ty, _) = self.type_ref(items.into(), &pointer_join(pointer, "items"), &format!("{hint} Item"));
+                let (ty, _) = self.type_ref(
+                    items.into(),
+                    &pointer_join(pointer, "items"),
+                    &format!("{hint} Item"),
+                );
                 TypeRef::Array(Box::new(ty))
             }
             None => TypeRef::Array(Box::new(TypeRef::Any)),
         }
     }
 
-    fn map_type(&mut self, additional: Option<&'a AdditionalProperties>, pointer: &str, hint: &str) -> TypeRef {
+    fn map_type(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 let (ty, nullable) = self.type_ref(
@@ -329,28 +400,54 @@ impl<'a> Lowerer<'a> {
         is_object.then_some(parts)
     }
 
-    fn collect_parts(&mut self, schema: &'a Schema, pointer: &str, parts: &mut ObjectParts<'a>, is_object: &mut bool, depth: usize) {
+    fn collect_parts(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        parts: &mut ObjectParts<'a>,
+        is_object: &mut bool,
+        depth: usize,
+    ) {
         // Deeper nesting than this only happens through a cycle of allOfs.
         if depth > 32 {
-            self.error(pointer, "`allOf` members include the schema itself (a cycle of `allOf`s)");
+            self.error(
+                pointer,
+                "`allOf` members include the schema itself (a cycle of `allOf`s)",
+            );
             return;
         }
         if parts.prefix.is_none() {
             parts.prefix = self.custom_field_prefix(&schema.schema_data.extensions, pointer);
         }
-        let (properties, required, additional, all_of): (Option<&'a Properties>, &'a [String], _, &'a [ReferenceOr<Schema>]) =
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, o.additional_properties.as_ref(), &[]),
-                SchemaKind::AllOf { all_of } => (None, &[], None, all_of),
-                SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
-                    let is_obj = any.typ.is_some() || !any.properties.is_empty() || any.additional_properties.is_some();
-                    if !is_obj && any.all_of.is_empty() {
-                        return;
-                    }
-                    (is_obj.then_some(&any.properties), &any.required, any.additional_properties.as_ref(), &any.all_of)
+        let (properties, required, additional, all_of): (
+            Option<&'a Properties>,
+            &'a [String],
+            _,
+            &'a [ReferenceOr<Schema>],
+        ) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (
+                Some(&o.properties),
+                &o.required,
+                o.additional_properties.as_ref(),
+                &[],
+            ),
+            SchemaKind::AllOf { all_of } => (None, &[], None, all_of),
+            SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
+                let is_obj = any.typ.is_some()
+                    || !any.properties.is_empty()
+                    || any.additional_properties.is_some();
+                if !is_obj && any.all_of.is_empty() {
+                    return;
                 }
-                _ => return,
-            };
+                (
+                    is_obj.then_some(&any.properties),
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    &any.all_of,
+                )
+            }
+            _ => return,
+        };
         if let Some(properties) = properties {
             *is_object = true;
             for (key, value) in properties {
@@ -380,7 +477,11 @@ impl<'a> Lowerer<'a> {
         for (wire, (schema, at)) in &parts.properties {
             let (ty, nullable) = self.type_ref(*schema, at, &naming::nested_type_name(name, wire));
             let (docs, read_only, write_only) = match schema {
-                SchemaRef::Item(s) => (schema_docs(&s.schema_data), s.schema_data.read_only, s.schema_data.write_only),
+                SchemaRef::Item(s) => (
+                    schema_docs(&s.schema_data),
+                    s.schema_data.read_only,
+                    s.schema_data.write_only,
+                ),
                 SchemaRef::Ref(_) => (Docs::default(), false, false),
             };
             let candidate = naming::value_name(wire);
@@ -411,13 +512,21 @@ impl<'a> Lowerer<'a> {
                     &pointer_join(at, "additionalProperties"),
                     &format!("{name} Value"),
                 );
-                if nullable { ExtraFields::Any } else { ExtraFields::Typed(ty) }
+                if nullable {
+                    ExtraFields::Any
+                } else {
+                    ExtraFields::Typed(ty)
+                }
             }
             (Some((AdditionalProperties::Schema(schema), at)), Some(_)) => {
                 // The schema types the custom fields; it is lowered so its type
                 // exists and is documented, but values stay JSON so a field of
                 // another shape never fails a decode.
-                self.type_ref(schema.as_ref().into(), &pointer_join(at, "additionalProperties"), &format!("{name} Custom Field"));
+                self.type_ref(
+                    schema.as_ref().into(),
+                    &pointer_join(at, "additionalProperties"),
+                    &format!("{name} Custom Field"),
+                );
                 ExtraFields::Any
             }
             _ => ExtraFields::Any,
@@ -446,12 +555,24 @@ impl<'a> Lowerer<'a> {
                 wire_value: value.to_owned(),
             });
         }
-        let other = if names.contains("Other") { "UnknownValue" } else { "Other" };
+        let other = if names.contains("Other") {
+            "UnknownValue"
+        } else {
+            "Other"
+        };
         let (other_variant, _) = names.claim(other);
-        EnumDef { variants, other_variant }
+        EnumDef {
+            variants,
+            other_variant,
+        }
     }
 
-    fn lower_union(&mut self, name: &str, members: &'a [ReferenceOr<Schema>], pointer: &str) -> UnionDef {
+    fn lower_union(
+        &mut self,
+        name: &str,
+        members: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> UnionDef {
         let mut names = Namespace::default();
         let mut variants: Vec<UnionVariant> = Vec::new();
         for (i, member) in members.iter().enumerate() {
@@ -461,7 +582,11 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let (rust_name, _) = names.claim(&naming::variant_name(&variant_label(&ty)));
-            variants.push(UnionVariant { rust_name, ty, boxed: false });
+            variants.push(UnionVariant {
+                rust_name,
+                ty,
+                boxed: false,
+            });
         }
         UnionDef { variants }
     }
@@ -469,7 +594,9 @@ impl<'a> Lowerer<'a> {
 
 /// Names one `ErrorBody` variant per distinct error body type and points
 /// each error response at its variant.
-pub(crate) fn error_body_variants(operations: &mut [crate::ir::Operation]) -> Vec<crate::ir::ErrorBodyVariant> {
+pub(crate) fn error_body_variants(
+    operations: &mut [crate::ir::Operation],
+) -> Vec<crate::ir::ErrorBodyVariant> {
     let mut names = Namespace::default();
     let mut variants: Vec<crate::ir::ErrorBodyVariant> = Vec::new();
     for error in operations.iter_mut().flat_map(|op| op.errors.iter_mut()) {
@@ -478,7 +605,10 @@ pub(crate) fn error_body_variants(operations: &mut [crate::ir::Operation]) -> Ve
             Some(i) => i,
             None => {
                 let (rust_name, _) = names.claim(&naming::variant_name(&variant_label(ty)));
-                variants.push(crate::ir::ErrorBodyVariant { rust_name, ty: ty.clone() });
+                variants.push(crate::ir::ErrorBodyVariant {
+                    rust_name,
+                    ty: ty.clone(),
+                });
                 variants.len() - 1
             }
         };

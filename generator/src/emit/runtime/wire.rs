@@ -90,13 +90,18 @@ where
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// Percent-encodes one path parameter so that it stays one path segment:
-/// `/`, `?`, `#` and spaces are encoded, and `.` / `..` cannot climb the path.
-pub(crate) fn encode_path(value: &str) -> String {
+/// Percent-encodes the path parameter `name` so that it stays one path
+/// segment: `/`, `?`, `#` and spaces are encoded.
+///
+/// `.` and `..` are refused: URL parsers read them, and every percent-encoded
+/// spelling of them (`%2E%2E`), as "this" and "parent" segments, so no
+/// encoding keeps them from changing the request path.
+pub(crate) fn encode_path(name: &str, value: &str) -> Result<String, Error> {
     match value {
-        "." => "%2E".to_owned(),
-        ".." => "%2E%2E".to_owned(),
-        _ => utf8_percent_encode(value, PATH_SEGMENT).to_string(),
+        "." | ".." => Err(Error::Request(format!(
+            "the path parameter `{name}` cannot be `{value}`: it would change the request path"
+        ))),
+        _ => Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string()),
     }
 }
 

@@ -1,0 +1,364 @@
+//! The generated Close client against a real HTTP server on loopback: what
+//! each method sends (method, path, query, body, `Authorization`) and what it
+//! makes of the answer, errors included.
+
+use close_api::types::{ErrorResponse, LeadCreate, LeadMerge, LeadUpdate};
+use close_api::{Client, Error, ErrorBody};
+use serde_json::{json, Value};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// `Basic base64("KEY:")` for the key `test_key`.
+const BASIC: &str = "Basic dGVzdF9rZXk6";
+
+fn data(name: &str) -> Value {
+    let text = std::fs::read_to_string(tests::workspace_root().join("tests/data").join(name))
+        .expect("test data exists");
+    serde_json::from_str(&text).expect("test data is JSON")
+}
+
+async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .basic_auth("test_key", "")
+        .build()
+        .expect("a loopback URL is accepted");
+    (server, client)
+}
+
+fn only_request(requests: &[Request]) -> &Request {
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    &requests[0]
+}
+
+#[tokio::test]
+async fn list_leads_sends_paging_and_decodes_the_page() {
+    let (server, client) = setup().await;
+    let lead = data("seed-get-lead-response.json");
+    Mock::given(method("GET"))
+        .and(path("/lead/"))
+        .and(query_param("_limit", "50"))
+        .and(query_param("_skip", "100"))
+        .and(query_param("_fields", "id,name"))
+        .and(header("authorization", BASIC))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [lead], "has_more": true})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = client
+        .list_leads()
+        .limit(50)
+        .skip(100)
+        .fields("id,name")
+        .await
+        .expect("the page decodes");
+    assert!(page.has_more);
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(
+        page.data[0].display_name.as_deref(),
+        Some("Wayne Enterprises (Sample Lead)")
+    );
+    let requests = server.received_requests().await.expect("recording is on");
+    let request = only_request(&requests);
+    assert_eq!(
+        request.url.query(),
+        Some("_limit=50&_skip=100&_fields=id%2Cname")
+    );
+    assert!(request
+        .headers
+        .get("user-agent")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("close-api/"));
+}
+
+#[tokio::test]
+async fn create_lead_posts_the_body() {
+    let (server, client) = setup().await;
+    let request_body = data("create-lead-request.json");
+    Mock::given(method("POST"))
+        .and(path("/lead/"))
+        .and(header("authorization", BASIC))
+        .and(header("content-type", "application/json"))
+        .and(body_json(&request_body))
+        .respond_with(ResponseTemplate::new(200).set_body_json(data("create-lead-response.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body: LeadCreate = serde_json::from_value(request_body).unwrap();
+    let lead = client.create_lead(&body).await.expect("the lead decodes");
+    assert_eq!(lead.id, "lead_70jZ5hiVt5X31MZ3vJ0R0GJMqJEihkoF7TtSVFbN2ty");
+    assert_eq!(
+        lead.custom_field("cf_FSYEbxYJFsnY9tN1OTAPIF33j7Sw5Lb7Eawll7JzoNh"),
+        Some(&json!("Segway"))
+    );
+}
+
+#[tokio::test]
+async fn merge_leads_posts_source_and_destination() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/lead/merge/"))
+        .and(header("authorization", BASIC))
+        .and(body_json(
+            json!({"source": "lead_a", "destination": "lead_b"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = LeadMerge {
+        source: "lead_a".into(),
+        destination: "lead_b".into(),
+        extra: Default::default(),
+    };
+    let empty = client.merge_leads(&body).await.expect("`{}` decodes");
+    assert!(empty.is_empty());
+}
+
+#[tokio::test]
+async fn get_lead_selects_fields() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/lead/lead_IIDHIStmFcFQZZP0BRe99V1MCoXWz2PGCm6EDmR9v2O/",
+        ))
+        .and(query_param("_fields", "_all"))
+        .and(header("authorization", BASIC))
+        .respond_with(ResponseTemplate::new(200).set_body_json(data("seed-get-lead-response.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let lead = client
+        .get_lead("lead_IIDHIStmFcFQZZP0BRe99V1MCoXWz2PGCm6EDmR9v2O")
+        .fields("_all")
+        .await
+        .expect("the lead decodes");
+    assert_eq!(lead.status_label.as_deref(), Some("Potential"));
+    assert_eq!(
+        serde_json::to_value(&lead).unwrap(),
+        data("seed-get-lead-response.json")
+    );
+}
+
+#[tokio::test]
+async fn update_lead_sends_only_what_was_set_and_null_to_clear() {
+    let (server, client) = setup().await;
+    Mock::given(method("PUT"))
+        .and(path("/lead/lead_1/"))
+        .and(header("authorization", BASIC))
+        .and(body_json(json!({
+            "name": "New name",
+            "description": null,
+            "custom.cf_abc": null,
+            "custom.cf_multi.add": "Choice 3"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(data("seed-get-lead-response.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut update = LeadUpdate {
+        name: Some(Some("New name".into())),
+        description: Some(None),
+        ..Default::default()
+    };
+    update.set_custom_field("cf_abc", Value::Null);
+    update.set_custom_field("cf_multi.add", "Choice 3");
+    client
+        .update_lead("lead_1", &update)
+        .await
+        .expect("the lead decodes");
+}
+
+#[tokio::test]
+async fn delete_lead_deletes() {
+    let (server, client) = setup().await;
+    Mock::given(method("DELETE"))
+        .and(path("/lead/lead_1/"))
+        .and(header("authorization", BASIC))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client.delete_lead("lead_1").await.expect("`{}` decodes");
+}
+
+#[tokio::test]
+async fn not_found_is_a_typed_error() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/lead/lead_missing/"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "Lead not found."})))
+        .mount(&server)
+        .await;
+    let error = client
+        .get_lead("lead_missing")
+        .await
+        .expect_err("404 is an error");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}")
+    };
+    match api.body_typed() {
+        Some(ErrorBody::ErrorResponse(ErrorResponse {
+            error: Some(message),
+            ..
+        })) => assert_eq!(message, "Lead not found."),
+        other => panic!("expected the 404 body decoded as ErrorResponse, got {other:?}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        r#"the server answered 404 Not Found: {"error":"Lead not found."}"#
+    );
+}
+
+#[tokio::test]
+async fn bad_request_carries_field_errors() {
+    let (server, client) = setup().await;
+    let body = json!({
+        "errors": [],
+        "field-errors": {"status_id": "Invalid status.", "addresses": {"0": {"country": "Unknown country."}}}
+    });
+    Mock::given(method("POST"))
+        .and(path("/lead/"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(body.clone()))
+        .mount(&server)
+        .await;
+    let error = client
+        .create_lead(&LeadCreate::default())
+        .await
+        .expect_err("400 is an error");
+    let api = error.api_error().expect("an API error");
+    let Some(ErrorBody::ValidationErrorResponse(validation)) = api.body_typed() else {
+        panic!(
+            "expected a ValidationErrorResponse, got {:?}",
+            api.body_typed()
+        )
+    };
+    let field_errors = validation
+        .field_errors
+        .as_ref()
+        .expect("field errors are there");
+    assert_eq!(
+        serde_json::to_value(field_errors).unwrap(),
+        body["field-errors"],
+        "nested field errors are kept as sent"
+    );
+    assert_eq!(api.json::<Value>().unwrap(), body);
+}
+
+#[tokio::test]
+async fn bearer_tokens_are_sent() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("tok_123")
+        .build()
+        .unwrap();
+    Mock::given(method("DELETE"))
+        .and(header("authorization", "Bearer tok_123"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client.delete_lead("x").await.unwrap();
+}
+
+#[tokio::test]
+async fn path_parameters_stay_one_segment() {
+    let (server, client) = setup().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    client.delete_lead("a/b?c=d#e f").await.unwrap();
+    client.delete_lead("..x").await.unwrap();
+    for id in ["..", "."] {
+        let error = client
+            .delete_lead(id)
+            .await
+            .expect_err("dot segments would climb the path");
+        assert!(matches!(error, Error::Request(_)), "{error}");
+    }
+    let requests = server.received_requests().await.unwrap();
+    let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(
+        paths,
+        ["/lead/a%2Fb%3Fc%3Dd%23e%20f/", "/lead/..x/"],
+        "refused ids send nothing"
+    );
+    assert!(requests.iter().all(|r| r.url.query().is_none()));
+}
+
+#[tokio::test]
+async fn an_invalid_body_is_a_decode_error_with_a_path() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"data": [{"id": 5}], "has_more": false}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let error = client
+        .list_leads()
+        .await
+        .expect_err("a number is not a lead id");
+    match &error {
+        Error::Decode { status, path, .. } => {
+            assert_eq!(*status, 200);
+            assert_eq!(path, "data[0].id");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    let truncated = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"data": ["#, "application/json"))
+        .mount(&truncated)
+        .await;
+    let client = Client::builder().base_url(truncated.uri()).build().unwrap();
+    assert!(matches!(
+        client.list_leads().await,
+        Err(Error::Decode { .. })
+    ));
+}
+
+#[test]
+fn debug_output_never_shows_credentials() {
+    let client = Client::new("super_secret_key");
+    let shown = format!("{client:?}");
+    assert!(!shown.contains("super_secret_key"), "{shown}");
+    assert!(
+        !shown.contains("c3VwZXJfc2VjcmV0X2tleT"),
+        "the base64 form leaks too: {shown}"
+    );
+    let builder = Client::builder().bearer_token("tok_secret");
+    assert!(!format!("{builder:?}").contains("tok_secret"));
+}
+
+#[test]
+fn plain_http_is_refused_off_loopback() {
+    let error = Client::builder()
+        .base_url("http://api.close.com/api/v1")
+        .build()
+        .expect_err("plain http to a remote host");
+    assert!(matches!(error, Error::Config(_)), "{error}");
+    Client::builder()
+        .base_url("http://api.close.com/api/v1")
+        .allow_insecure_http(true)
+        .build()
+        .expect("opted in");
+    Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("loopback is fine");
+    Client::builder()
+        .base_url("http://[::1]:9")
+        .build()
+        .expect("loopback is fine");
+    assert_eq!(Client::new("k").base_url(), "https://api.close.com/api/v1");
+}

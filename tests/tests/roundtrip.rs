@@ -1,0 +1,116 @@
+//! Close's documented examples decode into the generated types and encode
+//! back to the same JSON: every field, custom fields and unknown ones included.
+
+use close_api::types::{Lead, LeadCreate};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+fn data(name: &str) -> Value {
+    let path = tests::workspace_root().join("tests/data").join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).expect("test data is valid JSON")
+}
+
+/// Decodes `input` as `T` and encodes it again; the result must equal `input`.
+fn round_trip<T: DeserializeOwned + Serialize>(input: &Value) -> T {
+    let decoded: T =
+        serde_json::from_value(input.clone()).unwrap_or_else(|e| panic!("does not decode: {e}"));
+    let encoded = serde_json::to_value(&decoded).expect("encodes");
+    assert_eq!(&encoded, input, "the round trip changed the JSON");
+    decoded
+}
+
+#[test]
+fn seed_lead_round_trips() {
+    let lead: Lead = round_trip(&data("seed-get-lead-response.json"));
+    assert_eq!(lead.id, "lead_IIDHIStmFcFQZZP0BRe99V1MCoXWz2PGCm6EDmR9v2O");
+    assert_eq!(lead.url, None);
+    assert_eq!(lead.description.as_deref(), Some(""));
+    assert_eq!(
+        lead.date_created.to_string(),
+        "2013-02-01T00:54:51.333000+00:00"
+    );
+    assert_eq!(
+        lead.custom_field("cf_ORxgoOQ5YH1p7lDQzFJ88b4z0j7PLLTRaG66m8bmcKv"),
+        Some(&json!("Website contact form"))
+    );
+    assert_eq!(lead.custom_fields().count(), 2);
+    #[allow(deprecated)]
+    let opportunities = lead
+        .opportunities
+        .as_ref()
+        .expect("the seed has opportunities");
+    assert_eq!(opportunities[1].value_period.as_str(), "monthly");
+    let contact = &lead.contacts.as_ref().expect("the seed has contacts")[0];
+    assert_eq!(
+        contact.custom_field("cf_j0P7kHmgFTZZnYBFtyPSZ3uQw4dpW8xKcW7Krps8atj"),
+        Some(&json!("CEO"))
+    );
+}
+
+#[test]
+fn create_lead_examples_round_trip() {
+    let body: LeadCreate = round_trip(&data("create-lead-request.json"));
+    assert_eq!(body.name.as_deref(), Some("Bluth Company"));
+    assert_eq!(body.custom_fields().count(), 4);
+    round_trip::<Lead>(&data("create-lead-response.json"));
+}
+
+#[test]
+fn unknown_fields_and_enum_values_survive() {
+    let mut lead = data("seed-get-lead-response.json");
+    lead["brand_new_field"] = json!({"nested": [1, 2, 3]});
+    lead["opportunities"][0]["status_type"] = json!("on_hold");
+    let decoded: Lead = round_trip(&lead);
+    assert_eq!(
+        decoded.extra["brand_new_field"],
+        json!({"nested": [1, 2, 3]})
+    );
+}
+
+#[test]
+fn absent_null_and_value_stay_apart_in_updates() {
+    use close_api::types::LeadUpdate;
+    let absent = LeadUpdate::default();
+    assert_eq!(serde_json::to_value(&absent).unwrap(), json!({}));
+    let cleared = LeadUpdate {
+        description: Some(None),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&cleared).unwrap(),
+        json!({"description": null})
+    );
+    let decoded: LeadUpdate = serde_json::from_value(json!({"description": null})).unwrap();
+    assert_eq!(decoded.description, Some(None));
+    let decoded: LeadUpdate = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(decoded.description, None);
+}
+
+#[test]
+fn spec_examples_are_the_documented_ones() {
+    let spec: Value = serde_yaml::from_str(
+        &std::fs::read_to_string(tests::workspace_root().join("spec/close.yaml"))
+            .expect("the spec is readable"),
+    )
+    .expect("the spec is YAML");
+    let json = |pointer: &str| {
+        spec.pointer(pointer)
+            .unwrap_or_else(|| panic!("the spec has no {pointer}"))
+            .clone()
+    };
+    assert_eq!(
+        json("/paths/~1lead~1{id}~1/get/responses/200/content/application~1json/example"),
+        data("seed-get-lead-response.json")
+    );
+    assert_eq!(
+        json("/paths/~1lead~1/post/requestBody/content/application~1json/example"),
+        data("create-lead-request.json")
+    );
+    assert_eq!(
+        json("/paths/~1lead~1/post/responses/200/content/application~1json/example"),
+        data("create-lead-response.json")
+    );
+}
