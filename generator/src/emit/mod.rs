@@ -50,6 +50,13 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<Vec<File>, String> {
             path: "README.md".to_owned(),
             contents: templates::readme(api, &format!("<!-- {header} -->"))?,
         },
+        // The generator formats its output; `cargo fmt --all` must not
+        // reformat it, or the committed crate would no longer be what the
+        // spec generates.
+        File {
+            path: "rustfmt.toml".to_owned(),
+            contents: format!("# {header}\n\ndisable_all_formatting = true\n"),
+        },
         File {
             path: "src/lib.rs".to_owned(),
             contents: format!(

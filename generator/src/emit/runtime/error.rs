@@ -78,8 +78,18 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Vec<u8>, parsed: Option<ErrorBody>) -> Self {
-        ApiError { status, headers, body, parsed }
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+        parsed: Option<ErrorBody>,
+    ) -> Self {
+        ApiError {
+            status,
+            headers,
+            body,
+            parsed,
+        }
     }
 
     /// The HTTP status.
@@ -136,8 +146,16 @@ impl fmt::Display for ApiError {
         if text.is_empty() {
             return f.write_str(" with an empty body");
         }
-        let snippet: String = text.chars().take(300).map(|c| if c.is_control() { ' ' } else { c }).collect();
-        let ellipsis = if text.chars().count() > 300 { "…" } else { "" };
+        let snippet: String = text
+            .chars()
+            .take(300)
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let ellipsis = if text.chars().count() > 300 {
+            "…"
+        } else {
+            ""
+        };
         write!(f, ": {snippet}{ellipsis}")
     }
 }

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -46,7 +48,10 @@ impl fmt::Debug for Client {
         // The authorization header holds the secret: never print it.
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("authorization", &self.inner.authorization.as_ref().map(|_| "<redacted>"))
+            .field(
+                "authorization",
+                &self.inner.authorization.as_ref().map(|_| "<redacted>"),
+            )
             .field("timeout", &self.inner.timeout)
             .finish_non_exhaustive()
     }
@@ -63,7 +68,10 @@ impl Client {
         &self.inner.base_url
     }
 
-    pub(crate) async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+    pub(crate) async fn send_json<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<T, Error> {
         let (status, body) = self.execute(request).await?;
         crate::wire::decode_json(status, &body)
     }
@@ -74,12 +82,17 @@ impl Client {
 
     async fn execute(&self, request: Request) -> Result<(StatusCode, Vec<u8>), Error> {
         let inner = &*self.inner;
-        let mut url = Url::parse(&format!("{}{}", inner.base_url, request.path))
-            .map_err(|e| Error::Request(format!("the URL for `{}` is invalid: {e}", request.path)))?;
+        let mut url = Url::parse(&format!("{}{}", inner.base_url, request.path)).map_err(|e| {
+            Error::Request(format!("the URL for `{}` is invalid: {e}", request.path))
+        })?;
         if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut()
+                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        let mut builder = inner.http.request(request.method, url).headers(inner.headers.clone());
+        let mut builder = inner
+            .http
+            .request(request.method, url)
+            .headers(inner.headers.clone());
         if let Some(authorization) = &inner.authorization {
             builder = builder.header(AUTHORIZATION, authorization.clone());
         }
@@ -95,12 +108,18 @@ impl Client {
         let response = builder.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::from_reqwest)?.to_vec();
+        let body = response
+            .bytes()
+            .await
+            .map_err(Error::from_reqwest)?
+            .to_vec();
         if status.is_success() {
             Ok((status, body))
         } else {
             let parsed = (request.decode_error)(status.as_u16(), &body);
-            Err(Error::Api(Box::new(ApiError::new(status, headers, body, parsed))))
+            Err(Error::Api(Box::new(ApiError::new(
+                status, headers, body, parsed,
+            ))))
         }
     }
 }
@@ -136,7 +155,11 @@ impl Request {
     }
 
     /// Adds `name=v` once per value (OpenAPI `form` style, `explode: true`).
-    pub(crate) fn query_each<T: fmt::Display>(&mut self, name: &'static str, values: Option<&Vec<T>>) {
+    pub(crate) fn query_each<T: fmt::Display>(
+        &mut self,
+        name: &'static str,
+        values: Option<&Vec<T>>,
+    ) {
         for value in values.into_iter().flatten() {
             self.query.push((name, value.to_string()));
         }
@@ -150,8 +173,13 @@ impl Request {
     }
 
     /// Sets a JSON body.
-    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::Request(format!("the body cannot be encoded as JSON: {e}")))?;
+    pub(crate) fn json<T: Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::Request(format!("the body cannot be encoded as JSON: {e}")))?;
         self.body = Some((content_type, bytes));
         Ok(())
     }
@@ -259,7 +287,8 @@ impl ClientBuilder {
             .base_url
             .or_else(|| crate::DEFAULT_BASE_URL.map(str::to_owned))
             .ok_or_else(|| Error::Config("no base URL: the spec names no server, so set one with `ClientBuilder::base_url`".to_owned()))?;
-        let parsed = Url::parse(&base_url).map_err(|e| Error::Config(format!("the base URL `{base_url}` is invalid: {e}")))?;
+        let parsed = Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("the base URL `{base_url}` is invalid: {e}")))?;
         match parsed.scheme() {
             "https" => {}
             "http" if self.allow_insecure_http || is_loopback(&parsed) => {}
@@ -273,12 +302,20 @@ impl ClientBuilder {
         let authorization = match self.credentials {
             None => None,
             Some(Credentials::Basic { username, password }) => {
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
-                Some(HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| Error::Config("the Basic credentials cannot be sent in a header".to_owned()))?)
+                let encoded = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{username}:{password}"));
+                Some(
+                    HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
+                        Error::Config("the Basic credentials cannot be sent in a header".to_owned())
+                    })?,
+                )
             }
             Some(Credentials::Bearer(token)) => Some(
-                HeaderValue::from_str(&format!("Bearer {token}"))
-                    .map_err(|_| Error::Config("the bearer token holds characters a header cannot carry".to_owned()))?,
+                HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                    Error::Config(
+                        "the bearer token holds characters a header cannot carry".to_owned(),
+                    )
+                })?,
             ),
         }
         .map(|mut value| {
@@ -287,14 +324,25 @@ impl ClientBuilder {
         });
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let user_agent = self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned());
+        let user_agent = self.user_agent.unwrap_or_else(|| {
+            concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned()
+        });
         headers.insert(
             USER_AGENT,
-            HeaderValue::from_str(&user_agent).map_err(|_| Error::Config(format!("the user agent `{user_agent}` cannot be sent in a header")))?,
+            HeaderValue::from_str(&user_agent).map_err(|_| {
+                Error::Config(format!(
+                    "the user agent `{user_agent}` cannot be sent in a header"
+                ))
+            })?,
         );
         for (name, value) in self.headers {
-            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
-            let value = HeaderValue::from_str(&value).map_err(|_| Error::Config(format!("the value of header `{name}` cannot be sent in a header")))?;
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(&value).map_err(|_| {
+                Error::Config(format!(
+                    "the value of header `{name}` cannot be sent in a header"
+                ))
+            })?;
             headers.insert(header, value);
         }
         let http = match self.http {
@@ -304,7 +352,9 @@ impl ClientBuilder {
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
-                builder.build().map_err(|e| Error::Config(format!("the HTTP client cannot be set up: {e}")))?
+                builder
+                    .build()
+                    .map_err(|e| Error::Config(format!("the HTTP client cannot be set up: {e}")))?
             }
         };
         Ok(Client {

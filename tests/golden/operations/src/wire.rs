@@ -75,7 +75,9 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(|e| serde::de::Error::custom(format!("`{text}` is not an RFC 3339 date-time: {e}")))
+        text.parse().map_err(|e| {
+            serde::de::Error::custom(format!("`{text}` is not an RFC 3339 date-time: {e}"))
+        })
     }
 }
 
@@ -90,7 +92,11 @@ where
 }
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Percent-encodes the path parameter `name` so that it stays one path
 /// segment: `/`, `?`, `#` and spaces are encoded.
@@ -108,7 +114,10 @@ pub(crate) fn encode_path(name: &str, value: &str) -> Result<String, Error> {
 }
 
 /// Decodes a JSON body, saying where in the body it failed.
-pub(crate) fn decode_json<T: DeserializeOwned>(status: reqwest::StatusCode, body: &[u8]) -> Result<T, Error> {
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
     let fail = |path: String, message: String| Error::Decode {
         status: status.as_u16(),
         path,
@@ -116,13 +125,20 @@ pub(crate) fn decode_json<T: DeserializeOwned>(status: reqwest::StatusCode, body
         snippet: String::from_utf8_lossy(body).chars().take(200).collect(),
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
-    deserializer.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
+    deserializer
+        .end()
+        .map_err(|e| fail(".".to_owned(), e.to_string()))?;
     Ok(value)
 }
 
 /// The value of the custom field `id`, stored under `prefix` + `id`.
-pub(crate) fn custom_field<'a>(extra: &'a serde_json::Map<String, serde_json::Value>, prefix: &str, id: &str) -> Option<&'a serde_json::Value> {
+pub(crate) fn custom_field<'a>(
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    prefix: &str,
+    id: &str,
+) -> Option<&'a serde_json::Value> {
     extra.get(&format!("{prefix}{id}"))
 }
 
@@ -131,5 +147,7 @@ pub(crate) fn custom_fields<'a>(
     extra: &'a serde_json::Map<String, serde_json::Value>,
     prefix: &'a str,
 ) -> impl Iterator<Item = (&'a str, &'a serde_json::Value)> + 'a {
-    extra.iter().filter_map(move |(key, value)| key.strip_prefix(prefix).map(|id| (id, value)))
+    extra
+        .iter()
+        .filter_map(move |(key, value)| key.strip_prefix(prefix).map(|id| (id, value)))
 }
