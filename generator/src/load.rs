@@ -99,6 +99,11 @@ pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
 }
 
 fn version_error(found: &str) -> Diagnostic {
+    let pointer = if found.starts_with("swagger") {
+        "#/swagger"
+    } else {
+        "#/openapi"
+    };
     let hint = if found.starts_with("swagger") || found.starts_with('2') {
         "convert the Swagger 2.0 document to OpenAPI 3.0 first (for example with swagger2openapi)"
     } else if found.starts_with("3.1") {
@@ -106,11 +111,7 @@ fn version_error(found: &str) -> Diagnostic {
     } else {
         "this generator reads OpenAPI 3.0.x documents"
     };
-    Diagnostic::error(
-        "#/openapi",
-        format!("unsupported OpenAPI version `{found}`"),
-    )
-    .with_hint(hint)
+    Diagnostic::error(pointer, format!("unsupported OpenAPI version `{found}`")).with_hint(hint)
 }
 
 fn scalar_text(value: &serde_yaml::Value) -> String {

@@ -1,0 +1,217 @@
+//! `cargo xtask codegen` as a user runs it: bad specs get located errors and
+//! leave the output untouched; good ones write only what changed, `--check`
+//! reports drift, and files the spec no longer produces are removed.
+//!
+//! The expected message of each spec in `tests/bad/` is in the `.stderr` file
+//! beside it; accept new wording with `UPDATE_GOLDEN=1 cargo test -p xtask`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// A fresh, empty directory outside the workspace (a generated crate inside
+/// it would be taken for a workspace member).
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("codegen")
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("xtask runs")
+}
+
+/// Every file under `dir` with its contents and modification time.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                let meta = entry.metadata().unwrap();
+                files.insert(
+                    entry.path(),
+                    (fs::read(entry.path()).unwrap(), meta.modified().unwrap()),
+                );
+            }
+        }
+    }
+    files
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn bad_specs_get_located_errors_and_write_nothing() {
+    let out = temp_dir("bad");
+    let out_str = out.to_str().unwrap();
+    let ok = codegen(&["--spec", "tests/fixtures/objects.yaml", "--out", out_str]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let before = snapshot(&out);
+    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    let mut failures = Vec::new();
+    let mut specs: Vec<PathBuf> = fs::read_dir(root().join("tests/bad"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    specs.sort();
+    assert!(!specs.is_empty());
+    for spec in specs {
+        let relative = spec
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let result = codegen(&["--spec", &relative, "--out", out_str]);
+        let stderr = text(&result.stderr).replace(out_str, "<out>");
+        assert_eq!(
+            result.status.code(),
+            Some(1),
+            "{relative} must fail with exit code 1:\n{stderr}"
+        );
+        assert!(
+            !stderr.contains("panicked"),
+            "{relative} panicked:\n{stderr}"
+        );
+        assert!(
+            stderr.contains(&relative),
+            "{relative}: the message must name the file:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("error: "),
+            "{relative}: no error line:\n{stderr}"
+        );
+        let expected_path = spec.with_extension("stderr");
+        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+        if update {
+            fs::write(&expected_path, &stderr).unwrap();
+        } else if expected != stderr {
+            failures.push(format!(
+                "{relative}: the message changed:\n{}",
+                similar::TextDiff::from_lines(&expected, &stderr)
+                    .unified_diff()
+                    .header("expected", "actual")
+            ));
+        }
+        assert_eq!(
+            snapshot(&out),
+            before,
+            "{relative} changed the output directory"
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\nrun `UPDATE_GOLDEN=1 cargo test -p xtask` to accept",
+        failures.join("\n")
+    );
+    fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn codegen_writes_only_changes_checks_and_prunes() {
+    let out = temp_dir("write");
+    let out_str = out.to_str().unwrap();
+    let args = [
+        "--spec",
+        "tests/fixtures/objects.yaml",
+        "--out",
+        out_str,
+        "--name",
+        "objects-client",
+    ];
+
+    // A fresh directory: --check reports every file missing, writes nothing.
+    let check = codegen(&[&args[..], &["--check"]].concat());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        text(&check.stderr).contains("run `cargo xtask codegen --spec tests/fixtures/objects.yaml"),
+        "{}",
+        text(&check.stderr)
+    );
+    assert!(snapshot(&out).is_empty());
+
+    let first = codegen(&args);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains(" written, 0 unchanged, 0 removed"),
+        "{}",
+        text(&first.stdout)
+    );
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"objects-client\""), "{manifest}");
+
+    // Nothing changed: nothing is written, mtimes stay.
+    let before = snapshot(&out);
+    let second = codegen(&args);
+    assert!(
+        text(&second.stdout).contains(": 0 written,"),
+        "{}",
+        text(&second.stdout)
+    );
+    assert_eq!(snapshot(&out), before);
+    assert!(codegen(&[&args[..], &["--check"]].concat())
+        .status
+        .success());
+
+    // A hand edit is drift: --check shows a diff and fails.
+    fs::write(out.join("src/types.rs"), "// Generated by hand\n").unwrap();
+    let check = codegen(&[&args[..], &["--check"]].concat());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        text(&check.stdout).contains("+// Generated by `cargo xtask codegen"),
+        "{}",
+        text(&check.stdout)
+    );
+
+    // Stale generated files are removed; files without the header are kept.
+    fs::write(
+        out.join("src/old.rs"),
+        "// Generated by `cargo xtask codegen` from `x`. Do not edit by hand.\n",
+    )
+    .unwrap();
+    fs::write(out.join("src/mine.rs"), "// my own file\n").unwrap();
+    let third = codegen(&args);
+    assert!(
+        text(&third.stdout).contains("1 written,") && text(&third.stdout).contains("1 removed"),
+        "{}",
+        text(&third.stdout)
+    );
+    assert!(!out.join("src/old.rs").exists());
+    assert!(out.join("src/mine.rs").exists());
+    fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn usage_errors_are_explained() {
+    let only_spec = codegen(&["--spec", "spec/close.yaml"]);
+    assert_eq!(only_spec.status.code(), Some(1));
+    assert!(text(&only_spec.stderr).contains("`--spec` and `--out` go together"));
+    let missing = codegen(&["--spec", "tests/bad/nope.yaml", "--out", "/tmp/unused"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("cannot read the spec `tests/bad/nope.yaml`"),
+        "{}",
+        text(&missing.stderr)
+    );
+}
