@@ -467,10 +467,13 @@ fn decoder_fn(api: &Api, name: &syn::Ident, table: &[(StatusMatch, usize)]) -> T
             None => arms.push((vec![pattern], *variant)),
         }
     }
-    let arms = arms.into_iter().map(|(patterns, variant)| {
-        let v = ident(&api.error_bodies[variant].rust_name);
-        quote! { #(#patterns)|* => serde_json::from_slice(body).ok().map(ErrorBody::#v), }
-    });
+    let arms: Vec<TokenStream> = arms
+        .into_iter()
+        .map(|(patterns, variant)| {
+            let v = ident(&api.error_bodies[variant].rust_name);
+            quote! { #(#patterns)|* => serde_json::from_slice(body).ok().map(ErrorBody::#v), }
+        })
+        .collect();
     let fallback = match default {
         Some(variant) => {
             let v = ident(&api.error_bodies[variant].rust_name);
@@ -478,7 +481,8 @@ fn decoder_fn(api: &Api, name: &syn::Ident, table: &[(StatusMatch, usize)]) -> T
         }
         None => quote! { _ => None, },
     };
-    let status = if table.is_empty() {
+    let only_default = arms.is_empty() && default.is_some();
+    let status = if table.is_empty() || only_default {
         quote! { _status }
     } else {
         quote! { status }
@@ -490,6 +494,9 @@ fn decoder_fn(api: &Api, name: &syn::Ident, table: &[(StatusMatch, usize)]) -> T
     };
     let inner = if table.is_empty() {
         quote! { None }
+    } else if only_default {
+        let v = ident(&api.error_bodies[default.expect("checked above")].rust_name);
+        quote! { serde_json::from_slice(body).ok().map(ErrorBody::#v) }
     } else {
         quote! {
             match status {

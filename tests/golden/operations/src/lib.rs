@@ -7,6 +7,8 @@
 //! ```no_run
 //! # async fn example() -> Result<(), golden_operations::Error> {
 //! let client = golden_operations::Client::new("YOUR_TOKEN")?;
+//! let response = client.health().await?;
+//! println!("{response:?}");
 //! # Ok(())
 //! # }
 //! ```

@@ -59,6 +59,15 @@ impl Client {
         }
     }
 
+    /// Only a default error response
+    ///
+    /// `GET /health`
+    ///
+    /// Returns a [`Health`] builder: set optional parameters on it, then `.await` it.
+    pub fn health(&self) -> Health<'_> {
+        Health { client: self }
+    }
+
     /// Sends `DELETE /items/{item_id}/parts/{part}`.
     ///
     /// `DELETE /items/{item_id}/parts/{part}`
@@ -229,6 +238,41 @@ impl<'a> IntoFuture for CreateItem<'a> {
     }
 }
 
+/// Request builder for [`Client::health`]: `GET /health`.
+///
+/// Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Health<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Health<'a> {
+    /// Sends the request and decodes the response.
+    ///
+    /// On success: Healthy.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
+    pub async fn send(self) -> Result<(), Error> {
+        let request = Request::new(
+            reqwest::Method::GET,
+            "/health".to_owned(),
+            health_error,
+        );
+        self.client.send_empty(request).await
+    }
+}
+
+impl<'a> IntoFuture for Health<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = ResponseFuture<'a, ()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// Request builder for [`Client::delete_part`]: `DELETE /items/{item_id}/parts/{part}`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
@@ -339,6 +383,10 @@ fn create_item_error(status: u16, body: &[u8]) -> Option<ErrorBody> {
         }
         _ => None,
     }
+}
+
+fn health_error(_status: u16, body: &[u8]) -> Option<ErrorBody> {
+    serde_json::from_slice(body).ok().map(ErrorBody::Problem)
 }
 
 fn delete_part_error(status: u16, body: &[u8]) -> Option<ErrorBody> {
