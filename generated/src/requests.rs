@@ -6,7 +6,7 @@
 //! methods. Await it to send the request, or call its `send` method.
 
 use std::future::IntoFuture;
-use crate::client::{Request, ResponseFuture};
+use crate::client::{Request, Response, ResponseFuture};
 use crate::types::ErrorBody;
 use crate::{Client, Error};
 
@@ -203,7 +203,20 @@ impl<'a> ListLeads<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::LeadList, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::LeadList>, Error> {
         let mut request = Request::new(
+            "GET /lead/",
             reqwest::Method::GET,
             "/lead/".to_owned(),
             list_leads_error,
@@ -243,7 +256,20 @@ impl<'a> CreateLead<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::Lead, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::Lead>, Error> {
         let mut request = Request::new(
+            "POST /lead/",
             reqwest::Method::POST,
             "/lead/".to_owned(),
             list_leads_error,
@@ -282,7 +308,20 @@ impl<'a> MergeLeads<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::Empty, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::Empty>, Error> {
         let mut request = Request::new(
+            "POST /lead/merge/",
             reqwest::Method::POST,
             "/lead/merge/".to_owned(),
             list_leads_error,
@@ -330,7 +369,20 @@ impl<'a> GetLead<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::Lead, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::Lead>, Error> {
         let mut request = Request::new(
+            "GET /lead/{id}/",
             reqwest::Method::GET,
             ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
             list_leads_error,
@@ -368,7 +420,20 @@ impl<'a> UpdateLead<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::Lead, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::Lead>, Error> {
         let mut request = Request::new(
+            "PUT /lead/{id}/",
             reqwest::Method::PUT,
             ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
             list_leads_error,
@@ -407,7 +472,20 @@ impl<'a> DeleteLead<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::Empty, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::Empty>, Error> {
         let request = Request::new(
+            "DELETE /lead/{id}/",
             reqwest::Method::DELETE,
             ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
             list_leads_error,

@@ -212,7 +212,7 @@ async fn not_found_is_a_typed_error() {
     }
     assert_eq!(
         error.to_string(),
-        r#"the server answered 404 Not Found: {"error":"Lead not found."}"#
+        "the server answered 404 Not Found: Lead not found. (check the id in the path)"
     );
 }
 

@@ -32,7 +32,7 @@ pub(crate) fn requests_module(api: &Api) -> TokenStream {
 
         use std::future::IntoFuture;
 
-        use crate::client::{Request, ResponseFuture};
+        use crate::client::{Request, Response, ResponseFuture};
         use crate::types::ErrorBody;
         use crate::{Client, Error};
 
@@ -347,6 +347,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
     } else {
         quote! { send_empty }
     };
+    let route = format!("{} {}", op.method.as_str(), op.path);
     let mutable = if fill.is_empty() {
         quote! {}
     } else {
@@ -384,7 +385,17 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
 
             #send_docs
             pub async fn send(self) -> Result<#output, Error> {
-                let #mutable request = Request::new(reqwest::Method::#method, #path, #decoder);
+                self.send_with_response().await.map(Response::into_value)
+            }
+
+            #[doc = " Like [`send`](Self::send), but also returns the status, the headers and"]
+            #[doc = " the rate-limit state of the response."]
+            #[doc = ""]
+            #[doc = " # Errors"]
+            #[doc = ""]
+            #[doc = " As [`send`](Self::send)."]
+            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+                let #mutable request = Request::new(#route, reqwest::Method::#method, #path, #decoder);
                 #(#fill)*
                 self.client.#send(request).await
             }

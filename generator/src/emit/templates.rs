@@ -164,12 +164,14 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
         mod client;
         mod error;
+        mod rate_limit;
         pub mod requests;
         pub mod types;
         #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
         mod wire;
 
-        pub use client::{Client, ClientBuilder, ResponseFuture};
+        pub use client::{Client, ClientBuilder, Response, ResponseFuture};
+        pub use rate_limit::RateLimit;
         pub use error::{ApiError, Error};
         pub use types::ErrorBody;
         pub use wire::Timestamp;

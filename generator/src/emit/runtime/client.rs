@@ -1,11 +1,13 @@
 //! The HTTP client: configuration, authentication, and the one place where
-//! requests are sent and responses are sorted into values and errors.
+//! requests are sent, retried and sorted into values and errors.
 
+use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use reqwest::header::{
@@ -16,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{ApiError, Error};
+use crate::rate_limit::{requested_wait, retry_after, RateLimit, Throttle};
 use crate::types::ErrorBody;
 
 /// The future returned by awaiting a request builder.
@@ -25,7 +28,8 @@ pub type ResponseFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> +
 /// for its status.
 pub(crate) type ErrorDecoder = fn(u16, &[u8]) -> Option<ErrorBody>;
 
-/// An API client. Cheap to clone: clones share one connection pool.
+/// An API client. Cheap to clone: clones share one connection pool and one
+/// rate-limit state, so one client can serve many tasks.
 ///
 /// Build one with [`Client::new`] or, for more settings, [`Client::builder`].
 #[derive(Clone)]
@@ -39,6 +43,42 @@ struct Inner {
     authorization: Option<HeaderValue>,
     headers: HeaderMap,
     timeout: Option<Duration>,
+    retry: RetryPolicy,
+    throttle: Throttle,
+}
+
+/// When and how often failed requests are tried again.
+#[derive(Debug, Clone, Copy)]
+struct RetryPolicy {
+    max_retries: u32,
+    deadline: Option<Duration>,
+    base_delay: Duration,
+    max_delay: Duration,
+    proactive_throttling: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            deadline: Some(Duration::from_secs(120)),
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            proactive_throttling: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Exponential backoff with full jitter: a random wait between zero and
+    /// `base * 2^(attempt - 1)`, capped at `max_delay`.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(16));
+        let cap = self.base_delay.saturating_mul(factor).min(self.max_delay);
+        // A fresh `RandomState` is randomly keyed, which is all the jitter needs.
+        let random = RandomState::new().build_hasher().finish();
+        cap.mul_f64((random >> 11) as f64 / (1u64 << 53) as f64)
+    }
 }
 
 impl fmt::Debug for Client {
@@ -51,8 +91,54 @@ impl fmt::Debug for Client {
                 &self.inner.authorization.as_ref().map(|_| "<redacted>"),
             )
             .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
+}
+
+/// A decoded response with its status, headers and rate-limit state, from a
+/// builder's `send_with_response`.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    rate_limit: Option<RateLimit>,
+    value: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The rate-limit state the response reported, if any.
+    pub fn rate_limit(&self) -> Option<&RateLimit> {
+        self.rate_limit.as_ref()
+    }
+
+    /// The decoded body.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded body, by value.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// A response as it came off the wire.
+struct Raw {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    rate_limit: Option<RateLimit>,
 }
 
 impl Client {
@@ -69,16 +155,34 @@ impl Client {
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         request: Request,
-    ) -> Result<T, Error> {
-        let (status, body) = self.execute(request).await?;
-        crate::wire::decode_json(status, &body)
+    ) -> Result<Response<T>, Error> {
+        let raw = self.execute(request).await?;
+        let value = crate::wire::decode_json(raw.status, &raw.body)?;
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            rate_limit: raw.rate_limit,
+            value,
+        })
     }
 
-    pub(crate) async fn send_empty(&self, request: Request) -> Result<(), Error> {
-        self.execute(request).await.map(|_| ())
+    pub(crate) async fn send_empty(&self, request: Request) -> Result<Response<()>, Error> {
+        let raw = self.execute(request).await?;
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            rate_limit: raw.rate_limit,
+            value: (),
+        })
     }
 
-    async fn execute(&self, request: Request) -> Result<(StatusCode, Vec<u8>), Error> {
+    /// Sends `request`, retrying as the policy allows:
+    ///
+    /// - 429: after the wait the server asked for (or a backoff), any method;
+    /// - 502, 503, 504 and failures after the request may have reached the
+    ///   server: idempotent methods only, so a POST is never replayed;
+    /// - connection failures (nothing was sent): any method.
+    async fn execute(&self, request: Request) -> Result<Raw, Error> {
         let inner = &*self.inner;
         let mut url = Url::parse(&format!("{}{}", inner.base_url, request.path)).map_err(|e| {
             Error::Request(format!("the URL for `{}` is invalid: {e}", request.path))
@@ -87,18 +191,96 @@ impl Client {
             url.query_pairs_mut()
                 .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
+        let idempotent = matches!(
+            request.method,
+            Method::GET
+                | Method::HEAD
+                | Method::PUT
+                | Method::DELETE
+                | Method::OPTIONS
+                | Method::TRACE
+        );
+        let policy = inner.retry;
+        let deadline = policy.deadline.map(|d| Instant::now() + d);
+        let mut attempts = 0u32;
+        loop {
+            attempts += 1;
+            if policy.proactive_throttling {
+                if let Some(wait) = inner.throttle.wait_for(request.route) {
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            let (error, wait) = match self.attempt(&request, url.clone()).await {
+                Ok(raw) if raw.status.is_success() => return Ok(raw),
+                Ok(raw) => {
+                    let wait = match raw.status.as_u16() {
+                        429 => {
+                            let wait = requested_wait(&raw.headers, &raw.body)
+                                .unwrap_or_else(|| policy.backoff(attempts));
+                            inner.throttle.block(request.route, wait);
+                            Some(wait)
+                        }
+                        502..=504 if idempotent => Some(
+                            retry_after(&raw.headers).unwrap_or_else(|| policy.backoff(attempts)),
+                        ),
+                        _ => None,
+                    };
+                    let parsed = (request.decode_error)(raw.status.as_u16(), &raw.body);
+                    let error = Error::Api(Box::new(ApiError::new(
+                        raw.status,
+                        raw.headers,
+                        raw.body,
+                        parsed,
+                    )));
+                    match wait {
+                        Some(wait) => (error, wait),
+                        None => return Err(error),
+                    }
+                }
+                Err(error) => {
+                    let retry = match &error {
+                        Error::Transport(e) => idempotent || e.is_connect(),
+                        Error::Timeout(_) => idempotent,
+                        _ => false,
+                    };
+                    if !retry {
+                        return Err(error);
+                    }
+                    (error, policy.backoff(attempts))
+                }
+            };
+            let past_deadline = deadline.is_some_and(|d| Instant::now() + wait > d);
+            if attempts > policy.max_retries || past_deadline {
+                return Err(if attempts == 1 {
+                    error
+                } else {
+                    Error::RetriesExhausted {
+                        attempts,
+                        last: Box::new(error),
+                    }
+                });
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One try: send, read the whole body, note the rate-limit state.
+    async fn attempt(&self, request: &Request, url: Url) -> Result<Raw, Error> {
+        let inner = &*self.inner;
         let mut builder = inner
             .http
-            .request(request.method, url)
+            .request(request.method.clone(), url)
             .headers(inner.headers.clone());
         if let Some(authorization) = &inner.authorization {
             builder = builder.header(AUTHORIZATION, authorization.clone());
         }
-        for (name, value) in request.headers {
-            builder = builder.header(name, value);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
         }
-        if let Some((content_type, body)) = request.body {
-            builder = builder.header(CONTENT_TYPE, content_type).body(body);
+        if let Some((content_type, body)) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, *content_type)
+                .body(body.clone());
         }
         if let Some(timeout) = inner.timeout {
             builder = builder.timeout(timeout);
@@ -111,19 +293,21 @@ impl Client {
             .await
             .map_err(Error::from_reqwest)?
             .to_vec();
-        if status.is_success() {
-            Ok((status, body))
-        } else {
-            let parsed = (request.decode_error)(status.as_u16(), &body);
-            Err(Error::Api(Box::new(ApiError::new(
-                status, headers, body, parsed,
-            ))))
-        }
+        let rate_limit = RateLimit::from_headers(&headers);
+        inner.throttle.observe(request.route, rate_limit.as_ref());
+        Ok(Raw {
+            status,
+            headers,
+            body,
+            rate_limit,
+        })
     }
 }
 
 /// One request, as the generated methods describe it to the client.
 pub(crate) struct Request {
+    /// The endpoint group for rate limits: method and path template.
+    route: &'static str,
     method: Method,
     path: String,
     query: Vec<(&'static str, String)>,
@@ -133,9 +317,16 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    /// A request for `path` (already percent-encoded, starting with `/`).
-    pub(crate) fn new(method: Method, path: String, decode_error: ErrorDecoder) -> Self {
+    /// A request for `path` (already percent-encoded, starting with `/`) of
+    /// the endpoint group `route` (`GET /lead/{id}/`).
+    pub(crate) fn new(
+        route: &'static str,
+        method: Method,
+        path: String,
+        decode_error: ErrorDecoder,
+    ) -> Self {
         Request {
+            route,
             method,
             path,
             query: Vec::new(),
@@ -210,9 +401,41 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
+    /// Retries a failed request up to `retries` more times (default 3; 0
+    /// turns retries off). See [`Error::is_retryable`] for what is retried.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Stops retrying once `deadline` has passed since the first try, or
+    /// when the next wait would pass it (default two minutes; `None`: no
+    /// limit besides [`max_retries`](Self::max_retries)).
+    pub fn retry_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.retry.deadline = deadline;
+        self
+    }
+
+    /// The backoff between retries when the server does not say how long to
+    /// wait: a random wait up to `base * 2^(attempt - 1)`, never more than
+    /// `max` (defaults 500 ms and 30 s).
+    pub fn retry_backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.retry.base_delay = base;
+        self.retry.max_delay = max;
+        self
+    }
+
+    /// Whether to hold back requests to an endpoint group whose last response
+    /// said no requests remain, until its window resets (default on).
+    pub fn proactive_throttling(mut self, enabled: bool) -> Self {
+        self.retry.proactive_throttling = enabled;
+        self
+    }
+
     /// Sends requests to `url` instead of the spec's server URL.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -362,6 +585,8 @@ impl ClientBuilder {
                 authorization,
                 headers,
                 timeout: self.timeout,
+                retry: self.retry,
+                throttle: Throttle::default(),
             }),
         })
     }

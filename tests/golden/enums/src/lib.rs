@@ -27,6 +27,7 @@
 )]
 mod client;
 mod error;
+mod rate_limit;
 pub mod requests;
 pub mod types;
 
@@ -36,7 +37,8 @@ pub mod types;
 )]
 mod wire;
 
-pub use client::{Client, ClientBuilder, ResponseFuture};
+pub use client::{Client, ClientBuilder, Response, ResponseFuture};
+pub use rate_limit::RateLimit;
 pub use error::{ApiError, Error};
 pub use types::ErrorBody;
 pub use wire::Timestamp;

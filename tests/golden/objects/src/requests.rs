@@ -6,7 +6,7 @@
 //! methods. Await it to send the request, or call its `send` method.
 
 use std::future::IntoFuture;
-use crate::client::{Request, ResponseFuture};
+use crate::client::{Request, Response, ResponseFuture};
 use crate::types::ErrorBody;
 use crate::{Client, Error};
 
@@ -58,7 +58,20 @@ impl<'a> GetThing<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::Thing, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::Thing>, Error> {
         let request = Request::new(
+            "GET /things/{id}",
             reqwest::Method::GET,
             ["/things/", &crate::wire::encode_path("id", &self.id)?].concat(),
             get_thing_error,

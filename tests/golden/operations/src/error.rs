@@ -8,6 +8,9 @@ use std::fmt;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use std::time::Duration;
+
+use crate::rate_limit::RateLimit;
 use crate::types::ErrorBody;
 
 /// Everything that can go wrong with a request.
@@ -41,6 +44,14 @@ pub enum Error {
     /// The server answered with an error status.
     #[error("{0}")]
     Api(Box<ApiError>),
+    /// Every allowed try failed; `last` is how the last one ended.
+    #[error("gave up after {attempts} attempts; the last one failed: {last}")]
+    RetriesExhausted {
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The error of the last try.
+        last: Box<Error>,
+    },
 }
 
 impl Error {
@@ -57,15 +68,30 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status()),
             Error::Decode { status, .. } => StatusCode::from_u16(*status).ok(),
+            Error::RetriesExhausted { last, .. } => last.status(),
             _ => None,
         }
     }
 
-    /// The error response, if the server sent one.
+    /// The error response, if the server sent one (after retries, the last).
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::RetriesExhausted { last, .. } => last.api_error(),
             _ => None,
+        }
+    }
+
+    /// Whether trying again later may succeed: rate limiting (429), a
+    /// gateway or availability error (502, 503, 504), a timeout or a failed
+    /// connection. The client already retries these itself, within its
+    /// policy, when doing so cannot repeat a non-idempotent request.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => matches!(api.status().as_u16(), 429 | 502..=504),
+            Error::Timeout(_) | Error::Transport(_) => true,
+            Error::RetriesExhausted { last, .. } => last.is_retryable(),
+            Error::Config(_) | Error::Request(_) | Error::Decode { .. } => false,
         }
     }
 }
@@ -120,6 +146,27 @@ impl ApiError {
         self.parsed.as_ref()
     }
 
+    /// The rate-limit state the response reported, if any.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        RateLimit::from_headers(&self.headers)
+    }
+
+    /// How long the server asked the client to wait before trying again:
+    /// the `RateLimit` reset, else `Retry-After`, else the legacy
+    /// `{"error": {"rate_reset": …}}` body.
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::rate_limit::requested_wait(&self.headers, &self.body)
+    }
+
+    /// The server's own words, from a JSON body's `error` or `message`
+    /// string, when it has one.
+    pub fn message(&self) -> Option<String> {
+        let value: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        ["error", "message", "detail"]
+            .iter()
+            .find_map(|key| value.get(*key)?.as_str().map(str::to_owned))
+    }
+
     /// Decodes the body as any type.
     ///
     /// # Errors
@@ -143,22 +190,47 @@ impl fmt::Debug for ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the server answered {}", self.status)?;
-        let text = self.text();
-        let text = text.trim();
-        if text.is_empty() {
-            return f.write_str(" with an empty body");
+        match self.message() {
+            Some(message) => write!(f, ": {message}")?,
+            None => {
+                let text = self.text();
+                let text = text.trim();
+                if text.is_empty() {
+                    f.write_str(" with an empty body")?;
+                } else {
+                    let snippet: String = text
+                        .chars()
+                        .take(300)
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect();
+                    let ellipsis = if text.chars().count() > 300 {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    write!(f, ": {snippet}{ellipsis}")?;
+                }
+            }
         }
-        let snippet: String = text
-            .chars()
-            .take(300)
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        let ellipsis = if text.chars().count() > 300 {
-            "…"
-        } else {
-            ""
+        let hint = match self.status.as_u16() {
+            401 => Some("check the API key or token".to_owned()),
+            402 => Some("a limit of the account's plan was reached".to_owned()),
+            403 => Some("the credentials are not allowed to do this".to_owned()),
+            404 => Some("check the id in the path".to_owned()),
+            429 => Some(match self.retry_after() {
+                Some(wait) => format!(
+                    "rate limited; the server asked to wait {:.1} s",
+                    wait.as_secs_f64()
+                ),
+                None => "rate limited".to_owned(),
+            }),
+            500..=599 => Some("a server-side failure; it may pass if retried later".to_owned()),
+            _ => None,
         };
-        write!(f, ": {snippet}{ellipsis}")
+        if let Some(hint) = hint {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
     }
 }
 

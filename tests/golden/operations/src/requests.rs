@@ -6,7 +6,7 @@
 //! methods. Await it to send the request, or call its `send` method.
 
 use std::future::IntoFuture;
-use crate::client::{Request, ResponseFuture};
+use crate::client::{Request, Response, ResponseFuture};
 use crate::types::ErrorBody;
 use crate::{Client, Error};
 
@@ -167,7 +167,20 @@ impl<'a> ListItems<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::ListItemsResponse, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::ListItemsResponse>, Error> {
         let mut request = Request::new(
+            "GET /items/",
             reqwest::Method::GET,
             "/items/".to_owned(),
             list_items_error,
@@ -217,7 +230,20 @@ impl<'a> CreateItem<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::Item, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::Item>, Error> {
         let mut request = Request::new(
+            "POST /items/",
             reqwest::Method::POST,
             "/items/".to_owned(),
             create_item_error,
@@ -256,7 +282,18 @@ impl<'a> Health<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = Request::new(
+            "GET /health",
             reqwest::Method::GET,
             "/health".to_owned(),
             health_error,
@@ -293,7 +330,18 @@ impl<'a> DeletePart<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = Request::new(
+            "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
             [
                 "/items/",
@@ -343,7 +391,20 @@ impl<'a> TouchPart<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub async fn send(self) -> Result<crate::types::Item, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::Item>, Error> {
         let mut request = Request::new(
+            "PATCH /items/{item_id}/parts/{part}",
             reqwest::Method::PATCH,
             [
                 "/items/",

@@ -1,0 +1,232 @@
+//! Rate-limit state: what the server says about its limits, parsed from the
+//! `RateLimit` header (and the legacy `x-rate-limit-*` headers and 429 body),
+//! and the per-endpoint-group throttle that waits before a group is exhausted.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderMap;
+
+/// The rate-limit state a response reported.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    /// Requests allowed in the current window.
+    pub limit: Option<u64>,
+    /// Requests left in the current window.
+    pub remaining: Option<u64>,
+    /// Time until the window resets.
+    pub reset: Option<Duration>,
+}
+
+impl RateLimit {
+    /// Reads `RateLimit: limit=100, remaining=50, reset=5` (reset in decimal
+    /// seconds), or else the legacy `x-rate-limit-limit`, `-remaining` and
+    /// `-reset` headers. `None` when the response carries neither.
+    pub fn from_headers(headers: &HeaderMap) -> Option<RateLimit> {
+        if let Some(value) = headers.get("ratelimit").and_then(|v| v.to_str().ok()) {
+            let mut parsed = RateLimit {
+                limit: None,
+                remaining: None,
+                reset: None,
+            };
+            for part in value.split([',', ';']) {
+                let Some((key, value)) = part.split_once('=') else {
+                    continue;
+                };
+                let value = value.trim().trim_matches('"');
+                match key.trim().to_ascii_lowercase().as_str() {
+                    "limit" => parsed.limit = value.parse().ok(),
+                    "remaining" => parsed.remaining = value.parse().ok(),
+                    "reset" => parsed.reset = seconds(value),
+                    _ => {}
+                }
+            }
+            if parsed
+                != (RateLimit {
+                    limit: None,
+                    remaining: None,
+                    reset: None,
+                })
+            {
+                return Some(parsed);
+            }
+        }
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+        };
+        let legacy = RateLimit {
+            limit: header("x-rate-limit-limit").and_then(|v| v.parse().ok()),
+            remaining: header("x-rate-limit-remaining").and_then(|v| v.parse().ok()),
+            reset: header("x-rate-limit-reset").and_then(seconds),
+        };
+        (legacy
+            != RateLimit {
+                limit: None,
+                remaining: None,
+                reset: None,
+            })
+        .then_some(legacy)
+    }
+}
+
+/// Decimal seconds (`1.5`) as a duration; negative or absurd values are ignored.
+fn seconds(text: &str) -> Option<Duration> {
+    let value: f64 = text.trim().parse().ok()?;
+    (0.0..86_400.0).contains(&value).then(|| Duration::from_secs_f64(value))
+}
+
+/// `Retry-After`: whole seconds, or an HTTP date.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Some(duration) = seconds(value) {
+        return Some(duration);
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+    let wait = date.signed_duration_since(now);
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// The legacy 429 body `{"error": {"rate_reset": 1.5, ...}}`, deprecated by
+/// Close in 2024 but still read.
+pub(crate) fn legacy_body_reset(body: &[u8]) -> Option<Duration> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let reset = value.get("error")?.get("rate_reset")?;
+    seconds(&reset.to_string())
+}
+
+/// The wait a 429 response asks for: the `RateLimit` reset (which Close
+/// recommends over `Retry-After`), else `Retry-After`, else the legacy body.
+pub(crate) fn requested_wait(headers: &HeaderMap, body: &[u8]) -> Option<Duration> {
+    RateLimit::from_headers(headers)
+        .and_then(|r| r.reset)
+        .or_else(|| retry_after(headers))
+        .or_else(|| legacy_body_reset(body))
+}
+
+/// Remembers, per endpoint group (method and path template), until when the
+/// group is exhausted, so the next request waits for the reset instead of
+/// collecting a 429. Shared by every clone of a client.
+#[derive(Debug, Default)]
+pub(crate) struct Throttle {
+    blocked_until: Mutex<HashMap<&'static str, Instant>>,
+}
+
+impl Throttle {
+    /// How long a request to `group` should wait before it is sent.
+    pub(crate) fn wait_for(&self, group: &'static str) -> Option<Duration> {
+        let map = self
+            .blocked_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let until = *map.get(group)?;
+        until
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+    }
+
+    /// Records what a response of `group` said about the limits.
+    pub(crate) fn observe(&self, group: &'static str, rate_limit: Option<&RateLimit>) {
+        let Some(RateLimit {
+            remaining: Some(0),
+            reset: Some(reset),
+            ..
+        }) = rate_limit
+        else {
+            return;
+        };
+        self.block(group, *reset);
+    }
+
+    /// Holds `group` back for `wait`.
+    pub(crate) fn block(&self, group: &'static str, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut map = self
+            .blocked_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = map.entry(group).or_insert(until);
+        if *entry < until {
+            *entry = until;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn parses_the_ratelimit_header() {
+        let parsed = RateLimit::from_headers(&headers(&[(
+            "ratelimit",
+            "limit=100, remaining=50, reset=1.5",
+        )]))
+        .unwrap();
+        assert_eq!(parsed.limit, Some(100));
+        assert_eq!(parsed.remaining, Some(50));
+        assert_eq!(parsed.reset, Some(Duration::from_millis(1500)));
+    }
+
+    #[test]
+    fn parses_legacy_headers_and_body() {
+        let legacy = headers(&[
+            ("x-rate-limit-limit", "40"),
+            ("x-rate-limit-remaining", "0"),
+            ("x-rate-limit-reset", "2"),
+        ]);
+        let parsed = RateLimit::from_headers(&legacy).unwrap();
+        assert_eq!(
+            (parsed.limit, parsed.remaining, parsed.reset),
+            (Some(40), Some(0), Some(Duration::from_secs(2)))
+        );
+        assert_eq!(
+            legacy_body_reset(br#"{"error": {"rate_reset": 0.25}}"#),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(legacy_body_reset(br#"{"error": "x"}"#), None);
+        assert_eq!(RateLimit::from_headers(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn parses_retry_after() {
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "3")])),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            retry_after(&headers(&[(
+                "retry-after",
+                "Wed, 21 Oct 2015 07:28:00 GMT"
+            )])),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
+    }
+
+    #[test]
+    fn prefers_the_ratelimit_reset() {
+        let both = headers(&[
+            ("ratelimit", "limit=1, remaining=0, reset=0.5"),
+            ("retry-after", "1"),
+        ]);
+        assert_eq!(requested_wait(&both, b""), Some(Duration::from_millis(500)));
+    }
+}
