@@ -29,6 +29,12 @@
 )]
 mod client;
 mod error;
+
+#[allow(
+    dead_code,
+    reason = "the runtime serves every spec; this one may not use all of it"
+)]
+mod pagination;
 mod rate_limit;
 pub mod requests;
 pub mod types;
@@ -40,7 +46,13 @@ pub mod types;
 mod wire;
 
 pub use client::{Client, ClientBuilder, Response, ResponseFuture};
+pub use pagination::BoxStream;
 pub use rate_limit::RateLimit;
+
+/// Stream combinators for the streams of paginated operations
+/// (`next`, `try_next`, `take`, `try_collect`, …), re-exported so
+/// examples need no other crate.
+pub use futures_util::{StreamExt, TryStreamExt};
 pub use error::{ApiError, Error};
 pub use types::ErrorBody;
 pub use wire::Timestamp;

@@ -151,7 +151,7 @@ impl Client {
 /// Request builder for [`Client::list_leads`]: `GET /lead/`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListLeads<'a> {
     client: &'a Client,
@@ -229,6 +229,40 @@ impl<'a> ListLeads<'a> {
     }
 }
 
+impl<'a> crate::pagination::Paginate<'a> for ListLeads<'a> {
+    type Page = crate::types::LeadList;
+    type Item = crate::types::Lead;
+    fn fetch(self) -> ResponseFuture<'a, Self::Page> {
+        Box::pin(self.send())
+    }
+
+    fn next_page(&self, page: &Self::Page) -> Option<Self> {
+        let count = page.data.len();
+        if !page.has_more || count == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.skip = Some(self.skip.unwrap_or(0) + count as i64);
+        Some(next)
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.data
+    }
+}
+
+impl<'a> ListLeads<'a> {
+    /// Every page of `GET /lead/`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.
+    pub fn pages(self) -> crate::BoxStream<'a, Result<crate::types::LeadList, Error>> {
+        crate::pagination::pages(self)
+    }
+
+    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.
+    pub fn items(self) -> crate::BoxStream<'a, Result<crate::types::Lead, Error>> {
+        crate::pagination::items(self)
+    }
+}
+
 impl<'a> IntoFuture for ListLeads<'a> {
     type Output = Result<crate::types::LeadList, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::LeadList>;
@@ -240,7 +274,7 @@ impl<'a> IntoFuture for ListLeads<'a> {
 /// Request builder for [`Client::create_lead`]: `POST /lead/`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateLead<'a> {
     client: &'a Client,
@@ -292,7 +326,7 @@ impl<'a> IntoFuture for CreateLead<'a> {
 /// Request builder for [`Client::merge_leads`]: `POST /lead/merge/`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MergeLeads<'a> {
     client: &'a Client,
@@ -344,7 +378,7 @@ impl<'a> IntoFuture for MergeLeads<'a> {
 /// Request builder for [`Client::get_lead`]: `GET /lead/{id}/`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetLead<'a> {
     client: &'a Client,
@@ -403,7 +437,7 @@ impl<'a> IntoFuture for GetLead<'a> {
 /// Request builder for [`Client::update_lead`]: `PUT /lead/{id}/`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateLead<'a> {
     client: &'a Client,
@@ -456,7 +490,7 @@ impl<'a> IntoFuture for UpdateLead<'a> {
 /// Request builder for [`Client::delete_lead`]: `DELETE /lead/{id}/`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteLead<'a> {
     client: &'a Client,

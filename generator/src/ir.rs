@@ -326,6 +326,49 @@ pub struct Operation {
     pub success: SuccessResponse,
     /// Every documented error response, in spec order.
     pub errors: Vec<ErrorResponse>,
+    /// How to walk the pages, from `x-pagination`.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages through its results (`x-pagination`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Offset or cursor paging.
+    pub style: PaginationStyle,
+    /// The field of the success type that holds a page's items.
+    pub items: PageField,
+    /// The type of one item.
+    pub item_type: TypeRef,
+}
+
+/// A field of the page type the paginator reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageField {
+    /// The Rust field name.
+    pub rust_name: String,
+    /// Whether it may be absent or null (read as "none").
+    pub presence: Presence,
+}
+
+/// The two ways APIs page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaginationStyle {
+    /// `skip` / `limit` query parameters and a boolean "has more" field.
+    Offset {
+        /// The index into `Operation::parameters` of the skip parameter.
+        skip: usize,
+        /// The type of the skip parameter (an integer).
+        skip_type: TypeRef,
+        /// The boolean field that says another page follows.
+        has_more: PageField,
+    },
+    /// A cursor query parameter and a "next cursor" field.
+    Cursor {
+        /// The index into `Operation::parameters` of the cursor parameter.
+        cursor: usize,
+        /// The field with the next page's cursor; absent, null or empty at the end.
+        next_cursor: PageField,
+    },
 }
 
 /// A piece of a path template.

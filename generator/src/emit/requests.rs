@@ -7,7 +7,8 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, item_docs};
 use super::types::{ident, type_tokens};
 use crate::ir::{
-    Api, AuthScheme, ErrorResponse, Operation, ParameterLocation, PathPart, StatusMatch, TypeRef,
+    Api, AuthScheme, ErrorResponse, Operation, PageField, Pagination, PaginationStyle,
+    ParameterLocation, PathPart, Presence, StatusMatch, TypeRef,
 };
 
 /// The whole `requests.rs` module body.
@@ -348,6 +349,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         quote! { send_empty }
     };
     let route = format!("{} {}", op.method.as_str(), op.path);
+    let paginate = op.pagination.as_ref().map(|p| paginate(op, p, types));
     let mutable = if fill.is_empty() {
         quote! {}
     } else {
@@ -373,7 +375,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         #[doc = #doc]
         #[doc = ""]
         #[doc = " Set optional parameters with its methods, then `.await` it."]
-        #[derive(Debug)]
+        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #ty {
             client: &'a Client,
@@ -400,6 +402,8 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
                 self.client.#send(request).await
             }
         }
+
+        #paginate
 
         impl<'a> IntoFuture for #name<'a> {
             type Output = Result<#output, Error>;
@@ -519,6 +523,138 @@ fn decoder_fn(api: &Api, name: &syn::Ident, table: &[(StatusMatch, usize)]) -> T
     quote! {
         fn #name(#status: u16, #body: &[u8]) -> Option<ErrorBody> {
             #inner
+        }
+    }
+}
+
+/// `page.<field>` as an `Option<&T>`, whatever the field's presence.
+fn page_field(field: &PageField) -> TokenStream {
+    let name = ident(&field.rust_name);
+    match field.presence {
+        Presence::Required => quote! { Some(&page.#name) },
+        Presence::RequiredNullable | Presence::Optional => quote! { page.#name.as_ref() },
+        Presence::OptionalNullable => quote! { page.#name.as_ref().and_then(Option::as_ref) },
+    }
+}
+
+/// The `Paginate` impl and the `pages` / `items` streams of a builder.
+fn paginate(op: &Operation, pagination: &Pagination, types: &TokenStream) -> TokenStream {
+    let name = format_ident!("{}", op.builder_name);
+    let page = success_type(op, types);
+    let item = type_tokens(&pagination.item_type, types);
+    let items_field = ident(&pagination.items.rust_name);
+    let into_items = match pagination.items.presence {
+        Presence::Required => quote! { page.#items_field },
+        Presence::RequiredNullable | Presence::Optional => {
+            quote! { page.#items_field.unwrap_or_default() }
+        }
+        Presence::OptionalNullable => quote! { page.#items_field.flatten().unwrap_or_default() },
+    };
+    let count = match pagination.items.presence {
+        Presence::Required => quote! { page.#items_field.len() },
+        _ => {
+            let field = page_field(&pagination.items);
+            quote! { #field.map_or(0, Vec::len) }
+        }
+    };
+    let next = match &pagination.style {
+        PaginationStyle::Offset {
+            skip,
+            skip_type,
+            has_more,
+        } => {
+            let skip_param = &op.parameters[*skip];
+            let skip_name = ident(&skip_param.rust_name);
+            let skip_ty = type_tokens(skip_type, types);
+            let has_more = match has_more.presence {
+                Presence::Required => {
+                    let name = ident(&has_more.rust_name);
+                    quote! { page.#name }
+                }
+                _ => {
+                    let field = page_field(has_more);
+                    quote! { #field.copied().unwrap_or(false) }
+                }
+            };
+            let current = if skip_param.required {
+                quote! { self.#skip_name }
+            } else {
+                quote! { self.#skip_name.unwrap_or(0) }
+            };
+            let set = if skip_param.required {
+                quote! { next.#skip_name = #current + count as #skip_ty; }
+            } else {
+                quote! { next.#skip_name = Some(#current + count as #skip_ty); }
+            };
+            quote! {
+                let count = #count;
+                // An empty page ends the walk even if the server claims more,
+                // so a misbehaving server cannot make the stream loop forever.
+                if !#has_more || count == 0 {
+                    return None;
+                }
+                let mut next = self.clone();
+                #set
+                Some(next)
+            }
+        }
+        PaginationStyle::Cursor {
+            cursor,
+            next_cursor,
+        } => {
+            let cursor_param = &op.parameters[*cursor];
+            let cursor_name = ident(&cursor_param.rust_name);
+            let next_cursor = page_field(next_cursor);
+            let current = if cursor_param.required {
+                quote! { Some(&self.#cursor_name) }
+            } else {
+                quote! { self.#cursor_name.as_ref() }
+            };
+            let set = if cursor_param.required {
+                quote! { next.#cursor_name = cursor.clone(); }
+            } else {
+                quote! { next.#cursor_name = Some(cursor.clone()); }
+            };
+            quote! {
+                // A repeated cursor would fetch the same page forever.
+                let cursor = #next_cursor.filter(|c| !c.is_empty() && Some(*c) != #current)?;
+                let mut next = self.clone();
+                #set
+                Some(next)
+            }
+        }
+    };
+    let route = format!("{} {}", op.method.as_str(), op.path);
+    let pages_doc = format!(" Every page of `{route}`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.");
+    let items_doc = " Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.";
+    quote! {
+        impl<'a> crate::pagination::Paginate<'a> for #name<'a> {
+            type Page = #page;
+            type Item = #item;
+
+            fn fetch(self) -> ResponseFuture<'a, Self::Page> {
+                Box::pin(self.send())
+            }
+
+            fn next_page(&self, page: &Self::Page) -> Option<Self> {
+                #next
+            }
+
+            fn into_items(page: Self::Page) -> Vec<Self::Item> {
+                #into_items
+            }
+        }
+
+        impl<'a> #name<'a> {
+            #[doc = #pages_doc]
+            pub fn pages(self) -> crate::BoxStream<'a, Result<#page, Error>> {
+                crate::pagination::pages(self)
+            }
+
+            #[doc = #items_doc]
+            pub fn items(self) -> crate::BoxStream<'a, Result<#item, Error>> {
+                crate::pagination::items(self)
+            }
         }
     }
 }

@@ -301,6 +301,7 @@ impl<'a> Lowerer<'a> {
         };
 
         let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
+        let pagination = self.pagination(&operation.extensions, pointer, &parameters, &success);
         let errors_after = self
             .diagnostics
             .iter()
@@ -326,6 +327,7 @@ impl<'a> Lowerer<'a> {
             body,
             success,
             errors,
+            pagination,
         })
     }
 

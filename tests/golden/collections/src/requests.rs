@@ -42,7 +42,7 @@ impl Client {
 /// Request builder for [`Client::create_bag`]: `POST /bags`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateBag<'a> {
     client: &'a Client,

@@ -39,7 +39,7 @@ impl Client {
 /// Request builder for [`Client::get_pet`]: `GET /pets/{petId}`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetPet<'a> {
     client: &'a Client,

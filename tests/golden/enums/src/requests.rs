@@ -38,7 +38,7 @@ impl Client {
 /// Request builder for [`Client::list_orders`]: `GET /orders`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListOrders<'a> {
     client: &'a Client,

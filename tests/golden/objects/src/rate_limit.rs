@@ -78,7 +78,9 @@ impl RateLimit {
 /// Decimal seconds (`1.5`) as a duration; negative or absurd values are ignored.
 fn seconds(text: &str) -> Option<Duration> {
     let value: f64 = text.trim().parse().ok()?;
-    (0.0..86_400.0).contains(&value).then(|| Duration::from_secs_f64(value))
+    (0.0..86_400.0)
+        .contains(&value)
+        .then(|| Duration::from_secs_f64(value))
 }
 
 /// `Retry-After`: whole seconds, or an HTTP date.

@@ -42,7 +42,7 @@ impl Client {
 /// Request builder for [`Client::get_thing`]: `GET /things/{id}`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetThing<'a> {
     client: &'a Client,

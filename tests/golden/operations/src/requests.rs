@@ -59,6 +59,19 @@ impl Client {
         }
     }
 
+    /// Cursor pagination
+    ///
+    /// `GET /events/`
+    ///
+    /// Returns a [`ListEvents`] builder: set optional parameters on it, then `.await` it.
+    pub fn list_events(&self) -> ListEvents<'_> {
+        ListEvents {
+            client: self,
+            cursor: None,
+            limit: None,
+        }
+    }
+
     /// Only a default error response
     ///
     /// `GET /health`
@@ -114,7 +127,7 @@ impl Client {
 /// Request builder for [`Client::list_items`]: `GET /items/`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListItems<'a> {
     client: &'a Client,
@@ -205,7 +218,7 @@ impl<'a> IntoFuture for ListItems<'a> {
 /// Request builder for [`Client::create_item`]: `POST /items/`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateItem<'a> {
     client: &'a Client,
@@ -264,10 +277,117 @@ impl<'a> IntoFuture for CreateItem<'a> {
     }
 }
 
+/// Request builder for [`Client::list_events`]: `GET /events/`.
+///
+/// Set optional parameters with its methods, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListEvents<'a> {
+    client: &'a Client,
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+impl<'a> ListEvents<'a> {
+    /// Sets the `_cursor` query parameter.
+    ///
+    /// Sent as the `_cursor` query parameter.
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets the `_limit` query parameter.
+    ///
+    /// Sent as the `_limit` query parameter.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    ///
+    /// On success: A page of events.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
+    pub async fn send(self) -> Result<crate::types::ListEventsResponse, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::ListEventsResponse>, Error> {
+        let mut request = Request::new(
+            "GET /events/",
+            reqwest::Method::GET,
+            "/events/".to_owned(),
+            list_events_error,
+        );
+        request.query("_cursor", self.cursor.as_ref());
+        request.query("_limit", self.limit.as_ref());
+        self.client.send_json(request).await
+    }
+}
+
+impl<'a> crate::pagination::Paginate<'a> for ListEvents<'a> {
+    type Page = crate::types::ListEventsResponse;
+    type Item = crate::types::ListEventsResponseDataItem;
+    fn fetch(self) -> ResponseFuture<'a, Self::Page> {
+        Box::pin(self.send())
+    }
+
+    fn next_page(&self, page: &Self::Page) -> Option<Self> {
+        let cursor = page
+            .cursor_next
+            .as_ref()
+            .and_then(Option::as_ref)
+            .filter(|c| !c.is_empty() && Some(*c) != self.cursor.as_ref())?;
+        let mut next = self.clone();
+        next.cursor = Some(cursor.clone());
+        Some(next)
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.data
+    }
+}
+
+impl<'a> ListEvents<'a> {
+    /// Every page of `GET /events/`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.
+    pub fn pages(
+        self,
+    ) -> crate::BoxStream<'a, Result<crate::types::ListEventsResponse, Error>> {
+        crate::pagination::pages(self)
+    }
+
+    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.
+    pub fn items(
+        self,
+    ) -> crate::BoxStream<'a, Result<crate::types::ListEventsResponseDataItem, Error>> {
+        crate::pagination::items(self)
+    }
+}
+
+impl<'a> IntoFuture for ListEvents<'a> {
+    type Output = Result<crate::types::ListEventsResponse, Error>;
+    type IntoFuture = ResponseFuture<'a, crate::types::ListEventsResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// Request builder for [`Client::health`]: `GET /health`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Health<'a> {
     client: &'a Client,
@@ -313,7 +433,7 @@ impl<'a> IntoFuture for Health<'a> {
 /// Request builder for [`Client::delete_part`]: `DELETE /items/{item_id}/parts/{part}`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeletePart<'a> {
     client: &'a Client,
@@ -367,7 +487,7 @@ impl<'a> IntoFuture for DeletePart<'a> {
 /// Request builder for [`Client::touch_part`]: `PATCH /items/{item_id}/parts/{part}`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct TouchPart<'a> {
     client: &'a Client,
@@ -413,7 +533,7 @@ impl<'a> TouchPart<'a> {
                 &crate::wire::encode_path("part", &self.part)?,
             ]
                 .concat(),
-            touch_part_error,
+            list_events_error,
         );
         if let Some(body) = self.body {
             request.json("application/json", body)?;
@@ -446,6 +566,10 @@ fn create_item_error(status: u16, body: &[u8]) -> Option<ErrorBody> {
     }
 }
 
+fn list_events_error(_status: u16, _body: &[u8]) -> Option<ErrorBody> {
+    None
+}
+
 fn health_error(_status: u16, body: &[u8]) -> Option<ErrorBody> {
     serde_json::from_slice(body).ok().map(ErrorBody::Problem)
 }
@@ -455,8 +579,4 @@ fn delete_part_error(status: u16, body: &[u8]) -> Option<ErrorBody> {
         404 => serde_json::from_slice(body).ok().map(ErrorBody::Problem),
         _ => None,
     }
-}
-
-fn touch_part_error(_status: u16, _body: &[u8]) -> Option<ErrorBody> {
-    None
 }

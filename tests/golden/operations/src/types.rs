@@ -65,6 +65,35 @@ pub struct CreateItemStatus409Response {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The schema at `#/paths/~1events~1/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListEventsResponse {
+    /// The `data` property.
+    pub data: Vec<ListEventsResponseDataItem>,
+    /// The `cursor_next` property.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cursor_next: Option<Option<String>>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The schema at `#/paths/~1events~1/get/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListEventsResponseDataItem {
+    /// The `id` property.
+    pub id: String,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// The schema at `#/paths/~1items~1{item_id}~1parts~1{part}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TouchPartBody {

@@ -1,0 +1,53 @@
+//! Lazy streams over paginated operations: the next page is fetched only
+//! when the stream is read past the current one.
+
+use std::pin::Pin;
+
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+
+use crate::client::ResponseFuture;
+use crate::error::Error;
+
+/// A boxed stream: `Unpin`, so `next().await` works on it without pinning.
+pub type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = T> + Send + 'a>>;
+
+/// A request builder of a paginated operation: it can send itself and say
+/// which request fetches the page after a given one.
+pub(crate) trait Paginate<'a>: Clone + Send + Sized + 'a {
+    /// The decoded page.
+    type Page: Send + 'a;
+    /// One item of a page.
+    type Item: Send + 'a;
+
+    /// Sends this request.
+    fn fetch(self) -> ResponseFuture<'a, Self::Page>;
+
+    /// The request for the page after `page`, or `None` at the end.
+    fn next_page(&self, page: &Self::Page) -> Option<Self>;
+
+    /// The items of `page`.
+    fn into_items(page: Self::Page) -> Vec<Self::Item>;
+}
+
+/// Every page, starting with `first`; errors end the stream after they are
+/// yielded.
+pub(crate) fn pages<'a, P: Paginate<'a>>(first: P) -> BoxStream<'a, Result<P::Page, Error>> {
+    stream::try_unfold(Some(first), |request| async move {
+        let Some(request) = request else {
+            return Ok(None);
+        };
+        let template = request.clone();
+        let page = request.fetch().await?;
+        let next = template.next_page(&page);
+        Ok(Some((page, next)))
+    })
+    .boxed()
+}
+
+/// Every item of every page, starting with `first`.
+pub(crate) fn items<'a, P: Paginate<'a>>(first: P) -> BoxStream<'a, Result<P::Item, Error>> {
+    pages(first)
+        .map_ok(|page| stream::iter(P::into_items(page).into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+}
