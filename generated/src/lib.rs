@@ -59,3 +59,10 @@ pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = Some("https://api.close.com/api/v1");
+
+mod custom_fields;
+
+pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
+
+/// The key prefix of custom fields (`x-custom-field-prefix`).
+const CUSTOM_FIELD_PREFIX: &str = "custom.";

@@ -163,33 +163,12 @@ pub struct Lead {
         skip_serializing_if = "Option::is_none"
     )]
     pub source: Option<Option<String>>,
-    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing. Custom fields (keys starting with `custom.`) are kept here too; use the `custom_field` methods.
-    #[serde(flatten)]
+    /// Custom fields, by field id; written back as one flat key each.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    pub custom: crate::CustomFields,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl Lead {
-    /// The value of the custom field `id`, sent as the key `custom.<id>`.
-    pub fn custom_field(&self, id: &str) -> Option<&serde_json::Value> {
-        crate::wire::custom_field(&self.extra, "custom.", id)
-    }
-
-    /// Every custom field, as `(id, value)`.
-    pub fn custom_fields(
-        &self,
-    ) -> impl Iterator<Item = (&str, &serde_json::Value)> + '_ {
-        crate::wire::custom_fields(&self.extra, "custom.")
-    }
-
-    /// Sets the custom field `id`. Setting `serde_json::Value::Null` clears it on update.
-    pub fn set_custom_field(&mut self, id: &str, value: impl Into<serde_json::Value>) {
-        self.extra.insert(format!("{}{}", "custom.", id), value.into());
-    }
-
-    /// Removes the custom field `id` from this value, returning it.
-    pub fn remove_custom_field(&mut self, id: &str) -> Option<serde_json::Value> {
-        self.extra.remove(&format!("{}{}", "custom.", id))
-    }
 }
 
 /// A postal address.
@@ -321,33 +300,12 @@ pub struct Contact {
     /// `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<Url>>,
-    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing. Custom fields (keys starting with `custom.`) are kept here too; use the `custom_field` methods.
-    #[serde(flatten)]
+    /// Custom fields, by field id; written back as one flat key each.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    pub custom: crate::CustomFields,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl Contact {
-    /// The value of the custom field `id`, sent as the key `custom.<id>`.
-    pub fn custom_field(&self, id: &str) -> Option<&serde_json::Value> {
-        crate::wire::custom_field(&self.extra, "custom.", id)
-    }
-
-    /// Every custom field, as `(id, value)`.
-    pub fn custom_fields(
-        &self,
-    ) -> impl Iterator<Item = (&str, &serde_json::Value)> + '_ {
-        crate::wire::custom_fields(&self.extra, "custom.")
-    }
-
-    /// Sets the custom field `id`. Setting `serde_json::Value::Null` clears it on update.
-    pub fn set_custom_field(&mut self, id: &str, value: impl Into<serde_json::Value>) {
-        self.extra.insert(format!("{}{}", "custom.", id), value.into());
-    }
-
-    /// Removes the custom field `id` from this value, returning it.
-    pub fn remove_custom_field(&mut self, id: &str) -> Option<serde_json::Value> {
-        self.extra.remove(&format!("{}{}", "custom.", id))
-    }
 }
 
 /// An email address with its type.
@@ -674,33 +632,12 @@ pub struct LeadCreate {
     /// `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
-    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing. Custom fields (keys starting with `custom.`) are kept here too; use the `custom_field` methods.
-    #[serde(flatten)]
+    /// Custom fields, by field id; written back as one flat key each.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    pub custom: crate::CustomFields,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl LeadCreate {
-    /// The value of the custom field `id`, sent as the key `custom.<id>`.
-    pub fn custom_field(&self, id: &str) -> Option<&serde_json::Value> {
-        crate::wire::custom_field(&self.extra, "custom.", id)
-    }
-
-    /// Every custom field, as `(id, value)`.
-    pub fn custom_fields(
-        &self,
-    ) -> impl Iterator<Item = (&str, &serde_json::Value)> + '_ {
-        crate::wire::custom_fields(&self.extra, "custom.")
-    }
-
-    /// Sets the custom field `id`. Setting `serde_json::Value::Null` clears it on update.
-    pub fn set_custom_field(&mut self, id: &str, value: impl Into<serde_json::Value>) {
-        self.extra.insert(format!("{}{}", "custom.", id), value.into());
-    }
-
-    /// Removes the custom field `id` from this value, returning it.
-    pub fn remove_custom_field(&mut self, id: &str) -> Option<serde_json::Value> {
-        self.extra.remove(&format!("{}{}", "custom.", id))
-    }
 }
 
 /// A contact nested in a lead creation request.
@@ -781,33 +718,12 @@ pub struct LeadUpdate {
     /// `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
-    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing. Custom fields (keys starting with `custom.`) are kept here too; use the `custom_field` methods.
-    #[serde(flatten)]
+    /// Custom fields, by field id; written back as one flat key each.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    pub custom: crate::CustomFields,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl LeadUpdate {
-    /// The value of the custom field `id`, sent as the key `custom.<id>`.
-    pub fn custom_field(&self, id: &str) -> Option<&serde_json::Value> {
-        crate::wire::custom_field(&self.extra, "custom.", id)
-    }
-
-    /// Every custom field, as `(id, value)`.
-    pub fn custom_fields(
-        &self,
-    ) -> impl Iterator<Item = (&str, &serde_json::Value)> + '_ {
-        crate::wire::custom_fields(&self.extra, "custom.")
-    }
-
-    /// Sets the custom field `id`. Setting `serde_json::Value::Null` clears it on update.
-    pub fn set_custom_field(&mut self, id: &str, value: impl Into<serde_json::Value>) {
-        self.extra.insert(format!("{}{}", "custom.", id), value.into());
-    }
-
-    /// Removes the custom field `id` from this value, returning it.
-    pub fn remove_custom_field(&mut self, id: &str) -> Option<serde_json::Value> {
-        self.extra.remove(&format!("{}{}", "custom.", id))
-    }
 }
 
 /// Body for merging one lead into another.

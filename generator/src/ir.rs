@@ -29,6 +29,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations, in spec order.
     pub operations: Vec<Operation>,
+    /// The key prefix of custom fields (`custom.`), from `x-custom-field-prefix`;
+    /// one per spec.
+    pub custom_field_prefix: Option<String>,
     /// The variants of the crate's `ErrorBody` enum: one per distinct type of
     /// documented error response, in the order they were met.
     pub error_bodies: Vec<ErrorBodyVariant>,
@@ -90,9 +93,9 @@ pub struct StructDef {
     /// The Rust name of the field that holds them (`extra`, unless a
     /// property took that name).
     pub extra_name: String,
-    /// The key prefix of custom fields (`custom.`), from `x-custom-field-prefix`.
-    /// Such keys are kept with the undeclared properties.
-    pub custom_field_prefix: Option<String>,
+    /// The Rust name of the field holding the custom fields (`custom`), when
+    /// the schema has `x-custom-field-prefix`.
+    pub custom_fields: Option<String>,
     /// Whether every field is optional, so the struct can derive `Default`.
     pub all_optional: bool,
 }

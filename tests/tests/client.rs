@@ -3,7 +3,7 @@
 //! makes of the answer, errors included.
 
 use close_api::types::{ErrorResponse, LeadCreate, LeadMerge, LeadUpdate};
-use close_api::{Client, Error, ErrorBody};
+use close_api::{Client, CustomFieldId, Error, ErrorBody};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -93,8 +93,9 @@ async fn create_lead_posts_the_body() {
     let lead = client.create_lead(&body).await.expect("the lead decodes");
     assert_eq!(lead.id, "lead_70jZ5hiVt5X31MZ3vJ0R0GJMqJEihkoF7TtSVFbN2ty");
     assert_eq!(
-        lead.custom_field("cf_FSYEbxYJFsnY9tN1OTAPIF33j7Sw5Lb7Eawll7JzoNh"),
-        Some(&json!("Segway"))
+        lead.custom
+            .get_str("cf_FSYEbxYJFsnY9tN1OTAPIF33j7Sw5Lb7Eawll7JzoNh"),
+        Some("Segway")
     );
 }
 
@@ -155,7 +156,10 @@ async fn update_lead_sends_only_what_was_set_and_null_to_clear() {
             "name": "New name",
             "description": null,
             "custom.cf_abc": null,
-            "custom.cf_multi.add": "Choice 3"
+            "custom.cf_text": "Segway",
+            "custom.cf_multi.add": "Choice 3",
+            "custom.cf_multi.remove": "Choice 1",
+            "custom.cf_list": ["a", "b"]
         })))
         .respond_with(ResponseTemplate::new(200).set_body_json(data("seed-get-lead-response.json")))
         .expect(1)
@@ -166,8 +170,24 @@ async fn update_lead_sends_only_what_was_set_and_null_to_clear() {
         description: Some(None),
         ..Default::default()
     };
-    update.set_custom_field("cf_abc", Value::Null);
-    update.set_custom_field("cf_multi.add", "Choice 3");
+    let id = |text: &str| CustomFieldId::new(text).expect("a valid id");
+    update
+        .custom
+        .clear(&id("cf_abc"))
+        .set(&id("cf_text"), "Segway")
+        .add(&id("cf_multi"), "Choice 3")
+        .remove_value(&id("cf_multi"), "Choice 1")
+        .set(&id("cf_list"), json!(["a", "b"]))
+        .set(&id("cf_dropped"), 1);
+    assert_eq!(
+        update.custom.remove("cf_dropped"),
+        Some(json!(1)),
+        "taken out: left unchanged"
+    );
+    assert!(
+        CustomFieldId::new("cf_x.add").is_err(),
+        "an id cannot smuggle a suffix"
+    );
     client
         .update_lead("lead_1", &update)
         .await

@@ -33,10 +33,21 @@ fn seed_lead_round_trips() {
         "2013-02-01T00:54:51.333000+00:00"
     );
     assert_eq!(
-        lead.custom_field("cf_ORxgoOQ5YH1p7lDQzFJ88b4z0j7PLLTRaG66m8bmcKv"),
-        Some(&json!("Website contact form"))
+        lead.custom
+            .get_str("cf_ORxgoOQ5YH1p7lDQzFJ88b4z0j7PLLTRaG66m8bmcKv"),
+        Some("Website contact form")
     );
-    assert_eq!(lead.custom_fields().count(), 2);
+    assert_eq!(
+        lead.custom
+            .get_strs("cf_nenE344jkwrjyRRezwsf8b4V1MCoXWIDHIStmFavZks"),
+        Some(vec!["Choice 1", "Choice 2"])
+    );
+    assert_eq!(lead.custom.len(), 2);
+    assert!(
+        lead.extra.keys().all(|k| !k.starts_with("custom.")),
+        "custom fields are not kept twice: {:?}",
+        lead.extra.keys().collect::<Vec<_>>()
+    );
     #[allow(deprecated)]
     let opportunities = lead
         .opportunities
@@ -45,8 +56,10 @@ fn seed_lead_round_trips() {
     assert_eq!(opportunities[1].value_period.as_str(), "monthly");
     let contact = &lead.contacts.as_ref().expect("the seed has contacts")[0];
     assert_eq!(
-        contact.custom_field("cf_j0P7kHmgFTZZnYBFtyPSZ3uQw4dpW8xKcW7Krps8atj"),
-        Some(&json!("CEO"))
+        contact
+            .custom
+            .get_str("cf_j0P7kHmgFTZZnYBFtyPSZ3uQw4dpW8xKcW7Krps8atj"),
+        Some("CEO")
     );
 }
 
@@ -54,7 +67,7 @@ fn seed_lead_round_trips() {
 fn create_lead_examples_round_trip() {
     let body: LeadCreate = round_trip(&data("create-lead-request.json"));
     assert_eq!(body.name.as_deref(), Some("Bluth Company"));
-    assert_eq!(body.custom_fields().count(), 4);
+    assert_eq!(body.custom.len(), 4);
     round_trip::<Lead>(&data("create-lead-response.json"));
 }
 

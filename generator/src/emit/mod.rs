@@ -87,6 +87,12 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<Vec<File>, String> {
             contents: format!("{rust_header}{source}"),
         });
     }
+    if api.custom_field_prefix.is_some() {
+        files.push(File {
+            path: "src/custom_fields.rs".to_owned(),
+            contents: format!("{rust_header}{}", include_str!("runtime/custom_fields.rs")),
+        });
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

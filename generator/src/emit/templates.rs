@@ -153,6 +153,14 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         Some(url) => quote! { Some(#url) },
         None => quote! { None },
     };
+    let custom_fields = api.custom_field_prefix.as_ref().map(|prefix| {
+        quote! {
+            mod custom_fields;
+            pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
+            /// The key prefix of custom fields (`x-custom-field-prefix`).
+            const CUSTOM_FIELD_PREFIX: &str = #prefix;
+        }
+    });
     quote! {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
@@ -185,5 +193,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
 
         /// The server URL the spec names first, used unless the builder sets another.
         const DEFAULT_BASE_URL: Option<&str> = #base_url;
+
+        #custom_fields
     }
 }

@@ -153,54 +153,36 @@ fn struct_def(
             quote! { std::collections::BTreeMap<String, #ty> }
         }
     };
-    let extra_docs = match (&s.extra, &s.custom_field_prefix) {
-        (_, Some(prefix)) => doc_attrs([format!(
-            "Properties the spec does not declare, kept so that a decode → encode round trip loses nothing. \
-             Custom fields (keys starting with `{prefix}`) are kept here too; use the `custom_field` methods."
-        )
-        .as_str()]),
-        (ExtraFields::Any, None) => doc_attrs(["Properties the spec does not declare, kept so that a decode → encode round trip loses nothing."]),
-        (ExtraFields::Typed(_), None) => doc_attrs(["Additional properties (`additionalProperties`)."]),
+    let extra_docs = match &s.extra {
+        ExtraFields::Any => doc_attrs(["Properties the spec does not declare, kept so that a decode → encode round trip loses nothing."]),
+        ExtraFields::Typed(_) => doc_attrs(["Additional properties (`additionalProperties`)."]),
     };
     let derive_default = s.all_optional.then(|| quote! { Default, });
-    let custom = s.custom_field_prefix.as_ref().map(|prefix| {
-        let get_doc = format!(" The value of the custom field `id`, sent as the key `{prefix}<id>`.");
-        quote! {
-            impl #name {
-                #[doc = #get_doc]
-                pub fn custom_field(&self, id: &str) -> Option<&serde_json::Value> {
-                    crate::wire::custom_field(&self.#extra_name, #prefix, id)
-                }
-
-                #[doc = " Every custom field, as `(id, value)`."]
-                pub fn custom_fields(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> + '_ {
-                    crate::wire::custom_fields(&self.#extra_name, #prefix)
-                }
-
-                #[doc = " Sets the custom field `id`. Setting `serde_json::Value::Null` clears it on update."]
-                pub fn set_custom_field(&mut self, id: &str, value: impl Into<serde_json::Value>) {
-                    self.#extra_name.insert(format!("{}{}", #prefix, id), value.into());
-                }
-
-                #[doc = " Removes the custom field `id` from this value, returning it."]
-                pub fn remove_custom_field(&mut self, id: &str) -> Option<serde_json::Value> {
-                    self.#extra_name.remove(&format!("{}{}", #prefix, id))
-                }
-            }
+    let (custom, extra_serde) = match &s.custom_fields {
+        Some(custom_name) => {
+            let custom_name = ident(custom_name);
+            (
+                Some(quote! {
+                    #[doc = " Custom fields, by field id; written back as one flat key each."]
+                    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+                    pub #custom_name: crate::CustomFields,
+                }),
+                quote! { #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")] },
+            )
         }
-    });
+        None => (None, quote! { #[serde(flatten)] }),
+    };
     quote! {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
+            #custom
             #extra_docs
-            #[serde(flatten)]
+            #extra_serde
             pub #extra_name: #extra_ty,
         }
-
-        #custom
     }
 }
 

@@ -28,6 +28,8 @@ pub(crate) struct Lowerer<'a> {
     type_names: Namespace,
     /// Component schema key → its Rust type name.
     component_names: HashMap<String, String>,
+    /// Every `x-custom-field-prefix` met, with where.
+    custom_prefixes: Vec<(String, String)>,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
@@ -40,6 +42,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         types: Vec::new(),
         type_names: Namespace::default(),
         component_names: HashMap::new(),
+        custom_prefixes: Vec::new(),
     };
     lowerer.name_components();
     lowerer.lower_components();
@@ -47,6 +50,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
     let error_bodies = types::error_body_variants(&mut operations);
     let auth = lowerer.lower_security();
     cycles::box_cycles(&mut lowerer.types);
+    let custom_field_prefix = lowerer.single_custom_prefix();
 
     let crate_name = options
         .crate_name
@@ -66,6 +70,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         auth,
         types: lowerer.types,
         operations,
+        custom_field_prefix,
         error_bodies,
     };
     if lowerer.diagnostics.has_errors() {
@@ -76,6 +81,28 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
 }
 
 impl Lowerer<'_> {
+    /// The one custom-field prefix of the spec. The generated crate reads
+    /// custom fields with one prefix, so a second one is an error.
+    fn single_custom_prefix(&mut self) -> Option<String> {
+        let (first, first_at) = self.custom_prefixes.first().cloned()?;
+        let others: Vec<(String, String)> = self
+            .custom_prefixes
+            .iter()
+            .filter(|(p, _)| *p != first)
+            .cloned()
+            .collect();
+        for (other, at) in others {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    pointer_join(&at, extensions::CUSTOM_FIELD_PREFIX),
+                    format!("this schema's custom-field prefix is `{other}`, but {first_at} uses `{first}`"),
+                )
+                .with_hint("one custom-field prefix per spec is supported; use the same prefix everywhere"),
+            );
+        }
+        Some(first)
+    }
+
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic::error(pointer, message));
     }

@@ -531,13 +531,18 @@ impl<'a> Lowerer<'a> {
             }
             _ => ExtraFields::Any,
         };
+        let custom_fields = parts.prefix.as_ref().map(|prefix| {
+            self.custom_prefixes
+                .push((prefix.clone(), pointer.to_owned()));
+            names.claim("custom").0
+        });
         let (extra_name, _) = names.claim("extra");
         let all_optional = fields.iter().all(|f| f.presence.is_optional());
         StructDef {
             fields,
             extra,
             extra_name,
-            custom_field_prefix: parts.prefix,
+            custom_fields,
             all_optional,
         }
     }

@@ -55,3 +55,10 @@ pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = None;
+
+mod custom_fields;
+
+pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
+
+/// The key prefix of custom fields (`x-custom-field-prefix`).
+const CUSTOM_FIELD_PREFIX: &str = "custom.";

@@ -52,33 +52,12 @@ pub struct Bag {
     /// `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<BagItemsItem>>,
-    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing. Custom fields (keys starting with `custom.`) are kept here too; use the `custom_field` methods.
-    #[serde(flatten)]
+    /// Custom fields, by field id; written back as one flat key each.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    pub custom: crate::CustomFields,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl Bag {
-    /// The value of the custom field `id`, sent as the key `custom.<id>`.
-    pub fn custom_field(&self, id: &str) -> Option<&serde_json::Value> {
-        crate::wire::custom_field(&self.extra, "custom.", id)
-    }
-
-    /// Every custom field, as `(id, value)`.
-    pub fn custom_fields(
-        &self,
-    ) -> impl Iterator<Item = (&str, &serde_json::Value)> + '_ {
-        crate::wire::custom_fields(&self.extra, "custom.")
-    }
-
-    /// Sets the custom field `id`. Setting `serde_json::Value::Null` clears it on update.
-    pub fn set_custom_field(&mut self, id: &str, value: impl Into<serde_json::Value>) {
-        self.extra.insert(format!("{}{}", "custom.", id), value.into());
-    }
-
-    /// Removes the custom field `id` from this value, returning it.
-    pub fn remove_custom_field(&mut self, id: &str) -> Option<serde_json::Value> {
-        self.extra.remove(&format!("{}{}", "custom.", id))
-    }
 }
 
 /// The schema at `#/components/schemas/Bag/properties/items/items`.
