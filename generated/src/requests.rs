@@ -41,6 +41,7 @@ impl Client {
             skip: None,
             fields: None,
             query: None,
+            _output: std::marker::PhantomData,
         }
     }
 
@@ -102,6 +103,7 @@ impl Client {
             client: self,
             id: id.into(),
             fields: None,
+            _output: std::marker::PhantomData,
         }
     }
 
@@ -153,15 +155,16 @@ impl Client {
 /// Set optional parameters with its methods, then `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ListLeads<'a> {
+pub struct ListLeads<'a, T = crate::types::LeadList> {
     client: &'a Client,
     limit: Option<i64>,
     skip: Option<i64>,
     fields: Option<String>,
     query: Option<String>,
+    _output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<'a> ListLeads<'a> {
+impl<'a, T> ListLeads<'a, T> {
     /// Maximum number of results on the page. Values above the resource's maximum are rejected with 400.
     ///
     /// Sent as the `_limit` query parameter.
@@ -178,14 +181,6 @@ impl<'a> ListLeads<'a> {
         self
     }
 
-    /// Comma-separated names of the top-level fields to return; any field not named is left out of the response. `custom` returns every custom field, `custom.<id>` one custom field, and `_all` every field including the computed fields that are omitted by default.
-    ///
-    /// Sent as the `_fields` query parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.fields = Some(value.into());
-        self
-    }
-
     /// Search expression in Close's search syntax. Deprecated since 2022; prefer the Advanced Filtering API.
     ///
     /// Sent as the `query` query parameter.
@@ -195,6 +190,27 @@ impl<'a> ListLeads<'a> {
         self
     }
 
+    /// Selects the fields the response carries (`_fields`). The response then decodes into `crate::types::LeadListPartial`, in which every field is optional, so fields that were not selected cannot fail the decoding.
+    pub fn select(
+        self,
+        fields: impl IntoIterator<Item = crate::types::LeadField>,
+    ) -> ListLeads<'a, crate::types::LeadListPartial> {
+        let names: Vec<String> = fields
+            .into_iter()
+            .map(|field| field.to_string())
+            .collect();
+        ListLeads {
+            client: self.client,
+            limit: self.limit,
+            skip: self.skip,
+            query: self.query,
+            fields: Some(names.join(",")),
+            _output: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
     /// Sends the request and decodes the response.
     ///
     /// On success: A page of leads.
@@ -202,7 +218,7 @@ impl<'a> ListLeads<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::LeadList, Error> {
+    pub async fn send(self) -> Result<T, Error> {
         self.send_with_response().await.map(Response::into_value)
     }
 
@@ -212,9 +228,7 @@ impl<'a> ListLeads<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::LeadList>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
         let mut request = Request::new(
             "GET /lead/",
             reqwest::Method::GET,
@@ -263,9 +277,48 @@ impl<'a> ListLeads<'a> {
     }
 }
 
-impl<'a> IntoFuture for ListLeads<'a> {
-    type Output = Result<crate::types::LeadList, Error>;
-    type IntoFuture = ResponseFuture<'a, crate::types::LeadList>;
+impl<'a> crate::pagination::Paginate<'a>
+for ListLeads<'a, crate::types::LeadListPartial> {
+    type Page = crate::types::LeadListPartial;
+    type Item = crate::types::LeadPartial;
+    fn fetch(self) -> ResponseFuture<'a, Self::Page> {
+        Box::pin(self.send())
+    }
+
+    fn next_page(&self, page: &Self::Page) -> Option<Self> {
+        let count = page.data.len();
+        if !page.has_more || count == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.skip = Some(self.skip.unwrap_or(0) + count as i64);
+        Some(next)
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.data
+    }
+}
+
+impl<'a> ListLeads<'a, crate::types::LeadListPartial> {
+    /// Every page of `GET /lead/`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.
+    pub fn pages(
+        self,
+    ) -> crate::BoxStream<'a, Result<crate::types::LeadListPartial, Error>> {
+        crate::pagination::pages(self)
+    }
+
+    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.
+    pub fn items(
+        self,
+    ) -> crate::BoxStream<'a, Result<crate::types::LeadPartial, Error>> {
+        crate::pagination::items(self)
+    }
+}
+
+impl<'a, T: serde::de::DeserializeOwned + Send + 'a> IntoFuture for ListLeads<'a, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = ResponseFuture<'a, T>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -281,6 +334,7 @@ pub struct CreateLead<'a> {
     body: Option<&'a crate::types::LeadCreate>,
 }
 
+impl<'a> CreateLead<'a> {}
 impl<'a> CreateLead<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -333,6 +387,7 @@ pub struct MergeLeads<'a> {
     body: Option<&'a crate::types::LeadMerge>,
 }
 
+impl<'a> MergeLeads<'a> {}
 impl<'a> MergeLeads<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -380,21 +435,33 @@ impl<'a> IntoFuture for MergeLeads<'a> {
 /// Set optional parameters with its methods, then `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetLead<'a> {
+pub struct GetLead<'a, T = crate::types::Lead> {
     client: &'a Client,
     id: String,
     fields: Option<String>,
+    _output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<'a> GetLead<'a> {
-    /// Comma-separated names of the top-level fields to return; any field not named is left out of the response. `custom` returns every custom field, `custom.<id>` one custom field, and `_all` every field including the computed fields that are omitted by default.
-    ///
-    /// Sent as the `_fields` query parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.fields = Some(value.into());
-        self
+impl<'a, T> GetLead<'a, T> {
+    /// Selects the fields the response carries (`_fields`). The response then decodes into `crate::types::LeadPartial`, in which every field is optional, so fields that were not selected cannot fail the decoding.
+    pub fn select(
+        self,
+        fields: impl IntoIterator<Item = crate::types::LeadField>,
+    ) -> GetLead<'a, crate::types::LeadPartial> {
+        let names: Vec<String> = fields
+            .into_iter()
+            .map(|field| field.to_string())
+            .collect();
+        GetLead {
+            client: self.client,
+            id: self.id,
+            fields: Some(names.join(",")),
+            _output: std::marker::PhantomData,
+        }
     }
+}
 
+impl<'a, T: serde::de::DeserializeOwned + Send + 'a> GetLead<'a, T> {
     /// Sends the request and decodes the response.
     ///
     /// On success: The requested lead.
@@ -402,7 +469,7 @@ impl<'a> GetLead<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Lead, Error> {
+    pub async fn send(self) -> Result<T, Error> {
         self.send_with_response().await.map(Response::into_value)
     }
 
@@ -412,9 +479,7 @@ impl<'a> GetLead<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::Lead>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
         let mut request = Request::new(
             "GET /lead/{id}/",
             reqwest::Method::GET,
@@ -426,9 +491,9 @@ impl<'a> GetLead<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetLead<'a> {
-    type Output = Result<crate::types::Lead, Error>;
-    type IntoFuture = ResponseFuture<'a, crate::types::Lead>;
+impl<'a, T: serde::de::DeserializeOwned + Send + 'a> IntoFuture for GetLead<'a, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = ResponseFuture<'a, T>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -445,6 +510,7 @@ pub struct UpdateLead<'a> {
     body: Option<&'a crate::types::LeadUpdate>,
 }
 
+impl<'a> UpdateLead<'a> {}
 impl<'a> UpdateLead<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -497,6 +563,7 @@ pub struct DeleteLead<'a> {
     id: String,
 }
 
+impl<'a> DeleteLead<'a> {}
 impl<'a> DeleteLead<'a> {
     /// Sends the request and decodes the response.
     ///

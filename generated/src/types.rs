@@ -888,6 +888,342 @@ pub enum CustomFieldValueVariant3Item {
     Number(f64),
 }
 
+/// `Lead` with every field optional: what a response holds when the request selected some of its fields.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LeadPartial {
+    /// Unique id of the lead (`lead_...`).
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Ids of the lead's contacts.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_ids: Option<Vec<String>>,
+    /// Id of the user who created the lead, if known.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by: Option<Option<String>>,
+    /// When the lead was created.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_created: Option<crate::Timestamp>,
+    /// When the lead was last modified.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_updated: Option<crate::Timestamp>,
+    /// Free-text description of the lead.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<Option<String>>,
+    /// Link to the lead in the Close web app.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html_url: Option<String>,
+    /// Name of the company or organization.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<Option<String>>,
+    /// Id of the Close organization that owns the lead.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// Id of the lead's current status.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_id: Option<String>,
+    /// Id of the user who last modified the lead, if known.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_by: Option<Option<String>>,
+    /// Website of the company.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub url: Option<Option<String>>,
+    /// Name to show for the lead in user interfaces.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Human-readable label of the lead's status.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_label: Option<String>,
+    /// Postal addresses of the lead.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<Address>>,
+    /// Open tasks on the lead, as free-form objects.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Contacts embedded in the lead; deprecated, prefer the Contacts endpoints.
+    ///
+    /// `None` when absent. **Deprecated.**
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<Contact>>,
+    /// Opportunities embedded in the lead; deprecated, prefer the Opportunities endpoints.
+    ///
+    /// `None` when absent. **Deprecated.**
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opportunities: Option<Vec<Opportunity>>,
+    /// Links into integrated third-party tools, rendered for this lead.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_links: Option<Vec<IntegrationLink>>,
+    /// Short text summarizing the lead's contacts.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contacts_summary: Option<Option<String>>,
+    /// Name of the user who created the lead.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by_name: Option<Option<String>>,
+    /// Name of the user who last modified the lead.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_by_name: Option<Option<String>>,
+    /// Current local time at the lead's location, when it can be determined.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub localtime: Option<Option<crate::Timestamp>>,
+    /// One-line text form of the lead's primary address.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub primary_address_summary: Option<Option<String>>,
+    /// The lead's primary email address, if any.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub primary_email: Option<Option<Email>>,
+    /// The lead's primary phone number, if any.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub primary_phone: Option<Option<Phone>>,
+    /// Recent calls with the lead, as free-form objects.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recent_calls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Generated summaries of the lead, as free-form objects.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summaries: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Where the lead came from, if recorded.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::wire::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source: Option<Option<String>>,
+    /// Custom fields, by field id; written back as one flat key each.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    pub custom: crate::CustomFields,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A field of `Lead` that a request can select.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LeadField {
+    /// `id`
+    Id,
+    /// `contact_ids`
+    ContactIds,
+    /// `created_by`
+    CreatedBy,
+    /// `date_created`
+    DateCreated,
+    /// `date_updated`
+    DateUpdated,
+    /// `description`
+    Description,
+    /// `html_url`
+    HtmlUrl,
+    /// `name`
+    Name,
+    /// `organization_id`
+    OrganizationId,
+    /// `status_id`
+    StatusId,
+    /// `updated_by`
+    UpdatedBy,
+    /// `url`
+    Url,
+    /// `display_name`
+    DisplayName,
+    /// `status_label`
+    StatusLabel,
+    /// `addresses`
+    Addresses,
+    /// `tasks`
+    Tasks,
+    /// `contacts`
+    Contacts,
+    /// `opportunities`
+    Opportunities,
+    /// `integration_links`
+    IntegrationLinks,
+    /// `contacts_summary`
+    ContactsSummary,
+    /// `created_by_name`
+    CreatedByName,
+    /// `updated_by_name`
+    UpdatedByName,
+    /// `localtime`
+    Localtime,
+    /// `primary_address_summary`
+    PrimaryAddressSummary,
+    /// `primary_email`
+    PrimaryEmail,
+    /// `primary_phone`
+    PrimaryPhone,
+    /// `recent_calls`
+    RecentCalls,
+    /// `summaries`
+    Summaries,
+    /// `source`
+    Source,
+    /// `_all`
+    All,
+    /// `custom`
+    AllCustom,
+    /// A custom field, by id.
+    Custom(crate::CustomFieldId),
+    /// Any other field name, sent as it is (for example a computed field).
+    Other(String),
+}
+
+impl std::fmt::Display for LeadField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LeadField::Id => f.write_str("id"),
+            LeadField::ContactIds => f.write_str("contact_ids"),
+            LeadField::CreatedBy => f.write_str("created_by"),
+            LeadField::DateCreated => f.write_str("date_created"),
+            LeadField::DateUpdated => f.write_str("date_updated"),
+            LeadField::Description => f.write_str("description"),
+            LeadField::HtmlUrl => f.write_str("html_url"),
+            LeadField::Name => f.write_str("name"),
+            LeadField::OrganizationId => f.write_str("organization_id"),
+            LeadField::StatusId => f.write_str("status_id"),
+            LeadField::UpdatedBy => f.write_str("updated_by"),
+            LeadField::Url => f.write_str("url"),
+            LeadField::DisplayName => f.write_str("display_name"),
+            LeadField::StatusLabel => f.write_str("status_label"),
+            LeadField::Addresses => f.write_str("addresses"),
+            LeadField::Tasks => f.write_str("tasks"),
+            LeadField::Contacts => f.write_str("contacts"),
+            LeadField::Opportunities => f.write_str("opportunities"),
+            LeadField::IntegrationLinks => f.write_str("integration_links"),
+            LeadField::ContactsSummary => f.write_str("contacts_summary"),
+            LeadField::CreatedByName => f.write_str("created_by_name"),
+            LeadField::UpdatedByName => f.write_str("updated_by_name"),
+            LeadField::Localtime => f.write_str("localtime"),
+            LeadField::PrimaryAddressSummary => f.write_str("primary_address_summary"),
+            LeadField::PrimaryEmail => f.write_str("primary_email"),
+            LeadField::PrimaryPhone => f.write_str("primary_phone"),
+            LeadField::RecentCalls => f.write_str("recent_calls"),
+            LeadField::Summaries => f.write_str("summaries"),
+            LeadField::Source => f.write_str("source"),
+            LeadField::All => f.write_str("_all"),
+            LeadField::AllCustom => f.write_str("custom"),
+            LeadField::Custom(id) => write!(f, "{}{}", crate ::CUSTOM_FIELD_PREFIX, id),
+            LeadField::Other(name) => f.write_str(name),
+        }
+    }
+}
+
+/// `LeadList` holding `LeadPartial`s: the response when the request selected some fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadListPartial {
+    /// The leads on this page.
+    pub data: Vec<LeadPartial>,
+    /// Whether more results follow this page.
+    pub has_more: bool,
+    /// Total number of matching leads; only present in responses from older servers.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_results: Option<i64>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// The body of an error response, decoded as the type the spec documents for its status.
 ///
 /// Get it with [`ApiError::body_typed`](crate::ApiError::body_typed).

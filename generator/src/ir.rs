@@ -81,6 +81,22 @@ pub enum TypeKind {
     Union(UnionDef),
     /// Another name for an existing type (`pub type X = Y;`).
     Alias(TypeRef),
+    /// The fields of a struct that a field-selection parameter can name.
+    FieldEnum(FieldEnumDef),
+}
+
+/// The field names a field-selection parameter accepts (`x-field-selection`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldEnumDef {
+    /// The struct whose fields these are.
+    pub of: String,
+    /// One variant per property, then one per extra token, in that order.
+    pub variants: Vec<EnumVariant>,
+    /// The name of the variant holding a custom-field id, when the struct has
+    /// custom fields; it is sent as the custom-field prefix and the id.
+    pub custom_variant: Option<String>,
+    /// The name of the variant that holds any other name, sent as is.
+    pub other_variant: String,
 }
 
 /// A struct made from an object schema (and the members of an `allOf`).
@@ -331,6 +347,24 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// How to walk the pages, from `x-pagination`.
     pub pagination: Option<Pagination>,
+    /// The parameter that selects the response's fields, from `x-field-selection`.
+    pub selection: Option<Selection>,
+}
+
+/// A parameter that selects which fields a response carries
+/// (`x-field-selection`). With a selection, the response decodes into a
+/// partial type in which every field is optional.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    /// The index into `Operation::parameters` of the selection parameter.
+    pub parameter: usize,
+    /// The field enum type.
+    pub field_enum: String,
+    /// The success type with the selected schema made partial.
+    pub partial_success: TypeRef,
+    /// The page item type with the selected schema made partial, for
+    /// paginated operations.
+    pub partial_item: Option<TypeRef>,
 }
 
 /// How a list operation pages through its results (`x-pagination`).

@@ -2,7 +2,7 @@
 //! each method sends (method, path, query, body, `Authorization`) and what it
 //! makes of the answer, errors included.
 
-use close_api::types::{ErrorResponse, LeadCreate, LeadMerge, LeadUpdate};
+use close_api::types::{ErrorResponse, LeadCreate, LeadField, LeadMerge, LeadUpdate};
 use close_api::{Client, CustomFieldId, Error, ErrorBody};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -52,7 +52,7 @@ async fn list_leads_sends_paging_and_decodes_the_page() {
         .list_leads()
         .limit(50)
         .skip(100)
-        .fields("id,name")
+        .select([LeadField::Id, LeadField::Name])
         .await
         .expect("the page decodes");
     assert!(page.has_more);
@@ -136,7 +136,7 @@ async fn get_lead_selects_fields() {
         .await;
     let lead = client
         .get_lead("lead_IIDHIStmFcFQZZP0BRe99V1MCoXWz2PGCm6EDmR9v2O")
-        .fields("_all")
+        .select([LeadField::All])
         .await
         .expect("the lead decodes");
     assert_eq!(lead.status_label.as_deref(), Some("Potential"));
@@ -381,4 +381,77 @@ fn plain_http_is_refused_off_loopback() {
         .build()
         .expect("loopback is fine");
     assert_eq!(Client::new("k").base_url(), "https://api.close.com/api/v1");
+}
+
+#[tokio::test]
+async fn a_selection_decodes_a_partial_lead() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/lead/lead_1/"))
+        .and(query_param(
+            "_fields",
+            "id,display_name,custom.cf_abc,custom",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "lead_1",
+            "display_name": "Wayne Enterprises",
+            "custom.cf_abc": "Gotham"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let id = CustomFieldId::new("cf_abc").unwrap();
+    let lead = client
+        .get_lead("lead_1")
+        .select([
+            LeadField::Id,
+            LeadField::DisplayName,
+            LeadField::Custom(id),
+            LeadField::AllCustom,
+        ])
+        .await
+        .expect("a lead without its required fields still decodes when they were not selected");
+    assert_eq!(lead.id.as_deref(), Some("lead_1"));
+    assert_eq!(lead.display_name.as_deref(), Some("Wayne Enterprises"));
+    assert_eq!(lead.date_created, None);
+    assert_eq!(lead.custom.get_str("cf_abc"), Some("Gotham"));
+
+    // Without a selection the full type is expected, so the same body fails
+    // to decode, and says where.
+    Mock::given(method("GET"))
+        .and(path("/lead/lead_2/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "lead_2"})))
+        .mount(&server)
+        .await;
+    match client.get_lead("lead_2").await {
+        Err(Error::Decode { message, .. }) => {
+            assert!(message.contains("missing field"), "{message}")
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_selection_applies_to_every_page() {
+    use close_api::TryStreamExt;
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/lead/"))
+        .and(query_param("_fields", "id"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [{"id": "a"}, {"id": "b"}], "has_more": false})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ids: Vec<Option<String>> = client
+        .list_leads()
+        .select([LeadField::Id])
+        .items()
+        .map_ok(|lead| lead.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, [Some("a".to_owned()), Some("b".to_owned())]);
 }

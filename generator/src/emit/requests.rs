@@ -124,11 +124,6 @@ fn has_lifetime_body(op: &Operation) -> bool {
     op.body.is_some()
 }
 
-fn builder_type(op: &Operation) -> TokenStream {
-    let name = format_ident!("{}", op.builder_name);
-    quote! { #name<'a> }
-}
-
 fn success_type(op: &Operation, types: &TokenStream) -> TokenStream {
     match &op.success.ty {
         Some(ty) => type_tokens(ty, types),
@@ -153,6 +148,9 @@ fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
     for p in op.parameters.iter().filter(|p| !p.required) {
         let name = ident(&p.rust_name);
         inits.push(quote! { #name: None });
+    }
+    if op.selection.is_some() {
+        inits.push(quote! { _output: std::marker::PhantomData });
     }
     if let Some(body) = &op.body {
         let ty = type_tokens(&body.ty, types);
@@ -244,15 +242,20 @@ fn location_word(location: ParameterLocation) -> &'static str {
 
 fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenStream {
     let name = format_ident!("{}", op.builder_name);
-    let ty = builder_type(op);
     let output = success_type(op, types);
     let mut fields = Vec::new();
     let mut setters = Vec::new();
-    for p in &op.parameters {
+    let selection = op.selection.as_ref();
+    for (index, p) in op.parameters.iter().enumerate() {
         let field = ident(&p.rust_name);
         let stored = argument(&p.ty, types).1;
         if p.required {
             fields.push(quote! { #field: #stored });
+        } else if selection.is_some_and(|s| s.parameter == index) {
+            // The selection parameter is set through `select`, which also
+            // switches the output to the partial type: a raw string setter
+            // would let a partial response meet the full type.
+            fields.push(quote! { #field: Option<#stored> });
         } else {
             fields.push(quote! { #field: Option<#stored> });
             let input = setter_input(&p.ty, types);
@@ -349,7 +352,76 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         quote! { send_empty }
     };
     let route = format!("{} {}", op.method.as_str(), op.path);
-    let paginate = op.pagination.as_ref().map(|p| paginate(op, p, types));
+    let full_self = quote! { #name<'a> };
+    // A builder with a selection parameter is generic over what it decodes
+    // into: the full type, or the partial one after `select`.
+    let (struct_generics, phantom, setters_generics, send_generics, self_ty, output) =
+        match selection {
+            None => (
+                quote! { <'a> },
+                None,
+                quote! { impl<'a> },
+                quote! { impl<'a> },
+                quote! { #name<'a> },
+                output,
+            ),
+            Some(_) => (
+                quote! { <'a, T = #output> },
+                Some(quote! { _output: std::marker::PhantomData<fn() -> T>, }),
+                quote! { impl<'a, T> },
+                quote! { impl<'a, T: serde::de::DeserializeOwned + Send + 'a> },
+                quote! { #name<'a, T> },
+                quote! { T },
+            ),
+        };
+    let select = selection.map(|sel| {
+        let selected = ident(&op.parameters[sel.parameter].rust_name);
+        let field_enum = format_ident!("{}", sel.field_enum);
+        let partial = type_tokens(&sel.partial_success, types);
+        let moves = op
+            .parameters
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != sel.parameter)
+            .map(|(_, p)| {
+                let f = ident(&p.rust_name);
+                quote! { #f: self.#f, }
+            });
+        let body_move = op.body.as_ref().map(|_| quote! { body: self.body, });
+        let doc = format!(
+            " Selects the fields the response carries (`{}`). The response then decodes into `{}`, in which every field is optional, so fields that were not selected cannot fail the decoding.",
+            op.parameters[sel.parameter].wire_name,
+            partial.to_string().replace(' ', "")
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn select(self, fields: impl IntoIterator<Item = #types #field_enum>) -> #name<'a, #partial> {
+                let names: Vec<String> = fields.into_iter().map(|field| field.to_string()).collect();
+                #name {
+                    client: self.client,
+                    #(#moves)*
+                    #body_move
+                    #selected: Some(names.join(",")),
+                    _output: std::marker::PhantomData,
+                }
+            }
+        }
+    });
+    let paginate = op.pagination.as_ref().map(|p| {
+        let full = paginate(
+            op,
+            p,
+            &full_self,
+            &success_type(op, types),
+            &type_tokens(&p.item_type, types),
+        );
+        let partial = selection.map(|sel| {
+            let page = type_tokens(&sel.partial_success, types);
+            let item = type_tokens(sel.partial_item.as_ref().unwrap_or(&p.item_type), types);
+            paginate(op, p, &quote! { #name<'a, #page> }, &page, &item)
+        });
+        quote! { #full #partial }
+    });
     let mutable = if fill.is_empty() {
         quote! {}
     } else {
@@ -377,14 +449,18 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         #[doc = " Set optional parameters with its methods, then `.await` it."]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited"]
-        pub struct #ty {
+        pub struct #name #struct_generics {
             client: &'a Client,
             #(#fields,)*
+            #phantom
         }
 
-        impl<'a> #ty {
+        #setters_generics #self_ty {
             #(#setters)*
+            #select
+        }
 
+        #send_generics #self_ty {
             #send_docs
             pub async fn send(self) -> Result<#output, Error> {
                 self.send_with_response().await.map(Response::into_value)
@@ -405,7 +481,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
 
         #paginate
 
-        impl<'a> IntoFuture for #name<'a> {
+        #send_generics IntoFuture for #self_ty {
             type Output = Result<#output, Error>;
             type IntoFuture = ResponseFuture<'a, #output>;
 
@@ -538,10 +614,13 @@ fn page_field(field: &PageField) -> TokenStream {
 }
 
 /// The `Paginate` impl and the `pages` / `items` streams of a builder.
-fn paginate(op: &Operation, pagination: &Pagination, types: &TokenStream) -> TokenStream {
-    let name = format_ident!("{}", op.builder_name);
-    let page = success_type(op, types);
-    let item = type_tokens(&pagination.item_type, types);
+fn paginate(
+    op: &Operation,
+    pagination: &Pagination,
+    builder: &TokenStream,
+    page: &TokenStream,
+    item: &TokenStream,
+) -> TokenStream {
     let items_field = ident(&pagination.items.rust_name);
     let into_items = match pagination.items.presence {
         Presence::Required => quote! { page.#items_field },
@@ -565,7 +644,8 @@ fn paginate(op: &Operation, pagination: &Pagination, types: &TokenStream) -> Tok
         } => {
             let skip_param = &op.parameters[*skip];
             let skip_name = ident(&skip_param.rust_name);
-            let skip_ty = type_tokens(skip_type, types);
+            // The skip parameter is an integer, never a named type.
+            let skip_ty = type_tokens(skip_type, &TokenStream::new());
             let has_more = match has_more.presence {
                 Presence::Required => {
                     let name = ident(&has_more.rust_name);
@@ -628,7 +708,7 @@ fn paginate(op: &Operation, pagination: &Pagination, types: &TokenStream) -> Tok
     let pages_doc = format!(" Every page of `{route}`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.");
     let items_doc = " Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.";
     quote! {
-        impl<'a> crate::pagination::Paginate<'a> for #name<'a> {
+        impl<'a> crate::pagination::Paginate<'a> for #builder {
             type Page = #page;
             type Item = #item;
 
@@ -645,7 +725,7 @@ fn paginate(op: &Operation, pagination: &Pagination, types: &TokenStream) -> Tok
             }
         }
 
-        impl<'a> #name<'a> {
+        impl<'a> #builder {
             #[doc = #pages_doc]
             pub fn pages(self) -> crate::BoxStream<'a, Result<#page, Error>> {
                 crate::pagination::pages(self)

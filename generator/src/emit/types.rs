@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::docs::{doc_attrs, item_docs};
 use crate::ir::{
-    Api, EnumDef, ExtraFields, Field, IntegerKind, NumberKind, Presence, StructDef, TypeDef,
-    TypeKind, TypeRef, UnionDef,
+    Api, EnumDef, ExtraFields, Field, FieldEnumDef, IntegerKind, NumberKind, Presence, StructDef,
+    TypeDef, TypeKind, TypeRef, UnionDef,
 };
 use crate::naming;
 
@@ -78,6 +78,7 @@ fn type_def(def: &TypeDef, here: &TokenStream) -> TokenStream {
             let ty = type_tokens(ty, here);
             quote! { #docs #deprecated pub type #name = #ty; }
         }
+        TypeKind::FieldEnum(f) => field_enum_def(&name, docs, f),
     }
 }
 
@@ -232,6 +233,58 @@ fn enum_def(
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn field_enum_def(name: &Ident, docs: TokenStream, f: &FieldEnumDef) -> TokenStream {
+    let variants = f.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = format!(" `{}`", v.wire_value);
+        quote! {
+            #[doc = #doc]
+            #variant,
+        }
+    });
+    let arms = f.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote! { #name::#variant => f.write_str(#wire), }
+    });
+    let other = ident(&f.other_variant);
+    let (custom_variant, custom_arm) = match &f.custom_variant {
+        Some(custom) => {
+            let custom = ident(custom);
+            (
+                Some(quote! {
+                    #[doc = " A custom field, by id."]
+                    #custom(crate::CustomFieldId),
+                }),
+                Some(
+                    quote! { #name::#custom(id) => write!(f, "{}{}", crate::CUSTOM_FIELD_PREFIX, id), },
+                ),
+            )
+        }
+        None => (None, None),
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            #custom_variant
+            #[doc = " Any other field name, sent as it is (for example a computed field)."]
+            #other(String),
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#arms)*
+                    #custom_arm
+                    #name::#other(name) => f.write_str(name),
+                }
             }
         }
     }

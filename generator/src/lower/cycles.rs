@@ -29,7 +29,7 @@ pub(crate) fn box_cycles(types: &mut [TypeDef]) {
                 TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
                 TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
                 TypeKind::Alias(ty) => vec![ty],
-                TypeKind::Enum(_) => Vec::new(),
+                TypeKind::Enum(_) | TypeKind::FieldEnum(_) => Vec::new(),
             };
             targets
                 .into_iter()
@@ -57,7 +57,7 @@ pub(crate) fn box_cycles(types: &mut [TypeDef]) {
                     v.boxed = boxed_target(&v.ty);
                 }
             }
-            TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+            TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::FieldEnum(_) => {}
         }
     }
 }

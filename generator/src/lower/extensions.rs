@@ -11,15 +11,23 @@ use serde_json::Value;
 use super::Lowerer;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{
-    PageField, Pagination, PaginationStyle, Parameter, ParameterLocation, SuccessResponse,
-    TypeKind, TypeRef,
+    Docs, EnumVariant, FieldEnumDef, PageField, Pagination, PaginationStyle, Parameter,
+    ParameterLocation, Presence, Selection, StructDef, SuccessResponse, TypeDef, TypeKind, TypeRef,
 };
+use crate::naming::{self, Namespace};
 
 /// The name of the custom-field extension.
 pub(crate) const CUSTOM_FIELD_PREFIX: &str = "x-custom-field-prefix";
 
 /// The name of the pagination extension.
 pub(crate) const PAGINATION: &str = "x-pagination";
+
+/// The name of the field-selection extension.
+pub(crate) const FIELD_SELECTION: &str = "x-field-selection";
+
+/// The example shown when `x-field-selection` is malformed.
+const FIELD_SELECTION_EXAMPLE: &str =
+    "write `x-field-selection: {schema: '#/components/schemas/Lead', tokens: {all: _all}}` on the query parameter";
 
 /// The example shown when `x-pagination` is malformed.
 const PAGINATION_EXAMPLE: &str = "write `x-pagination: {style: offset, skip: _skip, limit: _limit, items: data, has_more: has_more}` \
@@ -226,5 +234,238 @@ impl Lowerer<'_> {
             }
         }
         None
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// Reads `x-field-selection` from the operation's parameters and makes
+    /// the field enum and the partial types it needs.
+    pub(crate) fn selection(
+        &mut self,
+        declared: &[(&'a openapiv3::Parameter, String)],
+        parameters: &[Parameter],
+        success: &SuccessResponse,
+        pagination: Option<&Pagination>,
+    ) -> Option<Selection> {
+        let (value, at, wire_name) = declared.iter().find_map(|(p, at)| {
+            let data = p.parameter_data_ref();
+            data.extensions
+                .get(FIELD_SELECTION)
+                .map(|v| (v, pointer_join(at, FIELD_SELECTION), data.name.clone()))
+        })?;
+        let fail = |lowerer: &mut Self, message: String| {
+            lowerer
+                .diagnostics
+                .push(Diagnostic::error(&at, message).with_hint(FIELD_SELECTION_EXAMPLE));
+            None::<Selection>
+        };
+        let Some(parameter) = parameters.iter().position(|p| {
+            p.wire_name == wire_name
+                && p.location == ParameterLocation::Query
+                && p.ty == TypeRef::String
+        }) else {
+            return fail(
+                self,
+                format!("`{FIELD_SELECTION}` must be on a string query parameter"),
+            );
+        };
+        let Some(map) = value.as_object() else {
+            return fail(
+                self,
+                format!("`{FIELD_SELECTION}` must be a mapping, found `{value}`"),
+            );
+        };
+        for key in map.keys() {
+            if key != "schema" && key != "tokens" {
+                return fail(
+                    self,
+                    format!("`{FIELD_SELECTION}` has an unknown key `{key}`"),
+                );
+            }
+        }
+        let reference = map
+            .get("schema")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let Some(selected) = reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|key| self.component_names.get(key))
+            .cloned()
+        else {
+            return fail(self, format!("`{FIELD_SELECTION}.schema` must be a `$ref`-style pointer to a component schema, found `{reference}`"));
+        };
+        let mut tokens = Vec::new();
+        match map.get("tokens") {
+            None => {}
+            Some(Value::Object(entries)) => {
+                for (name, value) in entries {
+                    let Some(wire) = value.as_str() else {
+                        return fail(
+                            self,
+                            format!("`{FIELD_SELECTION}.tokens.{name}` must be a string"),
+                        );
+                    };
+                    tokens.push((name.clone(), wire.to_owned()));
+                }
+            }
+            Some(other) => {
+                return fail(
+                    self,
+                    format!("`{FIELD_SELECTION}.tokens` must map names to values, found `{other}`"),
+                )
+            }
+        }
+        let Some((partial, field_enum)) = self.selectable_type(&selected, &tokens) else {
+            return fail(
+                self,
+                format!(
+                    "`{FIELD_SELECTION}.schema` names `{reference}`, which is not an object schema"
+                ),
+            );
+        };
+        let Some(partial_success) = self.partial_of(success.ty.as_ref(), &selected, &partial)
+        else {
+            return fail(self, format!("the success response must be `{reference}` or an object with a property of that type (or a list of it) for `{FIELD_SELECTION}`"));
+        };
+        let partial_item = pagination.map(|p| match &p.item_type {
+            TypeRef::Named(n) if *n == selected => TypeRef::Named(partial.clone()),
+            other => other.clone(),
+        });
+        Some(Selection {
+            parameter,
+            field_enum,
+            partial_success,
+            partial_item,
+        })
+    }
+
+    /// The partial type and field enum of `name`, made on first use.
+    fn selectable_type(
+        &mut self,
+        name: &str,
+        tokens: &[(String, String)],
+    ) -> Option<(String, String)> {
+        if let Some(found) = self.selectable.get(name) {
+            return Some(found.clone());
+        }
+        let def = self.types.iter().find(|t| t.name == name)?.clone();
+        let TypeKind::Struct(full) = &def.kind else {
+            return None;
+        };
+        let partial = self
+            .type_names
+            .claim(&naming::type_name(&format!("{name} Partial")))
+            .0;
+        let field_enum = self
+            .type_names
+            .claim(&naming::type_name(&format!("{name} Field")))
+            .0;
+        let mut fields = full.fields.clone();
+        for field in &mut fields {
+            field.presence = match field.presence {
+                Presence::Required | Presence::Optional => Presence::Optional,
+                Presence::RequiredNullable | Presence::OptionalNullable => {
+                    Presence::OptionalNullable
+                }
+            };
+        }
+        self.types.push(TypeDef {
+            name: partial.clone(),
+            pointer: def.pointer.clone(),
+            docs: Docs {
+                summary: Some(format!("`{name}` with every field optional: what a response holds when the request selected some of its fields.")),
+                description: None,
+                deprecated: false,
+            },
+            kind: TypeKind::Struct(StructDef { fields, all_optional: true, ..full.clone() }),
+        });
+        let mut names = Namespace::default();
+        let mut variants: Vec<EnumVariant> = full
+            .fields
+            .iter()
+            .map(|f| EnumVariant {
+                rust_name: names.claim(&naming::variant_name(&f.wire_name)).0,
+                wire_value: f.wire_name.clone(),
+            })
+            .collect();
+        variants.extend(tokens.iter().map(|(token, wire)| EnumVariant {
+            rust_name: names.claim(&naming::variant_name(token)).0,
+            wire_value: wire.clone(),
+        }));
+        let custom_variant = full.custom_fields.as_ref().map(|_| names.claim("Custom").0);
+        let other_variant = names.claim("Other").0;
+        self.types.push(TypeDef {
+            name: field_enum.clone(),
+            pointer: def.pointer.clone(),
+            docs: Docs {
+                summary: Some(format!("A field of `{name}` that a request can select.")),
+                description: None,
+                deprecated: false,
+            },
+            kind: TypeKind::FieldEnum(FieldEnumDef {
+                of: name.to_owned(),
+                variants,
+                custom_variant,
+                other_variant,
+            }),
+        });
+        self.selectable
+            .insert(name.to_owned(), (partial.clone(), field_enum.clone()));
+        Some((partial, field_enum))
+    }
+
+    /// `ty` with `selected` replaced by `partial`, directly or in a property
+    /// (a page envelope); `None` when `selected` is not there.
+    fn partial_of(
+        &mut self,
+        ty: Option<&TypeRef>,
+        selected: &str,
+        partial: &str,
+    ) -> Option<TypeRef> {
+        let TypeRef::Named(name) = ty? else {
+            return None;
+        };
+        if name == selected {
+            return Some(TypeRef::Named(partial.to_owned()));
+        }
+        if let Some(done) = self.partials.get(name) {
+            return Some(TypeRef::Named(done.clone()));
+        }
+        let def = self.types.iter().find(|t| &t.name == name)?.clone();
+        let TypeKind::Struct(envelope) = &def.kind else {
+            return None;
+        };
+        let swap = |ty: &TypeRef| match ty {
+            TypeRef::Named(n) if n == selected => Some(TypeRef::Named(partial.to_owned())),
+            TypeRef::Array(inner) if **inner == TypeRef::Named(selected.to_owned()) => {
+                Some(TypeRef::Array(Box::new(TypeRef::Named(partial.to_owned()))))
+            }
+            _ => None,
+        };
+        if !envelope.fields.iter().any(|f| swap(&f.ty).is_some()) {
+            return None;
+        }
+        let mut fields = envelope.fields.clone();
+        for field in &mut fields {
+            if let Some(ty) = swap(&field.ty) {
+                field.ty = ty;
+            }
+        }
+        let envelope_partial = self
+            .type_names
+            .claim(&naming::type_name(&format!("{name} Partial")))
+            .0;
+        self.types.push(TypeDef {
+            name: envelope_partial.clone(),
+            pointer: def.pointer.clone(),
+            docs: Docs {
+                summary: Some(format!("`{name}` holding `{partial}`s: the response when the request selected some fields.")),
+                description: None,
+                deprecated: false,
+            },
+            kind: TypeKind::Struct(StructDef { fields, ..envelope.clone() }),
+        });
+        self.partials.insert(name.clone(), envelope_partial.clone());
+        Some(TypeRef::Named(envelope_partial))
     }
 }

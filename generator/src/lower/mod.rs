@@ -30,6 +30,10 @@ pub(crate) struct Lowerer<'a> {
     component_names: HashMap<String, String>,
     /// Every `x-custom-field-prefix` met, with where.
     custom_prefixes: Vec<(String, String)>,
+    /// Selectable type name → (its partial type, its field enum).
+    selectable: HashMap<String, (String, String)>,
+    /// Type name → its partial counterpart, for envelopes of selectable types.
+    partials: HashMap<String, String>,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
@@ -43,6 +47,8 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         type_names: Namespace::default(),
         component_names: HashMap::new(),
         custom_prefixes: Vec::new(),
+        selectable: HashMap::new(),
+        partials: HashMap::new(),
     };
     lowerer.name_components();
     lowerer.lower_components();

@@ -302,6 +302,7 @@ impl<'a> Lowerer<'a> {
 
         let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
         let pagination = self.pagination(&operation.extensions, pointer, &parameters, &success);
+        let selection = self.selection(&declared, &parameters, &success, pagination.as_ref());
         let errors_after = self
             .diagnostics
             .iter()
@@ -328,6 +329,7 @@ impl<'a> Lowerer<'a> {
             success,
             errors,
             pagination,
+            selection,
         })
     }
 

@@ -49,6 +49,7 @@ pub struct CreateBag<'a> {
     body: Option<&'a crate::types::Bag>,
 }
 
+impl<'a> CreateBag<'a> {}
 impl<'a> CreateBag<'a> {
     /// Sends the request and decodes the response.
     ///

@@ -46,6 +46,7 @@ pub struct GetPet<'a> {
     pet_id: i64,
 }
 
+impl<'a> GetPet<'a> {}
 impl<'a> GetPet<'a> {
     /// Sends the request and decodes the response.
     ///

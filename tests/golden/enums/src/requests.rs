@@ -53,7 +53,9 @@ impl<'a> ListOrders<'a> {
         self.status = Some(value);
         self
     }
+}
 
+impl<'a> ListOrders<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: Orders.

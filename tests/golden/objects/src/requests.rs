@@ -49,6 +49,7 @@ pub struct GetThing<'a> {
     id: String,
 }
 
+impl<'a> GetThing<'a> {}
 impl<'a> GetThing<'a> {
     /// Sends the request and decodes the response.
     ///

@@ -39,6 +39,8 @@ impl Client {
             limit: None,
             tag: None,
             old: None,
+            fields: None,
+            _output: std::marker::PhantomData,
         }
     }
 
@@ -129,16 +131,18 @@ impl Client {
 /// Set optional parameters with its methods, then `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ListItems<'a> {
+pub struct ListItems<'a, T = crate::types::ListItemsResponse> {
     client: &'a Client,
     x_request_id: Option<String>,
     limit: Option<i64>,
     tag: Option<Vec<String>>,
     include_archived: bool,
     old: Option<String>,
+    fields: Option<String>,
+    _output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<'a> ListItems<'a> {
+impl<'a, T> ListItems<'a, T> {
     /// Shared by the operations of this path.
     ///
     /// Sent as the `X-Request-Id` header.
@@ -172,6 +176,29 @@ impl<'a> ListItems<'a> {
         self
     }
 
+    /// Selects the fields the response carries (`fields`). The response then decodes into `crate::types::ListItemsResponsePartial`, in which every field is optional, so fields that were not selected cannot fail the decoding.
+    pub fn select(
+        self,
+        fields: impl IntoIterator<Item = crate::types::ItemField>,
+    ) -> ListItems<'a, crate::types::ListItemsResponsePartial> {
+        let names: Vec<String> = fields
+            .into_iter()
+            .map(|field| field.to_string())
+            .collect();
+        ListItems {
+            client: self.client,
+            x_request_id: self.x_request_id,
+            limit: self.limit,
+            tag: self.tag,
+            include_archived: self.include_archived,
+            old: self.old,
+            fields: Some(names.join(",")),
+            _output: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
     /// Sends the request and decodes the response.
     ///
     /// On success: Items.
@@ -179,7 +206,7 @@ impl<'a> ListItems<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::ListItemsResponse, Error> {
+    pub async fn send(self) -> Result<T, Error> {
         self.send_with_response().await.map(Response::into_value)
     }
 
@@ -189,9 +216,7 @@ impl<'a> ListItems<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::ListItemsResponse>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
         let mut request = Request::new(
             "GET /items/",
             reqwest::Method::GET,
@@ -203,13 +228,14 @@ impl<'a> ListItems<'a> {
         request.query_each("tag", self.tag.as_ref());
         request.query("include_archived", Some(&self.include_archived));
         request.query("old", self.old.as_ref());
+        request.query("fields", self.fields.as_ref());
         self.client.send_json(request).await
     }
 }
 
-impl<'a> IntoFuture for ListItems<'a> {
-    type Output = Result<crate::types::ListItemsResponse, Error>;
-    type IntoFuture = ResponseFuture<'a, crate::types::ListItemsResponse>;
+impl<'a, T: serde::de::DeserializeOwned + Send + 'a> IntoFuture for ListItems<'a, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = ResponseFuture<'a, T>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -234,7 +260,9 @@ impl<'a> CreateItem<'a> {
         self.x_request_id = Some(value.into());
         self
     }
+}
 
+impl<'a> CreateItem<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: Created.
@@ -304,7 +332,9 @@ impl<'a> ListEvents<'a> {
         self.limit = Some(value);
         self
     }
+}
 
+impl<'a> ListEvents<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: A page of events.
@@ -393,6 +423,7 @@ pub struct Health<'a> {
     client: &'a Client,
 }
 
+impl<'a> Health<'a> {}
 impl<'a> Health<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -441,6 +472,7 @@ pub struct DeletePart<'a> {
     part: String,
 }
 
+impl<'a> DeletePart<'a> {}
 impl<'a> DeletePart<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -502,7 +534,9 @@ impl<'a> TouchPart<'a> {
         self.body = Some(body);
         self
     }
+}
 
+impl<'a> TouchPart<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: Touched.

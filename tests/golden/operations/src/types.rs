@@ -52,6 +52,55 @@ pub struct ListItemsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// `Item` with every field optional: what a response holds when the request selected some of its fields.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ItemPartial {
+    /// The `id` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The `name` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A field of `Item` that a request can select.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ItemField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// Any other field name, sent as it is (for example a computed field).
+    Other(String),
+}
+
+impl std::fmt::Display for ItemField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ItemField::Id => f.write_str("id"),
+            ItemField::Name => f.write_str("name"),
+            ItemField::Other(name) => f.write_str(name),
+        }
+    }
+}
+
+/// `ListItemsResponse` holding `ItemPartial`s: the response when the request selected some fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListItemsResponsePartial {
+    /// The `items` property.
+    pub items: Vec<ItemPartial>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// The schema at `#/paths/~1items~1/post/responses/409/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateItemStatus409Response {
