@@ -606,7 +606,9 @@ impl<'a> IntoFuture for DeleteLead<'a> {
 fn list_leads_error(status: u16, body: &[u8]) -> Option<ErrorBody> {
     match status {
         400 => serde_json::from_slice(body).ok().map(ErrorBody::ValidationErrorResponse),
-        401 | 404 => serde_json::from_slice(body).ok().map(ErrorBody::ErrorResponse),
+        401 | 404 | 402 | 403 | 500..=599 => {
+            serde_json::from_slice(body).ok().map(ErrorBody::ErrorResponse)
+        }
         429 => serde_json::from_slice(body).ok().map(ErrorBody::RateLimitErrorResponse),
         _ => None,
     }

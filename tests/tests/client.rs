@@ -455,3 +455,140 @@ async fn a_selection_applies_to_every_page() {
         .unwrap();
     assert_eq!(ids, [Some("a".to_owned()), Some("b".to_owned())]);
 }
+
+#[tokio::test]
+async fn every_documented_error_status_is_typed_or_explained() {
+    let (server, client) = setup().await;
+    let cases: [(&str, ResponseTemplate); 4] = [
+        (
+            "lead_402",
+            ResponseTemplate::new(402).set_body_json(json!({"error": "Plan limit reached."})),
+        ),
+        (
+            "lead_403",
+            ResponseTemplate::new(403).set_body_raw("Forbidden", "text/plain"),
+        ),
+        (
+            "lead_500",
+            ResponseTemplate::new(500).set_body_json(json!({"error": "Oops."})),
+        ),
+        (
+            "lead_429",
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "7")
+                .set_body_json(json!({"error": {"rate_reset": 6.5, "message": "slow down"}})),
+        ),
+    ];
+    for (id, response) in cases {
+        Mock::given(method("DELETE"))
+            .and(path(format!("/lead/{id}/")))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder()
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = |id: &'static str| {
+        let client = client.clone();
+        async move { client.delete_lead(id).await.expect_err("an error status") }
+    };
+
+    let e = error("lead_402").await;
+    assert!(matches!(
+        e.api_error().unwrap().body_typed(),
+        Some(ErrorBody::ErrorResponse(_))
+    ));
+    assert_eq!(e.to_string(), "the server answered 402 Payment Required: Plan limit reached. (a limit of the account's plan was reached)");
+
+    let e = error("lead_403").await;
+    assert_eq!(
+        e.api_error().unwrap().body_typed(),
+        None,
+        "plain text has no typed body"
+    );
+    assert_eq!(e.api_error().unwrap().text(), "Forbidden");
+    assert_eq!(
+        e.to_string(),
+        "the server answered 403 Forbidden: Forbidden (the credentials are not allowed to do this)"
+    );
+
+    let e = error("lead_500").await;
+    assert!(matches!(
+        e.api_error().unwrap().body_typed(),
+        Some(ErrorBody::ErrorResponse(_))
+    ));
+    assert!(
+        !e.is_retryable(),
+        "500 is not one of the statuses worth retrying"
+    );
+
+    let e = error("lead_429").await;
+    let api = e.api_error().unwrap();
+    let Some(ErrorBody::RateLimitErrorResponse(body)) = api.body_typed() else {
+        panic!(
+            "expected the legacy 429 body typed, got {:?}",
+            api.body_typed()
+        )
+    };
+    assert!(body.error.is_some());
+    assert_eq!(
+        api.retry_after(),
+        Some(std::time::Duration::from_secs(7)),
+        "Retry-After comes before the legacy body"
+    );
+    assert!(e.is_retryable());
+}
+
+#[tokio::test]
+async fn configuration_reaches_the_wire() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/lead/"))
+        .and(header("x-tz-offset", "-4"))
+        .and(header("user-agent", "my-app/1.0"))
+        .and(header("authorization", "Bearer tok"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [], "has_more": false})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let own_client = reqwest::Client::builder().build().unwrap();
+    let client = Client::builder()
+        .base_url(format!("{}/", server.uri()))
+        .bearer_token("tok")
+        .default_header("x-tz-offset", "-4")
+        .user_agent("my-app/1.0")
+        .http_client(own_client)
+        .timeout(std::time::Duration::from_secs(10))
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    client
+        .list_leads()
+        .await
+        .expect("a trailing slash on the base URL is fine");
+    assert!(matches!(
+        Client::builder().default_header("bad header", "x").build(),
+        Err(Error::Config(_))
+    ));
+    assert!(matches!(
+        Client::builder().bearer_token("line\nbreak").build(),
+        Err(Error::Config(_))
+    ));
+    assert!(matches!(
+        Client::builder().base_url("ftp://example.com").build(),
+        Err(Error::Config(_))
+    ));
+    let shown = format!(
+        "{:?}",
+        Client::builder().basic_auth("alice_login", "hunter2")
+    );
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("alice_login"),
+        "{shown}"
+    );
+}
