@@ -458,7 +458,7 @@ async fn a_selection_applies_to_every_page() {
 
 #[tokio::test]
 async fn every_documented_error_status_is_typed_or_explained() {
-    let (server, client) = setup().await;
+    let (server, _) = setup().await;
     let cases: [(&str, ResponseTemplate); 4] = [
         (
             "lead_402",
