@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_lines;
-use crate::ir::{Api, AuthScheme, ParameterLocation, TypeRef};
+use crate::ir::{Api, AuthScheme, Operation, ParameterLocation, TypeKind, TypeRef};
 
 fn render(name: &str, source: &str, ctx: minijinja::Value) -> Result<String, String> {
     let mut env = Environment::new();
@@ -79,7 +79,8 @@ pub(crate) fn readme(api: &Api, header: &str) -> Result<String, String> {
             spec_file => api.spec_file,
             description => api.description.as_deref().map(str::trim),
             // Rustdoc's hidden `# ` lines would show in a rendered README.
-            example => example(api).into_iter().filter(|l| !l.starts_with("# ")).collect::<Vec<_>>().join("\n"),
+            example => without_hidden_lines(&example(api).join("\n")),
+            guide => without_hidden_lines(&guide(api).join("\n\n")).replace("```no_run", "```rust,ignore"),
             operations,
         },
     )
@@ -87,11 +88,46 @@ pub(crate) fn readme(api: &Api, header: &str) -> Result<String, String> {
 
 /// A usage example: make a client, then call the first operation that needs
 /// only string path parameters and no body.
-fn example(api: &Api) -> Vec<String> {
+/// Plain Markdown from rustdoc text: hidden example lines (`# ...`) are
+/// dropped and intra-doc links (`[`X`]`) become code spans.
+fn without_hidden_lines(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("# ")).collect();
+    lines.join("\n").replace("[`", "`").replace("`]", "`")
+}
+
+/// The arguments for calling `op` in an example, when they are all string
+/// path parameters and there is no required body.
+fn example_call(op: &Operation) -> Option<String> {
+    let simple = op.body.as_ref().is_none_or(|b| !b.required)
+        && op
+            .parameters
+            .iter()
+            .filter(|p| p.required)
+            .all(|p| p.location == ParameterLocation::Path && p.ty == TypeRef::String);
+    simple.then(|| {
+        let args: Vec<String> = op
+            .parameters
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| format!("\"{}\"", crate::naming::unraw(&p.rust_name)))
+            .collect();
+        format!(
+            "client.{}({})",
+            crate::naming::unraw(&op.method_name),
+            args.join(", ")
+        )
+    })
+}
+
+/// A compiled example: `body` inside an async function returning the
+/// crate's `Result`, after a line that makes `client`. Lines starting with
+/// `# ` are hidden in rustdoc and dropped from the README.
+fn example_with(api: &Api, uses: &[String], body: &[String]) -> Vec<String> {
     let lib = &api.lib_name;
-    let mut lines = vec![format!(
+    let mut lines = uses.to_vec();
+    lines.push(format!(
         "# async fn example() -> Result<(), {lib}::Error> {{"
-    )];
+    ));
     lines.push(match api.auth.first() {
         Some(AuthScheme::Basic { .. }) => {
             format!("let client = {lib}::Client::new(\"YOUR_API_KEY\");")
@@ -101,34 +137,122 @@ fn example(api: &Api) -> Vec<String> {
         }
         None => format!("let client = {lib}::Client::new()?;"),
     });
-    let call = api.operations.iter().find(|op| {
-        op.body.as_ref().is_none_or(|b| !b.required)
-            && op
-                .parameters
-                .iter()
-                .filter(|p| p.required)
-                .all(|p| p.location == ParameterLocation::Path && p.ty == TypeRef::String)
-    });
-    if let Some(op) = call {
-        let args: Vec<String> = op
-            .parameters
-            .iter()
-            .filter(|p| p.required)
-            .map(|p| format!("\"{}\"", crate::naming::unraw(&p.rust_name)))
-            .collect();
-        lines.push(format!(
-            "let response = client.{}({}).await?;",
-            crate::naming::unraw(&op.method_name),
-            args.join(", ")
-        ));
-        lines.push("println!(\"{response:?}\");".to_owned());
-    }
+    lines.extend(body.iter().cloned());
     lines.push("# Ok(())".to_owned());
     lines.push("# }".to_owned());
     lines
 }
 
-/// The generated crate's `lib.rs`.
+fn example(api: &Api) -> Vec<String> {
+    let body: Vec<String> = match api.operations.iter().find_map(example_call) {
+        Some(call) => vec![
+            format!("let response = {call}.await?;"),
+            "println!(\"{response:?}\");".to_owned(),
+        ],
+        None => Vec::new(),
+    };
+    example_with(api, &[], &body)
+}
+
+/// The guide sections after the first example, each a Markdown paragraph
+/// list, with compiled examples for the features this spec uses.
+fn guide(api: &Api) -> Vec<String> {
+    let lib = &api.lib_name;
+    let fence = |lines: Vec<String>| format!("```no_run\n{}\n```", lines.join("\n"));
+    let mut sections = vec![
+        "## Errors".to_owned(),
+        "Every method fails with one [`Error`]. An error status is `Error::Api`, \
+         whose [`ApiError`] has the status, headers and raw body, the body decoded \
+         as the spec documents it for that status (`body_typed()`), the server's message and the \
+         wait it asked for. `Error::is_retryable` tells whether trying later may help."
+            .to_owned(),
+        "## Retries and rate limits".to_owned(),
+        "The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` \
+         reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for \
+         idempotent methods, with exponential backoff and full jitter. A request the server may \
+         have processed is never replayed unless its method is idempotent. When an endpoint's \
+         last answer said no requests remain, the next request to it waits for the reset. Tune \
+         it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and \
+         `proactive_throttling`; `send_with_response` returns the status, headers and \
+         rate-limit state along with the value."
+            .to_owned(),
+    ];
+    if let Some((op, call)) = api
+        .operations
+        .iter()
+        .filter(|op| op.pagination.is_some())
+        .find_map(|op| Some((op, example_call(op)?)))
+    {
+        sections.push("## Pagination".to_owned());
+        sections.push(format!(
+            "Paginated operations have `pages()` and `items()`: streams that fetch the next page \
+             only when read past the current one. `{}` is one:",
+            crate::naming::unraw(&op.method_name)
+        ));
+        sections.push(fence(example_with(
+            api,
+            &[format!("use {lib}::TryStreamExt;")],
+            &[
+                format!("let mut items = {call}.items();"),
+                "while let Some(item) = items.try_next().await? {".to_owned(),
+                "    println!(\"{item:?}\");".to_owned(),
+                "}".to_owned(),
+            ],
+        )));
+    }
+    let selectable = api
+        .operations
+        .iter()
+        .filter_map(|op| Some((op, op.selection.as_ref()?, example_call(op)?)))
+        .find_map(|(op, selection, call)| {
+            let def = api.types.iter().find(|t| t.name == selection.field_enum)?;
+            let TypeKind::FieldEnum(fields) = &def.kind else {
+                return None;
+            };
+            Some((
+                op,
+                selection,
+                call,
+                fields.variants.first()?.rust_name.clone(),
+            ))
+        });
+    if let Some((op, selection, call, variant)) = selectable {
+        sections.push("## Field selection".to_owned());
+        sections.push(format!(
+            "`{}` can select the fields it returns; the answer then decodes into a type whose fields are all optional:",
+            crate::naming::unraw(&op.method_name)
+        ));
+        sections.push(fence(example_with(
+            api,
+            &[format!("use {lib}::types::{};", selection.field_enum)],
+            &[
+                format!(
+                    "let partial = {call}.select([{}::{variant}]).await?;",
+                    selection.field_enum
+                ),
+                "println!(\"{partial:?}\");".to_owned(),
+            ],
+        )));
+    }
+    if let Some(prefix) = &api.custom_field_prefix {
+        sections.push("## Custom fields".to_owned());
+        sections.push(format!(
+            "Keys that start with `{prefix}` are custom fields, gathered by field id into the \
+             `custom` map ([`CustomFields`]) of the types that carry them and \
+             written back as flat keys. In an update, `set` a value, `clear` it (`null`), or `add` / \
+             `remove_value` one value of a multi-value field; ids are checked by \
+             [`CustomFieldId`]."
+        ));
+    }
+    sections.push("## Unknown data".to_owned());
+    sections.push(
+        "Properties the spec does not declare are kept in each struct's `extra` map and unknown \
+         enum values in the enum's catch-all variant, so a decode → encode round trip loses nothing."
+            .to_owned(),
+    );
+    sections
+}
+
 pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let mut intro = vec![format!("# {}", api.title)];
     intro.push(format!(
@@ -148,6 +272,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
          request. Bodies are the types in [`types`]. Failures are an [`Error`]."
             .to_owned(),
     );
+    intro.extend(guide(api));
     let docs = doc_lines(intro.iter().map(String::as_str));
     let base_url = match &api.base_url {
         Some(url) => quote! { Some(#url) },

@@ -12,6 +12,22 @@
 //! ```
 //!
 //! Each method of [`Client`] returns a request builder from [`requests`]: required parameters are arguments, optional ones are builder methods, and `.await` sends the request. Bodies are the types in [`types`]. Failures are an [`Error`].
+//!
+//! ## Errors
+//!
+//! Every method fails with one [`Error`]. An error status is `Error::Api`, whose [`ApiError`] has the status, headers and raw body, the body decoded as the spec documents it for that status (`body_typed()`), the server's message and the wait it asked for. `Error::is_retryable` tells whether trying later may help.
+//!
+//! ## Retries and rate limits
+//!
+//! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
+//!
+//! ## Custom fields
+//!
+//! Keys that start with `custom.` are custom fields, gathered by field id into the `custom` map ([`CustomFields`]) of the types that carry them and written back as flat keys. In an update, `set` a value, `clear` it (`null`), or `add` / `remove_value` one value of a multi-value field; ids are checked by [`CustomFieldId`].
+//!
+//! ## Unknown data
+//!
+//! Properties the spec does not declare are kept in each struct's `extra` map and unknown enum values in the enum's catch-all variant, so a decode → encode round trip loses nothing.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(
