@@ -888,6 +888,15 @@ pub enum CustomFieldValueVariant3Item {
     Number(f64),
 }
 
+impl std::fmt::Display for CustomFieldValueVariant3Item {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CustomFieldValueVariant3Item::String(value) => value.fmt(f),
+            CustomFieldValueVariant3Item::Number(value) => value.fmt(f),
+        }
+    }
+}
+
 /// `Lead` with every field optional: what a response holds when the request selected some of its fields.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LeadPartial {

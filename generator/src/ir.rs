@@ -193,6 +193,8 @@ pub struct EnumVariant {
     pub rust_name: String,
     /// The value on the wire.
     pub wire_value: String,
+    /// What the value means, when the spec says (a `oneOf` member's description).
+    pub description: Option<String>,
 }
 
 /// A `oneOf` / `anyOf`, decoded by trying each variant in order.
@@ -491,4 +493,41 @@ pub struct ErrorResponse {
     pub variant: Option<usize>,
     /// The response's description.
     pub description: Option<String>,
+}
+
+/// Whether values of `ty` print as one plain value (text, a number, an enum
+/// value), so they can go in a path, a query string or a header.
+pub fn is_scalar(ty: &TypeRef, types: &[TypeDef]) -> bool {
+    is_scalar_at(ty, types, 0)
+}
+
+/// Whether every variant of a union is scalar, so the union is too.
+pub fn is_scalar_union(union: &UnionDef, types: &[TypeDef]) -> bool {
+    union
+        .variants
+        .iter()
+        .all(|v| !v.boxed && is_scalar_at(&v.ty, types, 1))
+}
+
+fn is_scalar_at(ty: &TypeRef, types: &[TypeDef], depth: usize) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::Boolean
+        | TypeRef::Integer(_)
+        | TypeRef::Number(_)
+        | TypeRef::DateTime
+        | TypeRef::Date => true,
+        TypeRef::Any | TypeRef::AnyObject | TypeRef::Array(_) | TypeRef::Map(_) => false,
+        // Named types nest; a cycle of aliases and unions is not scalar.
+        TypeRef::Named(_) if depth > 16 => false,
+        TypeRef::Named(name) => match types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(inner)) => is_scalar_at(inner, types, depth + 1),
+            Some(TypeKind::Union(u)) => u
+                .variants
+                .iter()
+                .all(|v| !v.boxed && is_scalar_at(&v.ty, types, depth + 1)),
+            _ => false,
+        },
+    }
 }

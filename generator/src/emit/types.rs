@@ -52,13 +52,20 @@ pub(crate) fn type_tokens(ty: &TypeRef, types: &TokenStream) -> TokenStream {
 /// The whole `types.rs` module body.
 pub(crate) fn types_module(api: &Api) -> TokenStream {
     let here = TokenStream::new();
-    let types = api.types.iter().map(|t| type_def(t, &here));
+    let types = api.types.iter().map(|t| type_def(t, &here, &api.types));
     let error_body = error_body(api, &here);
+    let derives_serde = api.types.iter().any(|t| {
+        matches!(
+            t.kind,
+            TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_)
+        )
+    });
+    let serde_use = derives_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
     quote! {
         #![doc = " The request and response bodies of the API, one type per schema."]
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
-        use serde::{Deserialize, Serialize};
+        #serde_use
 
         #(#types)*
 
@@ -66,14 +73,32 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef, here: &TokenStream) -> TokenStream {
+fn type_def(def: &TypeDef, here: &TokenStream, types: &[TypeDef]) -> TokenStream {
     let name = ident(&def.name);
     let docs = item_docs(&def.docs, &format!("The schema at `{}`.", def.pointer), &[]);
     let deprecated = def.docs.deprecated.then(|| quote! { #[deprecated] });
     match &def.kind {
         TypeKind::Struct(s) => struct_def(&name, docs, deprecated, s, here),
         TypeKind::Enum(e) => enum_def(&name, docs, deprecated, e),
-        TypeKind::Union(u) => union_def(&name, docs, deprecated, u, here),
+        TypeKind::Union(u) => {
+            let display = crate::ir::is_scalar_union(u, types).then(|| {
+                let arms = u.variants.iter().map(|v| {
+                    let variant = ident(&v.rust_name);
+                    quote! { #name::#variant(value) => value.fmt(f), }
+                });
+                quote! {
+                    impl std::fmt::Display for #name {
+                        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            match self {
+                                #(#arms)*
+                            }
+                        }
+                    }
+                }
+            });
+            let def = union_def(&name, docs, deprecated, u, here);
+            quote! { #def #display }
+        }
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty, here);
             quote! { #docs #deprecated pub type #name = #ty; }
@@ -196,9 +221,12 @@ fn enum_def(
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.wire_value;
-        let doc = format!(" `{wire}`");
+        let doc = match &v.description {
+            Some(description) => doc_attrs([format!("`{wire}`: {description}").as_str()]),
+            None => doc_attrs([format!("`{wire}`").as_str()]),
+        };
         quote! {
-            #[doc = #doc]
+            #doc
             #[serde(rename = #wire)]
             #variant,
         }

@@ -386,11 +386,13 @@ impl<'a> Lowerer<'a> {
             .map(|f| EnumVariant {
                 rust_name: names.claim(&naming::variant_name(&f.wire_name)).0,
                 wire_value: f.wire_name.clone(),
+                description: None,
             })
             .collect();
         variants.extend(tokens.iter().map(|(token, wire)| EnumVariant {
             rust_name: names.claim(&naming::variant_name(token)).0,
             wire_value: wire.clone(),
+            description: None,
         }));
         let custom_variant = full.custom_fields.as_ref().map(|_| names.claim("Custom").0);
         let other_variant = names.claim("Other").0;

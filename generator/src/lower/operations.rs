@@ -364,12 +364,17 @@ impl<'a> Lowerer<'a> {
             }
         };
         let ty = match ty {
-            TypeRef::Array(inner) if location == ParameterLocation::Query => TypeRef::Array(inner),
-            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::AnyObject | TypeRef::Any => {
-                self.warning(pointer, format!("parameter `{}` has a structured type, which is not supported yet here; it is sent as a string", data.name));
+            TypeRef::Array(inner)
+                if location == ParameterLocation::Query
+                    && crate::ir::is_scalar(&inner, &self.types) =>
+            {
+                TypeRef::Array(inner)
+            }
+            ref ty if crate::ir::is_scalar(ty, &self.types) => ty.clone(),
+            _ => {
+                self.warning(pointer, format!("parameter `{}` has a structured type (an object, a map or a list of those), which is not supported yet here; the method takes it as a string, sent as is", data.name));
                 TypeRef::String
             }
-            ty => ty,
         };
         let candidate = naming::value_name(&data.name);
         let (rust_name, changed) = setters.claim(&candidate);

@@ -213,6 +213,16 @@ impl<'a> Lowerer<'a> {
                 TypeKind::Enum(self.lower_enum(any.enumeration.iter().filter_map(|v| v.as_str())))
             }
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                if members.len() > 1 && self.string_enum_members(members).is_some() =>
+            {
+                // A `oneOf` of string enums (how some generators document
+                // each value) is one string enum.
+                let values = self.string_enum_members(members).unwrap_or_default();
+                TypeKind::Enum(
+                    self.lower_described_enum(values.iter().map(|(v, d)| (v.as_str(), d.clone()))),
+                )
+            }
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
                 if members.len() > 1 =>
             {
                 let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
@@ -548,9 +558,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_enum<'v>(&mut self, values: impl Iterator<Item = &'v str>) -> EnumDef {
+        self.lower_described_enum(values.map(|v| (v, None)))
+    }
+
+    fn lower_described_enum<'v>(
+        &mut self,
+        values: impl Iterator<Item = (&'v str, Option<String>)>,
+    ) -> EnumDef {
         let mut names = Namespace::default();
         let mut variants: Vec<EnumVariant> = Vec::new();
-        for value in values {
+        for (value, description) in values {
             if variants.iter().any(|v| v.wire_value == value) {
                 continue;
             }
@@ -558,6 +575,7 @@ impl<'a> Lowerer<'a> {
             variants.push(EnumVariant {
                 rust_name,
                 wire_value: value.to_owned(),
+                description,
             });
         }
         let other = if names.contains("Other") {
@@ -572,6 +590,41 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The values (with their member's description) when every member of a
+    /// `oneOf` / `anyOf` is a string enum.
+    fn string_enum_members(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+    ) -> Option<Vec<(String, Option<String>)>> {
+        let mut values = Vec::new();
+        for member in members {
+            let schema = match member {
+                ReferenceOr::Item(schema) => schema,
+                ReferenceOr::Reference { reference } => {
+                    let key = reference.strip_prefix("#/components/schemas/")?;
+                    match self.doc.components.as_ref()?.schemas.get(key)? {
+                        ReferenceOr::Item(schema) => schema,
+                        ReferenceOr::Reference { .. } => return None,
+                    }
+                }
+            };
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+                return None;
+            };
+            let known: Vec<&String> = string.enumeration.iter().flatten().collect();
+            if known.is_empty() {
+                return None;
+            }
+            let description = schema
+                .schema_data
+                .description
+                .clone()
+                .filter(|_| known.len() == 1);
+            values.extend(known.into_iter().map(|v| (v.clone(), description.clone())));
+        }
+        Some(values)
+    }
+
     fn lower_union(
         &mut self,
         name: &str,
@@ -582,11 +635,21 @@ impl<'a> Lowerer<'a> {
         let mut variants: Vec<UnionVariant> = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let at = format!("{pointer}/{i}");
-            let (ty, _) = self.type_ref(member.into(), &at, &format!("{name} Variant{i}"));
+            // A member's `title` names both its variant and, when inline, its type.
+            let title = match member {
+                ReferenceOr::Item(schema) => schema.schema_data.title.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let hint = match &title {
+                Some(title) => format!("{name} {title}"),
+                None => format!("{name} Variant{i}"),
+            };
+            let (ty, _) = self.type_ref(member.into(), &at, &hint);
             if variants.iter().any(|v| v.ty == ty) {
                 continue;
             }
-            let (rust_name, _) = names.claim(&naming::variant_name(&variant_label(&ty)));
+            let label = title.unwrap_or_else(|| variant_label(&ty));
+            let (rust_name, _) = names.claim(&naming::variant_name(&label));
             variants.push(UnionVariant {
                 rust_name,
                 ty,
