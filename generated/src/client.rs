@@ -363,6 +363,35 @@ impl Request {
         }
     }
 
+    /// Sets an `application/x-www-form-urlencoded` body: each property a
+    /// `key=value` pair and arrays repeating the key (OpenAPI's `form` style),
+    /// except the properties in `deep_object`, which nest as `key[sub]=value`
+    /// and `key[0]=value` (`deepObject` style). A `null` property is left out,
+    /// and a `null` inside a `deepObject` property is sent empty, which is how
+    /// form APIs clear a value.
+    pub(crate) fn form<T: Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &T,
+        deep_object: &[&str],
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(body)
+            .map_err(|e| Error::Request(format!("the body cannot be encoded: {e}")))?;
+        let serde_json::Value::Object(properties) = value else {
+            return Err(Error::Request("a form body must be an object".to_owned()));
+        };
+        let mut pairs = Vec::new();
+        for (key, value) in properties {
+            if deep_object.contains(&key.as_str()) {
+                crate::wire::deep_object_pairs(key, value, &mut pairs);
+            } else {
+                crate::wire::form_pairs(&key, value, &mut pairs);
+            }
+        }
+        self.body = Some((content_type, crate::wire::encode_form(&pairs).into_bytes()));
+        Ok(())
+    }
+
     /// Sets a JSON body.
     pub(crate) fn json<T: Serialize + ?Sized>(
         &mut self,

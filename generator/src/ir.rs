@@ -454,10 +454,26 @@ pub struct RequestBody {
     pub ty: TypeRef,
     /// The media type sent in `Content-Type`.
     pub media_type: String,
+    /// How the body value is written.
+    pub encoding: BodyEncoding,
     /// Whether the spec requires a body; an optional one is a setter.
     pub required: bool,
     /// Documentation.
     pub docs: Docs,
+}
+
+/// How a request body is written on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`: each property a `key=value`
+    /// pair, arrays repeating the key; the properties named here use
+    /// `deepObject` style (`key[sub]=value`, `key[0]=value`).
+    Form {
+        /// Wire names of the properties written in `deepObject` style.
+        deep_object: Vec<String>,
+    },
 }
 
 /// What the method returns when the server succeeds.

@@ -592,3 +592,48 @@ async fn configuration_reaches_the_wire() {
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn form_bodies_go_out_as_forms() {
+    use golden_operations::types::{CreateChargeBody, CreateChargeBodyItemsItem};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/charges"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "ch_1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = golden_operations::Client::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    let body = CreateChargeBody {
+        amount: 2000,
+        description: Some("Tea & cake".into()),
+        status_callback_event: Some(vec!["initiated".into(), "ringing".into()]),
+        metadata: Some(
+            [("order".to_owned(), "6735".to_owned())]
+                .into_iter()
+                .collect(),
+        ),
+        items: Some(vec![CreateChargeBodyItemsItem {
+            price: Some("price_1".into()),
+            quantity: Some(2),
+            extra: Default::default(),
+        }]),
+        extra: Default::default(),
+    };
+    let charge = client
+        .create_charge(&body)
+        .await
+        .expect("the charge decodes");
+    assert_eq!(charge.id.as_deref(), Some("ch_1"));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&requests[0].body),
+        "amount=2000&description=Tea+%26+cake&items%5B0%5D%5Bprice%5D=price_1&items%5B0%5D%5Bquantity%5D=2\
+         &metadata%5Border%5D=6735&status_callback_event=initiated&status_callback_event=ringing"
+    );
+}

@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, item_docs};
 use super::types::{ident, type_tokens};
 use crate::ir::{
-    Api, AuthScheme, ErrorResponse, Operation, PageField, Pagination, PaginationStyle,
-    ParameterLocation, PathPart, Presence, StatusMatch, TypeRef,
+    Api, AuthScheme, BodyEncoding, ErrorResponse, Operation, PageField, Pagination,
+    PaginationStyle, ParameterLocation, PathPart, Presence, StatusMatch, TypeRef,
 };
 
 /// The whole `requests.rs` module body.
@@ -25,17 +25,28 @@ pub(crate) fn requests_module(api: &Api) -> TokenStream {
         )
     });
     let decoder_fns = decoders.fns;
+    // A spec without operations uses none of these; unused imports would warn.
+    let imports = if api.operations.is_empty() {
+        match api.auth.first() {
+            Some(AuthScheme::Basic { .. }) => quote! { use crate::Client; },
+            _ => quote! { use crate::{Client, Error}; },
+        }
+    } else {
+        quote! {
+            use std::future::IntoFuture;
+
+            use crate::client::{Request, Response, ResponseFuture};
+            use crate::types::ErrorBody;
+            use crate::{Client, Error};
+        }
+    };
     quote! {
         #![doc = " One request builder per operation, returned by the methods of [`Client`]."]
         #![doc = ""]
         #![doc = " A builder holds the required parameters; optional ones are set with its"]
         #![doc = " methods. Await it to send the request, or call its `send` method."]
 
-        use std::future::IntoFuture;
-
-        use crate::client::{Request, Response, ResponseFuture};
-        use crate::types::ErrorBody;
-        use crate::{Client, Error};
+        #imports
 
         #constructor
 
@@ -340,10 +351,17 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
     }
     if let Some(body) = &op.body {
         let media = &body.media_type;
-        fill.push(quote! {
-            if let Some(body) = self.body {
-                request.json(#media, body)?;
-            }
+        fill.push(match &body.encoding {
+            BodyEncoding::Json => quote! {
+                if let Some(body) = self.body {
+                    request.json(#media, body)?;
+                }
+            },
+            BodyEncoding::Form { deep_object } => quote! {
+                if let Some(body) = self.body {
+                    request.form(#media, body, &[#(#deep_object),*])?;
+                }
+            },
         });
     }
     let send = if op.success.ty.is_some() {

@@ -8,8 +8,8 @@ use super::types::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{
-    Docs, ErrorResponse, Method, Operation, Parameter, ParameterLocation, PathPart, RequestBody,
-    StatusMatch, SuccessResponse, TypeRef,
+    BodyEncoding, Docs, ErrorResponse, Method, Operation, Parameter, ParameterLocation, PathPart,
+    RequestBody, StatusMatch, SuccessResponse, TypeRef,
 };
 use crate::naming::{self, Namespace};
 
@@ -17,6 +17,16 @@ use crate::naming::{self, Namespace};
 const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "clone", "fmt"];
 /// Builder method names every request builder already has.
 const RESERVED_SETTERS: &[&str] = &["send", "into_future", "client"];
+
+/// Whether a media type is an URL-encoded form.
+pub(crate) fn is_form(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
 
 /// Whether a media type carries JSON.
 pub(crate) fn is_json(media_type: &str) -> bool {
@@ -259,8 +269,29 @@ impl<'a> Lowerer<'a> {
             Some(body) => {
                 let at = pointer_join(pointer, "requestBody");
                 let (body, at) = self.resolve(body, &at, "requestBodies", |c| &c.request_bodies)?;
-                match body.content.iter().find(|(media, _)| is_json(media)) {
-                    Some((media, content)) => {
+                // JSON when the operation takes it, else a form.
+                let chosen = body
+                    .content
+                    .iter()
+                    .find(|(media, _)| is_json(media))
+                    .map(|(media, content)| (media, content, BodyEncoding::Json))
+                    .or_else(|| {
+                        body.content.iter().find(|(media, _)| is_form(media)).map(
+                            |(media, content)| {
+                                let deep_object = content
+                                    .encoding
+                                    .iter()
+                                    .filter(|(_, e)| {
+                                        matches!(e.style, Some(openapiv3::QueryStyle::DeepObject))
+                                    })
+                                    .map(|(name, _)| name.clone())
+                                    .collect();
+                                (media, content, BodyEncoding::Form { deep_object })
+                            },
+                        )
+                    });
+                match chosen {
+                    Some((media, content, encoding)) => {
                         let ty = match &content.schema {
                             Some(schema) => {
                                 let schema_at = pointer_join(
@@ -280,6 +311,7 @@ impl<'a> Lowerer<'a> {
                         Some(RequestBody {
                             ty,
                             media_type: media.clone(),
+                            encoding,
                             required: body.required,
                             docs: Docs {
                                 summary: None,
@@ -292,7 +324,7 @@ impl<'a> Lowerer<'a> {
                         let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
                         self.warning(
                             pointer,
-                            format!("operation `{operation_id}` is skipped: its request body is `{}`, and only JSON bodies are supported yet", media.join("`, `")),
+                            format!("operation `{operation_id}` is skipped: its request body is `{}`, and only JSON and form bodies are supported yet", media.join("`, `")),
                         );
                         return None;
                     }

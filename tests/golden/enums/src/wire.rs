@@ -113,6 +113,78 @@ pub(crate) fn encode_path(name: &str, value: &str) -> Result<String, Error> {
     }
 }
 
+/// Characters left as they are in a form field: the WHATWG
+/// `application/x-www-form-urlencoded` set; space becomes `+`.
+const FORM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_');
+
+/// `key=value&...`, percent-encoded for a form body.
+pub(crate) fn encode_form(pairs: &[(String, String)]) -> String {
+    let encode = |text: &str| {
+        utf8_percent_encode(text, FORM)
+            .to_string()
+            .replace("%20", "+")
+    };
+    pairs
+        .iter()
+        .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A form field's text for a scalar; objects inside a `form`-style value
+/// have no standard spelling and are sent as JSON.
+fn form_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `form` style with `explode`: `key=value`, an array repeats the key, an
+/// object's properties become fields of their own, `null` is left out.
+pub(crate) fn form_pairs(key: &str, value: serde_json::Value, pairs: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Array(items) => {
+            for item in items.iter().filter(|v| !v.is_null()) {
+                pairs.push((key.to_owned(), form_text(item)));
+            }
+        }
+        serde_json::Value::Object(properties) => {
+            for (name, inner) in properties.iter().filter(|(_, v)| !v.is_null()) {
+                pairs.push((name.clone(), form_text(inner)));
+            }
+        }
+        scalar => pairs.push((key.to_owned(), form_text(&scalar))),
+    }
+}
+
+/// `deepObject` style: `key[sub]=value`, `key[0]=value`, to any depth.
+pub(crate) fn deep_object_pairs(
+    key: String,
+    value: serde_json::Value,
+    pairs: &mut Vec<(String, String)>,
+) {
+    match value {
+        serde_json::Value::Object(properties) => {
+            for (name, inner) in properties {
+                deep_object_pairs(format!("{key}[{name}]"), inner, pairs);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, inner) in items.into_iter().enumerate() {
+                deep_object_pairs(format!("{key}[{index}]"), inner, pairs);
+            }
+        }
+        scalar => pairs.push((key, form_text(&scalar))),
+    }
+}
+
 /// Decodes a JSON body, saying where in the body it failed.
 pub(crate) fn decode_json<T: DeserializeOwned>(
     status: reqwest::StatusCode,
@@ -150,4 +222,32 @@ pub(crate) fn custom_fields<'a>(
     extra
         .iter()
         .filter_map(move |(key, value)| key.strip_prefix(prefix).map(|id| (id, value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn forms_encode_flat_repeated_and_deep_fields() {
+        let mut pairs = Vec::new();
+        form_pairs("To", json!("+15551234"), &mut pairs);
+        form_pairs("Event", json!(["a", "b c"]), &mut pairs);
+        form_pairs("Gone", serde_json::Value::Null, &mut pairs);
+        deep_object_pairs(
+            "metadata".into(),
+            json!({"order": "6735", "note": null}),
+            &mut pairs,
+        );
+        deep_object_pairs(
+            "items".into(),
+            json!([{"price": "p_1", "quantity": 2}]),
+            &mut pairs,
+        );
+        assert_eq!(
+            encode_form(&pairs),
+            "To=%2B15551234&Event=a&Event=b+c&metadata%5Bnote%5D=&metadata%5Border%5D=6735&items%5B0%5D%5Bprice%5D=p_1&items%5B0%5D%5Bquantity%5D=2"
+        );
+    }
 }

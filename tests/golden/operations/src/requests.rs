@@ -74,6 +74,25 @@ impl Client {
         }
     }
 
+    /// A form body, as Stripe and Twilio take them
+    ///
+    /// `POST /charges`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateCharge`] builder: set optional parameters on it, then `.await` it.
+    pub fn create_charge<'a>(
+        &'a self,
+        body: &'a crate::types::CreateChargeBody,
+    ) -> CreateCharge<'a> {
+        CreateCharge {
+            client: self,
+            body: Some(body),
+        }
+    }
+
     /// Only a default error response
     ///
     /// `GET /health`
@@ -409,6 +428,64 @@ impl<'a> ListEvents<'a> {
 impl<'a> IntoFuture for ListEvents<'a> {
     type Output = Result<crate::types::ListEventsResponse, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::ListEventsResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::create_charge`]: `POST /charges`.
+///
+/// Set optional parameters with its methods, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateCharge<'a> {
+    client: &'a Client,
+    body: Option<&'a crate::types::CreateChargeBody>,
+}
+
+impl<'a> CreateCharge<'a> {}
+impl<'a> CreateCharge<'a> {
+    /// Sends the request and decodes the response.
+    ///
+    /// On success: The charge.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
+    pub async fn send(self) -> Result<crate::types::CreateChargeResponse, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::CreateChargeResponse>, Error> {
+        let mut request = Request::new(
+            "POST /charges",
+            reqwest::Method::POST,
+            "/charges".to_owned(),
+            list_events_error,
+        );
+        if let Some(body) = self.body {
+            request
+                .form(
+                    "application/x-www-form-urlencoded",
+                    body,
+                    &["metadata", "items"],
+                )?;
+        }
+        self.client.send_json(request).await
+    }
+}
+
+impl<'a> IntoFuture for CreateCharge<'a> {
+    type Output = Result<crate::types::CreateChargeResponse, Error>;
+    type IntoFuture = ResponseFuture<'a, crate::types::CreateChargeResponse>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

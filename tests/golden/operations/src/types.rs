@@ -143,6 +143,67 @@ pub struct ListEventsResponseDataItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The schema at `#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateChargeBody {
+    /// The `amount` property.
+    pub amount: i64,
+    /// The `description` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `status_callback_event` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_callback_event: Option<Vec<String>>,
+    /// The `metadata` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// The `items` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<CreateChargeBodyItemsItem>>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The schema at `#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateChargeBodyItemsItem {
+    /// The `price` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<String>,
+    /// The `quantity` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The schema at `#/paths/~1charges/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateChargeResponse {
+    /// The `id` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// The schema at `#/paths/~1items~1{item_id}~1parts~1{part}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TouchPartBody {
