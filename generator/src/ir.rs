@@ -474,6 +474,8 @@ pub enum BodyEncoding {
         /// Wire names of the properties written in `deepObject` style.
         deep_object: Vec<String>,
     },
+    /// Sent as it is: text (`&str`) or bytes (`&[u8]`).
+    Raw(RawBody),
 }
 
 /// What the method returns when the server succeeds.
@@ -483,8 +485,19 @@ pub struct SuccessResponse {
     pub status: Option<u16>,
     /// The decoded body type; `None` when the success has no JSON body.
     pub ty: Option<TypeRef>,
+    /// A body that is not JSON, returned as it came.
+    pub raw: Option<RawBody>,
     /// The response's description.
     pub description: Option<String>,
+}
+
+/// A body kept as it is on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawBody {
+    /// Text (`text/*`): a `String`.
+    Text,
+    /// Anything else (`application/octet-stream`, images, …): bytes.
+    Bytes,
 }
 
 /// Which statuses a documented error response covers.

@@ -637,3 +637,34 @@ async fn form_bodies_go_out_as_forms() {
          &metadata%5Border%5D=6735&status_callback_event=initiated&status_callback_event=ringing"
     );
 }
+
+#[tokio::test]
+async fn text_and_binary_bodies_pass_as_they_are() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("all good", "text/plain"))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/files/a%20b.bin"))
+        .and(header("content-type", "application/octet-stream"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(vec![0u8, 159, 255], "application/octet-stream"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = golden_operations::Client::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    let text: String = client.health().await.unwrap();
+    assert_eq!(text, "all good");
+    let bytes: Vec<u8> = client.upload_file("a b.bin", &[1, 2, 3]).await.unwrap();
+    assert_eq!(bytes, [0, 159, 255]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.last().unwrap().body, [1, 2, 3]);
+}

@@ -8,7 +8,7 @@ use super::docs::{doc_attrs, item_docs};
 use super::types::{ident, type_tokens};
 use crate::ir::{
     Api, AuthScheme, BodyEncoding, ErrorResponse, Operation, PageField, Pagination,
-    PaginationStyle, ParameterLocation, PathPart, Presence, StatusMatch, TypeRef,
+    PaginationStyle, ParameterLocation, PathPart, Presence, RawBody, StatusMatch, TypeRef,
 };
 
 /// The whole `requests.rs` module body.
@@ -136,9 +136,21 @@ fn has_lifetime_body(op: &Operation) -> bool {
 }
 
 fn success_type(op: &Operation, types: &TokenStream) -> TokenStream {
-    match &op.success.ty {
-        Some(ty) => type_tokens(ty, types),
-        None => quote! { () },
+    match (&op.success.ty, op.success.raw) {
+        (Some(ty), _) => type_tokens(ty, types),
+        (None, Some(RawBody::Text)) => quote! { String },
+        (None, Some(RawBody::Bytes)) => quote! { Vec<u8> },
+        (None, None) => quote! { () },
+    }
+}
+
+/// The type a request body is borrowed as: the body type, or `str` / `[u8]`
+/// for a raw body.
+fn body_type(body: &crate::ir::RequestBody, types: &TokenStream) -> TokenStream {
+    match body.encoding {
+        BodyEncoding::Raw(RawBody::Text) => quote! { str },
+        BodyEncoding::Raw(RawBody::Bytes) => quote! { [u8] },
+        _ => type_tokens(&body.ty, types),
     }
 }
 
@@ -164,7 +176,7 @@ fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
         inits.push(quote! { _output: std::marker::PhantomData });
     }
     if let Some(body) = &op.body {
-        let ty = type_tokens(&body.ty, types);
+        let ty = body_type(body, types);
         if body.required {
             args.push(quote! { body: &'a #ty });
             inits.push(quote! { body: Some(body) });
@@ -295,7 +307,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         }
     }
     if let Some(body) = &op.body {
-        let body_ty = type_tokens(&body.ty, types);
+        let body_ty = body_type(body, types);
         fields.push(quote! { body: Option<&'a #body_ty> });
         if !body.required {
             setters.push(quote! {
@@ -362,12 +374,23 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
                     request.form(#media, body, &[#(#deep_object),*])?;
                 }
             },
+            BodyEncoding::Raw(RawBody::Text) => quote! {
+                if let Some(body) = self.body {
+                    request.raw(#media, body.as_bytes().to_vec());
+                }
+            },
+            BodyEncoding::Raw(RawBody::Bytes) => quote! {
+                if let Some(body) = self.body {
+                    request.raw(#media, body.to_vec());
+                }
+            },
         });
     }
-    let send = if op.success.ty.is_some() {
-        quote! { send_json }
-    } else {
-        quote! { send_empty }
+    let send = match (&op.success.ty, op.success.raw) {
+        (Some(_), _) => quote! { send_json },
+        (None, Some(RawBody::Text)) => quote! { send_text },
+        (None, Some(RawBody::Bytes)) => quote! { send_bytes },
+        (None, None) => quote! { send_empty },
     };
     let route = format!("{} {}", op.method.as_str(), op.path);
     let full_self = quote! { #name<'a> };

@@ -9,7 +9,7 @@ use super::Lowerer;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{
     BodyEncoding, Docs, ErrorResponse, Method, Operation, Parameter, ParameterLocation, PathPart,
-    RequestBody, StatusMatch, SuccessResponse, TypeRef,
+    RawBody, RequestBody, StatusMatch, SuccessResponse, TypeRef,
 };
 use crate::naming::{self, Namespace};
 
@@ -17,6 +17,27 @@ use crate::naming::{self, Namespace};
 const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "clone", "fmt"];
 /// Builder method names every request builder already has.
 const RESERVED_SETTERS: &[&str] = &["send", "into_future", "client"];
+
+/// How a media type that is neither JSON nor a form is carried, or `None`
+/// for multipart bodies, which need more than one value.
+pub(crate) fn raw_kind(media_type: &str) -> Option<RawBody> {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence.starts_with("multipart/") {
+        None
+    } else if essence.starts_with("text/")
+        || essence.ends_with("+xml")
+        || essence == "application/xml"
+    {
+        Some(RawBody::Text)
+    } else {
+        Some(RawBody::Bytes)
+    }
+}
 
 /// Whether a media type is an URL-encoded form.
 pub(crate) fn is_form(media_type: &str) -> bool {
@@ -289,10 +310,17 @@ impl<'a> Lowerer<'a> {
                                 (media, content, BodyEncoding::Form { deep_object })
                             },
                         )
+                    })
+                    .or_else(|| {
+                        body.content.iter().find_map(|(media, content)| {
+                            Some((media, content, BodyEncoding::Raw(raw_kind(media)?)))
+                        })
                     });
                 match chosen {
                     Some((media, content, encoding)) => {
                         let ty = match &content.schema {
+                            // A raw body is text or bytes whatever its schema says.
+                            _ if matches!(encoding, BodyEncoding::Raw(_)) => TypeRef::String,
                             Some(schema) => {
                                 let schema_at = pointer_join(
                                     &pointer_join(&pointer_join(&at, "content"), media),
@@ -324,7 +352,7 @@ impl<'a> Lowerer<'a> {
                         let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
                         self.warning(
                             pointer,
-                            format!("operation `{operation_id}` is skipped: its request body is `{}`, and only JSON and form bodies are supported yet", media.join("`, `")),
+                            format!("operation `{operation_id}` is skipped: its request body is `{}`, and multipart bodies are not supported yet (it would need one value per part)", media.join("`, `")),
                         );
                         return None;
                     }
@@ -437,6 +465,7 @@ impl<'a> Lowerer<'a> {
         let mut success = SuccessResponse {
             status: None,
             ty: None,
+            raw: None,
             description: None,
         };
         let mut errors = Vec::new();
@@ -497,16 +526,23 @@ impl<'a> Lowerer<'a> {
                 None => TypeRef::Any,
             });
             if is_success {
-                if json.is_none() && !response.content.is_empty() {
-                    let media: Vec<&str> = response.content.keys().map(String::as_str).collect();
-                    self.warning(&at, format!("the success response is `{}`; only JSON bodies are decoded yet, so the method returns `()`", media.join("`, `")));
-                }
+                // Without JSON, the first media type says whether the body is
+                // text or bytes; it is returned as it came.
+                let raw = match json {
+                    Some(_) => None,
+                    None => response
+                        .content
+                        .keys()
+                        .next()
+                        .map(|media| raw_kind(media).unwrap_or(RawBody::Bytes)),
+                };
                 success = SuccessResponse {
                     status: match status {
                         StatusMatch::Code(c) => Some(c),
                         _ => None,
                     },
                     ty,
+                    raw,
                     description: Some(response.description.clone()),
                 };
             } else if is_other_success {

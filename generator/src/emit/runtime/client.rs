@@ -166,6 +166,32 @@ impl Client {
         })
     }
 
+    pub(crate) async fn send_text(&self, request: Request) -> Result<Response<String>, Error> {
+        let raw = self.execute(request).await?;
+        let value = String::from_utf8(raw.body).map_err(|e| Error::Decode {
+            status: raw.status.as_u16(),
+            path: ".".to_owned(),
+            message: format!("the body is not UTF-8 text: {e}"),
+            snippet: String::new(),
+        })?;
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            rate_limit: raw.rate_limit,
+            value,
+        })
+    }
+
+    pub(crate) async fn send_bytes(&self, request: Request) -> Result<Response<Vec<u8>>, Error> {
+        let raw = self.execute(request).await?;
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            rate_limit: raw.rate_limit,
+            value: raw.body,
+        })
+    }
+
     pub(crate) async fn send_empty(&self, request: Request) -> Result<Response<()>, Error> {
         let raw = self.execute(request).await?;
         Ok(Response {
@@ -388,6 +414,11 @@ impl Request {
         }
         self.body = Some((content_type, crate::wire::encode_form(&pairs).into_bytes()));
         Ok(())
+    }
+
+    /// Sets a body sent as it is.
+    pub(crate) fn raw(&mut self, content_type: &'static str, body: Vec<u8>) {
+        self.body = Some((content_type, body));
     }
 
     /// Sets a JSON body.

@@ -93,6 +93,28 @@ impl Client {
         }
     }
 
+    /// A binary body and a binary answer
+    ///
+    /// `PUT /files/{name}`
+    ///
+    /// # Arguments
+    ///
+    /// - `name`: the `name` path parameter
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UploadFile`] builder: set optional parameters on it, then `.await` it.
+    pub fn upload_file<'a>(
+        &'a self,
+        name: impl Into<String>,
+        body: &'a [u8],
+    ) -> UploadFile<'a> {
+        UploadFile {
+            client: self,
+            name: name.into(),
+            body: Some(body),
+        }
+    }
+
     /// Only a default error response
     ///
     /// `GET /health`
@@ -491,6 +513,58 @@ impl<'a> IntoFuture for CreateCharge<'a> {
     }
 }
 
+/// Request builder for [`Client::upload_file`]: `PUT /files/{name}`.
+///
+/// Set optional parameters with its methods, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UploadFile<'a> {
+    client: &'a Client,
+    name: String,
+    body: Option<&'a [u8]>,
+}
+
+impl<'a> UploadFile<'a> {}
+impl<'a> UploadFile<'a> {
+    /// Sends the request and decodes the response.
+    ///
+    /// On success: The stored bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
+    pub async fn send(self) -> Result<Vec<u8>, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
+        let mut request = Request::new(
+            "PUT /files/{name}",
+            reqwest::Method::PUT,
+            ["/files/", &crate::wire::encode_path("name", &self.name)?].concat(),
+            list_events_error,
+        );
+        if let Some(body) = self.body {
+            request.raw("application/octet-stream", body.to_vec());
+        }
+        self.client.send_bytes(request).await
+    }
+}
+
+impl<'a> IntoFuture for UploadFile<'a> {
+    type Output = Result<Vec<u8>, Error>;
+    type IntoFuture = ResponseFuture<'a, Vec<u8>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// Request builder for [`Client::health`]: `GET /health`.
 ///
 /// Set optional parameters with its methods, then `.await` it.
@@ -509,7 +583,7 @@ impl<'a> Health<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<String, Error> {
         self.send_with_response().await.map(Response::into_value)
     }
 
@@ -519,20 +593,20 @@ impl<'a> Health<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         let request = Request::new(
             "GET /health",
             reqwest::Method::GET,
             "/health".to_owned(),
             health_error,
         );
-        self.client.send_empty(request).await
+        self.client.send_text(request).await
     }
 }
 
 impl<'a> IntoFuture for Health<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = ResponseFuture<'a, ()>;
+    type Output = Result<String, Error>;
+    type IntoFuture = ResponseFuture<'a, String>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
