@@ -274,13 +274,36 @@ pub enum AuthScheme {
         /// Its description.
         description: Option<String>,
     },
-    /// HTTP Bearer (`type: http, scheme: bearer`).
+    /// HTTP Bearer (`type: http, scheme: bearer`), and the access tokens of
+    /// OAuth 2 and OpenID Connect, which are sent the same way.
     Bearer {
         /// The scheme's name in the spec.
         name: String,
         /// Its description.
         description: Option<String>,
     },
+    /// An API key in a header, the query string or a cookie (`type: apiKey`).
+    ApiKey {
+        /// The scheme's name in the spec.
+        name: String,
+        /// Where the key goes.
+        location: ApiKeyLocation,
+        /// The header, query parameter or cookie name.
+        parameter: String,
+        /// Its description.
+        description: Option<String>,
+    },
+}
+
+/// Where an API key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }
 
 /// The HTTP methods an operation can use.

@@ -668,3 +668,63 @@ async fn text_and_binary_bodies_pass_as_they_are() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.last().unwrap().body, [1, 2, 3]);
 }
+
+#[tokio::test]
+async fn api_keys_go_where_the_spec_says_and_never_into_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "ada"})))
+        .mount(&server)
+        .await;
+    // `Client::new` uses the spec's first scheme: a key in the query string.
+    let in_query = golden_security::Client::builder()
+        .base_url(server.uri())
+        .api_key_query("api_key", "s3cret")
+        .build()
+        .unwrap();
+    in_query.whoami().await.unwrap();
+    let in_header = golden_security::Client::builder()
+        .base_url(server.uri())
+        .api_key_header("X-Api-Key", "h3ader")
+        .build()
+        .unwrap();
+    in_header.whoami().await.unwrap();
+    let in_cookie = golden_security::Client::builder()
+        .base_url(server.uri())
+        .api_key_cookie("session", "c00kie")
+        .build()
+        .unwrap();
+    in_cookie.whoami().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.query(), Some("api_key=s3cret"));
+    assert_eq!(requests[1].headers.get("x-api-key").unwrap(), "h3ader");
+    assert_eq!(requests[2].headers.get("cookie").unwrap(), "session=c00kie");
+    for client in [&in_query, &in_header, &in_cookie] {
+        let shown = format!("{client:?}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("h3ader") && !shown.contains("c00kie"),
+            "{shown}"
+        );
+    }
+    assert!(
+        golden_security::Client::new("k").is_ok(),
+        "the first scheme builds a client"
+    );
+
+    // A failed connection reports no URL, which would hold the key.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let client = golden_security::Client::builder()
+        .base_url(url)
+        .api_key_query("api_key", "s3cret")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = client.whoami().await.expect_err("nobody listens");
+    assert!(
+        !error.to_string().contains("s3cret") && !format!("{error:?}").contains("s3cret"),
+        "{error:?}"
+    );
+}

@@ -41,3 +41,8 @@ fn composition() {
 fn operations() {
     check("operations");
 }
+
+#[test]
+fn security() {
+    check("security");
+}

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, item_docs};
 use super::types::{ident, type_tokens};
 use crate::ir::{
-    Api, AuthScheme, BodyEncoding, ErrorResponse, Operation, PageField, Pagination,
+    Api, ApiKeyLocation, AuthScheme, BodyEncoding, ErrorResponse, Operation, PageField, Pagination,
     PaginationStyle, ParameterLocation, PathPart, Presence, RawBody, StatusMatch, TypeRef,
 };
 
@@ -94,6 +94,40 @@ fn constructor(api: &Api) -> TokenStream {
                     #docs
                     pub fn new(token: impl Into<String>) -> Result<Self, Error> {
                         Client::builder().bearer_token(token).build()
+                    }
+                }
+            }
+        }
+        Some(AuthScheme::ApiKey {
+            location,
+            parameter,
+            description,
+            ..
+        }) => {
+            let (setter, place) = match location {
+                ApiKeyLocation::Header => (
+                    quote! { api_key_header },
+                    format!("the `{parameter}` header"),
+                ),
+                ApiKeyLocation::Query => (
+                    quote! { api_key_query },
+                    format!("the `{parameter}` query parameter"),
+                ),
+                ApiKeyLocation::Cookie => (
+                    quote! { api_key_cookie },
+                    format!("the `{parameter}` cookie"),
+                ),
+            };
+            let docs = doc_attrs([
+                format!("A client that sends `api_key` as {place}.").as_str(),
+                description.as_deref().unwrap_or(""),
+                "# Errors\n\n[`Error::Config`] when the key holds characters a header cannot carry.",
+            ]);
+            quote! {
+                impl Client {
+                    #docs
+                    pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+                        Client::builder().#setter(#parameter, api_key).build()
                     }
                 }
             }

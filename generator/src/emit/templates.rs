@@ -135,6 +135,9 @@ fn example_with(api: &Api, uses: &[String], body: &[String]) -> Vec<String> {
         Some(AuthScheme::Bearer { .. }) => {
             format!("let client = {lib}::Client::new(\"YOUR_TOKEN\")?;")
         }
+        Some(AuthScheme::ApiKey { .. }) => {
+            format!("let client = {lib}::Client::new(\"YOUR_API_KEY\")?;")
+        }
         None => format!("let client = {lib}::Client::new()?;"),
     });
     lines.extend(body.iter().cloned());

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
 
 use crate::diagnostics::{pointer_join, Diagnostic, Diagnostics};
-use crate::ir::{Api, AuthScheme, TypeDef};
+use crate::ir::{Api, ApiKeyLocation, AuthScheme, TypeDef};
 use crate::naming::{self, Namespace};
 use crate::Options;
 
@@ -153,28 +153,39 @@ impl Lowerer<'_> {
                 );
                 continue;
             };
+            let description = match scheme {
+                SecurityScheme::APIKey { description, .. }
+                | SecurityScheme::HTTP { description, .. }
+                | SecurityScheme::OAuth2 { description, .. }
+                | SecurityScheme::OpenIDConnect { description, .. } => description.clone(),
+            };
             match scheme {
-                SecurityScheme::HTTP {
-                    scheme,
-                    description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("basic") => schemes.push(AuthScheme::Basic {
+                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    schemes.push(AuthScheme::Basic { name: name.to_owned(), description })
+                }
+                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    schemes.push(AuthScheme::Bearer { name: name.to_owned(), description })
+                }
+                // OAuth 2 and OpenID Connect end in an access token sent as a
+                // bearer token; getting the token is the caller's business.
+                SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
+                    schemes.push(AuthScheme::Bearer { name: name.to_owned(), description })
+                }
+                SecurityScheme::APIKey { location, name: parameter, .. } => schemes.push(AuthScheme::ApiKey {
                     name: name.to_owned(),
-                    description: description.clone(),
-                }),
-                SecurityScheme::HTTP {
-                    scheme,
+                    location: match location {
+                        openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
+                        openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
+                        openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                    },
+                    parameter: parameter.clone(),
                     description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("bearer") => schemes.push(AuthScheme::Bearer {
-                    name: name.to_owned(),
-                    description: description.clone(),
                 }),
-                _ => self.warning(
+                SecurityScheme::HTTP { scheme, .. } => self.warning(
                     &pointer,
                     format!(
-                        "security scheme `{name}` is not supported yet; the client does not set it \
-                         (add the credential with `ClientBuilder::default_header`)"
+                        "HTTP authentication scheme `{scheme}` of `{name}` is not supported; the client does not set it \
+                         (add the header with `ClientBuilder::default_header`)"
                     ),
                 ),
             }

@@ -42,7 +42,10 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    authorization: Option<HeaderValue>,
+    /// The credential header (`Authorization`, an API-key header or `Cookie`).
+    authorization: Option<(HeaderName, HeaderValue)>,
+    /// An API key sent in the query string.
+    query_key: Option<(String, String)>,
     headers: HeaderMap,
     timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -91,6 +94,10 @@ impl fmt::Debug for Client {
             .field(
                 "authorization",
                 &self.inner.authorization.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "query_key",
+                &self.inner.query_key.as_ref().map(|_| "<redacted>"),
             )
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
@@ -215,9 +222,12 @@ impl Client {
         let mut url = Url::parse(&format!("{}{}", inner.base_url, request.path)).map_err(|e| {
             Error::Request(format!("the URL for `{}` is invalid: {e}", request.path))
         })?;
-        if !request.query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+        if !request.query.is_empty() || inner.query_key.is_some() {
+            let mut pairs = url.query_pairs_mut();
+            pairs.extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+            if let Some((name, key)) = &inner.query_key {
+                pairs.append_pair(name, key);
+            }
         }
         let idempotent = matches!(
             request.method,
@@ -299,8 +309,8 @@ impl Client {
             .http
             .request(request.method.clone(), url)
             .headers(inner.headers.clone());
-        if let Some(authorization) = &inner.authorization {
-            builder = builder.header(AUTHORIZATION, authorization.clone());
+        if let Some((name, value)) = &inner.authorization {
+            builder = builder.header(name.clone(), value.clone());
         }
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
@@ -313,14 +323,19 @@ impl Client {
         if let Some(timeout) = inner.timeout {
             builder = builder.timeout(timeout);
         }
-        let response = builder.send().await.map_err(Error::from_reqwest)?;
+        // With a key in the query string the URL is a secret: keep it out of
+        // errors, whose messages and `Debug` output would show it.
+        let redact = |error: reqwest::Error| {
+            if inner.query_key.is_some() {
+                Error::from_reqwest(error.without_url())
+            } else {
+                Error::from_reqwest(error)
+            }
+        };
+        let response = builder.send().await.map_err(redact)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(Error::from_reqwest)?
-            .to_vec();
+        let body = response.bytes().await.map_err(redact)?.to_vec();
         let rate_limit = RateLimit::from_headers(&headers);
         inner.throttle.observe(request.route, rate_limit.as_ref());
         Ok(Raw {
@@ -439,8 +454,24 @@ impl Request {
 /// Credentials, kept out of `Debug` output.
 #[derive(Clone)]
 enum Credentials {
-    Basic { username: String, password: String },
+    Basic {
+        username: String,
+        password: String,
+    },
     Bearer(String),
+    ApiKey {
+        location: KeyLocation,
+        name: String,
+        key: String,
+    },
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy)]
+enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
 }
 
 impl fmt::Debug for Credentials {
@@ -448,6 +479,9 @@ impl fmt::Debug for Credentials {
         match self {
             Credentials::Basic { .. } => f.write_str("Basic(<redacted>)"),
             Credentials::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Credentials::ApiKey { location, name, .. } => {
+                write!(f, "ApiKey({location:?} {name}: <redacted>)")
+            }
         }
     }
 }
@@ -519,6 +553,37 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends an API key in the header `name` with every request.
+    pub fn api_key_header(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::ApiKey {
+            location: KeyLocation::Header,
+            name: name.into(),
+            key: key.into(),
+        });
+        self
+    }
+
+    /// Sends an API key as the query parameter `name` of every request. The
+    /// URL then holds a secret, so errors leave it out.
+    pub fn api_key_query(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::ApiKey {
+            location: KeyLocation::Query,
+            name: name.into(),
+            key: key.into(),
+        });
+        self
+    }
+
+    /// Sends an API key as the cookie `name` with every request.
+    pub fn api_key_cookie(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::ApiKey {
+            location: KeyLocation::Cookie,
+            name: name.into(),
+            key: key.into(),
+        });
+        self
+    }
+
     /// Gives up on a request after `timeout` (connecting, sending and reading).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -582,29 +647,57 @@ impl ClientBuilder {
             }
             other => return Err(Error::Config(format!("the base URL scheme `{other}` is not supported; use https"))),
         }
+        let secret = |value: String, what: &str| {
+            HeaderValue::from_str(&value)
+                .map(|mut value| {
+                    value.set_sensitive(true);
+                    value
+                })
+                .map_err(|_| {
+                    Error::Config(format!("the {what} holds characters a header cannot carry"))
+                })
+        };
+        let mut query_key = None;
         let authorization = match self.credentials {
             None => None,
             Some(Credentials::Basic { username, password }) => {
                 let encoded = base64::engine::general_purpose::STANDARD
                     .encode(format!("{username}:{password}"));
-                Some(
-                    HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
-                        Error::Config("the Basic credentials cannot be sent in a header".to_owned())
-                    })?,
-                )
+                Some((
+                    AUTHORIZATION,
+                    secret(format!("Basic {encoded}"), "Basic credentials")?,
+                ))
             }
-            Some(Credentials::Bearer(token)) => Some(
-                HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-                    Error::Config(
-                        "the bearer token holds characters a header cannot carry".to_owned(),
-                    )
-                })?,
-            ),
-        }
-        .map(|mut value| {
-            value.set_sensitive(true);
-            value
-        });
+            Some(Credentials::Bearer(token)) => Some((
+                AUTHORIZATION,
+                secret(format!("Bearer {token}"), "bearer token")?,
+            )),
+            Some(Credentials::ApiKey {
+                location: KeyLocation::Header,
+                name,
+                key,
+            }) => {
+                let header = HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+                Some((header, secret(key, "API key")?))
+            }
+            Some(Credentials::ApiKey {
+                location: KeyLocation::Cookie,
+                name,
+                key,
+            }) => Some((
+                reqwest::header::COOKIE,
+                secret(format!("{name}={key}"), "API key cookie")?,
+            )),
+            Some(Credentials::ApiKey {
+                location: KeyLocation::Query,
+                name,
+                key,
+            }) => {
+                query_key = Some((name, key));
+                None
+            }
+        };
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let user_agent = self.user_agent.unwrap_or_else(|| {
@@ -645,6 +738,7 @@ impl ClientBuilder {
                 http,
                 base_url: base_url.trim_end_matches('/').to_owned(),
                 authorization,
+                query_key,
                 headers,
                 timeout: self.timeout,
                 retry: self.retry,
