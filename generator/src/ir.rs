@@ -202,6 +202,19 @@ pub struct EnumVariant {
 pub struct UnionDef {
     /// The alternatives, in spec order.
     pub variants: Vec<UnionVariant>,
+    /// With a `discriminator`: the property whose value picks the variant,
+    /// and the variant that keeps objects with a value the client does not
+    /// know. Without one, variants are tried in order.
+    pub tag: Option<UnionTag>,
+}
+
+/// The discriminator of a union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionTag {
+    /// The JSON property that holds the tag.
+    pub property: String,
+    /// The name of the variant holding an object with an unknown tag.
+    pub unknown_variant: String,
 }
 
 /// One alternative of a union.
@@ -213,6 +226,8 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Whether the value must be boxed to break a cycle of types.
     pub boxed: bool,
+    /// The discriminator values that select this variant.
+    pub tag_values: Vec<String>,
 }
 
 /// A reference to a Rust type, as used in a field, parameter or body.

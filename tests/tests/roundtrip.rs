@@ -127,3 +127,27 @@ fn spec_examples_are_the_documented_ones() {
         data("create-lead-response.json")
     );
 }
+
+#[test]
+fn discriminated_unions_pick_by_tag_and_keep_unknown_tags() {
+    use golden_composition::types::{Event, Figure};
+    let created: Event = round_trip(&json!({"kind": "created", "id": "e_1"}));
+    assert!(matches!(created, Event::Created(ref c) if c.id == "e_1"));
+    // The mapping, not the schema name, says which value means `Deleted`.
+    let removed: Event = round_trip(&json!({"kind": "removed", "at": "2024-01-02T03:04:05+00:00"}));
+    assert!(matches!(removed, Event::Deleted(_)));
+    let unknown: Event = round_trip(&json!({"kind": "archived", "whatever": [1]}));
+    assert!(
+        matches!(unknown, Event::Unknown(_)),
+        "a new kind of event is kept, not rejected"
+    );
+
+    let circle: Figure = round_trip(&json!({"type": "circle", "radius": 2.5}));
+    assert!(matches!(circle, Figure::Circle(_)));
+    // A square without its side fails as a square, with serde's own words.
+    let error = serde_json::from_value::<Figure>(json!({"type": "square"})).unwrap_err();
+    assert!(
+        error.to_string().contains("missing field `side`"),
+        "{error}"
+    );
+}

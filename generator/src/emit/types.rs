@@ -337,15 +337,60 @@ fn union_def(
             #variant(#ty),
         }
     });
+    let Some(tag) = &u.tag else {
+        return quote! {
+            #docs
+            #[doc = ""]
+            #[doc = " Decoded by trying each variant in order; the first that fits wins."]
+            #deprecated
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+    };
+    // With a discriminator the tag picks the variant, so a body that does
+    // not fit it fails with that variant's error rather than "no variant
+    // matched", and an unknown tag is kept rather than rejected.
+    let property = &tag.property;
+    let unknown = ident(&tag.unknown_variant);
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let values = &v.tag_values;
+        let wrap = if v.boxed {
+            quote! { |value| #name::#variant(Box::new(value)) }
+        } else {
+            quote! { #name::#variant }
+        };
+        quote! { Some(#(#values)|*) => serde_json::from_value(value).map(#wrap), }
+    });
+    let how = format!(" Decoded by its `{property}` property, which names the variant.");
+    let unknown_doc =
+        format!(" An object whose `{property}` this client does not know, kept as it was sent.");
     quote! {
         #docs
         #[doc = ""]
-        #[doc = " Decoded by trying each variant in order; the first that fits wins."]
+        #[doc = #how]
         #deprecated
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
+            #[doc = #unknown_doc]
+            #unknown(serde_json::Value),
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                let decoded = match tag.as_deref() {
+                    #(#arms)*
+                    _ => return Ok(#name::#unknown(value)),
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ use super::Lowerer;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{
     Docs, EnumDef, EnumVariant, ExtraFields, Field, IntegerKind, NumberKind, Presence, StructDef,
-    TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant,
+    TypeDef, TypeKind, TypeRef, UnionDef, UnionTag, UnionVariant,
 };
 use crate::naming::{self, Namespace};
 
@@ -230,7 +230,12 @@ impl<'a> Lowerer<'a> {
                 } else {
                     "anyOf"
                 };
-                TypeKind::Union(self.lower_union(name, members, &pointer_join(pointer, key)))
+                TypeKind::Union(self.lower_union(
+                    name,
+                    members,
+                    &pointer_join(pointer, key),
+                    schema.schema_data.discriminator.as_ref(),
+                ))
             }
             _ => {
                 // Not a type of its own: an alias of whatever it describes.
@@ -630,6 +635,7 @@ impl<'a> Lowerer<'a> {
         name: &str,
         members: &'a [ReferenceOr<Schema>],
         pointer: &str,
+        discriminator: Option<&'a openapiv3::Discriminator>,
     ) -> UnionDef {
         let mut names = Namespace::default();
         let mut variants: Vec<UnionVariant> = Vec::new();
@@ -650,13 +656,74 @@ impl<'a> Lowerer<'a> {
             }
             let label = title.unwrap_or_else(|| variant_label(&ty));
             let (rust_name, _) = names.claim(&naming::variant_name(&label));
+            let tag_values = match discriminator {
+                Some(d) => self.tag_values(d, member, pointer),
+                None => Vec::new(),
+            };
             variants.push(UnionVariant {
                 rust_name,
                 ty,
                 boxed: false,
+                tag_values,
             });
         }
-        UnionDef { variants }
+        let tag = discriminator.and_then(|d| {
+            if let Some(untagged) = variants.iter().find(|v| v.tag_values.is_empty()) {
+                self.warning(
+                    &pointer_join(pointer.rsplit_once('/').map_or(pointer, |(p, _)| p), "discriminator"),
+                    format!(
+                        "the discriminator `{}` selects no member for variant `{}`; the union is decoded by trying each variant in order",
+                        d.property_name, untagged.rust_name
+                    ),
+                );
+                return None;
+            }
+            Some(UnionTag { property: d.property_name.clone(), unknown_variant: names.claim("Unknown").0 })
+        });
+        UnionDef { variants, tag }
+    }
+
+    /// The discriminator values that select `member`: the `mapping` entries
+    /// that point at it; else the values its tag property allows (a one-value
+    /// enum); else, for a reference, the schema's name (OpenAPI's default).
+    fn tag_values(
+        &mut self,
+        discriminator: &'a openapiv3::Discriminator,
+        member: &'a ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Vec<String> {
+        let reference = match member {
+            ReferenceOr::Reference { reference } => Some(reference.as_str()),
+            ReferenceOr::Item(_) => None,
+        };
+        let key = reference.and_then(|r| r.strip_prefix("#/components/schemas/"));
+        let mapped: Vec<String> = discriminator
+            .mapping
+            .iter()
+            .filter(|(_, target)| {
+                Some(target.as_str()) == reference || Some(target.as_str()) == key
+            })
+            .map(|(value, _)| value.clone())
+            .collect();
+        if !mapped.is_empty() {
+            return mapped;
+        }
+        if let Some((schema, at)) = self.deref_schema(member.into(), pointer) {
+            if let Some(parts) = self.object_parts(schema, &at) {
+                if let Some((SchemaRef::Item(property), _)) =
+                    parts.properties.get(discriminator.property_name.as_str())
+                {
+                    if let SchemaKind::Type(Type::String(string)) = &property.schema_kind {
+                        let values: Vec<String> =
+                            string.enumeration.iter().flatten().cloned().collect();
+                        if !values.is_empty() {
+                            return values;
+                        }
+                    }
+                }
+            }
+        }
+        key.map(|k| vec![k.to_owned()]).unwrap_or_default()
     }
 }
 

@@ -165,6 +165,175 @@ pub enum TreeValue {
     Tree(Tree),
 }
 
+/// A discriminator with a mapping.
+///
+/// Decoded by its `kind` property, which names the variant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Event {
+    /// The value as `Created`.
+    Created(Created),
+    /// The value as `Deleted`.
+    Deleted(Deleted),
+    /// An object whose `kind` this client does not know, kept as it was sent.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("kind")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        let decoded = match tag.as_deref() {
+            Some("created") => serde_json::from_value(value).map(Event::Created),
+            Some("removed") => serde_json::from_value(value).map(Event::Deleted),
+            _ => return Ok(Event::Unknown(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+
+/// The schema at `#/components/schemas/Created`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Created {
+    /// The `kind` property.
+    pub kind: String,
+    /// The `id` property.
+    pub id: String,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The schema at `#/components/schemas/Deleted`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deleted {
+    /// The `kind` property.
+    pub kind: String,
+    /// The `at` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<crate::Timestamp>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A discriminator without a mapping; each member's tag is a one-value enum.
+///
+/// Decoded by its `type` property, which names the variant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Figure {
+    /// The value as `Circle`.
+    Circle(Circle),
+    /// The value as `Square`.
+    Square(Square),
+    /// An object whose `type` this client does not know, kept as it was sent.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Figure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        let decoded = match tag.as_deref() {
+            Some("circle") => serde_json::from_value(value).map(Figure::Circle),
+            Some("square") => serde_json::from_value(value).map(Figure::Square),
+            _ => return Ok(Figure::Unknown(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+
+/// The schema at `#/components/schemas/Circle`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Circle {
+    /// The `type` property.
+    pub r#type: CircleType,
+    /// The `radius` property.
+    pub radius: f64,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The schema at `#/components/schemas/Circle/properties/type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CircleType {
+    /// `circle`
+    #[serde(rename = "circle")]
+    Circle,
+    /// A value this client does not know yet, kept as it was sent.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl CircleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CircleType::Circle => "circle",
+            CircleType::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for CircleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The schema at `#/components/schemas/Square`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Square {
+    /// The `type` property.
+    pub r#type: SquareType,
+    /// The `side` property.
+    pub side: f64,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The schema at `#/components/schemas/Square/properties/type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SquareType {
+    /// `square`
+    #[serde(rename = "square")]
+    Square,
+    /// A value this client does not know yet, kept as it was sent.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl SquareType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SquareType::Square => "square",
+            SquareType::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for SquareType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The body of an error response, decoded as the type the spec documents for its status.
 ///
 /// Get it with [`ApiError::body_typed`](crate::ApiError::body_typed).
