@@ -7,6 +7,7 @@
 //! `xtask` crate writes them.
 
 pub mod diagnostics;
+pub mod downgrade;
 mod emit;
 pub mod ir;
 pub mod load;
