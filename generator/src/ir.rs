@@ -525,6 +525,9 @@ pub struct SuccessResponse {
     pub ty: Option<TypeRef>,
     /// A body that is not JSON, returned as it came.
     pub raw: Option<RawBody>,
+    /// Whether another 2xx response has no body, so the method returns
+    /// `Option<T>` (`None` for an empty body).
+    pub may_be_empty: bool,
     /// The response's description.
     pub description: Option<String>,
 }

@@ -728,3 +728,36 @@ async fn api_keys_go_where_the_spec_says_and_never_into_errors() {
         "{error:?}"
     );
 }
+
+#[tokio::test]
+async fn a_success_without_a_body_is_none_and_different_successes_stay_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/collaborators/ada"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 7})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/collaborators/bob"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/jobs"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"queue_position": 3})))
+        .mount(&server)
+        .await;
+    let client = golden_operations::Client::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    let invited = client.add_collaborator("ada").await.unwrap();
+    assert_eq!(invited.map(|item| item.id), Some(7));
+    assert!(
+        client.add_collaborator("bob").await.unwrap().is_none(),
+        "204 has no body"
+    );
+    let queued: serde_json::Value = client.start_job().await.unwrap();
+    assert_eq!(queued["queue_position"], 3);
+}

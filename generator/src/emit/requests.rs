@@ -171,6 +171,10 @@ fn has_lifetime_body(op: &Operation) -> bool {
 
 fn success_type(op: &Operation, types: &TokenStream) -> TokenStream {
     match (&op.success.ty, op.success.raw) {
+        (Some(ty), _) if op.success.may_be_empty => {
+            let ty = type_tokens(ty, types);
+            quote! { Option<#ty> }
+        }
         (Some(ty), _) => type_tokens(ty, types),
         (None, Some(RawBody::Text)) => quote! { String },
         (None, Some(RawBody::Bytes)) => quote! { Vec<u8> },
@@ -421,6 +425,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         });
     }
     let send = match (&op.success.ty, op.success.raw) {
+        (Some(_), _) if op.success.may_be_empty => quote! { send_json_or_empty },
         (Some(_), _) => quote! { send_json },
         (None, Some(RawBody::Text)) => quote! { send_text },
         (None, Some(RawBody::Bytes)) => quote! { send_bytes },

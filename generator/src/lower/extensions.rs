@@ -124,6 +124,12 @@ impl Lowerer<'_> {
                 return fail(self, format!("`{PAGINATION}.limit` names `{limit}`, which is not a query parameter of this operation"));
             }
         }
+        if success.may_be_empty {
+            return fail(
+                self,
+                format!("`{PAGINATION}` needs every success response to have a body"),
+            );
+        }
         let Some(TypeRef::Named(page_type)) = &success.ty else {
             return fail(
                 self,
@@ -323,6 +329,12 @@ impl<'a> Lowerer<'a> {
                 ),
             );
         };
+        if success.may_be_empty {
+            return fail(
+                self,
+                format!("`{FIELD_SELECTION}` needs every success response to have a body"),
+            );
+        }
         let Some(partial_success) = self.partial_of(success.ty.as_ref(), &selected, &partial)
         else {
             return fail(self, format!("the success response must be `{reference}` or an object with a property of that type (or a list of it) for `{FIELD_SELECTION}`"));

@@ -466,6 +466,7 @@ impl<'a> Lowerer<'a> {
             status: None,
             ty: None,
             raw: None,
+            may_be_empty: false,
             description: None,
         };
         let mut errors = Vec::new();
@@ -489,6 +490,8 @@ impl<'a> Lowerer<'a> {
                 pointer_join(&responses_at, "default"),
             ));
         }
+        // The other 2xx responses: their status, JSON type and whether they have a body.
+        let mut others: Vec<(u16, Option<TypeRef>, bool)> = Vec::new();
         let first_success = entries
             .iter()
             .filter_map(|(s, _, _)| match s {
@@ -543,11 +546,16 @@ impl<'a> Lowerer<'a> {
                     },
                     ty,
                     raw,
+                    may_be_empty: false,
                     description: Some(response.description.clone()),
                 };
             } else if is_other_success {
-                // Another 2xx also succeeds; the runtime decodes its body as
-                // the main success type.
+                // Another 2xx also succeeds; reconciled with the first below.
+                let code = match status {
+                    StatusMatch::Code(c) => c,
+                    _ => 200,
+                };
+                others.push((code, ty, !response.content.is_empty()));
             } else {
                 errors.push(ErrorResponse {
                     status,
@@ -557,6 +565,37 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
+        self.reconcile_successes(&mut success, others, &responses_at);
         (success, errors)
+    }
+
+    /// Makes one return type out of several 2xx responses: an empty one makes
+    /// it `Option<T>`; two different JSON types make it any JSON value.
+    fn reconcile_successes(
+        &mut self,
+        success: &mut SuccessResponse,
+        others: Vec<(u16, Option<TypeRef>, bool)>,
+        at: &str,
+    ) {
+        for (code, ty, has_body) in others {
+            match (&success.ty, ty) {
+                (_, None) if !has_body => success.may_be_empty = true,
+                (None, Some(ty)) if success.raw.is_none() => {
+                    success.ty = Some(ty);
+                    success.may_be_empty = true;
+                }
+                (Some(main), Some(ty)) if *main != ty => {
+                    self.warning(
+                        &pointer_join(at, &code.to_string()),
+                        format!(
+                            "the {code} response's body has another type than the {} response's; the method returns it as any JSON value",
+                            success.status.map_or("first".to_owned(), |s| s.to_string())
+                        ),
+                    );
+                    success.ty = Some(TypeRef::Any);
+                }
+                _ => {}
+            }
+        }
     }
 }

@@ -175,6 +175,25 @@ impl Client {
         })
     }
 
+    /// Like `send_json`, for operations where a success may have no body.
+    pub(crate) async fn send_json_or_empty<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Response<Option<T>>, Error> {
+        let raw = self.execute(request).await?;
+        let value = if raw.body.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            Some(crate::wire::decode_json(raw.status, &raw.body)?)
+        };
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            rate_limit: raw.rate_limit,
+            value,
+        })
+    }
+
     pub(crate) async fn send_text(&self, request: Request) -> Result<Response<String>, Error> {
         let raw = self.execute(request).await?;
         let value = String::from_utf8(raw.body).map_err(|e| Error::Decode {

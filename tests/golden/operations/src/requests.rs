@@ -115,6 +115,31 @@ impl Client {
         }
     }
 
+    /// 201 with a body or 204 without, as GitHub answers
+    ///
+    /// `PUT /collaborators/{user}`
+    ///
+    /// # Arguments
+    ///
+    /// - `user`: the `user` path parameter
+    ///
+    /// Returns a [`AddCollaborator`] builder: set optional parameters on it, then `.await` it.
+    pub fn add_collaborator(&self, user: impl Into<String>) -> AddCollaborator<'_> {
+        AddCollaborator {
+            client: self,
+            user: user.into(),
+        }
+    }
+
+    /// Two successes with different bodies
+    ///
+    /// `POST /jobs`
+    ///
+    /// Returns a [`StartJob`] builder: set optional parameters on it, then `.await` it.
+    pub fn start_job(&self) -> StartJob<'_> {
+        StartJob { client: self }
+    }
+
     /// Only a default error response
     ///
     /// `GET /health`
@@ -560,6 +585,103 @@ impl<'a> UploadFile<'a> {
 impl<'a> IntoFuture for UploadFile<'a> {
     type Output = Result<Vec<u8>, Error>;
     type IntoFuture = ResponseFuture<'a, Vec<u8>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::add_collaborator`]: `PUT /collaborators/{user}`.
+///
+/// Set optional parameters with its methods, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AddCollaborator<'a> {
+    client: &'a Client,
+    user: String,
+}
+
+impl<'a> AddCollaborator<'a> {}
+impl<'a> AddCollaborator<'a> {
+    /// Sends the request and decodes the response.
+    ///
+    /// On success: An invitation was created.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
+    pub async fn send(self) -> Result<Option<crate::types::Item>, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<Option<crate::types::Item>>, Error> {
+        let request = Request::new(
+            "PUT /collaborators/{user}",
+            reqwest::Method::PUT,
+            ["/collaborators/", &crate::wire::encode_path("user", &self.user)?].concat(),
+            list_events_error,
+        );
+        self.client.send_json_or_empty(request).await
+    }
+}
+
+impl<'a> IntoFuture for AddCollaborator<'a> {
+    type Output = Result<Option<crate::types::Item>, Error>;
+    type IntoFuture = ResponseFuture<'a, Option<crate::types::Item>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::start_job`]: `POST /jobs`.
+///
+/// Set optional parameters with its methods, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct StartJob<'a> {
+    client: &'a Client,
+}
+
+impl<'a> StartJob<'a> {}
+impl<'a> StartJob<'a> {
+    /// Sends the request and decodes the response.
+    ///
+    /// On success: Done at once.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        let request = Request::new(
+            "POST /jobs",
+            reqwest::Method::POST,
+            "/jobs".to_owned(),
+            list_events_error,
+        );
+        self.client.send_json(request).await
+    }
+}
+
+impl<'a> IntoFuture for StartJob<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = ResponseFuture<'a, serde_json::Value>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

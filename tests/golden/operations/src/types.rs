@@ -204,6 +204,19 @@ pub struct CreateChargeResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The schema at `#/paths/~1jobs/post/responses/202/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StartJobStatus202Response {
+    /// The `queue_position` property.
+    ///
+    /// `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_position: Option<i64>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// The schema at `#/paths/~1items~1{item_id}~1parts~1{part}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TouchPartBody {
