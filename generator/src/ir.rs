@@ -466,6 +466,8 @@ pub enum ParameterLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie.
+    Cookie,
 }
 
 /// One parameter of an operation.

@@ -761,3 +761,21 @@ async fn a_success_without_a_body_is_none_and_different_successes_stay_json() {
     let queued: serde_json::Value = client.start_job().await.unwrap();
     assert_eq!(queued["queue_position"], 3);
 }
+
+#[tokio::test]
+async fn cookie_parameters_are_sent_as_cookies() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items/"))
+        .and(header("cookie", "theme=dark"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = golden_operations::Client::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    client.list_items(false).theme("dark").await.unwrap();
+}

@@ -298,6 +298,7 @@ fn location_word(location: ParameterLocation) -> &'static str {
         ParameterLocation::Path => "path parameter",
         ParameterLocation::Query => "query parameter",
         ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
     }
 }
 
@@ -397,6 +398,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             }
             (ParameterLocation::Query, _) => fill.push(quote! { request.query(#wire, #value); }),
             (ParameterLocation::Header, _) => fill.push(quote! { request.header(#wire, #value); }),
+            (ParameterLocation::Cookie, _) => fill.push(quote! { request.cookie(#wire, #value); }),
         }
     }
     if let Some(body) = &op.body {

@@ -268,16 +268,7 @@ impl<'a> Lowerer<'a> {
                 }
                 OaParameter::Query { .. } => ParameterLocation::Query,
                 OaParameter::Header { .. } => ParameterLocation::Header,
-                OaParameter::Cookie { .. } => {
-                    self.warning(
-                        at,
-                        format!(
-                            "cookie parameter `{}` is not supported yet; the method cannot set it",
-                            p.parameter_data_ref().name
-                        ),
-                    );
-                    continue;
-                }
+                OaParameter::Cookie { .. } => ParameterLocation::Cookie,
             };
             if let Some(param) = self.lower_parameter(p, at, location, &builder_name, &mut setters)
             {

@@ -328,8 +328,31 @@ impl Client {
             .http
             .request(request.method.clone(), url)
             .headers(inner.headers.clone());
-        if let Some((name, value)) = &inner.authorization {
-            builder = builder.header(name.clone(), value.clone());
+        // Cookie parameters share one `Cookie` header with an API-key cookie.
+        let mut cookies: Vec<String> = request
+            .cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        match &inner.authorization {
+            Some((name, value)) if *name == reqwest::header::COOKIE && !cookies.is_empty() => {
+                cookies.insert(0, String::from_utf8_lossy(value.as_bytes()).into_owned());
+                let mut header = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
+                    Error::Request("a cookie value cannot be sent in a header".to_owned())
+                })?;
+                header.set_sensitive(true);
+                builder = builder.header(reqwest::header::COOKIE, header);
+            }
+            Some((name, value)) => {
+                builder = builder.header(name.clone(), value.clone());
+                if !cookies.is_empty() {
+                    builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
+                }
+            }
+            None if !cookies.is_empty() => {
+                builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
+            }
+            None => {}
         }
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
@@ -374,6 +397,7 @@ pub(crate) struct Request {
     path: String,
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
     body: Option<(&'static str, Vec<u8>)>,
     decode_error: ErrorDecoder,
 }
@@ -393,6 +417,7 @@ impl Request {
             path,
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             body: None,
             decode_error,
         }
@@ -413,6 +438,13 @@ impl Request {
     ) {
         for value in values.into_iter().flatten() {
             self.query.push((name, value.to_string()));
+        }
+    }
+
+    /// Adds the cookie `name=value` when the value is set.
+    pub(crate) fn cookie<T: fmt::Display>(&mut self, name: &'static str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.cookies.push((name, value.to_string()));
         }
     }
 

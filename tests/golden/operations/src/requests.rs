@@ -39,6 +39,7 @@ impl Client {
             limit: None,
             tag: None,
             old: None,
+            theme: None,
             fields: None,
             _output: std::marker::PhantomData,
         }
@@ -204,6 +205,7 @@ pub struct ListItems<'a, T = crate::types::ListItemsResponse> {
     tag: Option<Vec<String>>,
     include_archived: bool,
     old: Option<String>,
+    theme: Option<String>,
     fields: Option<String>,
     _output: std::marker::PhantomData<fn() -> T>,
 }
@@ -242,6 +244,14 @@ impl<'a, T> ListItems<'a, T> {
         self
     }
 
+    /// A cookie parameter.
+    ///
+    /// Sent as the `theme` cookie.
+    pub fn theme(mut self, value: impl Into<String>) -> Self {
+        self.theme = Some(value.into());
+        self
+    }
+
     /// Selects the fields the response carries (`fields`). The response then decodes into `crate::types::ListItemsResponsePartial`, in which every field is optional, so fields that were not selected cannot fail the decoding.
     pub fn select(
         self,
@@ -258,6 +268,7 @@ impl<'a, T> ListItems<'a, T> {
             tag: self.tag,
             include_archived: self.include_archived,
             old: self.old,
+            theme: self.theme,
             fields: Some(names.join(",")),
             _output: std::marker::PhantomData,
         }
@@ -294,6 +305,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
         request.query_each("tag", self.tag.as_ref());
         request.query("include_archived", Some(&self.include_archived));
         request.query("old", self.old.as_ref());
+        request.cookie("theme", self.theme.as_ref());
         request.query("fields", self.fields.as_ref());
         self.client.send_json(request).await
     }
