@@ -43,7 +43,13 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let dir = dir.unwrap_or_else(|| root.join("../shared/specs"));
     let mut specs = spec_files(&dir)?;
     if let Some(filter) = &filter {
-        specs.retain(|p| p.to_string_lossy().contains(filter.as_str()));
+        // A comma-separated list of substrings of file names.
+        let wanted: Vec<&str> = filter
+            .split(',')
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .collect();
+        specs.retain(|p| wanted.iter().any(|w| p.to_string_lossy().contains(w)));
     }
     if specs.is_empty() {
         bail!("no specs (.yaml, .yml, .json) under `{}`", dir.display());

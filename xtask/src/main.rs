@@ -13,7 +13,7 @@ commands:
   codegen [--check] [--spec PATH --out DIR] [--name CRATE]
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
       --check writes nothing and fails if any file is stale, printing a diff.
-  corpus [DIR] [--no-check] [--only TEXT]
+    corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
       Generate every spec under DIR (default ../shared/specs), cargo check each
       crate, and print a table. Exits 1 if any spec fails or has warnings.
 ";
