@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::locate::Locator;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -121,11 +123,30 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// Stamps every problem with the file name and sorts them by place, errors
-    /// before warnings at the same place, so output is stable.
-    pub(crate) fn finish(mut self, file: &str) -> Self {
+    /// Adds every problem of `other`.
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Stamps every problem with the file name and, where the parser gave no
+    /// line, the line and column of its pointer in `text`; then sorts them by
+    /// place, errors before warnings at the same place, so output is stable.
+    ///
+    /// `text` is indexed only when some problem needs a location, once, in
+    /// linear time (see [`Locator`]).
+    pub(crate) fn finish(mut self, file: &str, text: &str) -> Self {
+        let needs_index = self
+            .items
+            .iter()
+            .any(|d| d.location.is_none() && d.pointer.is_some());
+        let locator = needs_index.then(|| Locator::new(text));
         for d in &mut self.items {
             d.file = file.to_owned();
+            if d.location.is_none() {
+                if let (Some(locator), Some(pointer)) = (&locator, &d.pointer) {
+                    d.location = locator.locate(pointer);
+                }
+            }
         }
         self.items.sort_by(|a, b| {
             (a.location, &a.pointer, b.severity, &a.message)

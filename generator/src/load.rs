@@ -1,11 +1,22 @@
 //! Reads a YAML or JSON spec into an [`openapiv3::OpenAPI`] document.
 //!
-//! Syntax and typed-parse errors carry the line and column the parser gave.
+//! Loading goes through a generic value (`value`): text → value → version
+//! check → structural walk (`shape`, which also repairs `$ref` siblings) →
+//! typed parse. Syntax errors carry the line and column the parser gave; a
+//! typed-parse failure is reported at the field that caused it, which the
+//! walk finds even where `openapiv3`'s untagged enums hide it from serde.
+//! Every other diagnostic is located by JSON pointer, and
+//! [`Diagnostics::finish`] turns pointers into lines with [`crate::locate`].
+
+mod shape;
+mod value;
 
 use openapiv3::OpenAPI;
-use serde::Deserialize;
+use serde_yaml::Value;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{pointer_join, Diagnostic, Diagnostics};
+use shape::Walk;
+use value::Generic;
 
 /// A parsed spec and the name of the file it came from.
 #[derive(Debug)]
@@ -14,87 +25,130 @@ pub struct Document {
     pub file: String,
     /// The typed document.
     pub api: OpenAPI,
-}
-
-/// Just enough of a document to tell which version of OpenAPI it claims.
-#[derive(Deserialize)]
-struct VersionProbe {
-    openapi: Option<serde_yaml::Value>,
-    swagger: Option<serde_yaml::Value>,
+    /// Problems that did not stop loading, not yet located (see
+    /// [`Diagnostics::finish`]).
+    pub warnings: Diagnostics,
 }
 
 /// Parses `text`, read from `file`, as an OpenAPI 3.0 document.
+///
+/// # Errors
+///
+/// Every problem found while loading, located in the spec.
 pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let is_json = text.trim_start().starts_with('{');
-    let parsed: Result<OpenAPI, Diagnostic> = if is_json {
-        serde_json::from_str(text).map_err(|e| {
-            let location = (e.line() > 0).then(|| (e.line(), e.column()));
-            let kind = if e.is_syntax() || e.is_eof() {
-                "the file is not valid JSON"
-            } else {
-                "the document does not match the OpenAPI 3.0 schema"
-            };
-            Diagnostic::document_error(
-                format!("{kind}: {}", strip_location(&e.to_string())),
-                location,
-            )
-        })
-    } else {
-        serde_yaml::from_str(text).map_err(|e| {
-            let location = e.location().map(|l| (l.line(), l.column()));
-            let message = strip_location(&e.to_string());
-            let kind = if serde_yaml::from_str::<serde_yaml::Value>(text).is_err() {
-                "the file is not valid YAML"
-            } else {
-                "the document does not match the OpenAPI 3.0 schema"
-            };
-            Diagnostic::document_error(format!("{kind}: {message}"), location)
-        })
-    };
-    match parsed {
-        Ok(api) => {
-            if !api.openapi.starts_with("3.0") {
-                diagnostics.push(version_error(&api.openapi));
-            }
-            if diagnostics.has_errors() {
-                return Err(diagnostics.finish(file));
-            }
-            Ok(Document {
-                file: file.to_owned(),
-                api,
-            })
-        }
+    let mut value = match parse_generic(text, is_json) {
+        Ok(value) => value,
         Err(error) => {
-            // A document that is not 3.0 usually also fails the typed parse;
-            // the version is the more useful thing to tell the user then.
-            let probe: Option<VersionProbe> = if is_json {
-                serde_json::from_str(text).ok()
-            } else {
-                serde_yaml::from_str(text).ok()
-            };
-            match probe {
-                Some(VersionProbe {
-                    swagger: Some(v), ..
-                }) => {
-                    diagnostics.push(version_error(&format!("swagger {}", scalar_text(&v))));
-                }
-                Some(VersionProbe {
-                    openapi: Some(v), ..
-                }) if !scalar_text(&v).starts_with("3.0") => {
-                    diagnostics.push(version_error(&scalar_text(&v)));
-                }
-                Some(VersionProbe {
-                    openapi: None,
-                    swagger: None,
-                }) => diagnostics.push(
-                    Diagnostic::error("#", "the document has no `openapi` version field")
-                        .with_hint("start the document with `openapi: 3.0.3`"),
-                ),
-                _ => diagnostics.push(error),
-            }
-            Err(diagnostics.finish(file))
+            diagnostics.push(*error);
+            return Err(diagnostics.finish(file, text));
         }
+    };
+    if let Some(error) = check_version(&value) {
+        diagnostics.push(error);
+        return Err(diagnostics.finish(file, text));
+    }
+    let walk = Walk::document(&mut value);
+    for warning in walk.warnings.iter().cloned() {
+        diagnostics.push(warning);
+    }
+    unused_components(&value, &walk, &mut diagnostics);
+    match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
+        Ok(api) => Ok(Document {
+            file: file.to_owned(),
+            api,
+            warnings: diagnostics,
+        }),
+        Err(error) => {
+            if walk.shape_errors.is_empty() {
+                // The walk checks the common fields only; fall back to where
+                // serde stopped, which is at least on the way to the problem.
+                let pointer = path_pointer(error.path());
+                diagnostics.push(Diagnostic::error(
+                    pointer,
+                    format!(
+                        "the document does not match the OpenAPI 3.0 schema: {}",
+                        error.inner()
+                    ),
+                ));
+            } else {
+                for shape_error in walk.shape_errors {
+                    diagnostics.push(shape_error);
+                }
+            }
+            Err(diagnostics.finish(file, text))
+        }
+    }
+}
+
+/// Text → generic value, or the syntax error with its line and column.
+fn parse_generic(text: &str, is_json: bool) -> Result<Value, Box<Diagnostic>> {
+    if is_json {
+        serde_json::from_str::<Generic>(text)
+            .map(|Generic(v)| v)
+            .map_err(|e| {
+                let location = (e.line() > 0).then(|| (e.line(), e.column()));
+                Box::new(Diagnostic::document_error(
+                    format!(
+                        "the file is not valid JSON: {}",
+                        strip_location(&e.to_string())
+                    ),
+                    location,
+                ))
+            })
+    } else {
+        serde_yaml::from_str::<Generic>(text)
+            .map(|Generic(v)| v)
+            .map_err(|e| {
+                let location = e.location().map(|l| (l.line(), l.column()));
+                let message = strip_location(&e.to_string());
+                // serde_yaml prefixes the path of mapping keys it was in
+                // (`paths./a: ...`); the location says where already.
+                let message = message
+                    .split_once(": ")
+                    .filter(|(path, _)| !path.contains(' ') && location.is_some())
+                    .map_or(message.as_str(), |(_, rest)| rest);
+                Box::new(Diagnostic::document_error(
+                    format!("the file is not valid YAML: {message}"),
+                    location,
+                ))
+            })
+    }
+}
+
+/// Refuses anything but OpenAPI 3.0 before the typed parse, whose errors
+/// would be about fields rather than the version.
+fn check_version(document: &Value) -> Option<Diagnostic> {
+    let Some(map) = document.as_mapping() else {
+        return Some(
+            Diagnostic::error(
+                "#",
+                "the document must be a mapping of OpenAPI fields at the top level",
+            )
+            .with_hint("start the document with `openapi: 3.0.3`"),
+        );
+    };
+    if let Some(swagger) = map.get("swagger") {
+        return Some(version_error(&format!("swagger {}", scalar_text(swagger))));
+    }
+    match map.get("openapi") {
+        None => Some(
+            Diagnostic::error("#", "the document has no `openapi` version field")
+                .with_hint("start the document with `openapi: 3.0.3`"),
+        ),
+        Some(Value::String(version)) if version.starts_with("3.0") => None,
+        Some(Value::String(version)) => Some(version_error(version)),
+        Some(other) => Some(
+            Diagnostic::error(
+                "#/openapi",
+                format!(
+                    "`openapi` must be a version string such as `3.0.3`, found `{}`",
+                    scalar_text(other)
+                ),
+            )
+            .with_hint("quote the version: `openapi: \"3.0.3\"`"),
+        ),
     }
 }
 
@@ -114,12 +168,60 @@ fn version_error(found: &str) -> Diagnostic {
     Diagnostic::error(pointer, format!("unsupported OpenAPI version `{found}`")).with_hint(hint)
 }
 
-fn scalar_text(value: &serde_yaml::Value) -> String {
+fn scalar_text(value: &Value) -> String {
     match value {
-        serde_yaml::Value::String(s) => s.clone(),
-        serde_yaml::Value::Number(n) => n.to_string(),
-        other => format!("{other:?}"),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_owned(),
+        _ => "a collection".to_owned(),
     }
+}
+
+/// Warns about components no `$ref` points at. Security schemes are named by
+/// security requirements rather than referenced, so they are not checked.
+fn unused_components(document: &Value, walk: &Walk, diagnostics: &mut Diagnostics) {
+    let Some(components) = document.get("components").and_then(Value::as_mapping) else {
+        return;
+    };
+    let sections = [
+        ("schemas", "schema", "it is still generated as a type"),
+        ("parameters", "parameter", "it has no effect"),
+        ("responses", "response", "it has no effect"),
+        ("requestBodies", "request body", "it has no effect"),
+        ("headers", "header", "it has no effect"),
+    ];
+    for (section, noun, effect) in sections {
+        let Some(entries) = components.get(section).and_then(Value::as_mapping) else {
+            continue;
+        };
+        let base = pointer_join("#/components", section);
+        for name in entries.keys().filter_map(Value::as_str) {
+            let escaped = pointer_join(&base, name);
+            let plain = format!("{base}/{name}");
+            if !walk.refs.contains(&escaped) && !walk.refs.contains(&plain) {
+                diagnostics.push(Diagnostic::warning(
+                    escaped,
+                    format!("{noun} `{name}` is not referenced anywhere; {effect}"),
+                ));
+            }
+        }
+    }
+}
+
+/// The pointer of a serde path (`paths./a.get` → `#/paths/~1a/get`).
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = "#".to_owned();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = format!("{pointer}/{index}"),
+            Segment::Map { key } => pointer = pointer_join(&pointer, key),
+            Segment::Enum { variant } => pointer = pointer_join(&pointer, variant),
+            Segment::Unknown => break,
+        }
+    }
+    pointer
 }
 
 /// Parsers append " at line L column C" to their messages; the diagnostic

@@ -1,0 +1,462 @@
+//! Walks the generic document with the OpenAPI 3.0 structure in mind, before
+//! the typed parse.
+//!
+//! `openapiv3` reads `ReferenceOr` and `SchemaKind` as untagged enums, which
+//! buffer their input: when a field deep inside a schema has the wrong type,
+//! serde can only say that some enum far above it matched no variant. This
+//! walk knows which object each value is (an operation, a parameter, a
+//! schema…), so it can name the exact field and what it should be. Its
+//! errors are only reported when the typed parse fails: the walk checks the
+//! common fields, not the whole specification, and must never refuse a
+//! document the typed parse accepts.
+//!
+//! On the way it also
+//! - rewrites keys next to a schema `$ref`, which OpenAPI 3.0 ignores and
+//!   `openapiv3` drops, into `allOf: [{$ref}]` with those keys beside it, so
+//!   the common ones (`description`, `nullable`, `readOnly`, …) are honoured,
+//!   and warns either way;
+//! - records every `$ref`, so unused components can be reported;
+//! - warns about constructs the generator accepts but does not implement
+//!   (callbacks, discriminators) and deprecated ones (`allowEmptyValue`).
+
+use std::collections::HashSet;
+
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostics::{pointer_join, Diagnostic};
+
+/// What the walk found.
+#[derive(Default)]
+pub(crate) struct Walk {
+    /// Problems reported whether or not the typed parse succeeds.
+    pub(crate) warnings: Vec<Diagnostic>,
+    /// Fields of the wrong shape, reported only when the typed parse fails.
+    pub(crate) shape_errors: Vec<Diagnostic>,
+    /// Every `$ref` target in the document.
+    pub(crate) refs: HashSet<String>,
+}
+
+/// The kinds of OpenAPI objects the walk knows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Document,
+    Info,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    MediaType,
+    Response,
+    Header,
+    Components,
+    Schema,
+    SecurityScheme,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Document => "the document",
+            Kind::Info => "`info`",
+            Kind::PathItem => "a path item",
+            Kind::Operation => "an operation",
+            Kind::Parameter => "a parameter",
+            Kind::RequestBody => "a request body",
+            Kind::MediaType => "a media type",
+            Kind::Response => "a response",
+            Kind::Header => "a header",
+            Kind::Components => "`components`",
+            Kind::Schema => "a schema",
+            Kind::SecurityScheme => "a security scheme",
+        }
+    }
+
+    /// Whether a value of this kind may be a `$ref` instead.
+    fn may_be_ref(self) -> bool {
+        matches!(
+            self,
+            Kind::PathItem
+                | Kind::Parameter
+                | Kind::RequestBody
+                | Kind::Response
+                | Kind::Header
+                | Kind::Schema
+                | Kind::SecurityScheme
+        )
+    }
+
+    /// Fields that must be present.
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            Kind::Document => &["info", "paths"],
+            Kind::Info => &["title", "version"],
+            Kind::Parameter => &["name", "in"],
+            Kind::RequestBody => &["content"],
+            Kind::Response => &["description"],
+            Kind::SecurityScheme => &["type"],
+            _ => &[],
+        }
+    }
+}
+
+/// The shape a field must have.
+enum Field {
+    String,
+    Bool,
+    Number,
+    /// A non-negative integer (`minLength`, `maxItems`…).
+    Count,
+    StringList,
+    OneOf(&'static [&'static str]),
+    Node(Kind),
+    MapOf(Kind),
+    ListOf(Kind),
+    /// `additionalProperties`: a boolean or a schema.
+    BoolOrSchema,
+    /// `items`: one schema (3.0 has no tuple form).
+    SingleSchema,
+    /// Anything the walk does not check.
+    Unchecked,
+}
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
+const LOCATIONS: &[&str] = &["path", "query", "header", "cookie"];
+
+/// Keys next to a schema `$ref` that the generator honours by reading the
+/// reference as `allOf: [$ref]` with these keys beside it.
+const HONOURED_SIBLINGS: &[&str] = &[
+    "description",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "title",
+    "default",
+    "example",
+];
+
+fn field(kind: Kind, key: &str) -> Field {
+    use Field::*;
+    match (kind, key) {
+        (Kind::Document, "openapi") => String,
+        (Kind::Document, "info") => Node(Kind::Info),
+        (Kind::Document, "paths") => MapOf(Kind::PathItem),
+        (Kind::Document, "components") => Node(Kind::Components),
+        (Kind::Info, "title" | "version" | "description" | "termsOfService") => String,
+        (Kind::PathItem, "summary" | "description") => String,
+        (Kind::PathItem, "parameters") => ListOf(Kind::Parameter),
+        (Kind::PathItem, method) if METHODS.contains(&method) => Node(Kind::Operation),
+        (Kind::Operation, "summary" | "description" | "operationId") => String,
+        (Kind::Operation, "tags") => StringList,
+        (Kind::Operation, "deprecated") => Bool,
+        (Kind::Operation, "parameters") => ListOf(Kind::Parameter),
+        (Kind::Operation, "requestBody") => Node(Kind::RequestBody),
+        (Kind::Operation, "responses") => MapOf(Kind::Response),
+        (Kind::Parameter, "name" | "description" | "style") => String,
+        (Kind::Parameter, "in") => OneOf(LOCATIONS),
+        (Kind::Parameter | Kind::Header, "required" | "deprecated" | "explode") => Bool,
+        (Kind::Parameter, "allowEmptyValue" | "allowReserved") => Bool,
+        (Kind::Parameter | Kind::Header | Kind::MediaType, "schema") => Node(Kind::Schema),
+        (Kind::Parameter | Kind::Header, "content") => MapOf(Kind::MediaType),
+        (Kind::Header, "description" | "style") => String,
+        (Kind::RequestBody, "description") => String,
+        (Kind::RequestBody, "required") => Bool,
+        (Kind::RequestBody | Kind::Response, "content") => MapOf(Kind::MediaType),
+        (Kind::Response, "description") => String,
+        (Kind::Response, "headers") => MapOf(Kind::Header),
+        (Kind::Components, "schemas") => MapOf(Kind::Schema),
+        (Kind::Components, "responses") => MapOf(Kind::Response),
+        (Kind::Components, "parameters") => MapOf(Kind::Parameter),
+        (Kind::Components, "requestBodies") => MapOf(Kind::RequestBody),
+        (Kind::Components, "headers") => MapOf(Kind::Header),
+        (Kind::Components, "securitySchemes") => MapOf(Kind::SecurityScheme),
+        (Kind::SecurityScheme, "type") => OneOf(&["apiKey", "http", "oauth2", "openIdConnect"]),
+        (Kind::SecurityScheme, "scheme" | "description" | "name" | "bearerFormat") => String,
+        (Kind::Schema, "type") => OneOf(TYPES),
+        (Kind::Schema, "format" | "title" | "description" | "pattern") => String,
+        (
+            Kind::Schema,
+            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems"
+            | "exclusiveMinimum" | "exclusiveMaximum",
+        ) => Bool,
+        (Kind::Schema, "minimum" | "maximum" | "multipleOf") => Number,
+        (
+            Kind::Schema,
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties",
+        ) => Count,
+        (Kind::Schema, "required") => StringList,
+        (Kind::Schema, "properties") => MapOf(Kind::Schema),
+        (Kind::Schema, "additionalProperties") => BoolOrSchema,
+        (Kind::Schema, "items") => SingleSchema,
+        (Kind::Schema, "not") => Node(Kind::Schema),
+        (Kind::Schema, "allOf" | "oneOf" | "anyOf") => ListOf(Kind::Schema),
+        _ => Unchecked,
+    }
+}
+
+/// How a value reads in a message: its JSON type and, for scalars, itself.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("`{n}`"),
+        Value::String(s) if s.chars().count() <= 40 => format!("the string `{s}`"),
+        Value::String(_) => "a string".to_owned(),
+        Value::Sequence(_) => "a list".to_owned(),
+        Value::Mapping(_) => "a mapping".to_owned(),
+        Value::Tagged(_) => "a tagged value".to_owned(),
+    }
+}
+
+/// The text of a mapping key; the loader turns every key into a string.
+fn key_text(key: &Value) -> &str {
+    key.as_str().unwrap_or("")
+}
+
+impl Walk {
+    /// Walks the whole document, rewriting `$ref` siblings in place.
+    pub(crate) fn document(document: &mut Value) -> Walk {
+        let mut walk = Walk::default();
+        walk.node(document, Kind::Document, "#");
+        walk
+    }
+
+    fn shape(&mut self, pointer: &str, message: String) -> &mut Diagnostic {
+        self.shape_errors.push(Diagnostic::error(pointer, message));
+        let last = self.shape_errors.len() - 1;
+        &mut self.shape_errors[last]
+    }
+
+    fn node(&mut self, value: &mut Value, kind: Kind, pointer: &str) {
+        let Some(map) = value.as_mapping_mut() else {
+            self.shape(
+                pointer,
+                format!(
+                    "{} must be a mapping, found {}",
+                    kind.describe(),
+                    describe(value)
+                ),
+            );
+            return;
+        };
+        if kind.may_be_ref() && map.contains_key("$ref") {
+            self.reference(map, kind, pointer);
+            return;
+        }
+        for required in kind.required() {
+            if !map.contains_key(*required) {
+                self.shape(
+                    pointer,
+                    format!("{} needs a `{required}` field", kind.describe()),
+                );
+            }
+        }
+        for (key, child) in map.iter_mut() {
+            let key = key_text(key);
+            if key.starts_with("x-") {
+                continue;
+            }
+            let at = pointer_join(pointer, key);
+            self.field(kind, key, child, &at);
+        }
+        match kind {
+            Kind::Operation if map.contains_key("callbacks") => {
+                self.warnings.push(Diagnostic::warning(
+                    pointer_join(pointer, "callbacks"),
+                    "callbacks are not supported; the client has no code for them",
+                ));
+            }
+            Kind::Parameter if map.contains_key("allowEmptyValue") => {
+                self.warnings.push(Diagnostic::warning(
+                    pointer_join(pointer, "allowEmptyValue"),
+                    "`allowEmptyValue` is deprecated by OpenAPI and ignored: an empty value is sent like any other",
+                ));
+            }
+            Kind::Schema if map.contains_key("discriminator") => {
+                self.warnings.push(Diagnostic::warning(
+                    pointer_join(pointer, "discriminator"),
+                    "`discriminator` is not used yet; the members are tried in order instead",
+                ));
+            }
+            _ => {}
+        }
+    }
+
+    fn field(&mut self, kind: Kind, key: &str, value: &mut Value, at: &str) {
+        let wrong = |expected: &str, value: &Value| {
+            format!("`{key}` must be {expected}, found {}", describe(value))
+        };
+        match field(kind, key) {
+            Field::String if !value.is_string() => {
+                let message = wrong("a string", value);
+                self.shape(at, message);
+            }
+            Field::Bool if !value.is_bool() => {
+                let message = wrong("`true` or `false`", value);
+                self.shape(at, message);
+            }
+            Field::Number if !value.is_number() => {
+                let message = wrong("a number", value);
+                self.shape(at, message);
+            }
+            Field::Count if !value.is_u64() => {
+                let message = wrong("a whole number, zero or more", value);
+                self.shape(at, message);
+            }
+            Field::StringList => {
+                let ok = value
+                    .as_sequence()
+                    .is_some_and(|items| items.iter().all(Value::is_string));
+                if !ok {
+                    let message = wrong("a list of strings", value);
+                    let diagnostic = self.shape(at, message);
+                    if kind == Kind::Schema && value.is_bool() {
+                        diagnostic.hint = Some(
+                            "in OpenAPI 3.0 `required` is a list of property names on the object \
+                             schema (`required: [name]`), not a flag on the property as in Swagger 2.0"
+                                .to_owned(),
+                        );
+                    }
+                }
+            }
+            Field::OneOf(allowed) if !value.as_str().is_some_and(|s| allowed.contains(&s)) => {
+                let list = allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let message = wrong(&format!("one of {list}"), value);
+                let diagnostic = self.shape(at, message);
+                if key == "type" && value.is_sequence() {
+                    diagnostic.hint = Some(
+                        "OpenAPI 3.0 takes a single type; write `nullable: true` instead of \
+                             adding `null` to a list of types"
+                            .to_owned(),
+                    );
+                }
+            }
+            Field::Node(child) => self.node(value, child, at),
+            Field::SingleSchema => {
+                if value.is_sequence() {
+                    let message = wrong("one schema", value);
+                    self.shape(at, message).hint = Some(
+                        "OpenAPI 3.0 has no tuple form of `items`; describe every item with one schema"
+                            .to_owned(),
+                    );
+                } else {
+                    self.node(value, Kind::Schema, at);
+                }
+            }
+            Field::BoolOrSchema if !value.is_bool() => self.node(value, Kind::Schema, at),
+            Field::MapOf(child) => match value.as_mapping_mut() {
+                Some(map) => {
+                    for (name, item) in map.iter_mut() {
+                        let name = key_text(name);
+                        if name.starts_with("x-") && child != Kind::Schema {
+                            continue;
+                        }
+                        let item_at = pointer_join(at, name);
+                        self.node(item, child, &item_at);
+                    }
+                }
+                None => {
+                    let message = wrong("a mapping", value);
+                    self.shape(at, message);
+                }
+            },
+            Field::ListOf(child) => match value.as_sequence_mut() {
+                Some(items) => {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        self.node(item, child, &format!("{at}/{i}"));
+                    }
+                }
+                None => {
+                    let message = wrong("a list", value);
+                    self.shape(at, message);
+                }
+            },
+            _ => {}
+        }
+    }
+
+    /// A `$ref` object: records the target and deals with keys beside it.
+    fn reference(&mut self, map: &mut Mapping, kind: Kind, pointer: &str) {
+        let at = pointer_join(pointer, "$ref");
+        let Some(target) = map.get("$ref").and_then(Value::as_str).map(str::to_owned) else {
+            let message = format!("`$ref` must be a string, found {}", describe(&map["$ref"]));
+            self.shape(&at, message);
+            return;
+        };
+        self.refs.insert(target.clone());
+        let siblings: Vec<String> = map
+            .keys()
+            .map(|k| key_text(k).to_owned())
+            .filter(|k| k != "$ref")
+            .collect();
+        if siblings.is_empty() {
+            return;
+        }
+        let list = |keys: &[&String]| {
+            keys.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (honoured, ignored): (Vec<&String>, Vec<&String>) = siblings
+            .iter()
+            .partition(|k| kind == Kind::Schema && HONOURED_SIBLINGS.contains(&k.as_str()));
+        let message = match (honoured.is_empty(), ignored.is_empty()) {
+            (false, true) => format!(
+                "OpenAPI 3.0 ignores keys next to `$ref`, but the generator honours {} here",
+                list(&honoured)
+            ),
+            (false, false) => format!(
+                "OpenAPI 3.0 ignores keys next to `$ref`; the generator honours {} and ignores {}",
+                list(&honoured),
+                list(&ignored)
+            ),
+            _ => format!(
+                "OpenAPI 3.0 ignores keys next to `$ref`, and so does the generator: {} {} no effect",
+                list(&ignored),
+                if ignored.len() == 1 { "has" } else { "have" }
+            ),
+        };
+        let hint = if honoured.is_empty() {
+            "remove them, or move them into the referenced object".to_owned()
+        } else {
+            format!("write `allOf: [{{$ref: '{target}'}}]` with the keys beside it, which is the OpenAPI 3.0 way")
+        };
+        self.warnings
+            .push(Diagnostic::warning(pointer, message).with_hint(hint));
+        let honoured: Vec<String> = honoured.into_iter().cloned().collect();
+        let reference = map.remove("$ref").unwrap_or(Value::Null);
+        let mut kept = Mapping::new();
+        for key in honoured {
+            if let Some(value) = map.remove(key.as_str()) {
+                kept.insert(Value::String(key), value);
+            }
+        }
+        map.clear();
+        if kept.is_empty() {
+            map.insert(Value::String("$ref".to_owned()), reference);
+        } else {
+            let mut inner = Mapping::new();
+            inner.insert(Value::String("$ref".to_owned()), reference);
+            map.insert(
+                Value::String("allOf".to_owned()),
+                Value::Sequence(vec![Value::Mapping(inner)]),
+            );
+            map.extend(kept);
+            // The rewritten schema is walked like any other, so a honoured
+            // key of the wrong type is still reported.
+            let mut rewritten = Value::Mapping(std::mem::take(map));
+            self.node(&mut rewritten, Kind::Schema, pointer);
+            if let Value::Mapping(rewritten) = rewritten {
+                *map = rewritten;
+            }
+        }
+    }
+}
