@@ -3,8 +3,9 @@
 //! Loading goes through a generic value (`value`): text → value → version
 //! check → structural walk (`shape`, which also repairs `$ref` siblings) →
 //! typed parse. Syntax errors carry the line and column the parser gave; a
-//! typed-parse failure is reported at the field that caused it, which the
-//! walk finds even where `openapiv3`'s untagged enums hide it from serde.
+//! field of the wrong shape is reported where it is by the walk, even where
+//! `openapiv3`'s untagged enums would hide it from serde, and the typed
+//! parse only runs on a document the walk found nothing wrong with.
 //! Every other diagnostic is located by JSON pointer, and
 //! [`Diagnostics::finish`] turns pointers into lines with [`crate::locate`].
 
@@ -54,29 +55,46 @@ pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
         diagnostics.push(warning);
     }
     unused_components(&value, &walk, &mut diagnostics);
-    match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
+    if !walk.shape_errors.is_empty() {
+        for shape_error in walk.shape_errors {
+            diagnostics.push(shape_error);
+        }
+        return Err(diagnostics.finish(file, text));
+    }
+    // The typed parse reads the repaired document as YAML text, so scalars
+    // are as lenient as the YAML parser makes them (`version: 1.0` is a
+    // string where a string is expected), whichever format the spec is in.
+    let repaired = match serde_yaml::to_string(&value) {
+        Ok(repaired) => repaired,
+        Err(error) => {
+            diagnostics.push(Diagnostic::document_error(
+                format!("the document cannot be read: {error}"),
+                None,
+            ));
+            return Err(diagnostics.finish(file, text));
+        }
+    };
+    let deserializer = serde_yaml::Deserializer::from_str(&repaired);
+    match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
         Ok(api) => Ok(Document {
             file: file.to_owned(),
             api,
             warnings: diagnostics,
         }),
         Err(error) => {
-            if walk.shape_errors.is_empty() {
-                // The walk checks the common fields only; fall back to where
-                // serde stopped, which is at least on the way to the problem.
-                let pointer = path_pointer(error.path());
-                diagnostics.push(Diagnostic::error(
-                    pointer,
-                    format!(
-                        "the document does not match the OpenAPI 3.0 schema: {}",
-                        error.inner()
-                    ),
-                ));
-            } else {
-                for shape_error in walk.shape_errors {
-                    diagnostics.push(shape_error);
-                }
-            }
+            // The walk checks the common fields only; fall back to where
+            // serde stopped, which is at least on the way to the problem.
+            let pointer = path_pointer(error.path());
+            let message = strip_location(&error.inner().to_string());
+            let message = message
+                .split_once(": ")
+                .filter(|(path, _)| !path.contains(' '))
+                .map_or(message.as_str(), |(_, rest)| rest)
+                .to_owned();
+            diagnostics.push(Diagnostic::error(
+                pointer,
+                format!("the document does not match the OpenAPI 3.0 schema: {message}"),
+            ));
             Err(diagnostics.finish(file, text))
         }
     }
@@ -230,5 +248,62 @@ fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_owned(),
         None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::load;
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo:\n  title: T\n  version: 1.0\n";
+
+    #[test]
+    fn yaml_scalars_read_as_strings_where_strings_are_expected() {
+        let text = format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Code:\n      type: string\n      enum: [1, 2]\n    Big:\n      type: integer\n      minimum: -9223372036854776000\n      maximum: 18446744073709552000\n"
+        );
+        let document = load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(document.api.info.version, "1.0");
+        let schemas = &document.api.components.unwrap().schemas;
+        assert!(schemas.contains_key("Code") && schemas.contains_key("Big"));
+    }
+
+    #[test]
+    fn nested_type_errors_are_reported_where_they_are() {
+        // Swagger 2.0's `required: true` on a property, deep in a request
+        // body: serde alone reports it at `paths`.
+        let text = format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                name:\n                  type: string\n                  required: true\n      responses:\n        '200':\n          description: ok\n"
+        );
+        let errors = load("t.yaml", &text).unwrap_err();
+        let error = errors.iter().next().unwrap();
+        assert_eq!(
+            error.pointer.as_deref(),
+            Some("#/paths/~1a/post/requestBody/content/application~1json/schema/properties/name/required")
+        );
+        assert_eq!(error.location, Some((16, 19)));
+        assert!(error.hint.as_deref().unwrap().contains("Swagger 2.0"));
+    }
+
+    #[test]
+    fn ref_siblings_are_honoured_with_a_warning() {
+        let text = format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/B'\n          nullable: true\n          description: The B.\n          properties: {{}}\n    B:\n      type: string\n"
+        );
+        let document = load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        let warning = document.warnings.iter().next().unwrap();
+        assert!(
+            warning
+                .message
+                .contains("honours `nullable`, `description` and ignores `properties`"),
+            "{}",
+            warning.message
+        );
+        let schemas = &document.api.components.unwrap().schemas;
+        let a = serde_json::to_value(&schemas["A"]).unwrap();
+        let b = &a["properties"]["b"];
+        assert_eq!(b["nullable"], true);
+        assert_eq!(b["description"], "The B.");
+        assert_eq!(b["allOf"][0]["$ref"], "#/components/schemas/B");
     }
 }

@@ -1,7 +1,9 @@
 //! Project automation. `cargo xtask codegen` regenerates the committed client
 //! from `spec/close.yaml`; this is the only code that writes generated files.
+//! `cargo xtask fuzz` runs a fuzzing campaign over the generator.
 
 mod codegen;
+mod fuzz;
 
 use std::process::ExitCode;
 
@@ -12,12 +14,19 @@ commands:
   codegen [--check] [--spec PATH --out DIR] [--name CRATE]
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
       --check writes nothing and fails if any file is stale, printing a diff.
+  fuzz [--iterations N] [--seed S] [--start K] [--timeout SECS]
+      Run N mutated specs (default 10000) through the whole pipeline in a
+      worker process; report panics, hangs and crashes (stack overflows) by
+      case number, and exit 1 if there are any.
+  fuzz --seed S --replay K [--write FILE]
+      Rebuild case K of seed S, optionally write it, and run it here.
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

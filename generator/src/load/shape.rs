@@ -6,9 +6,12 @@
 //! serde can only say that some enum far above it matched no variant. This
 //! walk knows which object each value is (an operation, a parameter, a
 //! schema…), so it can name the exact field and what it should be. Its
-//! errors are only reported when the typed parse fails: the walk checks the
-//! common fields, not the whole specification, and must never refuse a
-//! document the typed parse accepts.
+//! errors replace the typed parse: the walk checks the common fields, not
+//! the whole specification, so it must never refuse a document the typed
+//! parse accepts (a YAML scalar such as `version: 1.0` is a fine string, as
+//! it is to the YAML parser). Skipping the typed parse of a broken document
+//! also matters for time: `openapiv3`'s untagged enums retry every nested
+//! schema on failure, which is exponential in the nesting depth.
 //!
 //! On the way it also
 //! - rewrites keys next to a schema `$ref`, which OpenAPI 3.0 ignores and
@@ -115,6 +118,10 @@ enum Field {
     BoolOrSchema,
     /// `items`: one schema (3.0 has no tuple form).
     SingleSchema,
+    /// A schema's `type`: one name, not a list.
+    SchemaType,
+    /// A list of anything.
+    List,
     /// Anything the walk does not check.
     Unchecked,
 }
@@ -175,7 +182,8 @@ fn field(kind: Kind, key: &str) -> Field {
         (Kind::Components, "securitySchemes") => MapOf(Kind::SecurityScheme),
         (Kind::SecurityScheme, "type") => OneOf(&["apiKey", "http", "oauth2", "openIdConnect"]),
         (Kind::SecurityScheme, "scheme" | "description" | "name" | "bearerFormat") => String,
-        (Kind::Schema, "type") => OneOf(TYPES),
+        (Kind::Schema, "type") => SchemaType,
+        (Kind::Schema, "enum") => List,
         (Kind::Schema, "format" | "title" | "description" | "pattern") => String,
         (
             Kind::Schema,
@@ -209,6 +217,11 @@ fn describe(value: &Value) -> String {
         Value::Mapping(_) => "a mapping".to_owned(),
         Value::Tagged(_) => "a tagged value".to_owned(),
     }
+}
+
+/// A string, number or boolean: what a string field accepts from YAML.
+fn is_scalar(value: &Value) -> bool {
+    matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
 /// The text of a mapping key; the loader turns every key into a string.
@@ -290,7 +303,8 @@ impl Walk {
             format!("`{key}` must be {expected}, found {}", describe(value))
         };
         match field(kind, key) {
-            Field::String if !value.is_string() => {
+            // YAML reads any scalar as a string where a string is expected.
+            Field::String if !is_scalar(value) => {
                 let message = wrong("a string", value);
                 self.shape(at, message);
             }
@@ -309,9 +323,19 @@ impl Walk {
             Field::StringList => {
                 let ok = value
                     .as_sequence()
-                    .is_some_and(|items| items.iter().all(Value::is_string));
+                    .is_some_and(|items| items.iter().all(is_scalar));
                 if !ok {
-                    let message = wrong("a list of strings", value);
+                    let message = match value.as_sequence() {
+                        Some(items) => {
+                            let (i, item) = items
+                                .iter()
+                                .enumerate()
+                                .find(|(_, item)| !is_scalar(item))
+                                .map_or((0, "?".to_owned()), |(i, item)| (i, describe(item)));
+                            format!("`{key}` must be a list of strings, but item {i} is {item}")
+                        }
+                        None => wrong("a list of strings", value),
+                    };
                     let diagnostic = self.shape(at, message);
                     if kind == Kind::Schema && value.is_bool() {
                         diagnostic.hint = Some(
@@ -322,6 +346,33 @@ impl Walk {
                     }
                 }
             }
+            Field::List if !value.is_sequence() => {
+                let message = wrong("a list", value);
+                self.shape(at, message);
+            }
+            Field::SchemaType => match value.as_str() {
+                Some(name) if TYPES.contains(&name) => {}
+                // `openapiv3` reads an unknown type name as a schema of any
+                // type, and so does the generator; the user should know.
+                Some(name) => self.warnings.push(
+                    Diagnostic::warning(
+                        at,
+                        format!("`type: {name}` is not an OpenAPI 3.0 type; the value is kept as any JSON value"),
+                    )
+                    .with_hint("use one of `string`, `number`, `integer`, `boolean`, `array`, `object`"),
+                ),
+                None => {
+                    let message = wrong("one type name", value);
+                    let diagnostic = self.shape(at, message);
+                    if value.is_sequence() {
+                        diagnostic.hint = Some(
+                            "OpenAPI 3.0 takes a single type; write `nullable: true` instead of \
+                             adding `null` to a list of types"
+                                .to_owned(),
+                        );
+                    }
+                }
+            },
             Field::OneOf(allowed) if !value.as_str().is_some_and(|s| allowed.contains(&s)) => {
                 let list = allowed
                     .iter()
@@ -329,14 +380,7 @@ impl Walk {
                     .collect::<Vec<_>>()
                     .join(", ");
                 let message = wrong(&format!("one of {list}"), value);
-                let diagnostic = self.shape(at, message);
-                if key == "type" && value.is_sequence() {
-                    diagnostic.hint = Some(
-                        "OpenAPI 3.0 takes a single type; write `nullable: true` instead of \
-                             adding `null` to a list of types"
-                            .to_owned(),
-                    );
-                }
+                self.shape(at, message);
             }
             Field::Node(child) => self.node(value, child, at),
             Field::SingleSchema => {
