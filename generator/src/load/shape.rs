@@ -54,6 +54,8 @@ enum Kind {
     Components,
     Schema,
     SecurityScheme,
+    Discriminator,
+    ExternalDocs,
 }
 
 impl Kind {
@@ -71,6 +73,8 @@ impl Kind {
             Kind::Components => "`components`",
             Kind::Schema => "a schema",
             Kind::SecurityScheme => "a security scheme",
+            Kind::Discriminator => "a discriminator",
+            Kind::ExternalDocs => "`externalDocs`",
         }
     }
 
@@ -97,6 +101,8 @@ impl Kind {
             Kind::RequestBody => &["content"],
             Kind::Response => &["description"],
             Kind::SecurityScheme => &["type"],
+            Kind::Discriminator => &["propertyName"],
+            Kind::ExternalDocs => &["url"],
             _ => &[],
         }
     }
@@ -122,6 +128,8 @@ enum Field {
     SchemaType,
     /// A list of anything.
     List,
+    /// A mapping from names to strings.
+    StringMap,
     /// Anything the walk does not check.
     Unchecked,
 }
@@ -184,6 +192,13 @@ fn field(kind: Kind, key: &str) -> Field {
         (Kind::SecurityScheme, "scheme" | "description" | "name" | "bearerFormat") => String,
         (Kind::Schema, "type") => SchemaType,
         (Kind::Schema, "enum") => List,
+        (Kind::Schema, "discriminator") => Node(Kind::Discriminator),
+        (Kind::Discriminator, "propertyName") => String,
+        (Kind::Discriminator, "mapping") => StringMap,
+        (Kind::Schema | Kind::Operation | Kind::Document, "externalDocs") => {
+            Node(Kind::ExternalDocs)
+        }
+        (Kind::ExternalDocs, "url" | "description") => String,
         (Kind::Schema, "format" | "title" | "description" | "pattern") => String,
         (
             Kind::Schema,
@@ -344,6 +359,15 @@ impl Walk {
                                 .to_owned(),
                         );
                     }
+                }
+            }
+            Field::StringMap => {
+                let ok = value
+                    .as_mapping()
+                    .is_some_and(|map| map.values().all(is_scalar));
+                if !ok {
+                    let message = wrong("a mapping from names to strings", value);
+                    self.shape(at, message);
                 }
             }
             Field::List if !value.is_sequence() => {
