@@ -295,7 +295,7 @@ mod tests {
         assert!(
             warning
                 .message
-                .contains("honours `nullable`, `description` and ignores `properties`"),
+                .contains("honours `nullable` and `description`, but ignores `properties`"),
             "{}",
             warning.message
         );

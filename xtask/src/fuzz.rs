@@ -11,6 +11,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::panic;
+use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,6 +28,9 @@ struct Args {
     replay: Option<u64>,
     write: Option<String>,
     worker: bool,
+    /// Where the seed specs are read from (a workspace, with `../shared`
+    /// beside it); a copy keeps case numbers stable while files change.
+    root: PathBuf,
 }
 
 fn parse(args: &[String]) -> Result<Args> {
@@ -38,6 +42,7 @@ fn parse(args: &[String]) -> Result<Args> {
         replay: None,
         write: None,
         worker: false,
+        root: workspace_root(),
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -60,6 +65,7 @@ fn parse(args: &[String]) -> Result<Args> {
                 parsed.write = Some(iter.next().cloned().context("`--write` needs a path")?)
             }
             "--worker" => parsed.worker = true,
+            "--root" => parsed.root = PathBuf::from(iter.next().context("`--root` needs a path")?),
             other => bail!("unknown argument `{other}` (see `cargo xtask --help`)"),
         }
     }
@@ -68,7 +74,7 @@ fn parse(args: &[String]) -> Result<Args> {
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
     let args = parse(args)?;
-    let seeds = fuzz::seeds(&workspace_root());
+    let seeds = fuzz::seeds(&args.root);
     if seeds.is_empty() {
         bail!("no seed specs found under tests/, spec/ or ../shared/specs");
     }
@@ -157,6 +163,8 @@ fn drive(args: &Args, seed_count: usize) -> Result<ExitCode> {
     while next < end {
         let mut child = Command::new(&exe)
             .args(["fuzz", "--worker", "--seed", &args.seed.to_string()])
+            .arg("--root")
+            .arg(&args.root)
             .args(["--start", &next.to_string()])
             .args(["--iterations", &(end - next).to_string()])
             .stdout(Stdio::piped())

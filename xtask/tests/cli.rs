@@ -2,8 +2,10 @@
 //! leave the output untouched; good ones write only what changed, `--check`
 //! reports drift, and files the spec no longer produces are removed.
 //!
-//! The expected message of each spec in `tests/bad/` is in the `.stderr` file
-//! beside it; accept new wording with `UPDATE_GOLDEN=1 cargo test -p xtask`.
+//! The expected message of each spec in `tests/bad/` (which must fail) and
+//! `tests/warn/` (which must generate, with warnings) is in the `.stderr`
+//! file beside it; accept new wording with `UPDATE_GOLDEN=1 cargo test -p
+//! xtask`, and review the diff as you would code.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -75,7 +77,11 @@ fn bad_specs_get_located_errors_and_write_nothing() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
         .collect();
     specs.sort();
-    assert!(!specs.is_empty());
+    assert!(
+        specs.len() >= 30,
+        "the bad-spec suite shrank to {} specs",
+        specs.len()
+    );
     for spec in specs {
         let relative = spec
             .strip_prefix(root())
@@ -126,6 +132,62 @@ fn bad_specs_get_located_errors_and_write_nothing() {
         failures.join("\n")
     );
     fs::remove_dir_all(&out).unwrap();
+}
+
+/// Specs in `tests/warn/` generate a crate, and what they print (their
+/// warnings) is reviewed like the errors: the expected stderr is beside each.
+#[test]
+fn warning_specs_generate_and_explain() {
+    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    let mut failures = Vec::new();
+    let mut specs: Vec<PathBuf> = fs::read_dir(root().join("tests/warn"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    specs.sort();
+    assert!(!specs.is_empty());
+    for spec in specs {
+        let relative = spec
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let stem = spec.file_stem().unwrap().to_str().unwrap();
+        let out = temp_dir(&format!("warn-{stem}"));
+        let out_str = out.to_str().unwrap();
+        let result = codegen(&["--spec", &relative, "--out", out_str]);
+        let stderr = text(&result.stderr).replace(out_str, "<out>");
+        assert!(
+            result.status.success(),
+            "{relative} must generate a crate:\n{stderr}"
+        );
+        let expected_path = spec.with_extension("stderr");
+        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+        if update {
+            fs::write(&expected_path, &stderr).unwrap();
+        } else if expected != stderr {
+            failures.push(format!(
+                "{relative}: the message changed:\n{}",
+                similar::TextDiff::from_lines(&expected, &stderr)
+                    .unified_diff()
+                    .header("expected", "actual")
+            ));
+        }
+        if stem == "ref-cycle-required" {
+            // A cycle through required fields is boxed, not infinitely sized.
+            let types = fs::read_to_string(out.join("src/types.rs")).unwrap();
+            assert!(types.contains("pub next: Box<Link>"), "{types}");
+            assert!(types.contains("pub node: Box<Node>"), "{types}");
+        }
+        fs::remove_dir_all(&out).unwrap();
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\nrun `UPDATE_GOLDEN=1 cargo test -p xtask` to accept",
+        failures.join("\n")
+    );
 }
 
 #[test]

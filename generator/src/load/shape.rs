@@ -78,6 +78,26 @@ impl Kind {
         }
     }
 
+    /// The value as the subject of a sentence about one of its fields.
+    fn this(self) -> &'static str {
+        match self {
+            Kind::Document => "the document",
+            Kind::Info => "`info`",
+            Kind::PathItem => "this path item",
+            Kind::Operation => "this operation",
+            Kind::Parameter => "this parameter",
+            Kind::RequestBody => "this request body",
+            Kind::MediaType => "this media type",
+            Kind::Response => "this response",
+            Kind::Header => "this header",
+            Kind::Components => "`components`",
+            Kind::Schema => "this schema",
+            Kind::SecurityScheme => "this security scheme",
+            Kind::Discriminator => "this discriminator",
+            Kind::ExternalDocs => "`externalDocs`",
+        }
+    }
+
     /// Whether a value of this kind may be a `$ref` instead.
     fn may_be_ref(self) -> bool {
         matches!(
@@ -234,6 +254,32 @@ fn describe(value: &Value) -> String {
     }
 }
 
+/// How to add a field that must be there, where an example helps.
+fn missing_field_hint(kind: Kind, field: &str) -> Option<&'static str> {
+    Some(match (kind, field) {
+        (Kind::Document, "info") => "add `info: {title: My API, version: \"1\"}`",
+        (Kind::Document, "paths") => "add `paths: {}` if the API has no operations yet",
+        (Kind::Response, "description") => {
+            "every response needs a `description`, even a short one such as `description: OK`"
+        }
+        (Kind::RequestBody, "content") => {
+            "`content` maps media types to schemas: `content: {application/json: {schema: ...}}`"
+        }
+        (Kind::Parameter, "in") => "say where it goes: `in: path`, `query`, `header` or `cookie`",
+        _ => return None,
+    })
+}
+
+/// `a`, `a` and `b`, `a`, `b` and `c`.
+fn and_list(items: &[&String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// A string, number or boolean: what a string field accepts from YAML.
 fn is_scalar(value: &Value) -> bool {
     matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
@@ -276,10 +322,11 @@ impl Walk {
         }
         for required in kind.required() {
             if !map.contains_key(*required) {
-                self.shape(
+                let diagnostic = self.shape(
                     pointer,
-                    format!("{} needs a `{required}` field", kind.describe()),
+                    format!("{} has no `{required}` field, which it needs", kind.this()),
                 );
+                diagnostic.hint = missing_field_hint(kind, required).map(str::to_owned);
             }
         }
         for (key, child) in map.iter_mut() {
@@ -404,7 +451,14 @@ impl Walk {
                     .collect::<Vec<_>>()
                     .join(", ");
                 let message = wrong(&format!("one of {list}"), value);
-                self.shape(at, message);
+                let diagnostic = self.shape(at, message);
+                if key == "in" && matches!(value.as_str(), Some("body" | "formData")) {
+                    diagnostic.hint = Some(
+                        "OpenAPI 3.0 has no body parameters (Swagger 2.0 had them); describe the body \
+                         in the operation's `requestBody`"
+                            .to_owned(),
+                    );
+                }
             }
             Field::Node(child) => self.node(value, child, at),
             Field::SingleSchema => {
@@ -467,12 +521,7 @@ impl Walk {
         if siblings.is_empty() {
             return;
         }
-        let list = |keys: &[&String]| {
-            keys.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let list = and_list;
         let (honoured, ignored): (Vec<&String>, Vec<&String>) = siblings
             .iter()
             .partition(|k| kind == Kind::Schema && HONOURED_SIBLINGS.contains(&k.as_str()));
@@ -482,7 +531,7 @@ impl Walk {
                 list(&honoured)
             ),
             (false, false) => format!(
-                "OpenAPI 3.0 ignores keys next to `$ref`; the generator honours {} and ignores {}",
+                "OpenAPI 3.0 ignores keys next to `$ref`; the generator honours {}, but ignores {}",
                 list(&honoured),
                 list(&ignored)
             ),
