@@ -192,6 +192,7 @@ fn drive(args: &Args, seed_count: usize) -> Result<ExitCode> {
                             next = case + 1;
                         }
                     } else if line.starts_with("panic ") {
+                        println!("fuzz: found {line}");
                         findings.push(line);
                     } else if line == "generated" {
                         generated += 1;
@@ -211,11 +212,13 @@ fn drive(args: &Args, seed_count: usize) -> Result<ExitCode> {
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    findings.push(format!(
+                    let finding = format!(
                         "hang {} (no progress for {} s)",
                         current.map_or("?".to_owned(), |c| c.to_string()),
                         args.timeout
-                    ));
+                    );
+                    println!("fuzz: found {finding}");
+                    findings.push(finding);
                     break;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -226,10 +229,12 @@ fn drive(args: &Args, seed_count: usize) -> Result<ExitCode> {
                             let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
                         }
                         let last = stderr.lines().last().unwrap_or("").to_owned();
-                        findings.push(format!(
+                        let finding = format!(
                             "crash {} ({status}): {last}",
                             current.map_or("?".to_owned(), |c| c.to_string())
-                        ));
+                        );
+                        println!("fuzz: found {finding}");
+                        findings.push(finding);
                     }
                     break;
                 }

@@ -28,6 +28,9 @@ pub(crate) struct Lowerer<'a> {
     type_names: Namespace,
     /// Component schema key → its Rust type name.
     component_names: HashMap<String, String>,
+    /// Pointers of the schemas being defined, outermost first: an inline
+    /// schema met again while it is being defined contains itself.
+    defining: Vec<String>,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
@@ -40,6 +43,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         types: Vec::new(),
         type_names: Namespace::default(),
         component_names: HashMap::new(),
+        defining: Vec::new(),
     };
     lowerer.name_components();
     lowerer.lower_components();

@@ -217,7 +217,9 @@ impl<'a> Lowerer<'a> {
             docs: schema_docs(&schema.schema_data),
             kind: TypeKind::Alias(TypeRef::Any),
         });
+        self.defining.push(pointer.to_owned());
         let kind = self.define_kind(&name, schema, pointer);
+        self.defining.pop();
         self.types[slot].kind = kind;
     }
 
@@ -281,6 +283,18 @@ impl<'a> Lowerer<'a> {
                 if self.object_parts(schema, pointer).is_none() {
                     return self.inline_plain(schema, pointer, hint);
                 }
+            }
+            if self.defining.iter().any(|p| p == pointer) {
+                // Only possible through `allOf`, which copies the properties
+                // of a referenced schema, this one included, into a new type.
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        pointer,
+                        "this inline schema contains itself: an `allOf` around it merges a schema that holds it",
+                    )
+                    .with_hint("move it into `components/schemas` and refer to it with `$ref`, so the type can refer to itself"),
+                );
+                return (TypeRef::Any, false);
             }
             let (name, _) = self.type_names.claim(&naming::type_name(hint));
             self.define(name.clone(), schema, pointer);
