@@ -542,7 +542,8 @@ impl Walk {
             ),
         };
         let hint = if honoured.is_empty() {
-            "remove them, or move them into the referenced object".to_owned()
+            let them = if ignored.len() == 1 { "it" } else { "them" };
+            format!("remove {them}, or move {them} into the referenced object")
         } else {
             format!("write `allOf: [{{$ref: '{target}'}}]` with the keys beside it, which is the OpenAPI 3.0 way")
         };
