@@ -432,6 +432,46 @@ components: {}
         assert_eq!(locator.locate("#/info/title"), Some((3, 3)));
     }
 
+    /// Every recorded key is found at its position, in the workspace's own
+    /// specs: the scanner never points at the wrong line.
+    #[test]
+    fn recorded_keys_are_where_they_are_said_to_be() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut specs = vec![root.join("spec/close.yaml")];
+        for dir in ["tests/fixtures", "tests/bad", "tests/warn"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
+                    specs.push(path);
+                }
+            }
+        }
+        let mut checked = 0;
+        for spec in specs {
+            let text = std::fs::read_to_string(&spec).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let locator = Locator::new(&text);
+            for (pointer, (line, column)) in &locator.positions {
+                let Some(last) = pointer.rsplit('/').next() else {
+                    continue;
+                };
+                if pointer == "#" || last.parse::<usize>().is_ok() {
+                    continue;
+                }
+                let key = last.replace("~1", "/").replace("~0", "~");
+                let at: String = lines[line - 1].chars().skip(column - 1).collect();
+                let at = at.trim_start_matches(['"', '\'']);
+                assert!(
+                    at.starts_with(&key),
+                    "{}: {pointer} is said to be at {line}:{column}, which reads `{at}`",
+                    spec.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "only {checked} keys checked");
+    }
+
     #[test]
     fn garbage_does_not_panic() {
         for text in [
