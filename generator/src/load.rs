@@ -7,7 +7,7 @@
 //! `openapiv3`'s untagged enums would hide it from serde, and the typed
 //! parse only runs on a document the walk found nothing wrong with.
 //! Every other diagnostic is located by JSON pointer, and
-//! [`Diagnostics::finish`] turns pointers into lines with [`crate::locate`].
+//! `Diagnostics::finish` turns pointers into lines with [`crate::locate`].
 
 mod shape;
 mod value;
@@ -27,7 +27,7 @@ pub struct Document {
     /// The typed document.
     pub api: OpenAPI,
     /// Problems that did not stop loading, not yet located (see
-    /// [`Diagnostics::finish`]).
+    /// `Diagnostics::finish`).
     pub warnings: Diagnostics,
 }
 
