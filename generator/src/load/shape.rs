@@ -7,9 +7,12 @@
 //! walk knows which object each value is (an operation, a parameter, a
 //! schema…), so it can name the exact field and what it should be. Its
 //! errors replace the typed parse: the walk checks the common fields, not
-//! the whole specification, so it must never refuse a document the typed
+//! the whole specification, so it must not refuse a document the typed
 //! parse accepts (a YAML scalar such as `version: 1.0` is a fine string, as
-//! it is to the YAML parser). Skipping the typed parse of a broken document
+//! it is to the YAML parser). The one deliberate exception is a request body
+//! without `content`, which OpenAPI requires and `openapiv3` defaults to
+//! empty; the generator could only skip the operation with a puzzling
+//! message, so it is refused with a hint instead. Skipping the typed parse of a broken document
 //! also matters for time: `openapiv3`'s untagged enums retry every nested
 //! schema on failure, which is exponential in the nesting depth.
 //!
