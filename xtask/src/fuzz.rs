@@ -121,6 +121,11 @@ fn worker(seeds: &[fuzz::Seed], seed: u64, start: u64, end: u64) {
             *last = info.to_string().replace('\n', " ");
         }
     }));
+    // The driver's own test makes a worker crash or panic at a given case,
+    // to check that both are reported and the campaign goes on.
+    let case_from_env = |name: &str| -> Option<u64> { std::env::var(name).ok()?.parse().ok() };
+    let abort_at = case_from_env("XTASK_FUZZ_ABORT_AT");
+    let panic_at = case_from_env("XTASK_FUZZ_PANIC_AT");
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for case in start..end {
@@ -131,8 +136,17 @@ fn worker(seeds: &[fuzz::Seed], seed: u64, start: u64, end: u64) {
         {
             return;
         }
+        if abort_at == Some(case) {
+            std::process::abort();
+        }
         let (text, from) = fuzz::case_text(seeds, seed, case);
-        match panic::catch_unwind(|| fuzz::run(&text)) {
+        match panic::catch_unwind(|| {
+            assert!(
+                panic_at != Some(case),
+                "a panic asked for by XTASK_FUZZ_PANIC_AT"
+            );
+            fuzz::run(&text)
+        }) {
             Ok(true) => {
                 let _ = writeln!(out, "generated");
             }

@@ -277,3 +277,29 @@ fn usage_errors_are_explained() {
         text(&missing.stderr)
     );
 }
+
+/// The fuzz driver reports a worker that dies (as on a stack overflow) and a
+/// panic by case number, runs every case all the same, and fails.
+#[test]
+fn fuzz_reports_crashes_and_panics_and_goes_on() {
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["fuzz", "--iterations", "6", "--seed", "5"])
+        .env("XTASK_FUZZ_ABORT_AT", "2")
+        .env("XTASK_FUZZ_PANIC_AT", "4")
+        .current_dir(root())
+        .output()
+        .expect("xtask runs");
+    let stdout = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("found crash 2 ("), "{stdout}");
+    assert!(stdout.contains("found panic 4 "), "{stdout}");
+    assert!(stdout.contains("fuzz: 6 executions in "), "{stdout}");
+    assert!(stdout.contains("2 finding(s)"), "{stdout}");
+
+    let clean = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["fuzz", "--iterations", "6", "--seed", "5"])
+        .current_dir(root())
+        .output()
+        .expect("xtask runs");
+    assert!(clean.status.success(), "{}", text(&clean.stdout));
+}
