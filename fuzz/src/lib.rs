@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 
-/// Specs larger than this are not used as seeds: a case should take
-/// milliseconds, and the big specs take seconds each.
+/// By default, specs larger than this are not used as seeds: a case should
+/// take milliseconds, and the big specs take seconds each.
 pub const MAX_SEED_BYTES: u64 = 64 * 1024;
 
 /// A deterministic generator (SplitMix64): the same seed gives the same cases
@@ -73,10 +73,10 @@ pub struct Seed {
     pub text: String,
 }
 
-/// The seed specs under `root` (the workspace) and `root/../shared/specs`,
-/// sorted by name so case numbers mean the same thing on every machine with
-/// the same files.
-pub fn seeds(root: &Path) -> Vec<Seed> {
+/// The seed specs of at most `max_bytes` under `root` (the workspace) and
+/// `root/../shared/specs`, sorted by name so case numbers mean the same thing
+/// on every machine with the same files.
+pub fn seeds(root: &Path, max_bytes: u64) -> Vec<Seed> {
     let dirs = [
         root.join("tests/fixtures"),
         root.join("tests/bad"),
@@ -96,7 +96,7 @@ pub fn seeds(root: &Path) -> Vec<Seed> {
                 .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
             let small = entry
                 .metadata()
-                .is_ok_and(|m| m.is_file() && m.len() <= MAX_SEED_BYTES);
+                .is_ok_and(|m| m.is_file() && m.len() <= max_bytes);
             if is_spec && small {
                 paths.push(path);
             }
@@ -574,7 +574,7 @@ mod tests {
 
     #[test]
     fn cases_are_deterministic_and_mutated() {
-        let seeds = seeds(&root());
+        let seeds = seeds(&root(), MAX_SEED_BYTES);
         assert!(seeds.len() >= 10, "{} seeds", seeds.len());
         let mut changed = 0;
         for case in 0..50 {

@@ -31,6 +31,8 @@ struct Args {
     /// Where the seed specs are read from (a workspace, with `../shared`
     /// beside it); a copy keeps case numbers stable while files change.
     root: PathBuf,
+    /// The largest seed spec to use, in bytes.
+    max_seed_bytes: u64,
 }
 
 fn parse(args: &[String]) -> Result<Args> {
@@ -43,6 +45,7 @@ fn parse(args: &[String]) -> Result<Args> {
         write: None,
         worker: false,
         root: workspace_root(),
+        max_seed_bytes: fuzz::MAX_SEED_BYTES,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -65,6 +68,7 @@ fn parse(args: &[String]) -> Result<Args> {
                 parsed.write = Some(iter.next().cloned().context("`--write` needs a path")?)
             }
             "--worker" => parsed.worker = true,
+            "--max-seed-kb" => parsed.max_seed_bytes = number("--max-seed-kb")? * 1024,
             "--root" => parsed.root = PathBuf::from(iter.next().context("`--root` needs a path")?),
             other => bail!("unknown argument `{other}` (see `cargo xtask --help`)"),
         }
@@ -74,7 +78,7 @@ fn parse(args: &[String]) -> Result<Args> {
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
     let args = parse(args)?;
-    let seeds = fuzz::seeds(&args.root);
+    let seeds = fuzz::seeds(&args.root, args.max_seed_bytes);
     if seeds.is_empty() {
         bail!("no seed specs found under tests/, spec/ or ../shared/specs");
     }
@@ -179,6 +183,7 @@ fn drive(args: &Args, seed_count: usize) -> Result<ExitCode> {
             .args(["fuzz", "--worker", "--seed", &args.seed.to_string()])
             .arg("--root")
             .arg(&args.root)
+            .args(["--max-seed-kb", &(args.max_seed_bytes / 1024).to_string()])
             .args(["--start", &next.to_string()])
             .args(["--iterations", &(end - next).to_string()])
             .stdout(Stdio::piped())
@@ -271,8 +276,15 @@ fn drive(args: &Args, seed_count: usize) -> Result<ExitCode> {
     for finding in &findings {
         println!("  {finding}");
     }
+    let mut same_seeds = String::new();
+    if args.root != workspace_root() {
+        same_seeds.push_str(&format!(" --root {}", args.root.display()));
+    }
+    if args.max_seed_bytes != fuzz::MAX_SEED_BYTES {
+        same_seeds.push_str(&format!(" --max-seed-kb {}", args.max_seed_bytes / 1024));
+    }
     println!(
-        "replay one with `cargo xtask fuzz --seed {} --replay CASE --write case.yaml`",
+        "replay one with `cargo xtask fuzz --seed {}{same_seeds} --replay CASE --write case.yaml`",
         args.seed
     );
     Ok(ExitCode::FAILURE)

@@ -15,10 +15,12 @@ commands:
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
       --check writes nothing and fails if any file is stale, printing a diff.
   fuzz [--iterations N] [--seed S] [--start K] [--timeout SECS] [--root DIR]
+       [--max-seed-kb KB]
       Run N mutated specs (default 10000) through the whole pipeline in a
       worker process; report panics, hangs and crashes (stack overflows) by
       case number, and exit 1 if there are any. Seeds are read from the
-      workspace (or DIR) and DIR/../shared/specs.
+      workspace (or DIR) and DIR/../shared/specs, up to 64 KB each unless
+      --max-seed-kb says otherwise (the big shared specs take seconds a case).
   fuzz --seed S --replay K [--write FILE]
       Rebuild case K of seed S, optionally write it, and run it here.
 ";
