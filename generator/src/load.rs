@@ -269,6 +269,23 @@ mod tests {
     }
 
     #[test]
+    fn empty_optional_values_are_not_given() {
+        let text = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      summary:\n      requestBody:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\ncomponents:\n  schemas:\n    A:\n      type: object\n      description:\n      properties:\n      required:\n      minimum:\n      items:\n"
+        );
+        load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        let text =
+            format!("{HEAD}paths:\n  /a:\n    get:\n      deprecated:\n      responses: {{}}\n");
+        let errors = load("t.yaml", &text).unwrap_err();
+        assert!(
+            errors
+                .to_string()
+                .contains("`deprecated` must be `true` or `false`, found null"),
+            "{errors}"
+        );
+    }
+
+    #[test]
     fn nested_type_errors_are_reported_where_they_are() {
         // Swagger 2.0's `required: true` on a property, deep in a request
         // body: serde alone reports it at `paths`.

@@ -367,7 +367,25 @@ impl Walk {
         let wrong = |expected: &str, value: &Value| {
             format!("`{key}` must be {expected}, found {}", describe(value))
         };
-        match field(kind, key) {
+        let shape = field(kind, key);
+        // An empty value (`description:`) reads as "not given" for optional
+        // fields, as it does for `openapiv3`, except for booleans; a
+        // schema's lists and maps may be empty that way too.
+        if value.is_null() && !kind.required().contains(&key) {
+            let accepts_null = match shape {
+                Field::Bool => false,
+                Field::List
+                | Field::StringList
+                | Field::StringMap
+                | Field::MapOf(_)
+                | Field::ListOf(_) => kind == Kind::Schema,
+                _ => true,
+            };
+            if accepts_null {
+                return;
+            }
+        }
+        match shape {
             // YAML reads any scalar as a string where a string is expected.
             Field::String if !is_scalar(value) => {
                 let message = wrong("a string", value);
