@@ -127,10 +127,23 @@ fn parse_generic(text: &str, is_json: bool) -> Result<Value, Box<Diagnostic>> {
                     .split_once(": ")
                     .filter(|(path, _)| !path.contains(' ') && location.is_some())
                     .map_or(message.as_str(), |(_, rest)| rest);
-                Box::new(Diagnostic::document_error(
+                let diagnostic = Diagnostic::document_error(
                     format!("the file is not valid YAML: {message}"),
                     location,
-                ))
+                );
+                // Tabs are the most common cause of "cannot start any token".
+                let tab_indented = location
+                    .and_then(|(line, _)| text.lines().nth(line.saturating_sub(1)))
+                    .is_some_and(|line| {
+                        line.chars()
+                            .take_while(|c| c.is_whitespace())
+                            .any(|c| c == '\t')
+                    });
+                Box::new(if tab_indented {
+                    diagnostic.with_hint("YAML indents with spaces; replace the tabs on this line")
+                } else {
+                    diagnostic
+                })
             })
     }
 }

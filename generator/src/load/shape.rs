@@ -530,7 +530,9 @@ impl Walk {
         let at = pointer_join(pointer, "$ref");
         let Some(target) = map.get("$ref").and_then(Value::as_str).map(str::to_owned) else {
             let message = format!("`$ref` must be a string, found {}", describe(&map["$ref"]));
-            self.shape(&at, message);
+            self.shape(&at, message).hint = Some(
+                "write the pointer as a string: `$ref: '#/components/schemas/Name'`".to_owned(),
+            );
             return;
         };
         self.refs.insert(target.clone());

@@ -199,9 +199,12 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        self.error(
-            pointer,
-            "the `$ref` chain starting here is a cycle: every schema in it is only a `$ref` to the next",
+        self.diagnostics.push(
+            Diagnostic::error(
+                pointer,
+                "the `$ref` chain starting here is a cycle: every schema in it is only a `$ref` to the next",
+            )
+            .with_hint("make one schema of the chain a definition rather than another `$ref`"),
         );
         None
     }
@@ -506,9 +509,12 @@ impl<'a> Lowerer<'a> {
             let at = format!("{pointer}/allOf/{i}");
             if let Some((member, at)) = self.deref_schema(member.into(), &at) {
                 if parts.active.contains(&at) || at == pointer {
-                    self.error(
-                        pointer,
-                        format!("`allOf` members include `{at}`, which contains this schema (a cycle of `allOf`s)"),
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            pointer,
+                            format!("`allOf` members include `{at}`, which contains this schema (a cycle of `allOf`s)"),
+                        )
+                        .with_hint("a schema can refer to itself through a property, never through `allOf`"),
                     );
                     continue;
                 }
