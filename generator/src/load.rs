@@ -127,6 +127,7 @@ fn parse_generic(text: &str, is_json: bool) -> Result<Value, Box<Diagnostic>> {
                     .split_once(": ")
                     .filter(|(path, _)| !path.contains(' ') && location.is_some())
                     .map_or(message.as_str(), |(_, rest)| rest);
+                let location = location.map(|at| second_key_position(text, message, at));
                 let diagnostic = Diagnostic::document_error(
                     format!("the file is not valid YAML: {message}"),
                     location,
@@ -146,6 +147,39 @@ fn parse_generic(text: &str, is_json: bool) -> Result<Value, Box<Diagnostic>> {
                 })
             })
     }
+}
+
+/// The YAML parser places a duplicate key at the start of its mapping; the
+/// user wants the second occurrence, the one to remove. It is the second
+/// line in that mapping, at the mapping's column, that starts with the key.
+fn second_key_position(
+    text: &str,
+    message: &str,
+    (line, column): (usize, usize),
+) -> (usize, usize) {
+    let Some(key) = message
+        .strip_prefix("the key `")
+        .and_then(|rest| rest.strip_suffix("` appears twice in one mapping"))
+    else {
+        return (line, column);
+    };
+    let spellings = [
+        format!("{key}:"),
+        format!("'{key}':"),
+        format!("\"{key}\":"),
+    ];
+    text.lines()
+        .enumerate()
+        .skip(line.saturating_sub(1))
+        .filter(|(_, l)| {
+            let indent = l.len() - l.trim_start_matches(' ').len();
+            indent + 1 == column
+                && spellings
+                    .iter()
+                    .any(|s| l.trim_start_matches(' ').starts_with(s.as_str()))
+        })
+        .nth(1)
+        .map_or((line, column), |(i, _)| (i + 1, column))
 }
 
 /// Refuses anything but OpenAPI 3.0 before the typed parse, whose errors
