@@ -32,6 +32,19 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, where there is something useful to say.
     pub hint: Option<String>,
+    /// Another place that matters (where a duplicate was first defined).
+    pub related: Option<Related>,
+}
+
+/// A second place a diagnostic points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// What is there, such as "first used".
+    pub label: String,
+    /// JSON pointer into the document.
+    pub pointer: String,
+    /// One-based line and column, once located.
+    pub location: Option<(usize, usize)>,
 }
 
 impl Diagnostic {
@@ -53,6 +66,7 @@ impl Diagnostic {
             pointer,
             message,
             hint: None,
+            related: None,
         }
     }
 
@@ -66,6 +80,16 @@ impl Diagnostic {
     /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds another place that matters, such as the first of two duplicates.
+    pub fn with_related(mut self, label: impl Into<String>, pointer: impl Into<String>) -> Self {
+        self.related = Some(Related {
+            label: label.into(),
+            pointer: pointer.into(),
+            location: None,
+        });
         self
     }
 }
@@ -83,6 +107,21 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(pointer) = &self.pointer {
             writeln!(f, "   = at {pointer}")?;
+        }
+        if let Some(related) = &self.related {
+            let Related {
+                label,
+                pointer,
+                location,
+            } = related;
+            match location {
+                Some((line, column)) => writeln!(
+                    f,
+                    "   = note: {label} at {}:{line}:{column} ({pointer})",
+                    self.file
+                )?,
+                None => writeln!(f, "   = note: {label} at {pointer}")?,
+            }
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "   = hint: {hint}")?;
@@ -135,16 +174,22 @@ impl Diagnostics {
     /// `text` is indexed only when some problem needs a location, once, in
     /// linear time (see [`Locator`]).
     pub(crate) fn finish(mut self, file: &str, text: &str) -> Self {
-        let needs_index = self
-            .items
-            .iter()
-            .any(|d| d.location.is_none() && d.pointer.is_some());
+        let needs_index = self.items.iter().any(|d| {
+            (d.location.is_none() && d.pointer.is_some())
+                || d.related.as_ref().is_some_and(|r| r.location.is_none())
+        });
         let locator = needs_index.then(|| Locator::new(text));
         for d in &mut self.items {
             d.file = file.to_owned();
+            let Some(locator) = &locator else { continue };
             if d.location.is_none() {
-                if let (Some(locator), Some(pointer)) = (&locator, &d.pointer) {
+                if let Some(pointer) = &d.pointer {
                     d.location = locator.locate(pointer);
+                }
+            }
+            if let Some(related) = &mut d.related {
+                if related.location.is_none() {
+                    related.location = locator.locate(&related.pointer);
                 }
             }
         }

@@ -58,6 +58,19 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
     files
 }
 
+/// Every diagnostic names a line and column (`--> file:line:column`).
+fn assert_located(relative: &str, stderr: &str) {
+    for line in stderr.lines().filter(|l| l.trim_start().starts_with("-->")) {
+        let mut parts = line.rsplitn(3, ':');
+        let column = parts.next().unwrap_or("");
+        let row = parts.next().unwrap_or("");
+        assert!(
+            column.parse::<usize>().is_ok() && row.parse::<usize>().is_ok(),
+            "{relative}: a diagnostic without a line and column: `{line}`"
+        );
+    }
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -108,6 +121,7 @@ fn bad_specs_get_located_errors_and_write_nothing() {
             stderr.contains("error: "),
             "{relative}: no error line:\n{stderr}"
         );
+        assert_located(&relative, &stderr);
         let expected_path = spec.with_extension("stderr");
         let expected = fs::read_to_string(&expected_path).unwrap_or_default();
         if update {
@@ -163,6 +177,7 @@ fn warning_specs_generate_and_explain() {
             result.status.success(),
             "{relative} must generate a crate:\n{stderr}"
         );
+        assert_located(&relative, &stderr);
         let expected_path = spec.with_extension("stderr");
         let expected = fs::read_to_string(&expected_path).unwrap_or_default();
         if update {
