@@ -36,10 +36,17 @@ use crate::diagnostics::{pointer_join, Diagnostic};
 pub(crate) struct Walk {
     /// Problems reported whether or not the typed parse succeeds.
     pub(crate) warnings: Vec<Diagnostic>,
-    /// Fields of the wrong shape, reported only when the typed parse fails.
+    /// Fields of the wrong shape; when there are any, they are the report
+    /// and the typed parse does not run.
     pub(crate) shape_errors: Vec<Diagnostic>,
     /// Every `$ref` target in the document.
     pub(crate) refs: HashSet<String>,
+    /// The document's first server URL, which the client uses for every
+    /// operation.
+    base_url: Option<String>,
+    /// The document's `security`, which the client applies to every
+    /// operation.
+    security: Option<Value>,
 }
 
 /// The kinds of OpenAPI objects the walk knows.
@@ -288,6 +295,21 @@ fn is_scalar(value: &Value) -> bool {
     matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
+/// The first `servers[].url` of a document.
+fn first_server_url(document: &Value) -> Option<String> {
+    document.get("servers").and_then(first_url)
+}
+
+/// The first URL of a `servers` list.
+fn first_url(servers: &Value) -> Option<String> {
+    servers
+        .as_sequence()?
+        .first()?
+        .get("url")?
+        .as_str()
+        .map(str::to_owned)
+}
+
 /// The text of a mapping key; the loader turns every key into a string.
 fn key_text(key: &Value) -> &str {
     key.as_str().unwrap_or("")
@@ -296,7 +318,11 @@ fn key_text(key: &Value) -> &str {
 impl Walk {
     /// Walks the whole document, rewriting `$ref` siblings in place.
     pub(crate) fn document(document: &mut Value) -> Walk {
-        let mut walk = Walk::default();
+        let mut walk = Walk {
+            base_url: first_server_url(document),
+            security: document.get("security").cloned(),
+            ..Walk::default()
+        };
         walk.node(document, Kind::Document, "#");
         walk
     }
@@ -340,26 +366,46 @@ impl Walk {
             let at = pointer_join(pointer, key);
             self.field(kind, key, child, &at);
         }
-        match kind {
-            Kind::Operation if map.contains_key("callbacks") => {
-                self.warnings.push(Diagnostic::warning(
-                    pointer_join(pointer, "callbacks"),
-                    "callbacks are not supported; the client has no code for them",
-                ));
+        // Constructs the generator accepts but does not implement, and
+        // deprecated ones: each is reported with what happens instead.
+        let unsupported: [(bool, &str, &str); 5] = [
+            (
+                kind == Kind::Operation && map.contains_key("callbacks"),
+                "callbacks",
+                "callbacks are not supported; the client has no code for them",
+            ),
+            (
+                matches!(kind, Kind::Operation | Kind::PathItem)
+                    && map
+                        .get("servers")
+                        .is_some_and(|servers| first_url(servers) != self.base_url),
+                "servers",
+                "this `servers` override is not supported; the client sends these requests to the document's first server",
+            ),
+            (
+                kind == Kind::Operation
+                    && map
+                        .get("security")
+                        .is_some_and(|s| Some(s) != self.security.as_ref()),
+                "security",
+                "this operation's `security` differs from the document's, which is not supported; the client sends the same credentials to every operation",
+            ),
+            (
+                kind == Kind::Parameter && map.contains_key("allowEmptyValue"),
+                "allowEmptyValue",
+                "`allowEmptyValue` is deprecated by OpenAPI and ignored: an empty value is sent like any other",
+            ),
+            (
+                kind == Kind::Schema && map.contains_key("discriminator"),
+                "discriminator",
+                "`discriminator` is not used yet; the members are tried in order instead",
+            ),
+        ];
+        for (applies, key, message) in unsupported {
+            if applies {
+                self.warnings
+                    .push(Diagnostic::warning(pointer_join(pointer, key), message));
             }
-            Kind::Parameter if map.contains_key("allowEmptyValue") => {
-                self.warnings.push(Diagnostic::warning(
-                    pointer_join(pointer, "allowEmptyValue"),
-                    "`allowEmptyValue` is deprecated by OpenAPI and ignored: an empty value is sent like any other",
-                ));
-            }
-            Kind::Schema if map.contains_key("discriminator") => {
-                self.warnings.push(Diagnostic::warning(
-                    pointer_join(pointer, "discriminator"),
-                    "`discriminator` is not used yet; the members are tried in order instead",
-                ));
-            }
-            _ => {}
         }
     }
 
