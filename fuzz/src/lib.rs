@@ -459,7 +459,7 @@ fn mutate_once(doc: &mut Value, rng: &mut Rng) {
                 map.insert(s("openapi"), version);
             }
         }
-        // Swap two sibling-level values (a schema where a parameter goes…).
+        // Copy one node over another (a schema where a parameter goes…).
         _ => {
             let a = rng.pick(&paths).clone();
             let b = rng.pick(&paths).clone();
