@@ -66,6 +66,16 @@ enum Kind {
     SecurityScheme,
     Discriminator,
     ExternalDocs,
+    /// A callback: runtime expressions → path items.
+    Callback,
+    /// A media type's `encoding` entry.
+    Encoding,
+    Server,
+    ServerVariable,
+    /// One entry of a `security` list: scheme name → scopes.
+    SecurityRequirement,
+    Link,
+    Example,
 }
 
 impl Kind {
@@ -85,6 +95,13 @@ impl Kind {
             Kind::SecurityScheme => "a security scheme",
             Kind::Discriminator => "a discriminator",
             Kind::ExternalDocs => "`externalDocs`",
+            Kind::Callback => "a callback",
+            Kind::Encoding => "an encoding",
+            Kind::Server => "a server",
+            Kind::ServerVariable => "a server variable",
+            Kind::SecurityRequirement => "a security requirement",
+            Kind::Link => "a link",
+            Kind::Example => "an example",
         }
     }
 
@@ -105,6 +122,13 @@ impl Kind {
             Kind::SecurityScheme => "this security scheme",
             Kind::Discriminator => "this discriminator",
             Kind::ExternalDocs => "`externalDocs`",
+            Kind::Callback => "this callback",
+            Kind::Encoding => "this encoding",
+            Kind::Server => "this server",
+            Kind::ServerVariable => "this server variable",
+            Kind::SecurityRequirement => "this security requirement",
+            Kind::Link => "this link",
+            Kind::Example => "this example",
         }
     }
 
@@ -119,6 +143,9 @@ impl Kind {
                 | Kind::Header
                 | Kind::Schema
                 | Kind::SecurityScheme
+                | Kind::Callback
+                | Kind::Link
+                | Kind::Example
         )
     }
 
@@ -132,6 +159,8 @@ impl Kind {
             Kind::Response => &["description"],
             Kind::SecurityScheme => &["type"],
             Kind::Discriminator => &["propertyName"],
+            Kind::Server => &["url"],
+            Kind::ServerVariable => &["default"],
             Kind::ExternalDocs => &["url"],
             _ => &[],
         }
@@ -200,6 +229,24 @@ fn field(kind: Kind, key: &str) -> Field {
         (Kind::Operation, "parameters") => ListOf(Kind::Parameter),
         (Kind::Operation, "requestBody") => Node(Kind::RequestBody),
         (Kind::Operation, "responses") => MapOf(Kind::Response),
+        (Kind::Operation | Kind::Components, "callbacks") => MapOf(Kind::Callback),
+        (Kind::MediaType, "encoding") => MapOf(Kind::Encoding),
+        (Kind::Encoding, "headers") => MapOf(Kind::Header),
+        (Kind::Encoding, "contentType" | "style") => String,
+        (Kind::Encoding, "explode" | "allowReserved") => Bool,
+        (Kind::Document | Kind::PathItem | Kind::Operation, "servers") => ListOf(Kind::Server),
+        (Kind::Link, "server") => Node(Kind::Server),
+        (Kind::Server, "url" | "description") => String,
+        (Kind::Server, "variables") => MapOf(Kind::ServerVariable),
+        (Kind::ServerVariable, "default" | "description") => String,
+        (Kind::ServerVariable, "enum") => StringList,
+        (Kind::Document | Kind::Operation, "security") => ListOf(Kind::SecurityRequirement),
+        (Kind::Response, "links") | (Kind::Components, "links") => MapOf(Kind::Link),
+        (Kind::Link, "operationId" | "operationRef" | "description") => String,
+        (Kind::Parameter | Kind::Header | Kind::MediaType | Kind::Components, "examples") => {
+            MapOf(Kind::Example)
+        }
+        (Kind::Example, "summary" | "description" | "externalValue") => String,
         (Kind::Parameter, "name" | "description" | "style") => String,
         (Kind::Parameter, "in") => OneOf(LOCATIONS),
         (Kind::Parameter | Kind::Header, "required" | "deprecated" | "explode") => Bool,
@@ -347,6 +394,32 @@ impl Walk {
         };
         if kind.may_be_ref() && map.contains_key("$ref") {
             self.reference(map, kind, pointer);
+            return;
+        }
+        if kind == Kind::SecurityRequirement {
+            // Every entry names a security scheme and lists scopes.
+            for (key, child) in map.iter_mut() {
+                let at = pointer_join(pointer, key_text(key));
+                let key = key_text(key).to_owned();
+                if !child.as_sequence().is_some_and(|s| s.iter().all(is_scalar)) {
+                    let message = format!(
+                        "the scopes of `{key}` must be a list of strings, found {}",
+                        describe(child)
+                    );
+                    self.shape(&at, message);
+                }
+            }
+            return;
+        }
+        if kind == Kind::Callback {
+            // Every entry is a path item, named by a runtime expression.
+            for (key, child) in map.iter_mut() {
+                let key = key_text(key);
+                if !key.starts_with("x-") {
+                    let at = pointer_join(pointer, key);
+                    self.node(child, Kind::PathItem, &at);
+                }
+            }
             return;
         }
         for required in kind.required() {
