@@ -41,6 +41,7 @@ impl Client {
             skip: None,
             fields: None,
             query: None,
+            x_tz_offset: None,
             _output: std::marker::PhantomData,
         }
     }
@@ -161,6 +162,7 @@ pub struct ListLeads<'a, T = crate::types::LeadList> {
     skip: Option<i64>,
     fields: Option<String>,
     query: Option<String>,
+    x_tz_offset: Option<String>,
     _output: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -190,6 +192,14 @@ impl<'a, T> ListLeads<'a, T> {
         self
     }
 
+    /// The caller's UTC offset in hours, as a decimal number in a string (for example "-4" or "-2.5"); relative dates in filters and reports then use that time zone.
+    ///
+    /// Sent as the `x-tz-offset` header.
+    pub fn x_tz_offset(mut self, value: impl Into<String>) -> Self {
+        self.x_tz_offset = Some(value.into());
+        self
+    }
+
     /// Selects the fields the response carries (`_fields`). The response then decodes into `crate::types::LeadListPartial`, in which every field is optional, so fields that were not selected cannot fail the decoding.
     pub fn select(
         self,
@@ -204,6 +214,7 @@ impl<'a, T> ListLeads<'a, T> {
             limit: self.limit,
             skip: self.skip,
             query: self.query,
+            x_tz_offset: self.x_tz_offset,
             fields: Some(names.join(",")),
             _output: std::marker::PhantomData,
         }
@@ -239,6 +250,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
         request.query("_skip", self.skip.as_ref());
         request.query("_fields", self.fields.as_ref());
         request.query("query", self.query.as_ref());
+        request.header("x-tz-offset", self.x_tz_offset.as_ref());
         self.client.send_json(request).await
     }
 }

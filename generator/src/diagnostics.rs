@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::locate::Locator;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -30,6 +32,19 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, where there is something useful to say.
     pub hint: Option<String>,
+    /// Another place that matters (where a duplicate was first defined).
+    pub related: Option<Related>,
+}
+
+/// A second place a diagnostic points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// What is there, such as "first used".
+    pub label: String,
+    /// JSON pointer into the document.
+    pub pointer: String,
+    /// One-based line and column, once located.
+    pub location: Option<(usize, usize)>,
 }
 
 impl Diagnostic {
@@ -51,6 +66,7 @@ impl Diagnostic {
             pointer,
             message,
             hint: None,
+            related: None,
         }
     }
 
@@ -64,6 +80,16 @@ impl Diagnostic {
     /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds another place that matters, such as the first of two duplicates.
+    pub fn with_related(mut self, label: impl Into<String>, pointer: impl Into<String>) -> Self {
+        self.related = Some(Related {
+            label: label.into(),
+            pointer: pointer.into(),
+            location: None,
+        });
         self
     }
 }
@@ -81,6 +107,21 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(pointer) = &self.pointer {
             writeln!(f, "   = at {pointer}")?;
+        }
+        if let Some(related) = &self.related {
+            let Related {
+                label,
+                pointer,
+                location,
+            } = related;
+            match location {
+                Some((line, column)) => writeln!(
+                    f,
+                    "   = note: {label} at {}:{line}:{column} ({pointer})",
+                    self.file
+                )?,
+                None => writeln!(f, "   = note: {label} at {pointer}")?,
+            }
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "   = hint: {hint}")?;
@@ -121,11 +162,36 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// Stamps every problem with the file name and sorts them by place, errors
-    /// before warnings at the same place, so output is stable.
-    pub(crate) fn finish(mut self, file: &str) -> Self {
+    /// Adds every problem of `other`.
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Stamps every problem with the file name and, where the parser gave no
+    /// line, the line and column of its pointer in `text`; then sorts them by
+    /// place, errors before warnings at the same place, so output is stable.
+    ///
+    /// `text` is indexed only when some problem needs a location, once, in
+    /// linear time (see [`Locator`]).
+    pub(crate) fn finish(mut self, file: &str, text: &str) -> Self {
+        let needs_index = self.items.iter().any(|d| {
+            (d.location.is_none() && d.pointer.is_some())
+                || d.related.as_ref().is_some_and(|r| r.location.is_none())
+        });
+        let locator = needs_index.then(|| Locator::new(text));
         for d in &mut self.items {
             d.file = file.to_owned();
+            let Some(locator) = &locator else { continue };
+            if d.location.is_none() {
+                if let Some(pointer) = &d.pointer {
+                    d.location = locator.locate(pointer);
+                }
+            }
+            if let Some(related) = &mut d.related {
+                if related.location.is_none() {
+                    related.location = locator.locate(&related.pointer);
+                }
+            }
         }
         self.items.sort_by(|a, b| {
             (a.location, &a.pointer, b.severity, &a.message)

@@ -11,6 +11,7 @@ pub mod downgrade;
 mod emit;
 pub mod ir;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod naming;
 
@@ -49,17 +50,29 @@ pub struct Generated {
 ///
 /// Every problem found in the phase that failed, located in the spec.
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
-    let document = load::load(&options.spec_file, text)?;
-    let (api, warnings) =
-        lower::lower(&document.api, options).map_err(|d| d.finish(&options.spec_file))?;
-    let files = emit::emit(&api, &options.command).map_err(|message| {
-        let mut diagnostics = Diagnostics::default();
-        diagnostics.push(Diagnostic::document_error(message, None));
-        diagnostics.finish(&options.spec_file)
-    })?;
+    let file = &options.spec_file;
+    let document = load::load(file, text)?;
+    let mut diagnostics = document.warnings;
+    let api = match lower::lower(&document.api, options) {
+        Ok((api, warnings)) => {
+            diagnostics.extend(warnings);
+            api
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return Err(diagnostics.finish(file, text));
+        }
+    };
+    let files = match emit::emit(&api, &options.command) {
+        Ok(files) => files,
+        Err(message) => {
+            diagnostics.push(Diagnostic::document_error(message, None));
+            return Err(diagnostics.finish(file, text));
+        }
+    };
     Ok(Generated {
         files,
-        warnings: warnings.finish(&options.spec_file),
+        warnings: diagnostics.finish(file, text),
         types: api.types.len(),
         operations: api.operations.len(),
     })

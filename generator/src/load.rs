@@ -1,11 +1,23 @@
 //! Reads a YAML or JSON spec into an [`openapiv3::OpenAPI`] document.
 //!
-//! Syntax and typed-parse errors carry the line and column the parser gave.
+//! Loading goes through a generic value (`value`): text → value → version
+//! check → structural walk (`shape`, which also repairs `$ref` siblings) →
+//! typed parse. Syntax errors carry the line and column the parser gave; a
+//! field of the wrong shape is reported where it is by the walk, even where
+//! `openapiv3`'s untagged enums would hide it from serde, and the typed
+//! parse only runs on a document the walk found nothing wrong with.
+//! Every other diagnostic is located by JSON pointer, and
+//! `Diagnostics::finish` turns pointers into lines with [`crate::locate`].
+
+mod shape;
+mod value;
 
 use openapiv3::OpenAPI;
-use serde::Deserialize;
+use serde_yaml::Value;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{pointer_join, Diagnostic, Diagnostics};
+use shape::Walk;
+use value::Generic;
 
 /// A parsed spec and the name of the file it came from.
 #[derive(Debug)]
@@ -14,87 +26,194 @@ pub struct Document {
     pub file: String,
     /// The typed document.
     pub api: OpenAPI,
-}
-
-/// Just enough of a document to tell which version of OpenAPI it claims.
-#[derive(Deserialize)]
-struct VersionProbe {
-    openapi: Option<serde_yaml::Value>,
-    swagger: Option<serde_yaml::Value>,
+    /// Problems that did not stop loading, not yet located (see
+    /// `Diagnostics::finish`).
+    pub warnings: Diagnostics,
 }
 
 /// Parses `text`, read from `file`, as an OpenAPI 3.0 document.
+///
+/// # Errors
+///
+/// Every problem found while loading, located in the spec.
 pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let is_json = text.trim_start().starts_with('{');
-    let parsed: Result<OpenAPI, Diagnostic> = if is_json {
-        serde_json::from_str(text).map_err(|e| {
-            let location = (e.line() > 0).then(|| (e.line(), e.column()));
-            let kind = if e.is_syntax() || e.is_eof() {
-                "the file is not valid JSON"
-            } else {
-                "the document does not match the OpenAPI 3.0 schema"
-            };
-            Diagnostic::document_error(
-                format!("{kind}: {}", strip_location(&e.to_string())),
-                location,
-            )
-        })
-    } else {
-        serde_yaml::from_str(text).map_err(|e| {
-            let location = e.location().map(|l| (l.line(), l.column()));
-            let message = strip_location(&e.to_string());
-            let kind = if serde_yaml::from_str::<serde_yaml::Value>(text).is_err() {
-                "the file is not valid YAML"
-            } else {
-                "the document does not match the OpenAPI 3.0 schema"
-            };
-            Diagnostic::document_error(format!("{kind}: {message}"), location)
-        })
-    };
-    match parsed {
-        Ok(api) => {
-            if !api.openapi.starts_with("3.0") {
-                diagnostics.push(version_error(&api.openapi));
-            }
-            if diagnostics.has_errors() {
-                return Err(diagnostics.finish(file));
-            }
-            Ok(Document {
-                file: file.to_owned(),
-                api,
-            })
-        }
+    let mut value = match parse_generic(text, is_json) {
+        Ok(value) => value,
         Err(error) => {
-            // A document that is not 3.0 usually also fails the typed parse;
-            // the version is the more useful thing to tell the user then.
-            let probe: Option<VersionProbe> = if is_json {
-                serde_json::from_str(text).ok()
-            } else {
-                serde_yaml::from_str(text).ok()
-            };
-            match probe {
-                Some(VersionProbe {
-                    swagger: Some(v), ..
-                }) => {
-                    diagnostics.push(version_error(&format!("swagger {}", scalar_text(&v))));
-                }
-                Some(VersionProbe {
-                    openapi: Some(v), ..
-                }) if !scalar_text(&v).starts_with("3.0") => {
-                    diagnostics.push(version_error(&scalar_text(&v)));
-                }
-                Some(VersionProbe {
-                    openapi: None,
-                    swagger: None,
-                }) => diagnostics.push(
-                    Diagnostic::error("#", "the document has no `openapi` version field")
-                        .with_hint("start the document with `openapi: 3.0.3`"),
-                ),
-                _ => diagnostics.push(error),
-            }
-            Err(diagnostics.finish(file))
+            diagnostics.push(*error);
+            return Err(diagnostics.finish(file, text));
         }
+    };
+    if let Some(error) = check_version(&value) {
+        diagnostics.push(error);
+        return Err(diagnostics.finish(file, text));
+    }
+    let walk = Walk::document(&mut value);
+    for warning in walk.warnings.iter().cloned() {
+        diagnostics.push(warning);
+    }
+    unused_components(&value, &walk, &mut diagnostics);
+    if !walk.shape_errors.is_empty() {
+        for shape_error in walk.shape_errors {
+            diagnostics.push(shape_error);
+        }
+        return Err(diagnostics.finish(file, text));
+    }
+    // The typed parse reads the repaired document as YAML text, so scalars
+    // are as lenient as the YAML parser makes them (`version: 1.0` is a
+    // string where a string is expected), whichever format the spec is in.
+    let repaired = match serde_yaml::to_string(&value) {
+        Ok(repaired) => repaired,
+        Err(error) => {
+            diagnostics.push(Diagnostic::document_error(
+                format!("the document cannot be read: {error}"),
+                None,
+            ));
+            return Err(diagnostics.finish(file, text));
+        }
+    };
+    let deserializer = serde_yaml::Deserializer::from_str(&repaired);
+    match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
+        Ok(api) => Ok(Document {
+            file: file.to_owned(),
+            api,
+            warnings: diagnostics,
+        }),
+        Err(error) => {
+            // The walk checks the common fields only; fall back to where
+            // serde stopped, which is at least on the way to the problem.
+            let pointer = path_pointer(error.path());
+            let message = strip_location(&error.inner().to_string());
+            let message = message
+                .split_once(": ")
+                .filter(|(path, _)| !path.contains(' '))
+                .map_or(message.as_str(), |(_, rest)| rest)
+                .to_owned();
+            diagnostics.push(Diagnostic::error(
+                pointer,
+                format!("the document does not match the OpenAPI 3.0 schema: {message}"),
+            ));
+            Err(diagnostics.finish(file, text))
+        }
+    }
+}
+
+/// Text → generic value, or the syntax error with its line and column.
+fn parse_generic(text: &str, is_json: bool) -> Result<Value, Box<Diagnostic>> {
+    if is_json {
+        serde_json::from_str::<Generic>(text)
+            .map(|Generic(v)| v)
+            .map_err(|e| {
+                let location = (e.line() > 0).then(|| (e.line(), e.column()));
+                Box::new(Diagnostic::document_error(
+                    format!(
+                        "the file is not valid JSON: {}",
+                        strip_location(&e.to_string())
+                    ),
+                    location,
+                ))
+            })
+    } else {
+        serde_yaml::from_str::<Generic>(text)
+            .map(|Generic(v)| v)
+            .map_err(|e| {
+                let location = e.location().map(|l| (l.line(), l.column()));
+                let message = strip_location(&e.to_string());
+                // serde_yaml prefixes the path of mapping keys it was in
+                // (`paths./a: ...`); the location says where already.
+                let message = message
+                    .split_once(": ")
+                    .filter(|(path, _)| !path.contains(' ') && location.is_some())
+                    .map_or(message.as_str(), |(_, rest)| rest);
+                let location = location.map(|at| second_key_position(text, message, at));
+                let diagnostic = Diagnostic::document_error(
+                    format!("the file is not valid YAML: {message}"),
+                    location,
+                );
+                // Tabs are the most common cause of "cannot start any token".
+                let tab_indented = location
+                    .and_then(|(line, _)| text.lines().nth(line.saturating_sub(1)))
+                    .is_some_and(|line| {
+                        line.chars()
+                            .take_while(|c| c.is_whitespace())
+                            .any(|c| c == '\t')
+                    });
+                Box::new(if tab_indented {
+                    diagnostic.with_hint("YAML indents with spaces; replace the tabs on this line")
+                } else {
+                    diagnostic
+                })
+            })
+    }
+}
+
+/// The YAML parser places a duplicate key at the start of its mapping; the
+/// user wants the second occurrence, the one to remove. It is the second
+/// line in that mapping, at the mapping's column, that starts with the key.
+fn second_key_position(
+    text: &str,
+    message: &str,
+    (line, column): (usize, usize),
+) -> (usize, usize) {
+    let Some(key) = message
+        .strip_prefix("the key `")
+        .and_then(|rest| rest.strip_suffix("` appears twice in one mapping"))
+    else {
+        return (line, column);
+    };
+    let spellings = [
+        format!("{key}:"),
+        format!("'{key}':"),
+        format!("\"{key}\":"),
+    ];
+    text.lines()
+        .enumerate()
+        .skip(line.saturating_sub(1))
+        .filter(|(_, l)| {
+            let indent = l.len() - l.trim_start_matches(' ').len();
+            indent + 1 == column
+                && spellings
+                    .iter()
+                    .any(|s| l.trim_start_matches(' ').starts_with(s.as_str()))
+        })
+        .nth(1)
+        .map_or((line, column), |(i, _)| (i + 1, column))
+}
+
+/// Refuses anything but OpenAPI 3.0 before the typed parse, whose errors
+/// would be about fields rather than the version.
+fn check_version(document: &Value) -> Option<Diagnostic> {
+    let Some(map) = document.as_mapping() else {
+        return Some(
+            Diagnostic::error(
+                "#",
+                "the document must be a mapping of OpenAPI fields at the top level",
+            )
+            .with_hint("start the document with `openapi: 3.0.3`"),
+        );
+    };
+    if let Some(swagger) = map.get("swagger") {
+        return Some(version_error(&format!("swagger {}", scalar_text(swagger))));
+    }
+    match map.get("openapi") {
+        None => Some(
+            Diagnostic::error("#", "the document has no `openapi` version field")
+                .with_hint("start the document with `openapi: 3.0.3`"),
+        ),
+        Some(Value::String(version)) if version.starts_with("3.0") => None,
+        Some(Value::String(version)) => Some(version_error(version)),
+        Some(other) => Some(
+            Diagnostic::error(
+                "#/openapi",
+                format!(
+                    "`openapi` must be a version string such as `3.0.3`, found `{}`",
+                    scalar_text(other)
+                ),
+            )
+            .with_hint("quote the version: `openapi: \"3.0.3\"`"),
+        ),
     }
 }
 
@@ -114,12 +233,60 @@ fn version_error(found: &str) -> Diagnostic {
     Diagnostic::error(pointer, format!("unsupported OpenAPI version `{found}`")).with_hint(hint)
 }
 
-fn scalar_text(value: &serde_yaml::Value) -> String {
+fn scalar_text(value: &Value) -> String {
     match value {
-        serde_yaml::Value::String(s) => s.clone(),
-        serde_yaml::Value::Number(n) => n.to_string(),
-        other => format!("{other:?}"),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_owned(),
+        _ => "a collection".to_owned(),
     }
+}
+
+/// Warns about components no `$ref` points at. Security schemes are named by
+/// security requirements rather than referenced, so they are not checked.
+fn unused_components(document: &Value, walk: &Walk, diagnostics: &mut Diagnostics) {
+    let Some(components) = document.get("components").and_then(Value::as_mapping) else {
+        return;
+    };
+    let sections = [
+        ("schemas", "schema", "it is still generated as a type"),
+        ("parameters", "parameter", "it has no effect"),
+        ("responses", "response", "it has no effect"),
+        ("requestBodies", "request body", "it has no effect"),
+        ("headers", "header", "it has no effect"),
+    ];
+    for (section, noun, effect) in sections {
+        let Some(entries) = components.get(section).and_then(Value::as_mapping) else {
+            continue;
+        };
+        let base = pointer_join("#/components", section);
+        for name in entries.keys().filter_map(Value::as_str) {
+            let escaped = pointer_join(&base, name);
+            let plain = format!("{base}/{name}");
+            if !walk.refs.contains(&escaped) && !walk.refs.contains(&plain) {
+                diagnostics.push(Diagnostic::warning(
+                    escaped,
+                    format!("{noun} `{name}` is not referenced anywhere; {effect}"),
+                ));
+            }
+        }
+    }
+}
+
+/// The pointer of a serde path (`paths./a.get` → `#/paths/~1a/get`).
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = "#".to_owned();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = format!("{pointer}/{index}"),
+            Segment::Map { key } => pointer = pointer_join(&pointer, key),
+            Segment::Enum { variant } => pointer = pointer_join(&pointer, variant),
+            Segment::Unknown => break,
+        }
+    }
+    pointer
 }
 
 /// Parsers append " at line L column C" to their messages; the diagnostic
@@ -128,5 +295,79 @@ fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_owned(),
         None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::load;
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo:\n  title: T\n  version: 1.0\n";
+
+    #[test]
+    fn yaml_scalars_read_as_strings_where_strings_are_expected() {
+        let text = format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Code:\n      type: string\n      enum: [1, 2]\n    Big:\n      type: integer\n      minimum: -9223372036854776000\n      maximum: 18446744073709552000\n"
+        );
+        let document = load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(document.api.info.version, "1.0");
+        let schemas = &document.api.components.unwrap().schemas;
+        assert!(schemas.contains_key("Code") && schemas.contains_key("Big"));
+    }
+
+    #[test]
+    fn empty_optional_values_are_not_given() {
+        let text = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      summary:\n      requestBody:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\ncomponents:\n  schemas:\n    A:\n      type: object\n      description:\n      properties:\n      required:\n      minimum:\n      items:\n"
+        );
+        load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        let text =
+            format!("{HEAD}paths:\n  /a:\n    get:\n      deprecated:\n      responses: {{}}\n");
+        let errors = load("t.yaml", &text).unwrap_err();
+        assert!(
+            errors
+                .to_string()
+                .contains("`deprecated` must be `true` or `false`, found null"),
+            "{errors}"
+        );
+    }
+
+    #[test]
+    fn nested_type_errors_are_reported_where_they_are() {
+        // Swagger 2.0's `required: true` on a property, deep in a request
+        // body: serde alone reports it at `paths`.
+        let text = format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                name:\n                  type: string\n                  required: true\n      responses:\n        '200':\n          description: ok\n"
+        );
+        let errors = load("t.yaml", &text).unwrap_err();
+        let error = errors.iter().next().unwrap();
+        assert_eq!(
+            error.pointer.as_deref(),
+            Some("#/paths/~1a/post/requestBody/content/application~1json/schema/properties/name/required")
+        );
+        assert_eq!(error.location, Some((16, 19)));
+        assert!(error.hint.as_deref().unwrap().contains("Swagger 2.0"));
+    }
+
+    #[test]
+    fn ref_siblings_are_honoured_with_a_warning() {
+        let text = format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/B'\n          nullable: true\n          description: The B.\n          properties: {{}}\n    B:\n      type: string\n"
+        );
+        let document = load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        let warning = document.warnings.iter().next().unwrap();
+        assert!(
+            warning
+                .message
+                .contains("honours `nullable` and `description`, but ignores `properties`"),
+            "{}",
+            warning.message
+        );
+        let schemas = &document.api.components.unwrap().schemas;
+        let a = serde_json::to_value(&schemas["A"]).unwrap();
+        let b = &a["properties"]["b"];
+        assert_eq!(b["nullable"], true);
+        assert_eq!(b["description"], "The B.");
+        assert_eq!(b["allOf"][0]["$ref"], "#/components/schemas/B");
     }
 }

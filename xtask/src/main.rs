@@ -1,8 +1,10 @@
 //! Project automation. `cargo xtask codegen` regenerates the committed client
 //! from `spec/close.yaml`; this is the only code that writes generated files.
+//! `cargo xtask fuzz` runs a fuzzing campaign over the generator.
 
 mod codegen;
 mod corpus;
+mod fuzz;
 
 use std::process::ExitCode;
 
@@ -13,9 +15,18 @@ commands:
   codegen [--check] [--spec PATH --out DIR] [--name CRATE]
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
       --check writes nothing and fails if any file is stale, printing a diff.
-    corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
+  corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
       Generate every spec under DIR (default ../shared/specs), cargo check each
       crate, and print a table. Exits 1 if any spec fails or has warnings.
+  fuzz [--iterations N] [--seed S] [--start K] [--timeout SECS] [--root DIR]
+       [--max-seed-kb KB]
+      Run N mutated specs (default 10000) through the whole pipeline in a
+      worker process; report panics, hangs and crashes (stack overflows) by
+      case number, and exit 1 if there are any. Seeds are read from the
+      workspace (or DIR) and DIR/../shared/specs, up to 64 KB each unless
+      --max-seed-kb says otherwise (the big shared specs take seconds a case).
+  fuzz --seed S --replay K [--write FILE]
+      Rebuild case K of seed S, optionally write it, and run it here.
 ";
 
 fn main() -> ExitCode {
@@ -23,6 +34,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -2,8 +2,10 @@
 //! leave the output untouched; good ones write only what changed, `--check`
 //! reports drift, and files the spec no longer produces are removed.
 //!
-//! The expected message of each spec in `tests/bad/` is in the `.stderr` file
-//! beside it; accept new wording with `UPDATE_GOLDEN=1 cargo test -p xtask`.
+//! The expected message of each spec in `tests/bad/` (which must fail) and
+//! `tests/warn/` (which must generate, with warnings) is in the `.stderr`
+//! file beside it; accept new wording with `UPDATE_GOLDEN=1 cargo test -p
+//! xtask`, and review the diff as you would code.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -56,6 +58,19 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
     files
 }
 
+/// Every diagnostic names a line and column (`--> file:line:column`).
+fn assert_located(relative: &str, stderr: &str) {
+    for line in stderr.lines().filter(|l| l.trim_start().starts_with("-->")) {
+        let mut parts = line.rsplitn(3, ':');
+        let column = parts.next().unwrap_or("");
+        let row = parts.next().unwrap_or("");
+        assert!(
+            column.parse::<usize>().is_ok() && row.parse::<usize>().is_ok(),
+            "{relative}: a diagnostic without a line and column: `{line}`"
+        );
+    }
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -75,7 +90,11 @@ fn bad_specs_get_located_errors_and_write_nothing() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
         .collect();
     specs.sort();
-    assert!(!specs.is_empty());
+    assert!(
+        specs.len() >= 30,
+        "the bad-spec suite shrank to {} specs",
+        specs.len()
+    );
     for spec in specs {
         let relative = spec
             .strip_prefix(root())
@@ -102,6 +121,7 @@ fn bad_specs_get_located_errors_and_write_nothing() {
             stderr.contains("error: "),
             "{relative}: no error line:\n{stderr}"
         );
+        assert_located(&relative, &stderr);
         let expected_path = spec.with_extension("stderr");
         let expected = fs::read_to_string(&expected_path).unwrap_or_default();
         if update {
@@ -126,6 +146,63 @@ fn bad_specs_get_located_errors_and_write_nothing() {
         failures.join("\n")
     );
     fs::remove_dir_all(&out).unwrap();
+}
+
+/// Specs in `tests/warn/` generate a crate, and what they print (their
+/// warnings) is reviewed like the errors: the expected stderr is beside each.
+#[test]
+fn warning_specs_generate_and_explain() {
+    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    let mut failures = Vec::new();
+    let mut specs: Vec<PathBuf> = fs::read_dir(root().join("tests/warn"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    specs.sort();
+    assert!(!specs.is_empty());
+    for spec in specs {
+        let relative = spec
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let stem = spec.file_stem().unwrap().to_str().unwrap();
+        let out = temp_dir(&format!("warn-{stem}"));
+        let out_str = out.to_str().unwrap();
+        let result = codegen(&["--spec", &relative, "--out", out_str]);
+        let stderr = text(&result.stderr).replace(out_str, "<out>");
+        assert!(
+            result.status.success(),
+            "{relative} must generate a crate:\n{stderr}"
+        );
+        assert_located(&relative, &stderr);
+        let expected_path = spec.with_extension("stderr");
+        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+        if update {
+            fs::write(&expected_path, &stderr).unwrap();
+        } else if expected != stderr {
+            failures.push(format!(
+                "{relative}: the message changed:\n{}",
+                similar::TextDiff::from_lines(&expected, &stderr)
+                    .unified_diff()
+                    .header("expected", "actual")
+            ));
+        }
+        if stem == "ref-cycle-required" {
+            // A cycle through required fields is boxed, not infinitely sized.
+            let types = fs::read_to_string(out.join("src/types.rs")).unwrap();
+            assert!(types.contains("pub next: Box<Link>"), "{types}");
+            assert!(types.contains("pub node: Box<Node>"), "{types}");
+        }
+        fs::remove_dir_all(&out).unwrap();
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\nrun `UPDATE_GOLDEN=1 cargo test -p xtask` to accept",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -214,4 +291,30 @@ fn usage_errors_are_explained() {
         "{}",
         text(&missing.stderr)
     );
+}
+
+/// The fuzz driver reports a worker that dies (as on a stack overflow) and a
+/// panic by case number, runs every case all the same, and fails.
+#[test]
+fn fuzz_reports_crashes_and_panics_and_goes_on() {
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["fuzz", "--iterations", "6", "--seed", "5"])
+        .env("XTASK_FUZZ_ABORT_AT", "2")
+        .env("XTASK_FUZZ_PANIC_AT", "4")
+        .current_dir(root())
+        .output()
+        .expect("xtask runs");
+    let stdout = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("found crash 2 ("), "{stdout}");
+    assert!(stdout.contains("found panic 4 "), "{stdout}");
+    assert!(stdout.contains("fuzz: 6 executions in "), "{stdout}");
+    assert!(stdout.contains("2 finding(s)"), "{stdout}");
+
+    let clean = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["fuzz", "--iterations", "6", "--seed", "5"])
+        .current_dir(root())
+        .output()
+        .expect("xtask runs");
+    assert!(clean.status.success(), "{}", text(&clean.stdout));
 }

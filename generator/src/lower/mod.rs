@@ -34,6 +34,9 @@ pub(crate) struct Lowerer<'a> {
     selectable: HashMap<String, (String, String)>,
     /// Type name → its partial counterpart, for envelopes of selectable types.
     partials: HashMap<String, String>,
+    /// Pointers of the schemas being defined, outermost first: an inline
+    /// schema met again while it is being defined contains itself.
+    defining: Vec<String>,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
@@ -49,6 +52,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         custom_prefixes: Vec::new(),
         selectable: HashMap::new(),
         partials: HashMap::new(),
+        defining: Vec::new(),
     };
     lowerer.name_components();
     lowerer.lower_components();

@@ -139,9 +139,8 @@ impl<'a> Lowerer<'a> {
                             pointer_join(&pointer, "operationId"),
                             format!("`operationId: {operation_id}` is used twice"),
                         )
-                        .with_hint(format!(
-                            "it is first used at {first}; every operationId must be unique"
-                        )),
+                        .with_related("first used", first.clone())
+                        .with_hint("every operationId must be unique; it names the client method"),
                     );
                     continue;
                 }

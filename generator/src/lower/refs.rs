@@ -27,7 +27,10 @@ pub(crate) fn ref_error<T>(
         return Diagnostic::error(
             pointer,
             format!("`$ref: {reference}` must point into `{prefix}` here"),
-        );
+        )
+        .with_hint(format!(
+            "only an entry of `components.{section}` can stand here"
+        ));
     };
     let diagnostic = Diagnostic::error(
         pointer,
@@ -101,9 +104,14 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        self.error(
-            pointer,
-            format!("the `$ref` chain starting here is a cycle through `#/components/{section}`"),
+        self.diagnostics.push(
+            Diagnostic::error(
+                pointer,
+                format!(
+                    "the `$ref` chain starting here is a cycle through `#/components/{section}`"
+                ),
+            )
+            .with_hint("make one entry of the chain a definition rather than another `$ref`"),
         );
         None
     }

@@ -49,6 +49,11 @@ struct ObjectParts<'a> {
     required: Vec<&'a str>,
     additional: Option<(&'a AdditionalProperties, String)>,
     prefix: Option<String>,
+    /// The `allOf` members merged so far, by pointer: merging one twice adds
+    /// nothing, and revisiting them made diamond-shaped `allOf`s exponential.
+    merged: Vec<String>,
+    /// The members being merged, outermost first, to tell a cycle.
+    active: Vec<String>,
 }
 
 /// The docs of a schema.
@@ -110,7 +115,13 @@ impl<'a> Lowerer<'a> {
             let name = self.component_names[key].clone();
             match schema {
                 ReferenceOr::Reference { reference } => {
-                    let (ty, _) = self.type_ref(SchemaRef::Ref(reference), &pointer, &name);
+                    // A component that is only a `$ref` is an alias; a chain
+                    // of them that loops is reported rather than emitted as
+                    // type aliases that never end.
+                    let ty = match self.deref_schema(SchemaRef::Ref(reference), &pointer) {
+                        Some(_) => self.type_ref(SchemaRef::Ref(reference), &pointer, &name).0,
+                        None => TypeRef::Any,
+                    };
                     self.types.push(TypeDef {
                         name,
                         pointer,
@@ -164,21 +175,38 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> Option<(&'a Schema, String)> {
         let doc = self.doc;
-        match schema {
-            SchemaRef::Item(s) => Some((s, pointer.to_owned())),
-            SchemaRef::Ref(reference) => {
-                let found = reference
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|key| doc.components.as_ref()?.schemas.get(key));
-                match found {
-                    Some(next) => self.deref_schema(SchemaRef::from(next), reference),
-                    None => {
-                        self.schema_ref(reference, pointer);
-                        None
+        let mut current = schema;
+        let mut at = pointer.to_owned();
+        // A chain longer than the number of schemas must contain a cycle.
+        let limit = doc.components.as_ref().map_or(0, |c| c.schemas.len()) + 1;
+        for _ in 0..=limit {
+            match current {
+                SchemaRef::Item(s) => return Some((s, at)),
+                SchemaRef::Ref(reference) => {
+                    let found = reference
+                        .strip_prefix("#/components/schemas/")
+                        .and_then(|key| doc.components.as_ref()?.schemas.get(key));
+                    match found {
+                        Some(next) => {
+                            current = SchemaRef::from(next);
+                            at = reference.to_owned();
+                        }
+                        None => {
+                            self.schema_ref(reference, &at);
+                            return None;
+                        }
                     }
                 }
             }
         }
+        self.diagnostics.push(
+            Diagnostic::error(
+                pointer,
+                "the `$ref` chain starting here is a cycle: every schema in it is only a `$ref` to the next",
+            )
+            .with_hint("make one schema of the chain a definition rather than another `$ref`"),
+        );
+        None
     }
 
     /// Defines the named type `name` for `schema` and records it. The type is
@@ -192,7 +220,9 @@ impl<'a> Lowerer<'a> {
             docs: schema_docs(&schema.schema_data),
             kind: TypeKind::Alias(TypeRef::Any),
         });
+        self.defining.push(pointer.to_owned());
         let kind = self.define_kind(&name, schema, pointer);
+        self.defining.pop();
         self.types[slot].kind = kind;
     }
 
@@ -271,6 +301,18 @@ impl<'a> Lowerer<'a> {
                 if self.object_parts(schema, pointer).is_none() {
                     return self.inline_plain(schema, pointer, hint);
                 }
+            }
+            if self.defining.iter().any(|p| p == pointer) {
+                // Only possible through `allOf`, which copies the properties
+                // of a referenced schema, this one included, into a new type.
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        pointer,
+                        "this inline schema contains itself: an `allOf` around it merges a schema that holds it",
+                    )
+                    .with_hint("move it into `components/schemas` and refer to it with `$ref`, so the type can refer to itself"),
+                );
+                return (TypeRef::Any, false);
             }
             let (name, _) = self.type_names.claim(&naming::type_name(hint));
             self.define(name.clone(), schema, pointer);
@@ -481,7 +523,23 @@ impl<'a> Lowerer<'a> {
         for (i, member) in all_of.iter().enumerate() {
             let at = format!("{pointer}/allOf/{i}");
             if let Some((member, at)) = self.deref_schema(member.into(), &at) {
+                if parts.active.contains(&at) || at == pointer {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            pointer,
+                            format!("`allOf` members include `{at}`, which contains this schema (a cycle of `allOf`s)"),
+                        )
+                        .with_hint("a schema can refer to itself through a property, never through `allOf`"),
+                    );
+                    continue;
+                }
+                if parts.merged.contains(&at) {
+                    continue;
+                }
+                parts.merged.push(at.clone());
+                parts.active.push(pointer.to_owned());
                 self.collect_parts(member, &at, parts, is_object, depth + 1);
+                parts.active.pop();
             }
         }
     }

@@ -1,0 +1,722 @@
+//! Walks the generic document with the OpenAPI 3.0 structure in mind, before
+//! the typed parse.
+//!
+//! `openapiv3` reads `ReferenceOr` and `SchemaKind` as untagged enums, which
+//! buffer their input: when a field deep inside a schema has the wrong type,
+//! serde can only say that some enum far above it matched no variant. This
+//! walk knows which object each value is (an operation, a parameter, a
+//! schema…), so it can name the exact field and what it should be. Its
+//! errors replace the typed parse: the walk checks the common fields, not
+//! the whole specification, so it must not refuse a document the typed
+//! parse accepts (a YAML scalar such as `version: 1.0` is a fine string, as
+//! it is to the YAML parser). The one deliberate exception is a request body
+//! without `content`, which OpenAPI requires and `openapiv3` defaults to
+//! empty; the generator could only skip the operation with a puzzling
+//! message, so it is refused with a hint instead. Skipping the typed parse of a broken document
+//! also matters for time: `openapiv3`'s untagged enums retry every nested
+//! schema on failure, which is exponential in the nesting depth.
+//!
+//! On the way it also
+//! - rewrites keys next to a schema `$ref`, which OpenAPI 3.0 ignores and
+//!   `openapiv3` drops, into `allOf: [{$ref}]` with those keys beside it, so
+//!   the common ones (`description`, `nullable`, `readOnly`, …) are honoured,
+//!   and warns either way;
+//! - records every `$ref`, so unused components can be reported;
+//! - warns about constructs the generator accepts but does not implement
+//!   (callbacks, discriminators) and deprecated ones (`allowEmptyValue`).
+
+use std::collections::HashSet;
+
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostics::{pointer_join, Diagnostic};
+
+/// What the walk found.
+#[derive(Default)]
+pub(crate) struct Walk {
+    /// Problems reported whether or not the typed parse succeeds.
+    pub(crate) warnings: Vec<Diagnostic>,
+    /// Fields of the wrong shape; when there are any, they are the report
+    /// and the typed parse does not run.
+    pub(crate) shape_errors: Vec<Diagnostic>,
+    /// Every `$ref` target in the document.
+    pub(crate) refs: HashSet<String>,
+    /// The document's first server URL, which the client uses for every
+    /// operation.
+    base_url: Option<String>,
+    /// The document's `security`, which the client applies to every
+    /// operation.
+    security: Option<Value>,
+}
+
+/// The kinds of OpenAPI objects the walk knows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Document,
+    Info,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    MediaType,
+    Response,
+    Header,
+    Components,
+    Schema,
+    SecurityScheme,
+    Discriminator,
+    ExternalDocs,
+    /// A callback: runtime expressions → path items.
+    Callback,
+    /// A media type's `encoding` entry.
+    Encoding,
+    Server,
+    ServerVariable,
+    /// One entry of a `security` list: scheme name → scopes.
+    SecurityRequirement,
+    Link,
+    Example,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Document => "the document",
+            Kind::Info => "`info`",
+            Kind::PathItem => "a path item",
+            Kind::Operation => "an operation",
+            Kind::Parameter => "a parameter",
+            Kind::RequestBody => "a request body",
+            Kind::MediaType => "a media type",
+            Kind::Response => "a response",
+            Kind::Header => "a header",
+            Kind::Components => "`components`",
+            Kind::Schema => "a schema",
+            Kind::SecurityScheme => "a security scheme",
+            Kind::Discriminator => "a discriminator",
+            Kind::ExternalDocs => "`externalDocs`",
+            Kind::Callback => "a callback",
+            Kind::Encoding => "an encoding",
+            Kind::Server => "a server",
+            Kind::ServerVariable => "a server variable",
+            Kind::SecurityRequirement => "a security requirement",
+            Kind::Link => "a link",
+            Kind::Example => "an example",
+        }
+    }
+
+    /// The value as the subject of a sentence about one of its fields.
+    fn this(self) -> &'static str {
+        match self {
+            Kind::Document => "the document",
+            Kind::Info => "`info`",
+            Kind::PathItem => "this path item",
+            Kind::Operation => "this operation",
+            Kind::Parameter => "this parameter",
+            Kind::RequestBody => "this request body",
+            Kind::MediaType => "this media type",
+            Kind::Response => "this response",
+            Kind::Header => "this header",
+            Kind::Components => "`components`",
+            Kind::Schema => "this schema",
+            Kind::SecurityScheme => "this security scheme",
+            Kind::Discriminator => "this discriminator",
+            Kind::ExternalDocs => "`externalDocs`",
+            Kind::Callback => "this callback",
+            Kind::Encoding => "this encoding",
+            Kind::Server => "this server",
+            Kind::ServerVariable => "this server variable",
+            Kind::SecurityRequirement => "this security requirement",
+            Kind::Link => "this link",
+            Kind::Example => "this example",
+        }
+    }
+
+    /// Whether a value of this kind may be a `$ref` instead.
+    fn may_be_ref(self) -> bool {
+        matches!(
+            self,
+            Kind::PathItem
+                | Kind::Parameter
+                | Kind::RequestBody
+                | Kind::Response
+                | Kind::Header
+                | Kind::Schema
+                | Kind::SecurityScheme
+                | Kind::Callback
+                | Kind::Link
+                | Kind::Example
+        )
+    }
+
+    /// Fields that must be present.
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            Kind::Document => &["info", "paths"],
+            Kind::Info => &["title", "version"],
+            Kind::Parameter => &["name", "in"],
+            Kind::RequestBody => &["content"],
+            Kind::Response => &["description"],
+            Kind::SecurityScheme => &["type"],
+            Kind::Discriminator => &["propertyName"],
+            Kind::Server => &["url"],
+            Kind::ServerVariable => &["default"],
+            Kind::ExternalDocs => &["url"],
+            _ => &[],
+        }
+    }
+}
+
+/// The shape a field must have.
+enum Field {
+    String,
+    Bool,
+    Number,
+    /// A non-negative integer (`minLength`, `maxItems`…).
+    Count,
+    StringList,
+    OneOf(&'static [&'static str]),
+    Node(Kind),
+    MapOf(Kind),
+    ListOf(Kind),
+    /// `additionalProperties`: a boolean or a schema.
+    BoolOrSchema,
+    /// `items`: one schema (3.0 has no tuple form).
+    SingleSchema,
+    /// A schema's `type`: one name, not a list.
+    SchemaType,
+    /// A list of anything.
+    List,
+    /// A mapping from names to strings.
+    StringMap,
+    /// Anything the walk does not check.
+    Unchecked,
+}
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
+const LOCATIONS: &[&str] = &["path", "query", "header", "cookie"];
+
+/// Keys next to a schema `$ref` that the generator honours by reading the
+/// reference as `allOf: [$ref]` with these keys beside it.
+const HONOURED_SIBLINGS: &[&str] = &[
+    "description",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "title",
+    "default",
+    "example",
+];
+
+fn field(kind: Kind, key: &str) -> Field {
+    use Field::*;
+    match (kind, key) {
+        (Kind::Document, "openapi") => String,
+        (Kind::Document, "info") => Node(Kind::Info),
+        (Kind::Document, "paths") => MapOf(Kind::PathItem),
+        (Kind::Document, "components") => Node(Kind::Components),
+        (Kind::Info, "title" | "version" | "description" | "termsOfService") => String,
+        (Kind::PathItem, "summary" | "description") => String,
+        (Kind::PathItem, "parameters") => ListOf(Kind::Parameter),
+        (Kind::PathItem, method) if METHODS.contains(&method) => Node(Kind::Operation),
+        (Kind::Operation, "summary" | "description" | "operationId") => String,
+        (Kind::Operation, "tags") => StringList,
+        (Kind::Operation, "deprecated") => Bool,
+        (Kind::Operation, "parameters") => ListOf(Kind::Parameter),
+        (Kind::Operation, "requestBody") => Node(Kind::RequestBody),
+        (Kind::Operation, "responses") => MapOf(Kind::Response),
+        (Kind::Operation | Kind::Components, "callbacks") => MapOf(Kind::Callback),
+        (Kind::MediaType, "encoding") => MapOf(Kind::Encoding),
+        (Kind::Encoding, "headers") => MapOf(Kind::Header),
+        (Kind::Encoding, "contentType" | "style") => String,
+        (Kind::Encoding, "explode" | "allowReserved") => Bool,
+        (Kind::Document | Kind::PathItem | Kind::Operation, "servers") => ListOf(Kind::Server),
+        (Kind::Link, "server") => Node(Kind::Server),
+        (Kind::Server, "url" | "description") => String,
+        (Kind::Server, "variables") => MapOf(Kind::ServerVariable),
+        (Kind::ServerVariable, "default" | "description") => String,
+        (Kind::ServerVariable, "enum") => StringList,
+        (Kind::Document | Kind::Operation, "security") => ListOf(Kind::SecurityRequirement),
+        (Kind::Response, "links") | (Kind::Components, "links") => MapOf(Kind::Link),
+        (Kind::Link, "operationId" | "operationRef" | "description") => String,
+        (Kind::Parameter | Kind::Header | Kind::MediaType | Kind::Components, "examples") => {
+            MapOf(Kind::Example)
+        }
+        (Kind::Example, "summary" | "description" | "externalValue") => String,
+        (Kind::Parameter, "name" | "description" | "style") => String,
+        (Kind::Parameter, "in") => OneOf(LOCATIONS),
+        (Kind::Parameter | Kind::Header, "required" | "deprecated" | "explode") => Bool,
+        (Kind::Parameter, "allowEmptyValue" | "allowReserved") => Bool,
+        (Kind::Parameter | Kind::Header | Kind::MediaType, "schema") => Node(Kind::Schema),
+        (Kind::Parameter | Kind::Header, "content") => MapOf(Kind::MediaType),
+        (Kind::Header, "description" | "style") => String,
+        (Kind::RequestBody, "description") => String,
+        (Kind::RequestBody, "required") => Bool,
+        (Kind::RequestBody | Kind::Response, "content") => MapOf(Kind::MediaType),
+        (Kind::Response, "description") => String,
+        (Kind::Response, "headers") => MapOf(Kind::Header),
+        (Kind::Components, "schemas") => MapOf(Kind::Schema),
+        (Kind::Components, "responses") => MapOf(Kind::Response),
+        (Kind::Components, "parameters") => MapOf(Kind::Parameter),
+        (Kind::Components, "requestBodies") => MapOf(Kind::RequestBody),
+        (Kind::Components, "headers") => MapOf(Kind::Header),
+        (Kind::Components, "securitySchemes") => MapOf(Kind::SecurityScheme),
+        (Kind::SecurityScheme, "type") => OneOf(&["apiKey", "http", "oauth2", "openIdConnect"]),
+        (Kind::SecurityScheme, "scheme" | "description" | "name" | "bearerFormat") => String,
+        (Kind::Schema, "type") => SchemaType,
+        (Kind::Schema, "enum") => List,
+        (Kind::Schema, "discriminator") => Node(Kind::Discriminator),
+        (Kind::Discriminator, "propertyName") => String,
+        (Kind::Discriminator, "mapping") => StringMap,
+        (Kind::Schema | Kind::Operation | Kind::Document, "externalDocs") => {
+            Node(Kind::ExternalDocs)
+        }
+        (Kind::ExternalDocs, "url" | "description") => String,
+        (Kind::Schema, "format" | "title" | "description" | "pattern") => String,
+        (
+            Kind::Schema,
+            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems"
+            | "exclusiveMinimum" | "exclusiveMaximum",
+        ) => Bool,
+        (Kind::Schema, "minimum" | "maximum" | "multipleOf") => Number,
+        (
+            Kind::Schema,
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties",
+        ) => Count,
+        (Kind::Schema, "required") => StringList,
+        (Kind::Schema, "properties") => MapOf(Kind::Schema),
+        (Kind::Schema, "additionalProperties") => BoolOrSchema,
+        (Kind::Schema, "items") => SingleSchema,
+        (Kind::Schema, "not") => Node(Kind::Schema),
+        (Kind::Schema, "allOf" | "oneOf" | "anyOf") => ListOf(Kind::Schema),
+        _ => Unchecked,
+    }
+}
+
+/// How a value reads in a message: its JSON type and, for scalars, itself.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("`{n}`"),
+        Value::String(s) if s.chars().count() <= 40 => format!("the string `{s}`"),
+        Value::String(_) => "a string".to_owned(),
+        Value::Sequence(_) => "a list".to_owned(),
+        Value::Mapping(_) => "a mapping".to_owned(),
+        Value::Tagged(_) => "a tagged value".to_owned(),
+    }
+}
+
+/// How to add a field that must be there, where an example helps.
+fn missing_field_hint(kind: Kind, field: &str) -> Option<&'static str> {
+    Some(match (kind, field) {
+        (Kind::Document, "info") => "add `info: {title: My API, version: \"1\"}`",
+        (Kind::Document, "paths") => "add `paths: {}` if the API has no operations yet",
+        (Kind::Response, "description") => {
+            "every response needs a `description`, even a short one such as `description: OK`"
+        }
+        (Kind::RequestBody, "content") => {
+            "`content` maps media types to schemas: `content: {application/json: {schema: ...}}`"
+        }
+        (Kind::Parameter, "in") => "say where it goes: `in: path`, `query`, `header` or `cookie`",
+        _ => return None,
+    })
+}
+
+/// `a`, `a` and `b`, `a`, `b` and `c`.
+fn and_list(items: &[&String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A string, number or boolean: what a string field accepts from YAML.
+fn is_scalar(value: &Value) -> bool {
+    matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
+}
+
+/// The first `servers[].url` of a document.
+fn first_server_url(document: &Value) -> Option<String> {
+    document.get("servers").and_then(first_url)
+}
+
+/// The first URL of a `servers` list.
+fn first_url(servers: &Value) -> Option<String> {
+    servers
+        .as_sequence()?
+        .first()?
+        .get("url")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// The text of a mapping key; the loader turns every key into a string.
+fn key_text(key: &Value) -> &str {
+    key.as_str().unwrap_or("")
+}
+
+impl Walk {
+    /// Walks the whole document, rewriting `$ref` siblings in place.
+    pub(crate) fn document(document: &mut Value) -> Walk {
+        let mut walk = Walk {
+            base_url: first_server_url(document),
+            security: document.get("security").cloned(),
+            ..Walk::default()
+        };
+        walk.node(document, Kind::Document, "#");
+        walk
+    }
+
+    fn shape(&mut self, pointer: &str, message: String) -> &mut Diagnostic {
+        self.shape_errors.push(Diagnostic::error(pointer, message));
+        let last = self.shape_errors.len() - 1;
+        &mut self.shape_errors[last]
+    }
+
+    fn node(&mut self, value: &mut Value, kind: Kind, pointer: &str) {
+        let Some(map) = value.as_mapping_mut() else {
+            self.shape(
+                pointer,
+                format!(
+                    "{} must be a mapping, found {}",
+                    kind.describe(),
+                    describe(value)
+                ),
+            );
+            return;
+        };
+        if kind.may_be_ref() && map.contains_key("$ref") {
+            self.reference(map, kind, pointer);
+            return;
+        }
+        if kind == Kind::SecurityRequirement {
+            // Every entry names a security scheme and lists scopes.
+            for (key, child) in map.iter_mut() {
+                let at = pointer_join(pointer, key_text(key));
+                let key = key_text(key).to_owned();
+                if !child.as_sequence().is_some_and(|s| s.iter().all(is_scalar)) {
+                    let message = format!(
+                        "the scopes of `{key}` must be a list of strings, found {}",
+                        describe(child)
+                    );
+                    self.shape(&at, message);
+                }
+            }
+            return;
+        }
+        if kind == Kind::Callback {
+            // Every entry is a path item, named by a runtime expression.
+            for (key, child) in map.iter_mut() {
+                let key = key_text(key);
+                if !key.starts_with("x-") {
+                    let at = pointer_join(pointer, key);
+                    self.node(child, Kind::PathItem, &at);
+                }
+            }
+            return;
+        }
+        for required in kind.required() {
+            if !map.contains_key(*required) {
+                let diagnostic = self.shape(
+                    pointer,
+                    format!("{} has no `{required}` field, which it needs", kind.this()),
+                );
+                diagnostic.hint = missing_field_hint(kind, required).map(str::to_owned);
+            }
+        }
+        for (key, child) in map.iter_mut() {
+            let key = key_text(key);
+            if key.starts_with("x-") {
+                continue;
+            }
+            let at = pointer_join(pointer, key);
+            self.field(kind, key, child, &at);
+        }
+        // Constructs the generator accepts but does not implement, and
+        // deprecated ones: each is reported with what happens instead.
+        let unsupported: [(bool, &str, &str); 5] = [
+            (
+                kind == Kind::Operation && map.contains_key("callbacks"),
+                "callbacks",
+                "callbacks are not supported; the client has no code for them",
+            ),
+            (
+                matches!(kind, Kind::Operation | Kind::PathItem)
+                    && map
+                        .get("servers")
+                        .is_some_and(|servers| first_url(servers) != self.base_url),
+                "servers",
+                "this `servers` override is not supported; the client sends these requests to the document's first server",
+            ),
+            (
+                kind == Kind::Operation
+                    && map
+                        .get("security")
+                        .is_some_and(|s| Some(s) != self.security.as_ref()),
+                "security",
+                "this operation's `security` differs from the document's, which is not supported; the client sends the same credentials to every operation",
+            ),
+            (
+                kind == Kind::Parameter && map.contains_key("allowEmptyValue"),
+                "allowEmptyValue",
+                "`allowEmptyValue` is deprecated by OpenAPI and ignored: an empty value is sent like any other",
+            ),
+            (
+                kind == Kind::Schema && map.contains_key("discriminator"),
+                "discriminator",
+                "`discriminator` is not used yet; the members are tried in order instead",
+            ),
+        ];
+        for (applies, key, message) in unsupported {
+            if applies {
+                self.warnings
+                    .push(Diagnostic::warning(pointer_join(pointer, key), message));
+            }
+        }
+    }
+
+    fn field(&mut self, kind: Kind, key: &str, value: &mut Value, at: &str) {
+        let wrong = |expected: &str, value: &Value| {
+            format!("`{key}` must be {expected}, found {}", describe(value))
+        };
+        let shape = field(kind, key);
+        // An empty value (`description:`) reads as "not given" for optional
+        // fields, as it does for `openapiv3`, except for booleans; a
+        // schema's lists and maps may be empty that way too.
+        if value.is_null() && !kind.required().contains(&key) {
+            let accepts_null = match shape {
+                Field::Bool => false,
+                Field::List
+                | Field::StringList
+                | Field::StringMap
+                | Field::MapOf(_)
+                | Field::ListOf(_) => kind == Kind::Schema,
+                _ => true,
+            };
+            if accepts_null {
+                return;
+            }
+        }
+        match shape {
+            // YAML reads any scalar as a string where a string is expected.
+            Field::String if !is_scalar(value) => {
+                let message = wrong("a string", value);
+                self.shape(at, message);
+            }
+            Field::Bool if !value.is_bool() => {
+                let message = wrong("`true` or `false`", value);
+                self.shape(at, message);
+            }
+            Field::Number if !value.is_number() => {
+                let message = wrong("a number", value);
+                self.shape(at, message);
+            }
+            Field::Count if !value.is_u64() => {
+                let message = wrong("a whole number, zero or more", value);
+                self.shape(at, message);
+            }
+            Field::StringList => {
+                let ok = value
+                    .as_sequence()
+                    .is_some_and(|items| items.iter().all(is_scalar));
+                if !ok {
+                    let message = match value.as_sequence() {
+                        Some(items) => {
+                            let (i, item) = items
+                                .iter()
+                                .enumerate()
+                                .find(|(_, item)| !is_scalar(item))
+                                .map_or((0, "?".to_owned()), |(i, item)| (i, describe(item)));
+                            format!("`{key}` must be a list of strings, but item {i} is {item}")
+                        }
+                        None => wrong("a list of strings", value),
+                    };
+                    let diagnostic = self.shape(at, message);
+                    if kind == Kind::Schema && value.is_bool() {
+                        diagnostic.hint = Some(
+                            "in OpenAPI 3.0 `required` is a list of property names on the object \
+                             schema (`required: [name]`), not a flag on the property as in Swagger 2.0"
+                                .to_owned(),
+                        );
+                    }
+                }
+            }
+            Field::StringMap => {
+                let ok = value
+                    .as_mapping()
+                    .is_some_and(|map| map.values().all(is_scalar));
+                if !ok {
+                    let message = wrong("a mapping from names to strings", value);
+                    self.shape(at, message);
+                }
+            }
+            Field::List if !value.is_sequence() => {
+                let message = wrong("a list", value);
+                self.shape(at, message);
+            }
+            Field::SchemaType => match value.as_str() {
+                Some(name) if TYPES.contains(&name) => {}
+                // `openapiv3` reads an unknown type name as a schema of any
+                // type, and so does the generator; the user should know.
+                Some(name) => self.warnings.push(
+                    Diagnostic::warning(
+                        at,
+                        format!("`type: {name}` is not an OpenAPI 3.0 type; the value is kept as any JSON value"),
+                    )
+                    .with_hint("use one of `string`, `number`, `integer`, `boolean`, `array`, `object`"),
+                ),
+                None => {
+                    let message = wrong("one type name", value);
+                    let diagnostic = self.shape(at, message);
+                    if value.is_sequence() {
+                        diagnostic.hint = Some(
+                            "OpenAPI 3.0 takes a single type; write `nullable: true` instead of \
+                             adding `null` to a list of types"
+                                .to_owned(),
+                        );
+                    }
+                }
+            },
+            Field::OneOf(allowed) if !value.as_str().is_some_and(|s| allowed.contains(&s)) => {
+                let list = allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let message = wrong(&format!("one of {list}"), value);
+                let diagnostic = self.shape(at, message);
+                if key == "in" && matches!(value.as_str(), Some("body" | "formData")) {
+                    diagnostic.hint = Some(
+                        "OpenAPI 3.0 has no body parameters (Swagger 2.0 had them); describe the body \
+                         in the operation's `requestBody`"
+                            .to_owned(),
+                    );
+                }
+            }
+            Field::Node(child) => self.node(value, child, at),
+            Field::SingleSchema => {
+                if value.is_sequence() {
+                    let message = wrong("one schema", value);
+                    self.shape(at, message).hint = Some(
+                        "OpenAPI 3.0 has no tuple form of `items`; describe every item with one schema"
+                            .to_owned(),
+                    );
+                } else {
+                    self.node(value, Kind::Schema, at);
+                }
+            }
+            Field::BoolOrSchema if !value.is_bool() => self.node(value, Kind::Schema, at),
+            Field::MapOf(child) => match value.as_mapping_mut() {
+                Some(map) => {
+                    for (name, item) in map.iter_mut() {
+                        let name = key_text(name);
+                        if name.starts_with("x-") && child != Kind::Schema {
+                            continue;
+                        }
+                        let item_at = pointer_join(at, name);
+                        self.node(item, child, &item_at);
+                    }
+                }
+                None => {
+                    let message = wrong("a mapping", value);
+                    self.shape(at, message);
+                }
+            },
+            Field::ListOf(child) => match value.as_sequence_mut() {
+                Some(items) => {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        self.node(item, child, &format!("{at}/{i}"));
+                    }
+                }
+                None => {
+                    let message = wrong("a list", value);
+                    self.shape(at, message);
+                }
+            },
+            _ => {}
+        }
+    }
+
+    /// A `$ref` object: records the target and deals with keys beside it.
+    fn reference(&mut self, map: &mut Mapping, kind: Kind, pointer: &str) {
+        let at = pointer_join(pointer, "$ref");
+        let Some(target) = map.get("$ref").and_then(Value::as_str).map(str::to_owned) else {
+            let message = format!("`$ref` must be a string, found {}", describe(&map["$ref"]));
+            self.shape(&at, message).hint = Some(
+                "write the pointer as a string: `$ref: '#/components/schemas/Name'`".to_owned(),
+            );
+            return;
+        };
+        self.refs.insert(target.clone());
+        let siblings: Vec<String> = map
+            .keys()
+            .map(|k| key_text(k).to_owned())
+            .filter(|k| k != "$ref")
+            .collect();
+        if siblings.is_empty() {
+            return;
+        }
+        let list = and_list;
+        let (honoured, ignored): (Vec<&String>, Vec<&String>) = siblings
+            .iter()
+            .partition(|k| kind == Kind::Schema && HONOURED_SIBLINGS.contains(&k.as_str()));
+        let message = match (honoured.is_empty(), ignored.is_empty()) {
+            (false, true) => format!(
+                "OpenAPI 3.0 ignores keys next to `$ref`, but the generator honours {} here",
+                list(&honoured)
+            ),
+            (false, false) => format!(
+                "OpenAPI 3.0 ignores keys next to `$ref`; the generator honours {}, but ignores {}",
+                list(&honoured),
+                list(&ignored)
+            ),
+            _ => format!(
+                "OpenAPI 3.0 ignores keys next to `$ref`, and so does the generator: {} {} no effect",
+                list(&ignored),
+                if ignored.len() == 1 { "has" } else { "have" }
+            ),
+        };
+        let hint = if honoured.is_empty() {
+            let them = if ignored.len() == 1 { "it" } else { "them" };
+            format!("remove {them}, or move {them} into the referenced object")
+        } else {
+            format!("write `allOf: [{{$ref: '{target}'}}]` with the keys beside it, which is the OpenAPI 3.0 way")
+        };
+        self.warnings
+            .push(Diagnostic::warning(pointer, message).with_hint(hint));
+        let honoured: Vec<String> = honoured.into_iter().cloned().collect();
+        let reference = map.remove("$ref").unwrap_or(Value::Null);
+        let mut kept = Mapping::new();
+        for key in honoured {
+            if let Some(value) = map.remove(key.as_str()) {
+                kept.insert(Value::String(key), value);
+            }
+        }
+        map.clear();
+        if kept.is_empty() {
+            map.insert(Value::String("$ref".to_owned()), reference);
+        } else {
+            let mut inner = Mapping::new();
+            inner.insert(Value::String("$ref".to_owned()), reference);
+            map.insert(
+                Value::String("allOf".to_owned()),
+                Value::Sequence(vec![Value::Mapping(inner)]),
+            );
+            map.extend(kept);
+            // The rewritten schema is walked like any other, so a honoured
+            // key of the wrong type is still reported.
+            let mut rewritten = Value::Mapping(std::mem::take(map));
+            self.node(&mut rewritten, Kind::Schema, pointer);
+            if let Value::Mapping(rewritten) = rewritten {
+                *map = rewritten;
+            }
+        }
+    }
+}
