@@ -44,7 +44,8 @@ pub(crate) fn requests_module(api: &Api) -> TokenStream {
         #![doc = " One request builder per operation, returned by the methods of [`Client`]."]
         #![doc = ""]
         #![doc = " A builder holds the required parameters; optional ones are set with its"]
-        #![doc = " methods. Await it to send the request, or call its `send` method."]
+                #![doc = " methods. Await it to send the request, or call its `send` method."]
+        #![allow(deprecated)]
 
         #imports
 

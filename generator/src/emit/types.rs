@@ -63,7 +63,7 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
     let serde_use = derives_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
     quote! {
         #![doc = " The request and response bodies of the API, one type per schema."]
-        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
         #serde_use
 
@@ -355,15 +355,33 @@ fn union_def(
     // matched", and an unknown tag is kept rather than rejected.
     let property = &tag.property;
     let unknown = ident(&tag.unknown_variant);
-    let arms = u.variants.iter().map(|v| {
+    // Each tag value with the variants that claim it, in spec order. A value
+    // claimed by several (an ambiguous spec) tries them in order.
+    let mut by_value: Vec<(&str, Vec<&crate::ir::UnionVariant>)> = Vec::new();
+    for v in &u.variants {
+        for value in &v.tag_values {
+            match by_value.iter_mut().find(|(known, _)| known == value) {
+                Some((_, claimants)) => claimants.push(v),
+                None => by_value.push((value, vec![v])),
+            }
+        }
+    }
+    let decode = |v: &crate::ir::UnionVariant, value: TokenStream| {
         let variant = ident(&v.rust_name);
-        let values = &v.tag_values;
-        let wrap = if v.boxed {
-            quote! { |value| #name::#variant(Box::new(value)) }
+        if v.boxed {
+            quote! { serde_json::from_value(#value).map(|value| #name::#variant(Box::new(value))) }
         } else {
-            quote! { #name::#variant }
-        };
-        quote! { Some(#(#values)|*) => serde_json::from_value(value).map(#wrap), }
+            quote! { serde_json::from_value(#value).map(#name::#variant) }
+        }
+    };
+    let arms = by_value.iter().map(|(value, claimants)| {
+        let (last, earlier) = claimants.split_last().expect("every entry has a claimant");
+        let mut attempt = decode(last, quote! { value });
+        for v in earlier.iter().rev() {
+            let first = decode(v, quote! { value.clone() });
+            attempt = quote! { #first.or_else(|_| #attempt) };
+        }
+        quote! { Some(#value) => #attempt, }
     });
     let how = format!(" Decoded by its `{property}` property, which names the variant.");
     let unknown_doc =

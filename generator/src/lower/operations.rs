@@ -243,15 +243,36 @@ impl<'a> Lowerer<'a> {
                     match found {
                         Some((p, at)) => {
                             let index = parameters.len();
-                            if let Some(param) = self.lower_parameter(p, at, ParameterLocation::Path, &builder_name, &mut setters) {
+                            if let Some(param) = self.lower_parameter(
+                                p,
+                                at,
+                                ParameterLocation::Path,
+                                &builder_name,
+                                &mut setters,
+                            ) {
                                 parameters.push(param);
                                 path_parts.push(PathPart::Parameter(index));
                             }
                         }
-                        None => self.diagnostics.push(
-                            Diagnostic::error(pointer, format!("the path template uses `{{{name}}}`, but no path parameter `{name}` is declared"))
-                                .with_hint(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to `parameters`")),
-                        ),
+                        None => {
+                            // One sloppy endpoint must not cost the whole
+                            // client: the template says the parameter is
+                            // there, so take it as a required string.
+                            self.diagnostics.push(
+                                Diagnostic::warning(pointer, format!("the path template uses `{{{name}}}`, but no path parameter `{name}` is declared; the method takes it as a string"))
+                                    .with_hint(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to `parameters`")),
+                            );
+                            let (rust_name, _) = setters.claim(&naming::value_name(name));
+                            path_parts.push(PathPart::Parameter(parameters.len()));
+                            parameters.push(Parameter {
+                                rust_name,
+                                wire_name: name.clone(),
+                                location: ParameterLocation::Path,
+                                ty: TypeRef::String,
+                                required: true,
+                                docs: Docs::default(),
+                            });
+                        }
                     }
                 }
             }
@@ -261,7 +282,7 @@ impl<'a> Lowerer<'a> {
                 OaParameter::Path { .. } => {
                     let name = &p.parameter_data_ref().name;
                     if !template.iter().any(|t| t.as_ref().err() == Some(name)) {
-                        self.error(at, format!("path parameter `{name}` is declared but the path `{path}` has no `{{{name}}}`"));
+                        self.warning(at, format!("path parameter `{name}` is declared but the path `{path}` has no `{{{name}}}`; it is ignored"));
                     }
                     continue;
                 }

@@ -4,6 +4,7 @@
 //!
 //! A builder holds the required parameters; optional ones are set with its
 //! methods. Await it to send the request, or call its `send` method.
+#![allow(deprecated)]
 
 use std::future::IntoFuture;
 use crate::client::{Request, Response, ResponseFuture};

@@ -2,6 +2,7 @@
 
 //! The request and response bodies of the API, one type per schema.
 #![allow(
+    deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
