@@ -601,7 +601,14 @@ mod tests {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
                 let text = fs::read_to_string(&path).unwrap();
-                run(&text);
+                // The generator runs on a main thread (8 MiB of stack) in
+                // `cargo xtask` and in the fuzz worker, not on a 2 MiB test
+                // thread: test each case with the stack it has in real use.
+                let handle = std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn(move || run(&text))
+                    .unwrap();
+                assert!(handle.join().is_ok(), "{} panicked", path.display());
                 count += 1;
             }
         }

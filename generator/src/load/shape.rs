@@ -47,6 +47,8 @@ pub(crate) struct Walk {
     /// The document's `security`, which the client applies to every
     /// operation.
     security: Option<Value>,
+    /// How many schemas enclose the one being walked.
+    schema_depth: usize,
 }
 
 /// The kinds of OpenAPI objects the walk knows.
@@ -192,6 +194,12 @@ enum Field {
     /// Anything the walk does not check.
     Unchecked,
 }
+
+/// The deepest nesting of inline schemas the generator reads. Real specs
+/// stay far below it; `openapiv3`'s typed parse takes stack (and, on a
+/// failure, time) that grows quickly with it, so deeper documents are
+/// refused before the typed parse, with a hint.
+const MAX_SCHEMA_DEPTH: usize = 32;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -357,6 +365,16 @@ fn first_url(servers: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Spells a number or boolean as the string YAML would read it as.
+fn to_string_in_place(value: &mut Value) {
+    let text = match value {
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return,
+    };
+    *value = Value::String(text);
+}
+
 /// The text of a mapping key; the loader turns every key into a string.
 fn key_text(key: &Value) -> &str {
     key.as_str().unwrap_or("")
@@ -381,6 +399,25 @@ impl Walk {
     }
 
     fn node(&mut self, value: &mut Value, kind: Kind, pointer: &str) {
+        if kind != Kind::Schema {
+            return self.node_inner(value, kind, pointer);
+        }
+        if self.schema_depth >= MAX_SCHEMA_DEPTH {
+            let message = format!(
+                "schemas are nested more than {MAX_SCHEMA_DEPTH} deep here, which the generator does not read"
+            );
+            self.shape(pointer, message).hint = Some(
+                "name some of the inner schemas under `components/schemas` and refer to them with `$ref`"
+                    .to_owned(),
+            );
+            return;
+        }
+        self.schema_depth += 1;
+        self.node_inner(value, kind, pointer);
+        self.schema_depth -= 1;
+    }
+
+    fn node_inner(&mut self, value: &mut Value, kind: Kind, pointer: &str) {
         let Some(map) = value.as_mapping_mut() else {
             self.shape(
                 pointer,
@@ -505,8 +542,12 @@ impl Walk {
             }
         }
         match shape {
-            // YAML reads any scalar as a string where a string is expected.
-            Field::String if !is_scalar(value) => {
+            // YAML reads any scalar as a string where a string is expected,
+            // but only where serde reads the text directly: inside a schema
+            // (buffered by `openapiv3`'s untagged enums) `description: 2021`
+            // fails. Spelling such scalars as strings here makes both agree.
+            Field::String if is_scalar(value) => to_string_in_place(value),
+            Field::String => {
                 let message = wrong("a string", value);
                 self.shape(at, message);
             }
@@ -526,6 +567,9 @@ impl Walk {
                 let ok = value
                     .as_sequence()
                     .is_some_and(|items| items.iter().all(is_scalar));
+                if let (true, Some(items)) = (ok, value.as_sequence_mut()) {
+                    items.iter_mut().for_each(to_string_in_place);
+                }
                 if !ok {
                     let message = match value.as_sequence() {
                         Some(items) => {
@@ -552,6 +596,9 @@ impl Walk {
                 let ok = value
                     .as_mapping()
                     .is_some_and(|map| map.values().all(is_scalar));
+                if let (true, Some(map)) = (ok, value.as_mapping_mut()) {
+                    map.values_mut().for_each(to_string_in_place);
+                }
                 if !ok {
                     let message = wrong("a mapping from names to strings", value);
                     self.shape(at, message);
