@@ -17,7 +17,16 @@
 //! | `paths` missing | `paths: {}` |
 //! | `webhooks`, `jsonSchemaDialect`, `components.pathItems` | removed, with a note |
 
-use serde_json::{json, Map, Value};
+use serde_yaml::{Mapping, Value};
+
+fn key(text: &str) -> Value {
+    Value::String(text.to_owned())
+}
+
+/// A mapping from `(key, value)` pairs, in order.
+fn mapping<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Mapping(pairs.into_iter().map(|(k, v)| (key(k), v)).collect())
+}
 
 /// Whether `doc` says it is OpenAPI 3.1.
 pub fn is_31(doc: &Value) -> bool {
@@ -30,15 +39,15 @@ pub fn is_31(doc: &Value) -> bool {
 /// was dropped, with the JSON pointer where it was.
 pub fn downgrade(doc: &mut Value) -> Vec<(String, String)> {
     let mut notes = Vec::new();
-    let Some(root) = doc.as_object_mut() else {
+    let Some(root) = doc.as_mapping_mut() else {
         return notes;
     };
-    root.insert("openapi".to_owned(), json!("3.0.3"));
+    root.insert(key("openapi"), key("3.0.3"));
     if !root.contains_key("paths") {
-        root.insert("paths".to_owned(), json!({}));
+        root.insert(key("paths"), Value::Mapping(Mapping::new()));
     }
     if let Some(webhooks) = root.remove("webhooks") {
-        let count = webhooks.as_object().map_or(0, Map::len);
+        let count = webhooks.as_mapping().map_or(0, Mapping::len);
         notes.push((
             "#/webhooks".to_owned(),
             format!("OpenAPI 3.1 `webhooks` ({count}) describe requests the server sends, not operations a client calls; they are ignored"),
@@ -50,37 +59,62 @@ pub fn downgrade(doc: &mut Value) -> Vec<(String, String)> {
             "`jsonSchemaDialect` is ignored; schemas are read as OpenAPI 3.0 schemas".to_owned(),
         ));
     }
-    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+    if let Some(components) = root.get_mut("components").and_then(Value::as_mapping_mut) {
         if components.remove("pathItems").is_some() {
             notes.push((
                 "#/components/pathItems".to_owned(),
                 "`components.pathItems` is not read; paths that `$ref` them are reported where they are used".to_owned(),
             ));
         }
-        if let Some(schemas) = components.get_mut("schemas").and_then(Value::as_object_mut) {
-            for schema in schemas.values_mut() {
+        if let Some(schemas) = components
+            .get_mut("schemas")
+            .and_then(Value::as_mapping_mut)
+        {
+            for (_, schema) in schemas.iter_mut() {
                 schema_31(schema);
             }
         }
     }
+    add_missing_responses(doc);
     walk(doc);
     notes
+}
+
+/// 3.1 lets an operation leave out `responses`; 3.0 requires them.
+fn add_missing_responses(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_mapping_mut) else {
+        return;
+    };
+    for (_, item) in paths.iter_mut() {
+        let Some(item) = item.as_mapping_mut() else {
+            continue;
+        };
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
+            if let Some(operation) = item.get_mut(method).and_then(Value::as_mapping_mut) {
+                if !operation.contains_key("responses") {
+                    operation.insert(key("responses"), Value::Mapping(Mapping::new()));
+                }
+            }
+        }
+    }
 }
 
 /// Finds every `schema` outside `components.schemas` (parameters, media
 /// types, headers) and rewrites it.
 fn walk(value: &mut Value) {
     match value {
-        Value::Object(map) => {
-            for (key, inner) in map.iter_mut() {
-                if key == "schema" {
-                    schema_31(inner);
-                } else if key != "schemas" && key != "example" && key != "examples" {
-                    walk(inner);
+        Value::Mapping(map) => {
+            for (k, inner) in map.iter_mut() {
+                match k.as_str() {
+                    Some("schema") => schema_31(inner),
+                    Some("schemas" | "example" | "examples") => {}
+                    _ => walk(inner),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(walk),
+        Value::Sequence(items) => items.iter_mut().for_each(walk),
         _ => {}
     }
 }
@@ -88,61 +122,68 @@ fn walk(value: &mut Value) {
 /// Whether a member schema allows only `null`: `{type: "null"}`, or the
 /// `{nullable: true}` this pass has already made of it.
 fn is_null_type(value: &Value) -> bool {
-    *value == json!({"type": "null"}) || *value == json!({"nullable": true})
+    let Some(map) = value.as_mapping() else {
+        return false;
+    };
+    map.len() == 1
+        && (map.get("type").and_then(Value::as_str) == Some("null")
+            || map.get("nullable") == Some(&Value::Bool(true)))
 }
 
 /// Rewrites one schema, and every schema inside it.
 fn schema_31(schema: &mut Value) {
     match schema {
         Value::Bool(true) => {
-            *schema = json!({});
+            *schema = Value::Mapping(Mapping::new());
             return;
         }
         Value::Bool(false) => {
-            *schema = json!({"not": {}});
+            *schema = mapping([("not", Value::Mapping(Mapping::new()))]);
             return;
         }
-        Value::Object(_) => {}
+        Value::Mapping(_) => {}
         _ => return,
     }
-    let Value::Object(map) = schema else { return };
+    let Value::Mapping(map) = schema else { return };
 
     // Schemas inside this one first, so a `{type: "null"}` member is seen
     // in its final spelling below.
-    for key in [
+    for k in [
         "items",
         "additionalProperties",
         "not",
         "contains",
         "propertyNames",
     ] {
-        if let Some(inner) = map.get_mut(key) {
+        if let Some(inner) = map.get_mut(k) {
             schema_31(inner);
         }
     }
-    for key in ["properties", "patternProperties", "$defs"] {
-        if let Some(Value::Object(inner)) = map.get_mut(key) {
-            inner.values_mut().for_each(schema_31);
+    for k in ["properties", "patternProperties", "$defs"] {
+        if let Some(Value::Mapping(inner)) = map.get_mut(k) {
+            for (_, v) in inner.iter_mut() {
+                schema_31(v);
+            }
         }
     }
-    for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {
-        if let Some(Value::Array(inner)) = map.get_mut(key) {
+    for k in ["allOf", "oneOf", "anyOf", "prefixItems"] {
+        if let Some(Value::Sequence(inner)) = map.get_mut(k) {
             inner.iter_mut().for_each(schema_31);
         }
     }
     // A tuple (`prefixItems`) has no 3.0 spelling; its items are any of them.
-    if let Some(Value::Array(prefix)) = map.remove("prefixItems") {
+    if let Some(Value::Sequence(prefix)) = map.remove("prefixItems") {
         if !map.contains_key("items") && !prefix.is_empty() {
-            map.insert("items".to_owned(), json!({ "anyOf": prefix }));
+            map.insert(key("items"), mapping([("anyOf", Value::Sequence(prefix))]));
         }
     }
 
     let mut nullable = false;
     match map.remove("type") {
-        Some(Value::Array(types)) => {
+        Some(Value::Sequence(types)) => {
             let mut kept: Vec<Value> = Vec::new();
             for t in types {
-                if t == "null" {
+                if t.as_str() == Some("null") {
                     nullable = true;
                 } else {
                     kept.push(t);
@@ -151,11 +192,11 @@ fn schema_31(schema: &mut Value) {
             match kept.len() {
                 0 => {}
                 1 => {
-                    map.insert("type".to_owned(), kept.remove(0));
+                    map.insert(key("type"), kept.remove(0));
                 }
                 _ if !map.contains_key("anyOf") => {
-                    let members = kept.into_iter().map(|t| json!({ "type": t })).collect();
-                    map.insert("anyOf".to_owned(), Value::Array(members));
+                    let members = kept.into_iter().map(|t| mapping([("type", t)])).collect();
+                    map.insert(key("anyOf"), Value::Sequence(members));
                 }
                 // Both a type list and an `anyOf`: keep the `anyOf`, which
                 // says more, and let the types go.
@@ -164,13 +205,13 @@ fn schema_31(schema: &mut Value) {
         }
         Some(Value::String(t)) if t == "null" => nullable = true,
         Some(other) => {
-            map.insert("type".to_owned(), other);
+            map.insert(key("type"), other);
         }
         None => {}
     }
-    for key in ["oneOf", "anyOf"] {
+    for k in ["oneOf", "anyOf"] {
         let has_all_of = map.contains_key("allOf");
-        if let Some(Value::Array(members)) = map.get_mut(key) {
+        if let Some(Value::Sequence(members)) = map.get_mut(k) {
             let before = members.len();
             members.retain(|m| !is_null_type(m));
             if members.len() < before {
@@ -180,27 +221,29 @@ fn schema_31(schema: &mut Value) {
             // 3.0 writes it `allOf: [{$ref: X}]` with `nullable`.
             if members.len() == 1 && members[0].get("$ref").is_some() && !has_all_of {
                 let only = members.remove(0);
-                map.remove(key);
-                map.insert("allOf".to_owned(), json!([only]));
+                map.remove(k);
+                map.insert(key("allOf"), Value::Sequence(vec![only]));
             }
         }
     }
     if map
         .get("enum")
-        .and_then(Value::as_array)
+        .and_then(Value::as_sequence)
         .is_some_and(|e| e.iter().any(Value::is_null))
     {
         nullable = true;
     }
     if nullable {
-        map.insert("nullable".to_owned(), json!(true));
+        map.insert(key("nullable"), Value::Bool(true));
     }
     if let Some(value) = map.remove("const") {
-        map.entry("enum").or_insert_with(|| json!([value]));
+        if !map.contains_key("enum") {
+            map.insert(key("enum"), Value::Sequence(vec![value]));
+        }
     }
-    if let Some(Value::Array(mut examples)) = map.remove("examples") {
-        if !examples.is_empty() {
-            map.entry("example").or_insert_with(|| examples.remove(0));
+    if let Some(Value::Sequence(mut examples)) = map.remove("examples") {
+        if !examples.is_empty() && !map.contains_key("example") {
+            map.insert(key("example"), examples.remove(0));
         }
     }
     for (exclusive, bound) in [
@@ -208,17 +251,21 @@ fn schema_31(schema: &mut Value) {
         ("exclusiveMaximum", "maximum"),
     ] {
         if let Some(limit) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
-            map.insert(bound.to_owned(), limit);
-            map.insert(exclusive.to_owned(), json!(true));
+            map.insert(key(bound), limit);
+            map.insert(key(exclusive), Value::Bool(true));
         }
     }
     // A `$ref` with siblings is legal in 3.1; 3.0 ignores the siblings, so
     // the reference goes into an `allOf` where they keep their meaning.
     if map.contains_key("$ref") && map.len() > 1 {
-        let reference = map.remove("$ref").expect("checked by contains_key");
-        map.insert("allOf".to_owned(), json!([{ "$ref": reference }]));
+        if let Some(reference) = map.remove("$ref") {
+            map.insert(
+                key("allOf"),
+                Value::Sequence(vec![mapping([("$ref", reference)])]),
+            );
+        }
     }
-    for key in [
+    for k in [
         "$schema",
         "$id",
         "$comment",
@@ -229,7 +276,7 @@ fn schema_31(schema: &mut Value) {
         "contentMediaType",
         "contentEncoding",
     ] {
-        map.remove(key);
+        map.remove(k);
     }
 }
 
@@ -237,8 +284,17 @@ fn schema_31(schema: &mut Value) {
 mod tests {
     use super::*;
 
-    fn schema(value: Value) -> Value {
-        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {"S": value}}});
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).expect("test YAML parses")
+    }
+
+    fn schema(text: &str) -> Value {
+        let mut doc =
+            yaml("openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents: {schemas: {}}");
+        doc["components"]["schemas"]
+            .as_mapping_mut()
+            .unwrap()
+            .insert(key("S"), yaml(text));
         downgrade(&mut doc);
         doc["components"]["schemas"]["S"].clone()
     }
@@ -246,68 +302,67 @@ mod tests {
     #[test]
     fn type_lists_become_nullable_or_any_of() {
         assert_eq!(
-            schema(json!({"type": ["string", "null"]})),
-            json!({"type": "string", "nullable": true})
+            schema("type: [string, 'null']"),
+            yaml("{type: string, nullable: true}")
         );
-        assert_eq!(schema(json!({"type": "null"})), json!({"nullable": true}));
+        assert_eq!(schema("type: 'null'"), yaml("{nullable: true}"));
         assert_eq!(
-            schema(json!({"type": ["string", "integer"]})),
-            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+            schema("type: [string, integer]"),
+            yaml("anyOf: [{type: string}, {type: integer}]")
         );
     }
 
     #[test]
     fn null_members_and_ref_siblings() {
         assert_eq!(
-            schema(json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})),
-            json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
+            schema("anyOf: [{$ref: '#/components/schemas/A'}, {type: 'null'}]"),
+            yaml("{allOf: [{$ref: '#/components/schemas/A'}], nullable: true}")
         );
         assert_eq!(
-            schema(json!({"$ref": "#/components/schemas/A", "description": "d"})),
-            json!({"allOf": [{"$ref": "#/components/schemas/A"}], "description": "d"})
+            schema("{$ref: '#/components/schemas/A', description: d}"),
+            yaml("{description: d, allOf: [{$ref: '#/components/schemas/A'}]}")
         );
         assert_eq!(
-            schema(json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]})),
-            json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+            schema("oneOf: [{type: string}, {type: integer}, {type: 'null'}]"),
+            yaml("{oneOf: [{type: string}, {type: integer}], nullable: true}")
         );
     }
 
     #[test]
     fn keywords_that_changed() {
-        assert_eq!(schema(json!({"const": "x"})), json!({"enum": ["x"]}));
+        assert_eq!(schema("const: x"), yaml("enum: [x]"));
         assert_eq!(
-            schema(json!({"type": "string", "examples": ["a", "b"]})),
-            json!({"type": "string", "example": "a"})
+            schema("{type: string, examples: [a, b]}"),
+            yaml("{type: string, example: a}")
         );
         assert_eq!(
-            schema(json!({"type": "integer", "exclusiveMinimum": 0})),
-            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
+            schema("{type: integer, exclusiveMinimum: 0}"),
+            yaml("{type: integer, exclusiveMinimum: true, minimum: 0}")
         );
         assert_eq!(
-            schema(json!({"properties": {"a": true, "b": false}})),
-            json!({"properties": {"a": {}, "b": {"not": {}}}})
+            schema("properties: {a: true, b: false}"),
+            yaml("properties: {a: {}, b: {not: {}}}")
         );
         assert_eq!(
-            schema(json!({"type": "object", "properties": {"n": {"type": ["integer", "null"]}}})),
-            json!({"type": "object", "properties": {"n": {"type": "integer", "nullable": true}}})
+            schema("{type: object, properties: {n: {type: [integer, 'null']}}}"),
+            yaml("{type: object, properties: {n: {type: integer, nullable: true}}}")
         );
     }
 
     #[test]
     fn document_level_changes_are_noted() {
-        let mut doc = json!({
-            "openapi": "3.1.0",
-            "info": {"title": "t", "version": "1"},
-            "webhooks": {"newPet": {}},
-            "components": {"parameters": {"P": {"name": "p", "in": "query", "schema": {"type": ["string", "null"]}}}}
-        });
+        let mut doc = yaml(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks: {newPet: {}}\n\
+             components: {parameters: {P: {name: p, in: query, schema: {type: [string, 'null']}}}}",
+        );
+        assert!(is_31(&doc));
         let notes = downgrade(&mut doc);
-        assert_eq!(doc["openapi"], "3.0.3");
-        assert_eq!(doc["paths"], json!({}));
+        assert_eq!(doc["openapi"], key("3.0.3"));
+        assert_eq!(doc["paths"], Value::Mapping(Mapping::new()));
         assert!(doc.get("webhooks").is_none());
         assert_eq!(
             doc["components"]["parameters"]["P"]["schema"],
-            json!({"type": "string", "nullable": true})
+            yaml("{type: string, nullable: true}")
         );
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].0, "#/webhooks");

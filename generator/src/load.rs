@@ -46,6 +46,13 @@ pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
             return Err(diagnostics.finish(file, text));
         }
     };
+    // OpenAPI 3.1 is rewritten into its 3.0 spelling before anything else
+    // looks at it; what the rewrite drops is said.
+    if crate::downgrade::is_31(&value) {
+        for (pointer, message) in crate::downgrade::downgrade(&mut value) {
+            diagnostics.push(Diagnostic::warning(pointer, message));
+        }
+    }
     if let Some(error) = check_version(&value) {
         diagnostics.push(error);
         return Err(diagnostics.finish(file, text));

@@ -46,3 +46,8 @@ fn operations() {
 fn security() {
     check("security");
 }
+
+#[test]
+fn openapi31() {
+    check("openapi31");
+}

@@ -133,17 +133,27 @@ impl<'a> Lowerer<'a> {
                         derived
                     }
                 };
-                if let Some((_, first)) = seen_ids.iter().find(|(id, _)| *id == operation_id) {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            pointer_join(&pointer, "operationId"),
-                            format!("`operationId: {operation_id}` is used twice"),
-                        )
-                        .with_related("first used", first.clone())
-                        .with_hint("every operationId must be unique; it names the client method"),
-                    );
-                    continue;
-                }
+                let operation_id = match seen_ids.iter().find(|(id, _)| *id == operation_id) {
+                    // A repeated id (real specs reuse `list` and `get` per
+                    // resource) gets a name from method and path instead.
+                    Some((_, first)) => {
+                        let derived = naming::value_name(&format!(
+                            "{} {}",
+                            method.as_str().to_ascii_lowercase(),
+                            path.replace(['{', '}'], "")
+                        ));
+                        self.diagnostics.push(
+                            Diagnostic::warning(
+                                pointer_join(&pointer, "operationId"),
+                                format!("`operationId: {operation_id}` is used twice; this operation's method is named `{derived}`"),
+                            )
+                            .with_related("first used", first.clone())
+                            .with_hint("every operationId should be unique; it names the client method"),
+                        );
+                        derived
+                    }
+                    None => operation_id,
+                };
                 seen_ids.push((operation_id.clone(), pointer.clone()));
                 let candidate = naming::value_name(&operation_id);
                 let (method_name, changed) = method_names.claim(&candidate);
