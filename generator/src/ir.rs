@@ -5,6 +5,21 @@
 //! new emitter is a sibling over the same IR and a new OpenAPI feature is a
 //! change to `lower`.
 
+impl Api {
+    /// Whether any operation takes a `multipart/form-data` body.
+    pub fn uses_multipart(&self) -> bool {
+        self.operations.iter().any(|op| {
+            matches!(
+                op.body,
+                Some(RequestBody {
+                    encoding: BodyEncoding::Multipart { .. },
+                    ..
+                })
+            )
+        })
+    }
+}
+
 /// Everything the emitters need to know about one API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -516,6 +531,25 @@ pub enum BodyEncoding {
     },
     /// Sent as it is: text (`&str`) or bytes (`&[u8]`).
     Raw(RawBody),
+    /// `multipart/form-data`, built by the caller with the runtime's
+    /// `Multipart`; the spec's fields are listed in the method's docs.
+    Multipart {
+        /// The fields the schema declares.
+        fields: Vec<MultipartField>,
+    },
+}
+
+/// A field of a multipart body, for documentation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartField {
+    /// The part name.
+    pub name: String,
+    /// Whether it is a file (`format: binary`) rather than text.
+    pub binary: bool,
+    /// Whether the schema requires it.
+    pub required: bool,
+    /// Its description.
+    pub description: Option<String>,
 }
 
 /// What the method returns when the server succeeds.

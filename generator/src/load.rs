@@ -232,7 +232,7 @@ fn version_error(found: &str) -> Diagnostic {
     };
     let hint = if found.starts_with("swagger") || found.starts_with('2') {
         "convert the Swagger 2.0 document to OpenAPI 3.0 first (for example with swagger2openapi)"
-        } else {
+    } else {
         "this generator reads OpenAPI 3.0.x and 3.1.x documents"
     };
     Diagnostic::error(pointer, format!("unsupported OpenAPI version `{found}`")).with_hint(hint)

@@ -779,3 +779,57 @@ async fn cookie_parameters_are_sent_as_cookies() {
         .unwrap();
     client.list_items(false).theme("dark").await.unwrap();
 }
+
+#[tokio::test]
+async fn multipart_bodies_carry_text_and_files_and_survive_a_retry() {
+    use golden_operations::Multipart;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 9})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let client = golden_operations::Client::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    let body = Multipart::new().text("purpose", "fine-tune").file(
+        "file",
+        "train.jsonl",
+        b"{\"a\":1}\n".to_vec(),
+    );
+    let item = client.create_upload(&body).await.unwrap();
+    assert_eq!(item.id, 9);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2, "the 429 was retried");
+    assert_eq!(
+        requests[0].body, requests[1].body,
+        "the retry sent the same body"
+    );
+    let content_type = requests[1]
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("a multipart content type");
+    let text = String::from_utf8(requests[1].body.clone()).unwrap();
+    assert!(
+        text.contains("name=\"purpose\"\r\n\r\nfine-tune\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("name=\"file\"; filename=\"train.jsonl\"\r\nContent-Type: application/octet-stream\r\n\r\n{\"a\":1}\n\r\n"), "{text}");
+    assert!(text.ends_with(&format!("--{boundary}--\r\n")));
+}

@@ -87,6 +87,14 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<Vec<File>, String> {
             contents: format!("{rust_header}{source}"),
         });
     }
+    files.push(File {
+        path: "src/multipart.rs".to_owned(),
+        // Its doc example names the crate, which is only known here.
+        contents: format!(
+            "{rust_header}{}",
+            include_str!("runtime/multipart.rs").replace("MULTIPART_CRATE", &api.lib_name)
+        ),
+    });
     if api.custom_field_prefix.is_some() {
         files.push(File {
             path: "src/custom_fields.rs".to_owned(),

@@ -189,6 +189,7 @@ fn body_type(body: &crate::ir::RequestBody, types: &TokenStream) -> TokenStream 
     match body.encoding {
         BodyEncoding::Raw(RawBody::Text) => quote! { str },
         BodyEncoding::Raw(RawBody::Bytes) => quote! { [u8] },
+        BodyEncoding::Multipart { .. } => quote! { crate::Multipart },
         _ => type_tokens(&body.ty, types),
     }
 }
@@ -258,7 +259,35 @@ fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
             }
         ));
     }
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+    let mut multipart_parts = None;
+    if let Some(crate::ir::RequestBody {
+        encoding: BodyEncoding::Multipart { fields },
+        ..
+    }) = &op.body
+    {
+        let lines: Vec<String> = fields
+            .iter()
+            .map(|f| {
+                let kind = if f.binary { "a file" } else { "text" };
+                let required = if f.required { ", required" } else { "" };
+                let description = f
+                    .description
+                    .as_deref()
+                    .map(|d| format!(": {}", d.trim().replace('\n', " ")))
+                    .unwrap_or_default();
+                format!("- `{}` ({kind}{required}){description}", f.name)
+            })
+            .collect();
+        arg_docs.push(
+            "- `body`: a [`Multipart`](crate::Multipart) body, with the parts below".to_owned(),
+        );
+        multipart_parts = Some(format!("# Parts\n\n{}", lines.join("\n")));
+    }
+    if let Some(body) = op
+        .body
+        .as_ref()
+        .filter(|b| b.required && !matches!(b.encoding, BodyEncoding::Multipart { .. }))
+    {
         let description = body
             .docs
             .description
@@ -271,6 +300,9 @@ fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
     let mut extra = vec![route];
     if !arg_docs.is_empty() {
         extra.push(format!("# Arguments\n\n{}", arg_docs.join("\n")));
+    }
+    if let Some(parts) = multipart_parts {
+        extra.push(parts);
     }
     extra.push(format!(
         "Returns a [`{}`] builder: set optional parameters on it, then `.await` it.",
@@ -423,6 +455,11 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             BodyEncoding::Raw(RawBody::Bytes) => quote! {
                 if let Some(body) = self.body {
                     request.raw(#media, body.to_vec());
+                }
+            },
+            BodyEncoding::Multipart { .. } => quote! {
+                if let Some(body) = self.body {
+                    request.multipart(body);
                 }
             },
         });

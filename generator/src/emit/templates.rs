@@ -289,6 +289,10 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
             const CUSTOM_FIELD_PREFIX: &str = #prefix;
         }
     });
+    let multipart = quote! {
+        mod multipart;
+        pub use multipart::Multipart;
+    };
     quote! {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
@@ -322,6 +326,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         /// The server URL the spec names first, used unless the builder sets another.
         const DEFAULT_BASE_URL: Option<&str> = #base_url;
 
-        #custom_fields
+                #custom_fields
+        #multipart
     }
 }

@@ -333,6 +333,28 @@ impl<'a> Lowerer<'a> {
                         )
                     })
                     .or_else(|| {
+                        body.content
+                            .iter()
+                            .find(|(media, _)| {
+                                media
+                                    .to_ascii_lowercase()
+                                    .starts_with("multipart/form-data")
+                            })
+                            .map(|(media, content)| {
+                                let fields = match &content.schema {
+                                    Some(schema) => {
+                                        let at = pointer_join(
+                                            &pointer_join(&pointer_join(&at, "content"), media),
+                                            "schema",
+                                        );
+                                        self.multipart_fields(SchemaRef::from(schema), &at)
+                                    }
+                                    None => Vec::new(),
+                                };
+                                (media, content, BodyEncoding::Multipart { fields })
+                            })
+                    })
+                    .or_else(|| {
                         body.content.iter().find_map(|(media, content)| {
                             Some((media, content, BodyEncoding::Raw(raw_kind(media)?)))
                         })
@@ -340,8 +362,14 @@ impl<'a> Lowerer<'a> {
                 match chosen {
                     Some((media, content, encoding)) => {
                         let ty = match &content.schema {
-                            // A raw body is text or bytes whatever its schema says.
-                            _ if matches!(encoding, BodyEncoding::Raw(_)) => TypeRef::String,
+                            // A raw or multipart body is not a value of its schema's type.
+                            _ if matches!(
+                                encoding,
+                                BodyEncoding::Raw(_) | BodyEncoding::Multipart { .. }
+                            ) =>
+                            {
+                                TypeRef::String
+                            }
                             Some(schema) => {
                                 let schema_at = pointer_join(
                                     &pointer_join(&pointer_join(&at, "content"), media),

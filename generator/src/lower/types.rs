@@ -785,6 +785,51 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+impl<'a> Lowerer<'a> {
+    /// The fields a multipart body's schema declares, for documentation.
+    pub(crate) fn multipart_fields(
+        &mut self,
+        schema: SchemaRef<'a>,
+        pointer: &str,
+    ) -> Vec<crate::ir::MultipartField> {
+        let Some((schema, at)) = self.deref_schema(schema, pointer) else {
+            return Vec::new();
+        };
+        let Some(parts) = self.object_parts(schema, &at) else {
+            return Vec::new();
+        };
+        let is_binary = |s: &Schema| match &s.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                matches!(
+                    string.format,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                )
+            }
+            SchemaKind::Type(Type::Array(array)) => matches!(
+                array.items.as_ref(),
+                Some(ReferenceOr::Item(item)) if matches!(&item.schema_kind, SchemaKind::Type(Type::String(s)) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)))
+            ),
+            _ => false,
+        };
+        parts
+            .properties
+            .iter()
+            .map(|(name, (schema, _))| {
+                let (binary, description) = match schema {
+                    SchemaRef::Item(s) => (is_binary(s), s.schema_data.description.clone()),
+                    SchemaRef::Ref(_) => (false, None),
+                };
+                crate::ir::MultipartField {
+                    name: (*name).to_owned(),
+                    binary,
+                    required: parts.required.contains(name),
+                    description,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Names one `ErrorBody` variant per distinct error body type and points
 /// each error response at its variant.
 pub(crate) fn error_body_variants(

@@ -78,3 +78,7 @@ pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
 
 /// The key prefix of custom fields (`x-custom-field-prefix`).
 const CUSTOM_FIELD_PREFIX: &str = "custom.";
+
+mod multipart;
+
+pub use multipart::Multipart;

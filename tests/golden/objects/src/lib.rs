@@ -71,3 +71,7 @@ pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = Some("https://objects.example.com/v1");
+
+mod multipart;
+
+pub use multipart::Multipart;

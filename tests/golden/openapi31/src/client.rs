@@ -359,7 +359,7 @@ impl Client {
         }
         if let Some((content_type, body)) = &request.body {
             builder = builder
-                .header(CONTENT_TYPE, *content_type)
+                .header(CONTENT_TYPE, content_type.as_str())
                 .body(body.clone());
         }
         if let Some(timeout) = inner.timeout {
@@ -398,7 +398,7 @@ pub(crate) struct Request {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     cookies: Vec<(&'static str, String)>,
-    body: Option<(&'static str, Vec<u8>)>,
+    body: Option<(String, Vec<u8>)>,
     decode_error: ErrorDecoder,
 }
 
@@ -480,13 +480,22 @@ impl Request {
                 crate::wire::form_pairs(&key, value, &mut pairs);
             }
         }
-        self.body = Some((content_type, crate::wire::encode_form(&pairs).into_bytes()));
+        self.body = Some((
+            content_type.to_owned(),
+            crate::wire::encode_form(&pairs).into_bytes(),
+        ));
         Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body.
+        pub(crate) fn multipart(&mut self, body: &crate::multipart::Multipart) {
+        let (content_type, bytes) = body.encode();
+        self.body = Some((content_type, bytes));
     }
 
     /// Sets a body sent as it is.
     pub(crate) fn raw(&mut self, content_type: &'static str, body: Vec<u8>) {
-        self.body = Some((content_type, body));
+        self.body = Some((content_type.to_owned(), body));
     }
 
     /// Sets a JSON body.
@@ -497,7 +506,7 @@ impl Request {
     ) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::Request(format!("the body cannot be encoded as JSON: {e}")))?;
-        self.body = Some((content_type, bytes));
+        self.body = Some((content_type.to_owned(), bytes));
         Ok(())
     }
 }

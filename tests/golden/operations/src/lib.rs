@@ -85,3 +85,7 @@ pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = Some("https://ops.example.com/api");
+
+mod multipart;
+
+pub use multipart::Multipart;

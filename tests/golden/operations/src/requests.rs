@@ -142,6 +142,27 @@ impl Client {
         StartJob { client: self }
     }
 
+    /// A multipart body with a file
+    ///
+    /// `POST /uploads`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: a [`Multipart`](crate::Multipart) body, with the parts below
+    ///
+    /// # Parts
+    ///
+    /// - `file` (a file, required): The file to upload.
+    /// - `purpose` (text, required): What the file is for.
+    ///
+    /// Returns a [`CreateUpload`] builder: set optional parameters on it, then `.await` it.
+    pub fn create_upload<'a>(&'a self, body: &'a crate::Multipart) -> CreateUpload<'a> {
+        CreateUpload {
+            client: self,
+            body: Some(body),
+        }
+    }
+
     /// Only a default error response
     ///
     /// `GET /health`
@@ -695,6 +716,59 @@ impl<'a> StartJob<'a> {
 impl<'a> IntoFuture for StartJob<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = ResponseFuture<'a, serde_json::Value>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::create_upload`]: `POST /uploads`.
+///
+/// Set optional parameters with its methods, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateUpload<'a> {
+    client: &'a Client,
+    body: Option<&'a crate::Multipart>,
+}
+
+impl<'a> CreateUpload<'a> {}
+impl<'a> CreateUpload<'a> {
+    /// Sends the request and decodes the response.
+    ///
+    /// On success: The upload.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
+    pub async fn send(self) -> Result<crate::types::Item, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), but also returns the status, the headers and
+    /// the rate-limit state of the response.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::Item>, Error> {
+        let mut request = Request::new(
+            "POST /uploads",
+            reqwest::Method::POST,
+            "/uploads".to_owned(),
+            list_events_error,
+        );
+        if let Some(body) = self.body {
+            request.multipart(body);
+        }
+        self.client.send_json(request).await
+    }
+}
+
+impl<'a> IntoFuture for CreateUpload<'a> {
+    type Output = Result<crate::types::Item, Error>;
+    type IntoFuture = ResponseFuture<'a, crate::types::Item>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

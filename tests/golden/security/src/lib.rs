@@ -71,3 +71,7 @@ pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = Some("https://secure.example.com");
+
+mod multipart;
+
+pub use multipart::Multipart;
