@@ -496,10 +496,24 @@ pub struct Parameter {
     pub location: ParameterLocation,
     /// The value type. Arrays in a query repeat the key (`form`, `explode`).
     pub ty: TypeRef,
+    /// How a query parameter that is not a plain value is written.
+    pub style: QueryStyle,
     /// Required parameters are method arguments; the others are setters.
     pub required: bool,
     /// Documentation.
     pub docs: Docs,
+}
+
+/// How a query parameter is written (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `key=value`; an array repeats the key (`form`, `explode: true`).
+    Form,
+    /// An array joined into one value with this separator (`form` or
+    /// `spaceDelimited` or `pipeDelimited` with `explode: false`).
+    Joined(char),
+    /// An object as `key[property]=value` (`deepObject`).
+    DeepObject,
 }
 
 /// The body an operation sends.

@@ -833,3 +833,37 @@ async fn multipart_bodies_carry_text_and_files_and_survive_a_retry() {
     assert!(text.contains("name=\"file\"; filename=\"train.jsonl\"\r\nContent-Type: application/octet-stream\r\n\r\n{\"a\":1}\n\r\n"), "{text}");
     assert!(text.ends_with(&format!("--{boundary}--\r\n")));
 }
+
+#[tokio::test]
+async fn query_styles_join_arrays_and_nest_objects() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": []})))
+        .mount(&server)
+        .await;
+    let client = golden_operations::Client::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    client
+        .list_items(true)
+        .ids(vec![1, 2, 3])
+        .tag(vec!["a".into(), "b".into()])
+        .filter(
+            [
+                ("status".to_owned(), "open".to_owned()),
+                ("owner".to_owned(), "ada".to_owned()),
+            ]
+            .into_iter()
+            .collect(),
+        )
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests[0].url.query(),
+        Some("tag=a&tag=b&include_archived=true&ids=1%2C2%2C3&filter%5Bowner%5D=ada&filter%5Bstatus%5D=open")
+    );
+}

@@ -8,7 +8,8 @@ use super::docs::{doc_attrs, item_docs};
 use super::types::{ident, type_tokens};
 use crate::ir::{
     Api, ApiKeyLocation, AuthScheme, BodyEncoding, ErrorResponse, Operation, PageField, Pagination,
-    PaginationStyle, ParameterLocation, PathPart, Presence, RawBody, StatusMatch, TypeRef,
+    PaginationStyle, ParameterLocation, PathPart, Presence, QueryStyle, RawBody, StatusMatch,
+    TypeRef,
 };
 
 /// The whole `requests.rs` module body.
@@ -426,9 +427,16 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         };
         match (p.location, &p.ty) {
             (ParameterLocation::Path, _) => {}
-            (ParameterLocation::Query, TypeRef::Array(_)) => {
-                fill.push(quote! { request.query_each(#wire, #value); })
+            (ParameterLocation::Query, _) if p.style == QueryStyle::DeepObject => {
+                fill.push(quote! { request.query_deep(#wire, #value)?; })
             }
+            (ParameterLocation::Query, TypeRef::Array(_)) => match p.style {
+                QueryStyle::Joined(separator) => {
+                    let separator = separator.to_string();
+                    fill.push(quote! { request.query_joined(#wire, #value, #separator); })
+                }
+                _ => fill.push(quote! { request.query_each(#wire, #value); }),
+            },
             (ParameterLocation::Query, _) => fill.push(quote! { request.query(#wire, #value); }),
             (ParameterLocation::Header, _) => fill.push(quote! { request.header(#wire, #value); }),
             (ParameterLocation::Cookie, _) => fill.push(quote! { request.cookie(#wire, #value); }),

@@ -9,7 +9,7 @@ use super::Lowerer;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{
     BodyEncoding, Docs, ErrorResponse, Method, Operation, Parameter, ParameterLocation, PathPart,
-    RawBody, RequestBody, StatusMatch, SuccessResponse, TypeRef,
+    QueryStyle, RawBody, RequestBody, StatusMatch, SuccessResponse, TypeRef,
 };
 use crate::naming::{self, Namespace};
 
@@ -279,6 +279,7 @@ impl<'a> Lowerer<'a> {
                                 wire_name: name.clone(),
                                 location: ParameterLocation::Path,
                                 ty: TypeRef::String,
+                                style: QueryStyle::Form,
                                 required: true,
                                 docs: Docs::default(),
                             });
@@ -472,14 +473,38 @@ impl<'a> Lowerer<'a> {
                 TypeRef::String
             }
         };
+        let (query_style, explode) = match parameter {
+            OaParameter::Query { style, .. } => (
+                Some(style),
+                data.explode.unwrap_or(!matches!(
+                    style,
+                    openapiv3::QueryStyle::SpaceDelimited | openapiv3::QueryStyle::PipeDelimited
+                )),
+            ),
+            _ => (None, true),
+        };
+        let mut style = QueryStyle::Form;
         let ty = match ty {
             TypeRef::Array(inner)
                 if location == ParameterLocation::Query
                     && crate::ir::is_scalar(&inner, &self.types) =>
             {
+                if !explode {
+                    style = QueryStyle::Joined(match query_style {
+                        Some(openapiv3::QueryStyle::SpaceDelimited) => ' ',
+                        Some(openapiv3::QueryStyle::PipeDelimited) => '|',
+                        _ => ',',
+                    });
+                }
                 TypeRef::Array(inner)
             }
             ref ty if crate::ir::is_scalar(ty, &self.types) => ty.clone(),
+            ty @ (TypeRef::Map(_) | TypeRef::AnyObject | TypeRef::Named(_))
+                if matches!(query_style, Some(openapiv3::QueryStyle::DeepObject)) =>
+            {
+                style = QueryStyle::DeepObject;
+                ty
+            }
             _ => {
                 self.warning(pointer, format!("parameter `{}` has a structured type (an object, a map or a list of those), which is not supported yet here; the method takes it as a string, sent as is", data.name));
                 TypeRef::String
@@ -495,6 +520,7 @@ impl<'a> Lowerer<'a> {
             wire_name: data.name.clone(),
             location,
             ty,
+            style,
             required: data.required || location == ParameterLocation::Path,
             docs: Docs {
                 summary: None,

@@ -239,9 +239,16 @@ impl Client {
         let mut url = Url::parse(&format!("{}{}", inner.base_url, request.path)).map_err(|e| {
             Error::Request(format!("the URL for `{}` is invalid: {e}", request.path))
         })?;
-        if !request.query.is_empty() || inner.query_key.is_some() {
+        if !request.query.is_empty() || !request.deep_query.is_empty() || inner.query_key.is_some()
+        {
             let mut pairs = url.query_pairs_mut();
             pairs.extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+            pairs.extend_pairs(
+                request
+                    .deep_query
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+            );
             if let Some((name, key)) = &inner.query_key {
                 pairs.append_pair(name, key);
             }
@@ -394,6 +401,8 @@ pub(crate) struct Request {
     method: Method,
     path: String,
     query: Vec<(&'static str, String)>,
+    /// `deepObject` query pairs, whose keys are built at run time.
+    deep_query: Vec<(String, String)>,
     headers: Vec<(&'static str, String)>,
     cookies: Vec<(&'static str, String)>,
     body: Option<(String, Vec<u8>)>,
@@ -414,6 +423,7 @@ impl Request {
             method,
             path,
             query: Vec::new(),
+            deep_query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
@@ -437,6 +447,37 @@ impl Request {
         for value in values.into_iter().flatten() {
             self.query.push((name, value.to_string()));
         }
+    }
+
+    /// Adds `name=v1,v2,...` (the values joined by `separator`) when set.
+    pub(crate) fn query_joined<T: fmt::Display>(
+        &mut self,
+        name: &'static str,
+        values: Option<&Vec<T>>,
+        separator: &str,
+    ) {
+        if let Some(values) = values {
+            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
+            self.query.push((name, joined.join(separator)));
+        }
+    }
+
+    /// Adds an object as `name[property]=value` pairs (`deepObject`) when set.
+    pub(crate) fn query_deep<T: Serialize>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+    ) -> Result<(), Error> {
+        let Some(value) = value else { return Ok(()) };
+        let value = serde_json::to_value(value).map_err(|e| {
+            Error::Request(format!("the `{name}` parameter cannot be encoded: {e}"))
+        })?;
+        let mut pairs = Vec::new();
+        crate::wire::deep_object_pairs(name.to_owned(), value, &mut pairs);
+        for (key, value) in pairs {
+            self.deep_query.push((key, value));
+        }
+        Ok(())
     }
 
     /// Adds the cookie `name=value` when the value is set.
@@ -486,7 +527,7 @@ impl Request {
     }
 
     /// Sets a `multipart/form-data` body.
-        pub(crate) fn multipart(&mut self, body: &crate::multipart::Multipart) {
+    pub(crate) fn multipart(&mut self, body: &crate::multipart::Multipart) {
         let (content_type, bytes) = body.encode();
         self.body = Some((content_type, bytes));
     }

@@ -40,6 +40,8 @@ impl Client {
             limit: None,
             tag: None,
             old: None,
+            ids: None,
+            filter: None,
             theme: None,
             fields: None,
             _output: std::marker::PhantomData,
@@ -227,6 +229,8 @@ pub struct ListItems<'a, T = crate::types::ListItemsResponse> {
     tag: Option<Vec<String>>,
     include_archived: bool,
     old: Option<String>,
+    ids: Option<Vec<i64>>,
+    filter: Option<std::collections::BTreeMap<String, String>>,
     theme: Option<String>,
     fields: Option<String>,
     _output: std::marker::PhantomData<fn() -> T>,
@@ -266,6 +270,22 @@ impl<'a, T> ListItems<'a, T> {
         self
     }
 
+    /// Comma-separated (`explode: false`).
+    ///
+    /// Sent as the `ids` query parameter.
+    pub fn ids(mut self, value: Vec<i64>) -> Self {
+        self.ids = Some(value);
+        self
+    }
+
+    /// An object as `filter[key]=value`.
+    ///
+    /// Sent as the `filter` query parameter.
+    pub fn filter(mut self, value: std::collections::BTreeMap<String, String>) -> Self {
+        self.filter = Some(value);
+        self
+    }
+
     /// A cookie parameter.
     ///
     /// Sent as the `theme` cookie.
@@ -290,6 +310,8 @@ impl<'a, T> ListItems<'a, T> {
             tag: self.tag,
             include_archived: self.include_archived,
             old: self.old,
+            ids: self.ids,
+            filter: self.filter,
             theme: self.theme,
             fields: Some(names.join(",")),
             _output: std::marker::PhantomData,
@@ -327,6 +349,8 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
         request.query_each("tag", self.tag.as_ref());
         request.query("include_archived", Some(&self.include_archived));
         request.query("old", self.old.as_ref());
+        request.query_joined("ids", self.ids.as_ref(), ",");
+        request.query_deep("filter", self.filter.as_ref())?;
         request.cookie("theme", self.theme.as_ref());
         request.query("fields", self.fields.as_ref());
         self.client.send_json(request).await
