@@ -151,3 +151,15 @@ fn discriminated_unions_pick_by_tag_and_keep_unknown_tags() {
         "{error}"
     );
 }
+
+#[test]
+fn an_object_or_the_empty_string_decodes_both_ways() {
+    use golden_composition::types::MaybeOwner;
+    let unset: MaybeOwner = round_trip(&json!(""));
+    assert!(
+        !matches!(unset, MaybeOwner::Person(_)),
+        "the empty string is not a person"
+    );
+    let person: MaybeOwner = round_trip(&json!({"name": "Ada"}));
+    assert!(matches!(person, MaybeOwner::Person(ref p) if p.name.as_deref() == Some("Ada")));
+}

@@ -700,8 +700,20 @@ impl<'a> Lowerer<'a> {
         for (i, member) in members.iter().enumerate() {
             let at = format!("{pointer}/{i}");
             // A member's `title` names both its variant and, when inline, its type.
+            // Without a title, a one-value string enum is named after its value.
             let title = match member {
-                ReferenceOr::Item(schema) => schema.schema_data.title.clone(),
+                ReferenceOr::Item(schema) => {
+                    schema
+                        .schema_data
+                        .title
+                        .clone()
+                        .or_else(|| match &schema.schema_kind {
+                            SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => {
+                                s.enumeration[0].as_ref().map(|v| naming::variant_name(v))
+                            }
+                            _ => None,
+                        })
+                }
                 ReferenceOr::Reference { .. } => None,
             };
             let hint = match &title {

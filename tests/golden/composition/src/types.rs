@@ -335,6 +335,45 @@ impl std::fmt::Display for SquareType {
     }
 }
 
+/// Stripe's way to say "a person, or the empty string to unset".
+///
+/// Decoded by trying each variant in order; the first that fits wins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MaybeOwner {
+    /// The value as `Person`.
+    Person(Person),
+    /// The value as `MaybeOwnerEmpty`.
+    Empty(MaybeOwnerEmpty),
+}
+
+/// The schema at `#/components/schemas/MaybeOwner/anyOf/1`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MaybeOwnerEmpty {
+    /// ``
+    #[serde(rename = "")]
+    Empty,
+    /// A value this client does not know yet, kept as it was sent.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl MaybeOwnerEmpty {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MaybeOwnerEmpty::Empty => "",
+            MaybeOwnerEmpty::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for MaybeOwnerEmpty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The body of an error response, decoded as the type the spec documents for its status.
 ///
 /// Get it with [`ApiError::body_typed`](crate::ApiError::body_typed).
