@@ -662,9 +662,16 @@ impl Walk {
             Field::BoolOrSchema if !value.is_bool() => self.node(value, Kind::Schema, at),
             Field::MapOf(child) => match value.as_mapping_mut() {
                 Some(map) => {
+                    // Only `paths` and `responses` take extensions among their
+                    // entries; elsewhere `x-next` is a name like any other (a
+                    // header, a property, a component).
+                    let extensible = matches!(
+                        (kind, key),
+                        (Kind::Document, "paths") | (Kind::Operation, "responses")
+                    );
                     for (name, item) in map.iter_mut() {
                         let name = key_text(name);
-                        if name.starts_with("x-") && child != Kind::Schema {
+                        if extensible && name.starts_with("x-") {
                             continue;
                         }
                         let item_at = pointer_join(at, name);
