@@ -62,7 +62,14 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             PathBuf::from(spec),
             spec.clone(),
             PathBuf::from(out),
-            format!("cargo xtask codegen --spec {spec} --out {out}"),
+            // The header names the whole command, so running it again
+            // reproduces the crate byte for byte.
+            match &args.name {
+                Some(name) => {
+                    format!("cargo xtask codegen --spec {spec} --out {out} --name {name}")
+                }
+                None => format!("cargo xtask codegen --spec {spec} --out {out}"),
+            },
             args.name.clone(),
         ),
         _ => (
