@@ -6,6 +6,8 @@
 //! touches the file system: [`generate`] returns the files in memory, and the
 //! `xtask` crate writes them.
 
+use std::time::{Duration, Instant};
+
 pub mod diagnostics;
 pub mod downgrade;
 mod emit;
@@ -50,32 +52,67 @@ pub struct Generated {
 ///
 /// Every problem found in the phase that failed, located in the spec.
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
+    generate_timed(text, options).0
+}
+
+/// How long each phase of one run took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhaseTimes {
+    /// Parsing and checking the document.
+    pub load: Duration,
+    /// Building the IR.
+    pub lower: Duration,
+    /// Building token streams and non-Rust files.
+    pub emit: Duration,
+    /// Formatting Rust with `prettyplease`.
+    pub format: Duration,
+}
+
+/// [`generate`], also saying how long each phase took (for the benchmarks).
+pub fn generate_timed(
+    text: &str,
+    options: &Options,
+) -> (Result<Generated, Diagnostics>, PhaseTimes) {
+    let mut times = PhaseTimes::default();
     let file = &options.spec_file;
-    let document = load::load(file, text)?;
+    let started = Instant::now();
+    let document = match load::load(file, text) {
+        Ok(document) => document,
+        Err(diagnostics) => return (Err(diagnostics), times),
+    };
+    times.load = started.elapsed();
     let mut diagnostics = document.warnings;
-    let api = match lower::lower(&document.api, options) {
+    let started = Instant::now();
+    let lowered = lower::lower(&document.api, options);
+    times.lower = started.elapsed();
+    let api = match lowered {
         Ok((api, warnings)) => {
             diagnostics.extend(warnings);
             api
         }
         Err(errors) => {
             diagnostics.extend(errors);
-            return Err(diagnostics.finish(file, text));
+            return (Err(diagnostics.finish(file, text)), times);
         }
     };
-    let files = match emit::emit(&api, &options.command) {
-        Ok(files) => files,
+    let started = Instant::now();
+    let emitted = emit::emit(&api, &options.command);
+    let (files, format) = match emitted {
+        Ok(emitted) => emitted,
         Err(message) => {
             diagnostics.push(Diagnostic::document_error(message, None));
-            return Err(diagnostics.finish(file, text));
+            return (Err(diagnostics.finish(file, text)), times);
         }
     };
-    Ok(Generated {
+    times.format = format;
+    times.emit = started.elapsed().saturating_sub(format);
+    let generated = Generated {
         files,
         warnings: diagnostics.finish(file, text),
         types: api.types.len(),
         operations: api.operations.len(),
-    })
+    };
+    (Ok(generated), times)
 }
 
 /// Whether a file's contents carry a generated-file header, so the writer may

@@ -2,6 +2,7 @@
 //! from `spec/close.yaml`; this is the only code that writes generated files.
 //! `cargo xtask fuzz` runs a fuzzing campaign over the generator.
 
+mod bench;
 mod codegen;
 mod corpus;
 mod fuzz;
@@ -15,6 +16,9 @@ commands:
   codegen [--check] [--spec PATH --out DIR] [--name CRATE]
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
       --check writes nothing and fails if any file is stale, printing a diff.
+    bench [--quick]
+      Time generation, phase by phase, against progenitor on the same specs,
+      in release mode; --quick runs each once (CI uses it to keep it working).
   corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
       Generate every spec under DIR (default ../shared/specs), cargo check each
       crate, and print a table. Exits 1 if any spec fails or has warnings.
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help") | None => {

@@ -1,0 +1,166 @@
+//! Generation speed, ours against progenitor's build.rs recipe
+//! (`Generator::generate_tokens`, then `prettyplease`), measured side by
+//! side in one process and printed as one Markdown table.
+//!
+//! `cargo xtask bench [--quick]` runs it in release mode.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use generator::{Options, PhaseTimes};
+
+/// The specs of the table: the Close spec and three large public ones.
+const SPECS: &[&str] = &[
+    "spec/close.yaml",
+    "../shared/specs/progenitor-nexus.json",
+    "../shared/specs/github-api.github.com-2021.json",
+    "../shared/specs/stripe-spec3-2023-09.yaml",
+];
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.1}", duration.as_secs_f64() * 1000.0)
+}
+
+fn parse(text: &str, json: bool) -> Result<openapiv3::OpenAPI, String> {
+    if json {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    } else {
+        serde_yaml::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// One progenitor run: parse, generate tokens, format. Its lines, or why it failed.
+fn progenitor_once(text: &str, json: bool) -> (Result<usize, String>, [Duration; 3]) {
+    let mut times = [Duration::ZERO; 3];
+    let started = Instant::now();
+    let spec = match parse(text, json) {
+        Ok(spec) => spec,
+        Err(e) => return (Err(format!("parse: {e}")), times),
+    };
+    times[0] = started.elapsed();
+    let started = Instant::now();
+    let tokens = catch_unwind(AssertUnwindSafe(|| {
+        let mut generator = progenitor::Generator::new(&progenitor::GenerationSettings::default());
+        generator.generate_tokens(&spec).map_err(|e| e.to_string())
+    }));
+    times[1] = started.elapsed();
+    let tokens = match tokens {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => {
+            return (
+                Err(format!("error: {}", e.chars().take(60).collect::<String>())),
+                times,
+            )
+        }
+        Err(_) => return (Err("panicked".to_owned()), times),
+    };
+    let started = Instant::now();
+    let file: syn::File = match syn::parse2(tokens) {
+        Ok(file) => file,
+        Err(e) => return (Err(format!("unparsable output: {e}")), times),
+    };
+    let formatted = prettyplease::unparse(&file);
+    times[2] = started.elapsed();
+    (Ok(formatted.lines().count()), times)
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let runs = if quick { 1 } else { 5 };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("bench/ is inside the workspace");
+    // Panics inside progenitor are caught and reported in the table; keep
+    // its panic message off the terminal.
+    std::panic::set_hook(Box::new(|_| {}));
+    println!("| spec | ours: load | lower | emit | format | **total** (ms) | typed parse alone | progenitor: parse | generate | format | **total** (ms) | ours / progenitor | lines ours / progenitor |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for spec in SPECS {
+        let path = root.join(spec);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            println!("| {spec} | not found at {} |", path.display());
+            continue;
+        };
+        let json = spec.ends_with(".json");
+        let options = Options {
+            spec_file: (*spec).to_owned(),
+            crate_name: Some("bench".to_owned()),
+            command: "bench".to_owned(),
+        };
+
+        let mut phases: Vec<PhaseTimes> = Vec::new();
+        let mut totals = Vec::new();
+        let mut our_lines = 0;
+        for _ in 0..runs {
+            let started = Instant::now();
+            let (result, times) = generator::generate_timed(&text, &options);
+            totals.push(started.elapsed());
+            phases.push(times);
+            if let Ok(generated) = result {
+                our_lines = generated
+                    .files
+                    .iter()
+                    .filter(|f| f.path.ends_with(".rs"))
+                    .map(|f| f.contents.lines().count())
+                    .sum();
+            }
+        }
+        let phase = |f: fn(&PhaseTimes) -> Duration| median(phases.iter().map(f).collect());
+        let ours = median(totals);
+
+        let parse_alone = median(
+            (0..runs)
+                .map(|_| {
+                    let started = Instant::now();
+                    let _ = parse(&text, json);
+                    started.elapsed()
+                })
+                .collect(),
+        );
+
+        let mut theirs = Vec::new();
+        let mut their_phases = Vec::new();
+        let mut their_result = Err(String::new());
+        for _ in 0..runs {
+            let started = Instant::now();
+            let (result, times) = progenitor_once(&text, json);
+            theirs.push(started.elapsed());
+            their_phases.push(times);
+            their_result = result;
+        }
+        let their_phase = |i: usize| median(their_phases.iter().map(|t| t[i]).collect());
+        let (their_total, ratio, their_lines) = match &their_result {
+            Ok(lines) => {
+                let total = median(theirs);
+                (
+                    ms(total),
+                    format!("{:.2}", ours.as_secs_f64() / total.as_secs_f64()),
+                    lines.to_string(),
+                )
+            }
+            Err(why) => (format!("fails ({why})"), "-".to_owned(), "-".to_owned()),
+        };
+        println!(
+            "| {spec} | {} | {} | {} | {} | **{}** | {} | {} | {} | {} | **{}** | {} | {} / {} |",
+            ms(phase(|p| p.load)),
+            ms(phase(|p| p.lower)),
+            ms(phase(|p| p.emit)),
+            ms(phase(|p| p.format)),
+            ms(ours),
+            ms(parse_alone),
+            ms(their_phase(0)),
+            ms(their_phase(1)),
+            ms(their_phase(2)),
+            their_total,
+            ratio,
+            our_lines,
+            their_lines,
+        );
+    }
+}
