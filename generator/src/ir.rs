@@ -623,10 +623,14 @@ pub fn is_scalar(ty: &TypeRef, types: &[TypeDef]) -> bool {
 
 /// Whether every variant of a union is scalar, so the union is too.
 pub fn is_scalar_union(union: &UnionDef, types: &[TypeDef]) -> bool {
+    is_scalar_union_at(union, types, 1)
+}
+
+fn is_scalar_union_at(union: &UnionDef, types: &[TypeDef], depth: usize) -> bool {
     union
         .variants
         .iter()
-        .all(|v| !v.boxed && is_scalar_at(&v.ty, types, 1))
+        .all(|v| !v.boxed && is_scalar_at(&v.ty, types, depth))
 }
 
 fn is_scalar_at(ty: &TypeRef, types: &[TypeDef], depth: usize) -> bool {
@@ -643,10 +647,7 @@ fn is_scalar_at(ty: &TypeRef, types: &[TypeDef], depth: usize) -> bool {
         TypeRef::Named(name) => match types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
             Some(TypeKind::Enum(_)) => true,
             Some(TypeKind::Alias(inner)) => is_scalar_at(inner, types, depth + 1),
-            Some(TypeKind::Union(u)) => u
-                .variants
-                .iter()
-                .all(|v| !v.boxed && is_scalar_at(&v.ty, types, depth + 1)),
+            Some(TypeKind::Union(u)) => is_scalar_union_at(u, types, depth + 1),
             _ => false,
         },
     }

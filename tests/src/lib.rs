@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use generator::Options;
 
@@ -117,4 +118,18 @@ fn generated_files_in(dir: &Path) -> Vec<PathBuf> {
         }
     }
     found
+}
+
+/// Runs an install step for a test's tool, failing the test with the step's
+/// output when it fails: a missing tool fails, it never skips.
+pub fn run_install_step(command: &mut Command, what: &str) {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot {what}: {e}"));
+    assert!(
+        output.status.success(),
+        "cannot {what}:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

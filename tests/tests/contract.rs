@@ -32,17 +32,12 @@ fn prism_binary() -> PathBuf {
     if binary.exists() {
         return binary;
     }
-    let output = Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&prefix)
-        .arg(PRISM)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run npm to install {PRISM}: {e}"));
-    assert!(
-        output.status.success(),
-        "cannot install {PRISM} with npm:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    tests::run_install_step(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(PRISM),
+        &format!("install {PRISM} with npm"),
     );
     assert!(
         binary.exists(),

@@ -16,17 +16,7 @@ fn validator() -> PathBuf {
     if program.exists() {
         return program;
     }
-    let run = |command: &mut Command, what: &str| {
-        let output = command
-            .output()
-            .unwrap_or_else(|e| panic!("cannot {what}: {e}"));
-        assert!(
-            output.status.success(),
-            "cannot {what}:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    };
+    let run = tests::run_install_step;
     run(
         Command::new("python3").args(["-m", "venv"]).arg(&venv),
         "create a Python venv in .tools (python3 -m venv)",

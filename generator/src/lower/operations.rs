@@ -18,15 +18,21 @@ const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "clone", "fmt"
 /// Builder method names every request builder already has.
 const RESERVED_SETTERS: &[&str] = &["send", "into_future", "client"];
 
-/// How a media type that is neither JSON nor a form is carried, or `None`
-/// for multipart bodies, which need more than one value.
-pub(crate) fn raw_kind(media_type: &str) -> Option<RawBody> {
-    let essence = media_type
+/// A media type without parameters, in lower case (`Application/JSON;
+/// charset=utf-8` → `application/json`).
+fn essence(media_type: &str) -> String {
+    media_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// How a media type that is neither JSON nor a form is carried, or `None`
+/// for multipart bodies, which need more than one value.
+pub(crate) fn raw_kind(media_type: &str) -> Option<RawBody> {
+    let essence = essence(media_type);
     if essence.starts_with("multipart/") {
         None
     } else if essence.starts_with("text/")
@@ -41,23 +47,28 @@ pub(crate) fn raw_kind(media_type: &str) -> Option<RawBody> {
 
 /// Whether a media type is an URL-encoded form.
 pub(crate) fn is_form(media_type: &str) -> bool {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    essence(media_type) == "application/x-www-form-urlencoded"
+}
+
+/// Whether a media type is a multipart form.
+pub(crate) fn is_multipart_form(media_type: &str) -> bool {
+    essence(media_type) == "multipart/form-data"
 }
 
 /// Whether a media type carries JSON.
 pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A method name from the method and path, for an operation without a
+/// usable `operationId` (`GET /lead/{id}/` → `get_lead_id`).
+fn derived_method_name(method: Method, path: &str) -> String {
+    naming::value_name(&format!(
+        "{} {}",
+        method.as_str().to_ascii_lowercase(),
+        path.replace(['{', '}'], "")
+    ))
 }
 
 fn methods(item: &PathItem) -> [(Method, Option<&openapiv3::Operation>); 8] {
@@ -120,12 +131,7 @@ impl<'a> Lowerer<'a> {
                 let operation_id = match &operation.operation_id {
                     Some(id) if !id.trim().is_empty() => id.clone(),
                     _ => {
-                        let derived = format!(
-                            "{} {}",
-                            method.as_str().to_ascii_lowercase(),
-                            path.replace(['{', '}'], "")
-                        );
-                        let derived = naming::value_name(&derived);
+                        let derived = derived_method_name(method, path);
                         self.diagnostics.push(
                             Diagnostic::warning(&pointer, format!("the operation has no `operationId`; its method is named `{derived}`"))
                                 .with_hint("add an `operationId` so the method name stays stable"),
@@ -137,11 +143,7 @@ impl<'a> Lowerer<'a> {
                     // A repeated id (real specs reuse `list` and `get` per
                     // resource) gets a name from method and path instead.
                     Some((_, first)) => {
-                        let derived = naming::value_name(&format!(
-                            "{} {}",
-                            method.as_str().to_ascii_lowercase(),
-                            path.replace(['{', '}'], "")
-                        ));
+                        let derived = derived_method_name(method, path);
                         self.diagnostics.push(
                             Diagnostic::warning(
                                 pointer_join(&pointer, "operationId"),
@@ -336,11 +338,7 @@ impl<'a> Lowerer<'a> {
                     .or_else(|| {
                         body.content
                             .iter()
-                            .find(|(media, _)| {
-                                media
-                                    .to_ascii_lowercase()
-                                    .starts_with("multipart/form-data")
-                            })
+                            .find(|(media, _)| is_multipart_form(media))
                             .map(|(media, content)| {
                                 let fields = match &content.schema {
                                     Some(schema) => {

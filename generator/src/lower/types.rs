@@ -232,6 +232,19 @@ impl<'a> Lowerer<'a> {
                 return TypeKind::Struct(self.lower_struct(name, parts, pointer));
             }
         }
+        // A `oneOf` of string enums (how some generators document each
+        // value) is one string enum.
+        if let SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } =
+            &schema.schema_kind
+        {
+            if members.len() > 1 {
+                if let Some(values) = self.string_enum_members(members) {
+                    return TypeKind::Enum(self.lower_described_enum(
+                        values.iter().map(|(v, d)| (v.as_str(), d.clone())),
+                    ));
+                }
+            }
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
                 TypeKind::Enum(self.lower_enum(s.enumeration.iter().flatten().map(String::as_str)))
@@ -242,16 +255,7 @@ impl<'a> Lowerer<'a> {
             {
                 TypeKind::Enum(self.lower_enum(any.enumeration.iter().filter_map(|v| v.as_str())))
             }
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
-                if members.len() > 1 && self.string_enum_members(members).is_some() =>
-            {
-                // A `oneOf` of string enums (how some generators document
-                // each value) is one string enum.
-                let values = self.string_enum_members(members).unwrap_or_default();
-                TypeKind::Enum(
-                    self.lower_described_enum(values.iter().map(|(v, d)| (v.as_str(), d.clone()))),
-                )
-            }
+
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
                 if members.len() > 1 =>
             {

@@ -161,18 +161,30 @@ impl Client {
         &self.inner.base_url
     }
 
-    pub(crate) async fn send_json<T: DeserializeOwned>(
+    /// Sends `request` and turns the body of its success into a value.
+    async fn send_and<T>(
         &self,
         request: Request,
+        decode: impl FnOnce(StatusCode, Vec<u8>) -> Result<T, Error>,
     ) -> Result<Response<T>, Error> {
         let raw = self.execute(request).await?;
-        let value = crate::wire::decode_json(raw.status, &raw.body)?;
+        let value = decode(raw.status, raw.body)?;
         Ok(Response {
             status: raw.status,
             headers: raw.headers,
             rate_limit: raw.rate_limit,
             value,
         })
+    }
+
+    pub(crate) async fn send_json<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Response<T>, Error> {
+        self.send_and(request, |status, body| {
+            crate::wire::decode_json(status, &body)
+        })
+        .await
     }
 
     /// Like `send_json`, for operations where a success may have no body.
@@ -180,54 +192,34 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<Response<Option<T>>, Error> {
-        let raw = self.execute(request).await?;
-        let value = if raw.body.iter().all(u8::is_ascii_whitespace) {
-            None
-        } else {
-            Some(crate::wire::decode_json(raw.status, &raw.body)?)
-        };
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            rate_limit: raw.rate_limit,
-            value,
+        self.send_and(request, |status, body| {
+            if body.iter().all(u8::is_ascii_whitespace) {
+                Ok(None)
+            } else {
+                crate::wire::decode_json(status, &body).map(Some)
+            }
         })
+        .await
     }
 
     pub(crate) async fn send_text(&self, request: Request) -> Result<Response<String>, Error> {
-        let raw = self.execute(request).await?;
-        let value = String::from_utf8(raw.body).map_err(|e| Error::Decode {
-            status: raw.status.as_u16(),
-            path: ".".to_owned(),
-            message: format!("the body is not UTF-8 text: {e}"),
-            snippet: String::new(),
-        })?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            rate_limit: raw.rate_limit,
-            value,
+        self.send_and(request, |status, body| {
+            String::from_utf8(body).map_err(|e| Error::Decode {
+                status: status.as_u16(),
+                path: ".".to_owned(),
+                message: format!("the body is not UTF-8 text: {e}"),
+                snippet: String::new(),
+            })
         })
+        .await
     }
 
     pub(crate) async fn send_bytes(&self, request: Request) -> Result<Response<Vec<u8>>, Error> {
-        let raw = self.execute(request).await?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            rate_limit: raw.rate_limit,
-            value: raw.body,
-        })
+        self.send_and(request, |_, body| Ok(body)).await
     }
 
     pub(crate) async fn send_empty(&self, request: Request) -> Result<Response<()>, Error> {
-        let raw = self.execute(request).await?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            rate_limit: raw.rate_limit,
-            value: (),
-        })
+        self.send_and(request, |_, _| Ok(())).await
     }
 
     /// Sends `request`, retrying as the policy allows:
