@@ -230,8 +230,8 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<T, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, T> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -240,7 +240,11 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<T>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "GET /lead/",
             reqwest::Method::GET,
@@ -252,7 +256,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
         request.query("_fields", self.fields.as_ref());
         request.query("query", self.query.as_ref());
         request.header("x-tz-offset", self.x_tz_offset.as_ref());
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -260,7 +264,7 @@ impl<'a> crate::pagination::Paginate<'a> for ListLeads<'a> {
     type Page = crate::types::LeadList;
     type Item = crate::types::Lead;
     fn fetch(self) -> ResponseFuture<'a, Self::Page> {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_page(&self, page: &Self::Page) -> Option<Self> {
@@ -295,7 +299,7 @@ for ListLeads<'a, crate::types::LeadListPartial> {
     type Page = crate::types::LeadListPartial;
     type Item = crate::types::LeadPartial;
     fn fetch(self) -> ResponseFuture<'a, Self::Page> {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_page(&self, page: &Self::Page) -> Option<Self> {
@@ -333,7 +337,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> IntoFuture for ListLeads<'a
     type Output = Result<T, Error>;
     type IntoFuture = ResponseFuture<'a, T>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -356,8 +360,8 @@ impl<'a> CreateLead<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Lead, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Lead> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -366,9 +370,11 @@ impl<'a> CreateLead<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::Lead>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Lead>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "POST /lead/",
             reqwest::Method::POST,
@@ -378,7 +384,7 @@ impl<'a> CreateLead<'a> {
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -386,7 +392,7 @@ impl<'a> IntoFuture for CreateLead<'a> {
     type Output = Result<crate::types::Lead, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Lead>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -409,8 +415,8 @@ impl<'a> MergeLeads<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Empty, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Empty> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -419,9 +425,13 @@ impl<'a> MergeLeads<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::types::Empty>, Error> {
+    ) -> ResponseFuture<'a, Response<crate::types::Empty>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "POST /lead/merge/",
             reqwest::Method::POST,
@@ -431,7 +441,7 @@ impl<'a> MergeLeads<'a> {
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -439,7 +449,7 @@ impl<'a> IntoFuture for MergeLeads<'a> {
     type Output = Result<crate::types::Empty, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Empty>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -482,8 +492,8 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> GetLead<'a, T> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<T, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, T> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -492,7 +502,11 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> GetLead<'a, T> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<T>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "GET /lead/{id}/",
             reqwest::Method::GET,
@@ -500,7 +514,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> GetLead<'a, T> {
             list_leads_error,
         );
         request.query("_fields", self.fields.as_ref());
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -508,7 +522,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> IntoFuture for GetLead<'a, 
     type Output = Result<T, Error>;
     type IntoFuture = ResponseFuture<'a, T>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -532,8 +546,8 @@ impl<'a> UpdateLead<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Lead, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Lead> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -542,9 +556,11 @@ impl<'a> UpdateLead<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::Lead>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Lead>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "PUT /lead/{id}/",
             reqwest::Method::PUT,
@@ -554,7 +570,7 @@ impl<'a> UpdateLead<'a> {
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -562,7 +578,7 @@ impl<'a> IntoFuture for UpdateLead<'a> {
     type Output = Result<crate::types::Lead, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Lead>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -585,8 +601,8 @@ impl<'a> DeleteLead<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Empty, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Empty> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -595,16 +611,20 @@ impl<'a> DeleteLead<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::types::Empty>, Error> {
+    ) -> ResponseFuture<'a, Response<crate::types::Empty>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let request = Request::new(
             "DELETE /lead/{id}/",
             reqwest::Method::DELETE,
             ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
             list_leads_error,
         );
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -612,7 +632,7 @@ impl<'a> IntoFuture for DeleteLead<'a> {
     type Output = Result<crate::types::Empty, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Empty>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

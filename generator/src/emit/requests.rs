@@ -590,8 +590,8 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
 
         #send_generics #self_ty {
             #send_docs
-            pub async fn send(self) -> Result<#output, Error> {
-                self.send_with_response().await.map(Response::into_value)
+            pub fn send(self) -> ResponseFuture<'a, #output> {
+                crate::client::value(self.send_with_response())
             }
 
             #[doc = " Like [`send`](Self::send), but also returns the status, the headers and"]
@@ -600,10 +600,14 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             #[doc = " # Errors"]
             #[doc = ""]
             #[doc = " As [`send`](Self::send)."]
-            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+            pub fn send_with_response(self) -> ResponseFuture<'a, Response<#output>> {
+                self.client.#send(self.request())
+            }
+
+            fn request(&self) -> Result<Request, Error> {
                 let #mutable request = Request::new(#route, reqwest::Method::#method, #path, #decoder);
                 #(#fill)*
-                self.client.#send(request).await
+                Ok(request)
             }
         }
 
@@ -614,7 +618,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             type IntoFuture = ResponseFuture<'a, #output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     }
@@ -841,7 +845,7 @@ fn paginate(
             type Item = #item;
 
             fn fetch(self) -> ResponseFuture<'a, Self::Page> {
-                Box::pin(self.send())
+                self.send()
             }
 
             fn next_page(&self, page: &Self::Page) -> Option<Self> {

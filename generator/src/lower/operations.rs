@@ -16,7 +16,13 @@ use crate::naming::{self, Namespace};
 /// Client method names the runtime already uses.
 const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "clone", "fmt"];
 /// Builder method names every request builder already has.
-const RESERVED_SETTERS: &[&str] = &["send", "into_future", "client"];
+const RESERVED_SETTERS: &[&str] = &[
+    "send",
+    "send_with_response",
+    "request",
+    "into_future",
+    "client",
+];
 
 /// A media type without parameters, in lower case (`Application/JSON;
 /// charset=utf-8` → `application/json`).

@@ -24,6 +24,13 @@ use crate::types::ErrorBody;
 /// The future returned by awaiting a request builder.
 pub type ResponseFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
+/// The value of a response, without its status and headers.
+pub(crate) fn value<'a, T: Send + 'a>(
+    response: ResponseFuture<'a, Response<T>>,
+) -> ResponseFuture<'a, T> {
+    Box::pin(async move { response.await.map(Response::into_value) })
+}
+
 /// Decodes the body of an error response into the type the spec documents
 /// for its status.
 pub(crate) type ErrorDecoder = fn(u16, &[u8]) -> Option<ErrorBody>;
@@ -160,36 +167,43 @@ impl Client {
     }
 
     /// Sends `request` and turns the body of its success into a value.
-    async fn send_and<T>(
-        &self,
-        request: Request,
-        decode: impl FnOnce(StatusCode, Vec<u8>) -> Result<T, Error>,
-    ) -> Result<Response<T>, Error> {
-        let raw = self.execute(request).await?;
-        let value = decode(raw.status, raw.body)?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            rate_limit: raw.rate_limit,
-            value,
+    ///
+    /// Request builders build their `Request` synchronously and hand it
+    /// here: the one asynchronous state machine is this generic function,
+    /// not one per operation, which keeps the generated crate quick to
+    /// compile.
+    fn send_and<'a, T: Send + 'a>(
+        &'a self,
+        request: Result<Request, Error>,
+        decode: impl FnOnce(StatusCode, Vec<u8>) -> Result<T, Error> + Send + 'a,
+    ) -> ResponseFuture<'a, Response<T>> {
+        Box::pin(async move {
+            let raw = self.execute(request?).await?;
+            let value = decode(raw.status, raw.body)?;
+            Ok(Response {
+                status: raw.status,
+                headers: raw.headers,
+                rate_limit: raw.rate_limit,
+                value,
+            })
         })
     }
 
-    pub(crate) async fn send_json<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<Response<T>, Error> {
+    /// Sends `request` and decodes a JSON success body.
+    pub(crate) fn send_json<'a, T: DeserializeOwned + Send + 'a>(
+        &'a self,
+        request: Result<Request, Error>,
+    ) -> ResponseFuture<'a, Response<T>> {
         self.send_and(request, |status, body| {
             crate::wire::decode_json(status, &body)
         })
-        .await
     }
 
     /// Like `send_json`, for operations where a success may have no body.
-    pub(crate) async fn send_json_or_empty<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<Response<Option<T>>, Error> {
+    pub(crate) fn send_json_or_empty<'a, T: DeserializeOwned + Send + 'a>(
+        &'a self,
+        request: Result<Request, Error>,
+    ) -> ResponseFuture<'a, Response<Option<T>>> {
         self.send_and(request, |status, body| {
             if body.iter().all(u8::is_ascii_whitespace) {
                 Ok(None)
@@ -197,10 +211,13 @@ impl Client {
                 crate::wire::decode_json(status, &body).map(Some)
             }
         })
-        .await
     }
 
-    pub(crate) async fn send_text(&self, request: Request) -> Result<Response<String>, Error> {
+    /// Sends `request` and returns its success body as text.
+    pub(crate) fn send_text(
+        &self,
+        request: Result<Request, Error>,
+    ) -> ResponseFuture<'_, Response<String>> {
         self.send_and(request, |status, body| {
             String::from_utf8(body).map_err(|e| Error::Decode {
                 status: status.as_u16(),
@@ -209,15 +226,22 @@ impl Client {
                 snippet: String::new(),
             })
         })
-        .await
     }
 
-    pub(crate) async fn send_bytes(&self, request: Request) -> Result<Response<Vec<u8>>, Error> {
-        self.send_and(request, |_, body| Ok(body)).await
+    /// Sends `request` and returns its success body as bytes.
+    pub(crate) fn send_bytes(
+        &self,
+        request: Result<Request, Error>,
+    ) -> ResponseFuture<'_, Response<Vec<u8>>> {
+        self.send_and(request, |_, body| Ok(body))
     }
 
-    pub(crate) async fn send_empty(&self, request: Request) -> Result<Response<()>, Error> {
-        self.send_and(request, |_, _| Ok(())).await
+    /// Sends `request` and ignores its success body.
+    pub(crate) fn send_empty(
+        &self,
+        request: Result<Request, Error>,
+    ) -> ResponseFuture<'_, Response<()>> {
+        self.send_and(request, |_, _| Ok(()))
     }
 
     /// Sends `request`, retrying as the policy allows:

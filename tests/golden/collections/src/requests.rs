@@ -59,8 +59,8 @@ impl<'a> CreateBag<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Bag, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Bag> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -69,7 +69,11 @@ impl<'a> CreateBag<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<crate::types::Bag>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Bag>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "POST /bags",
             reqwest::Method::POST,
@@ -79,7 +83,7 @@ impl<'a> CreateBag<'a> {
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -87,7 +91,7 @@ impl<'a> IntoFuture for CreateBag<'a> {
     type Output = Result<crate::types::Bag, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Bag>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

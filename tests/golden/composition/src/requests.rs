@@ -56,8 +56,8 @@ impl<'a> GetPet<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Pet, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Pet> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -66,7 +66,11 @@ impl<'a> GetPet<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<crate::types::Pet>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Pet>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let request = Request::new(
             "GET /pets/{petId}",
             reqwest::Method::GET,
@@ -74,7 +78,7 @@ impl<'a> GetPet<'a> {
                 .concat(),
             get_pet_error,
         );
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -82,7 +86,7 @@ impl<'a> IntoFuture for GetPet<'a> {
     type Output = Result<crate::types::Pet, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Pet>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

@@ -64,8 +64,8 @@ impl<'a> ListOrders<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<Vec<crate::types::Order>, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, Vec<crate::types::Order>> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -74,9 +74,13 @@ impl<'a> ListOrders<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Vec<crate::types::Order>>, Error> {
+    ) -> ResponseFuture<'a, Response<Vec<crate::types::Order>>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "GET /orders",
             reqwest::Method::GET,
@@ -84,7 +88,7 @@ impl<'a> ListOrders<'a> {
             list_orders_error,
         );
         request.query("status", self.status.as_ref());
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -92,7 +96,7 @@ impl<'a> IntoFuture for ListOrders<'a> {
     type Output = Result<Vec<crate::types::Order>, Error>;
     type IntoFuture = ResponseFuture<'a, Vec<crate::types::Order>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

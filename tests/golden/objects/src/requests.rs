@@ -59,8 +59,8 @@ impl<'a> GetThing<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Thing, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Thing> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -69,16 +69,20 @@ impl<'a> GetThing<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::types::Thing>, Error> {
+    ) -> ResponseFuture<'a, Response<crate::types::Thing>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let request = Request::new(
             "GET /things/{id}",
             reqwest::Method::GET,
             ["/things/", &crate::wire::encode_path("id", &self.id)?].concat(),
             get_thing_error,
         );
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -86,7 +90,7 @@ impl<'a> IntoFuture for GetThing<'a> {
     type Output = Result<crate::types::Thing, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Thing>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

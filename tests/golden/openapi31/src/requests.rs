@@ -59,8 +59,8 @@ impl<'a> GetNote<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Note, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Note> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -69,16 +69,18 @@ impl<'a> GetNote<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::Note>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Note>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let request = Request::new(
             "GET /notes/{id}",
             reqwest::Method::GET,
             ["/notes/", &crate::wire::encode_path("id", &self.id)?].concat(),
             get_note_error,
         );
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -86,7 +88,7 @@ impl<'a> IntoFuture for GetNote<'a> {
     type Output = Result<crate::types::Note, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Note>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

@@ -327,8 +327,8 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<T, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, T> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -337,7 +337,11 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<T>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "GET /items/",
             reqwest::Method::GET,
@@ -353,7 +357,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
         request.query_deep("filter", self.filter.as_ref())?;
         request.cookie("theme", self.theme.as_ref());
         request.query("fields", self.fields.as_ref());
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -361,7 +365,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> IntoFuture for ListItems<'a
     type Output = Result<T, Error>;
     type IntoFuture = ResponseFuture<'a, T>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -394,8 +398,8 @@ impl<'a> CreateItem<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Item, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Item> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -404,9 +408,11 @@ impl<'a> CreateItem<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::Item>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Item>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "POST /items/",
             reqwest::Method::POST,
@@ -417,7 +423,7 @@ impl<'a> CreateItem<'a> {
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -425,7 +431,7 @@ impl<'a> IntoFuture for CreateItem<'a> {
     type Output = Result<crate::types::Item, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Item>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -466,8 +472,8 @@ impl<'a> ListEvents<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::ListEventsResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::ListEventsResponse> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -476,9 +482,13 @@ impl<'a> ListEvents<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::types::ListEventsResponse>, Error> {
+    ) -> ResponseFuture<'a, Response<crate::types::ListEventsResponse>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "GET /events/",
             reqwest::Method::GET,
@@ -487,7 +497,7 @@ impl<'a> ListEvents<'a> {
         );
         request.query("_cursor", self.cursor.as_ref());
         request.query("_limit", self.limit.as_ref());
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -495,7 +505,7 @@ impl<'a> crate::pagination::Paginate<'a> for ListEvents<'a> {
     type Page = crate::types::ListEventsResponse;
     type Item = crate::types::ListEventsResponseDataItem;
     fn fetch(self) -> ResponseFuture<'a, Self::Page> {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_page(&self, page: &Self::Page) -> Option<Self> {
@@ -534,7 +544,7 @@ impl<'a> IntoFuture for ListEvents<'a> {
     type Output = Result<crate::types::ListEventsResponse, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::ListEventsResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -557,8 +567,8 @@ impl<'a> CreateCharge<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::CreateChargeResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::CreateChargeResponse> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -567,9 +577,13 @@ impl<'a> CreateCharge<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::types::CreateChargeResponse>, Error> {
+    ) -> ResponseFuture<'a, Response<crate::types::CreateChargeResponse>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "POST /charges",
             reqwest::Method::POST,
@@ -584,7 +598,7 @@ impl<'a> CreateCharge<'a> {
                     &["metadata", "items"],
                 )?;
         }
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -592,7 +606,7 @@ impl<'a> IntoFuture for CreateCharge<'a> {
     type Output = Result<crate::types::CreateChargeResponse, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::CreateChargeResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -616,8 +630,8 @@ impl<'a> UploadFile<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, Vec<u8>> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -626,7 +640,11 @@ impl<'a> UploadFile<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<Vec<u8>>> {
+        self.client.send_bytes(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "PUT /files/{name}",
             reqwest::Method::PUT,
@@ -636,7 +654,7 @@ impl<'a> UploadFile<'a> {
         if let Some(body) = self.body {
             request.raw("application/octet-stream", body.to_vec());
         }
-        self.client.send_bytes(request).await
+        Ok(request)
     }
 }
 
@@ -644,7 +662,7 @@ impl<'a> IntoFuture for UploadFile<'a> {
     type Output = Result<Vec<u8>, Error>;
     type IntoFuture = ResponseFuture<'a, Vec<u8>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -667,8 +685,8 @@ impl<'a> AddCollaborator<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<Option<crate::types::Item>, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, Option<crate::types::Item>> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -677,16 +695,20 @@ impl<'a> AddCollaborator<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Option<crate::types::Item>>, Error> {
+    ) -> ResponseFuture<'a, Response<Option<crate::types::Item>>> {
+        self.client.send_json_or_empty(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let request = Request::new(
             "PUT /collaborators/{user}",
             reqwest::Method::PUT,
             ["/collaborators/", &crate::wire::encode_path("user", &self.user)?].concat(),
             list_events_error,
         );
-        self.client.send_json_or_empty(request).await
+        Ok(request)
     }
 }
 
@@ -694,7 +716,7 @@ impl<'a> IntoFuture for AddCollaborator<'a> {
     type Output = Result<Option<crate::types::Item>, Error>;
     type IntoFuture = ResponseFuture<'a, Option<crate::types::Item>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -716,8 +738,8 @@ impl<'a> StartJob<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, serde_json::Value> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -726,14 +748,18 @@ impl<'a> StartJob<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<serde_json::Value>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let request = Request::new(
             "POST /jobs",
             reqwest::Method::POST,
             "/jobs".to_owned(),
             list_events_error,
         );
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -741,7 +767,7 @@ impl<'a> IntoFuture for StartJob<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = ResponseFuture<'a, serde_json::Value>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -764,8 +790,8 @@ impl<'a> CreateUpload<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Item, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Item> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -774,9 +800,11 @@ impl<'a> CreateUpload<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::Item>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Item>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "POST /uploads",
             reqwest::Method::POST,
@@ -786,7 +814,7 @@ impl<'a> CreateUpload<'a> {
         if let Some(body) = self.body {
             request.multipart(body);
         }
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -794,7 +822,7 @@ impl<'a> IntoFuture for CreateUpload<'a> {
     type Output = Result<crate::types::Item, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Item>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -816,8 +844,8 @@ impl<'a> Health<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<String, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, String> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -826,14 +854,18 @@ impl<'a> Health<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<String>> {
+        self.client.send_text(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let request = Request::new(
             "GET /health",
             reqwest::Method::GET,
             "/health".to_owned(),
             health_error,
         );
-        self.client.send_text(request).await
+        Ok(request)
     }
 }
 
@@ -841,7 +873,7 @@ impl<'a> IntoFuture for Health<'a> {
     type Output = Result<String, Error>;
     type IntoFuture = ResponseFuture<'a, String>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -865,8 +897,8 @@ impl<'a> DeletePart<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, ()> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -875,7 +907,11 @@ impl<'a> DeletePart<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<()>> {
+        self.client.send_empty(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let request = Request::new(
             "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
@@ -888,7 +924,7 @@ impl<'a> DeletePart<'a> {
                 .concat(),
             delete_part_error,
         );
-        self.client.send_empty(request).await
+        Ok(request)
     }
 }
 
@@ -896,7 +932,7 @@ impl<'a> IntoFuture for DeletePart<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = ResponseFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -928,8 +964,8 @@ impl<'a> TouchPart<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::Item, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::Item> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -938,9 +974,11 @@ impl<'a> TouchPart<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::Item>, Error> {
+    pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Item>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
             "PATCH /items/{item_id}/parts/{part}",
             reqwest::Method::PATCH,
@@ -956,7 +994,7 @@ impl<'a> TouchPart<'a> {
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -964,7 +1002,7 @@ impl<'a> IntoFuture for TouchPart<'a> {
     type Output = Result<crate::types::Item, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::Item>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

@@ -53,8 +53,8 @@ impl<'a> Whoami<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
-    pub async fn send(self) -> Result<crate::types::WhoamiResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
+    pub fn send(self) -> ResponseFuture<'a, crate::types::WhoamiResponse> {
+        crate::client::value(self.send_with_response())
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -63,16 +63,20 @@ impl<'a> Whoami<'a> {
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::types::WhoamiResponse>, Error> {
+    ) -> ResponseFuture<'a, Response<crate::types::WhoamiResponse>> {
+        self.client.send_json(self.request())
+    }
+
+    fn request(&self) -> Result<Request, Error> {
         let request = Request::new(
             "GET /me",
             reqwest::Method::GET,
             "/me".to_owned(),
             whoami_error,
         );
-        self.client.send_json(request).await
+        Ok(request)
     }
 }
 
@@ -80,7 +84,7 @@ impl<'a> IntoFuture for Whoami<'a> {
     type Output = Result<crate::types::WhoamiResponse, Error>;
     type IntoFuture = ResponseFuture<'a, crate::types::WhoamiResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
