@@ -10,6 +10,7 @@
 //! `Diagnostics::finish` turns pointers into lines with [`crate::locate`].
 
 mod shape;
+mod typed;
 mod value;
 
 use openapiv3::OpenAPI;
@@ -68,20 +69,10 @@ pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
         }
         return Err(diagnostics.finish(file, text));
     }
-    // The typed parse reads the repaired document as YAML text, so scalars
-    // are as lenient as the YAML parser makes them (`version: 1.0` is a
-    // string where a string is expected), whichever format the spec is in.
-    let repaired = match serde_yaml::to_string(&value) {
-        Ok(repaired) => repaired,
-        Err(error) => {
-            diagnostics.push(Diagnostic::document_error(
-                format!("the document cannot be read: {error}"),
-                None,
-            ));
-            return Err(diagnostics.finish(file, text));
-        }
-    };
-    let deserializer = serde_yaml::Deserializer::from_str(&repaired);
+    // The typed parse reads the repaired value as leniently as YAML text
+    // would be read (`version: 1.0` is a string where a string is
+    // expected), whichever format the spec is in.
+    let deserializer = typed::Lenient(value);
     match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
         Ok(api) => Ok(Document {
             file: file.to_owned(),
