@@ -6,14 +6,12 @@
 //! reads the OpenAPI document.
 
 mod docs;
+mod format;
 mod requests;
 mod templates;
 mod types;
 
-use std::cell::Cell;
 use std::time::{Duration, Instant};
-
-use proc_macro2::TokenStream;
 
 use crate::ir::Api;
 
@@ -41,14 +39,15 @@ const RUNTIME: &[(&str, &str)] = &[
 
 /// Emits every file of the crate, in a fixed order.
 pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), String> {
+    let rust_sources = [
+        ("src/lib.rs", templates::lib_rs(api)),
+        ("src/requests.rs", requests::requests_module(api)),
+        ("src/types.rs", types::types_module(api)),
+    ];
     // Formatting is timed apart from building tokens, for the benchmarks.
-    let format_time = Cell::new(Duration::ZERO);
-    let format_rust = |tokens: TokenStream, path: &str| {
-        let started = Instant::now();
-        let formatted = format_rust(tokens, path);
-        format_time.set(format_time.get() + started.elapsed());
-        formatted
-    };
+    let started = Instant::now();
+    let formatted = format::format_files(rust_sources)?;
+    let format_time = started.elapsed();
     let header = format!(
         "{HEADER_MARK} `{command}` from `{}`. Do not edit by hand.",
         api.spec_file
@@ -70,28 +69,13 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), St
             path: "rustfmt.toml".to_owned(),
             contents: format!("# {header}\n\ndisable_all_formatting = true\n"),
         },
-        File {
-            path: "src/lib.rs".to_owned(),
-            contents: format!(
-                "{rust_header}{}",
-                format_rust(templates::lib_rs(api), "src/lib.rs")?
-            ),
-        },
-        File {
-            path: "src/requests.rs".to_owned(),
-            contents: format!(
-                "{rust_header}{}",
-                format_rust(requests::requests_module(api), "src/requests.rs")?
-            ),
-        },
-        File {
-            path: "src/types.rs".to_owned(),
-            contents: format!(
-                "{rust_header}{}",
-                format_rust(types::types_module(api), "src/types.rs")?
-            ),
-        },
     ];
+    for (path, source) in formatted {
+        files.push(File {
+            path: path.to_owned(),
+            contents: format!("{rust_header}{source}"),
+        });
+    }
     for (path, source) in RUNTIME {
         files.push(File {
             path: (*path).to_owned(),
@@ -113,70 +97,5 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), St
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, format_time.get()))
-}
-
-/// Formats a token stream as a Rust file.
-fn format_rust(tokens: TokenStream, path: &str) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("internal error: the generated `{path}` is not valid Rust ({e}); please report this with the spec"))?;
-    Ok(space_items(&prettyplease::unparse(&file)))
-}
-
-/// `use` and `mod` declarations stay together in one block each.
-fn declaration_group(line: &str) -> Option<&'static str> {
-    let line = line.strip_prefix("pub ").unwrap_or(line);
-    if line.starts_with("use ") {
-        Some("use")
-    } else if line.starts_with("mod ") {
-        Some("mod")
-    } else {
-        None
-    }
-}
-
-/// `prettyplease` puts no blank lines between items; add one between
-/// top-level items and between the items of an `impl` block, as rustfmt'd
-/// hand-written code has.
-fn space_items(text: &str) -> String {
-    const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "pub ", "pub(", "fn ", "async fn", "impl", "const ", "type ", "mod ",
-        "struct ", "enum ", "use ",
-    ];
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut previous: Option<&str> = None;
-    // Whether the last attribute opened was inner (`#![...]`), so that the
-    // `)]` closing a multi-line one ends the crate's inner attributes.
-    let mut inner_attribute = false;
-    for line in text.lines() {
-        if line.starts_with("#![") {
-            inner_attribute = true;
-        } else if line.starts_with("#[") {
-            inner_attribute = false;
-        }
-        if let Some(prev) = previous {
-            let indent = line.len() - line.trim_start().len();
-            let prev_indent = prev.len() - prev.trim_start().len();
-            let body = line.trim_start();
-            let prev_body = prev.trim_start();
-            let starts_item = ITEM_STARTS.iter().any(|s| body.starts_with(s));
-            let same_group = declaration_group(prev_body).is_some()
-                && declaration_group(prev_body) == declaration_group(body);
-            let after_item = prev_body == "}"
-                || (indent == 0 && prev_body.ends_with(';') && !same_group)
-                || (indent == 0
-                    && (prev_body.starts_with("//!")
-                        || prev_body.starts_with("#![")
-                        || (prev_body == ")]" && inner_attribute))
-                    && !body.starts_with("//!")
-                    && !body.starts_with("#!["));
-            if (indent == 0 || indent == 4) && indent == prev_indent && starts_item && after_item {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = Some(line);
-    }
-    out
+    Ok((files, format_time))
 }
