@@ -1,0 +1,528 @@
+//! What the generated Close client costs at run time, against what a
+//! hand-written client would spend on the same work, printed as Markdown
+//! tables:
+//!
+//! - decode throughput: one page of 100 leads (as `GET /lead/` returns it)
+//!   decoded into the generated `LeadList`, into plain `#[derive(Deserialize)]`
+//!   structs with the same documented fields, and into `serde_json::Value`;
+//! - per-request overhead: sequential `get_lead` calls through the generated
+//!   client against the same GETs through a bare `reqwest::Client`, both
+//!   against one keep-alive HTTP/1.1 responder on loopback and both decoding
+//!   into the generated `Lead`, so the difference is the client's own work.
+//!
+//! `cargo run --release --bin runtime -- [--quick]`; `--quick` runs a few
+//! iterations only, to prove it works.
+
+use std::hint::black_box;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// One lead as `GET /lead/{id}/` returns it.
+const SEED: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/data/seed-get-lead-response.json"
+));
+
+/// The leads on the decoded page: a full page at Close's default `_limit`.
+const LEADS: usize = 100;
+
+/// Custom fields added to every lead, with values of each kind Close sends
+/// (text, number, date, a user id, a list of choices); the seed has two more.
+const CUSTOM_FIELDS: &[&str] = &[
+    "cf_3JQxGcNzbT0U1hO4vZ7mCqYw8rKpLd2Ff5sEiA9uWj6",
+    "cf_7hLkP2wQz9XyB4nM1cV6tR8sJ0dF3gA5eU2iO7pYb4K",
+    "cf_Zq1W2e3R4t5Y6u7I8o9P0aSdFgHjKlXcVbNm1Q2w3E4",
+    "cf_m9N8b7V6c5X4z3L2k1J0hGfDsApOiUyTrEwQ1a2S3d4",
+];
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let page = lead_page(LEADS);
+    decode_table(&page, quick);
+    println!();
+    request_table(quick);
+}
+
+/// `{"data": [...], "has_more": true}` with `leads` copies of the seed,
+/// each with its own ids, name and custom-field values.
+fn lead_page(leads: usize) -> Vec<u8> {
+    let seed: Value = serde_json::from_str(SEED).expect("the seed lead is JSON");
+    let data: Vec<Value> = (0..leads)
+        .map(|i| {
+            let mut lead = seed.clone();
+            let id = format!("lead_{i:043}");
+            lead["id"] = json!(id);
+            lead["name"] = json!(format!("Wayne Enterprises {i}"));
+            lead["display_name"] = lead["name"].clone();
+            lead["html_url"] = json!(format!("https://app.close.com/lead/{id}/"));
+            let contact = format!("cont_{i:043}");
+            lead["contact_ids"] = json!([contact]);
+            lead["contacts"][0]["id"] = json!(contact);
+            lead["contacts"][0]["lead_id"] = json!(id);
+            if let Some(opportunities) = lead["opportunities"].as_array_mut() {
+                for (n, opportunity) in opportunities.iter_mut().enumerate() {
+                    opportunity["id"] = json!(format!("oppo_{i:041}_{n}"));
+                    opportunity["lead_id"] = json!(id);
+                }
+            }
+            let custom = |n: usize| format!("custom.{}", CUSTOM_FIELDS[n]);
+            lead[custom(0)] = json!(format!("Referral {i}"));
+            lead[custom(1)] = json!(1000.0 + i as f64 * 12.5);
+            lead[custom(2)] = json!(format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i % 28));
+            lead[custom(3)] = json!(["user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"]);
+            lead
+        })
+        .collect();
+    serde_json::to_vec(&json!({ "data": data, "has_more": true })).expect("a Value encodes")
+}
+
+/// A list response the way a hand-written client would model it: the
+/// documented fields, plain derives, unknown and custom fields ignored.
+#[allow(dead_code, reason = "the fields are decoded to be timed, not read")]
+mod handwritten {
+    use chrono::{DateTime, FixedOffset, NaiveDate};
+    use serde::Deserialize;
+    use serde_json::{Map, Value};
+
+    #[derive(Deserialize)]
+    pub struct LeadList {
+        pub data: Vec<Lead>,
+        pub has_more: bool,
+        #[serde(default)]
+        pub total_results: Option<i64>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Lead {
+        pub id: String,
+        pub contact_ids: Vec<String>,
+        pub created_by: Option<String>,
+        pub date_created: DateTime<FixedOffset>,
+        pub date_updated: DateTime<FixedOffset>,
+        pub description: Option<String>,
+        pub html_url: String,
+        pub name: Option<String>,
+        pub organization_id: String,
+        pub status_id: String,
+        pub updated_by: Option<String>,
+        pub url: Option<String>,
+        #[serde(default)]
+        pub display_name: Option<String>,
+        #[serde(default)]
+        pub status_label: Option<String>,
+        #[serde(default)]
+        pub addresses: Option<Vec<Address>>,
+        #[serde(default)]
+        pub tasks: Option<Vec<Map<String, Value>>>,
+        #[serde(default)]
+        pub contacts: Option<Vec<Contact>>,
+        #[serde(default)]
+        pub opportunities: Option<Vec<Opportunity>>,
+        #[serde(default)]
+        pub integration_links: Option<Vec<IntegrationLink>>,
+        #[serde(default)]
+        pub contacts_summary: Option<String>,
+        #[serde(default)]
+        pub created_by_name: Option<String>,
+        #[serde(default)]
+        pub updated_by_name: Option<String>,
+        #[serde(default)]
+        pub localtime: Option<DateTime<FixedOffset>>,
+        #[serde(default)]
+        pub primary_address_summary: Option<String>,
+        #[serde(default)]
+        pub primary_email: Option<Email>,
+        #[serde(default)]
+        pub primary_phone: Option<Phone>,
+        #[serde(default)]
+        pub recent_calls: Option<Vec<Map<String, Value>>>,
+        #[serde(default)]
+        pub summaries: Option<Vec<Map<String, Value>>>,
+        #[serde(default)]
+        pub source: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Address {
+        #[serde(default)]
+        pub label: Option<String>,
+        #[serde(default)]
+        pub address_1: Option<String>,
+        #[serde(default)]
+        pub address_2: Option<String>,
+        #[serde(default)]
+        pub city: Option<String>,
+        #[serde(default)]
+        pub state: Option<String>,
+        #[serde(default)]
+        pub zipcode: Option<String>,
+        #[serde(default)]
+        pub country: Option<String>,
+        #[serde(default)]
+        pub tz_ids: Option<Vec<String>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Contact {
+        pub id: String,
+        pub name: Option<String>,
+        pub display_name: String,
+        pub title: Option<String>,
+        pub organization_id: String,
+        #[serde(default)]
+        pub lead_id: Option<String>,
+        pub created_by: Option<String>,
+        pub updated_by: Option<String>,
+        pub date_created: DateTime<FixedOffset>,
+        pub date_updated: DateTime<FixedOffset>,
+        #[serde(default)]
+        pub emails: Option<Vec<Email>>,
+        #[serde(default)]
+        pub phones: Option<Vec<Phone>>,
+        #[serde(default)]
+        pub urls: Option<Vec<Url>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Email {
+        pub email: String,
+        #[serde(default, rename = "type")]
+        pub kind: Option<String>,
+        #[serde(default)]
+        pub is_unsubscribed: Option<bool>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Phone {
+        pub phone: String,
+        #[serde(default, rename = "type")]
+        pub kind: Option<String>,
+        #[serde(default)]
+        pub phone_formatted: Option<String>,
+        #[serde(default)]
+        pub country: Option<String>,
+        #[serde(default)]
+        pub outbound_sms_blocked: Option<bool>,
+        #[serde(default)]
+        pub tz_ids: Option<Vec<String>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Url {
+        pub url: String,
+        #[serde(default, rename = "type")]
+        pub kind: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct IntegrationLink {
+        pub name: String,
+        pub url: String,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Opportunity {
+        pub id: String,
+        pub lead_id: String,
+        #[serde(default)]
+        pub lead_name: Option<String>,
+        pub contact_id: Option<String>,
+        pub user_id: String,
+        #[serde(default)]
+        pub user_name: Option<String>,
+        pub status_id: String,
+        #[serde(default)]
+        pub status_label: Option<String>,
+        #[serde(default)]
+        pub status_type: Option<StatusType>,
+        #[serde(default)]
+        pub pipeline_id: Option<String>,
+        #[serde(default)]
+        pub pipeline_name: Option<String>,
+        pub value: Option<i64>,
+        pub value_period: ValuePeriod,
+        #[serde(default)]
+        pub value_currency: Option<String>,
+        #[serde(default)]
+        pub value_formatted: Option<String>,
+        pub expected_value: Option<i64>,
+        pub annualized_value: Option<i64>,
+        pub annualized_expected_value: Option<i64>,
+        pub confidence: i64,
+        pub note: Option<String>,
+        pub date_won: Option<NaiveDate>,
+        pub date_lost: Option<DateTime<FixedOffset>>,
+        pub date_created: DateTime<FixedOffset>,
+        pub date_updated: DateTime<FixedOffset>,
+        pub created_by: Option<String>,
+        pub updated_by: Option<String>,
+        pub organization_id: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum StatusType {
+        Active,
+        Won,
+        Lost,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ValuePeriod {
+        OneTime,
+        Monthly,
+        Annual,
+    }
+}
+
+/// Runs each case `iterations` times per sample, the cases taking turns
+/// (in a rotating order) so that machine noise falls on all of them alike,
+/// and returns each case's median time per iteration.
+fn interleaved(cases: &mut [&mut dyn FnMut()], samples: usize, iterations: u32) -> Vec<Duration> {
+    let mut times = vec![Vec::with_capacity(samples); cases.len()];
+    for sample in 0..samples {
+        for turn in 0..cases.len() {
+            let case = (sample + turn) % cases.len();
+            let start = Instant::now();
+            for _ in 0..iterations {
+                (cases[case])();
+            }
+            times[case].push(start.elapsed() / iterations);
+        }
+    }
+    times.into_iter().map(median).collect()
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn decode_table(page: &[u8], quick: bool) {
+    // Each decode is checked once before it is timed: the right number of
+    // leads, and the custom fields where the type keeps them.
+    let generated: close_api::types::LeadList =
+        serde_json::from_slice(page).expect("the page decodes as the generated LeadList");
+    assert_eq!(generated.data.len(), LEADS);
+    assert!(generated.has_more);
+    for lead in &generated.data {
+        assert_eq!(lead.custom.len(), 2 + CUSTOM_FIELDS.len(), "{}", lead.id);
+        assert!(lead.extra.is_empty(), "{:?}", lead.extra);
+        assert_eq!(lead.contacts.as_ref().map(|c| c.len()), Some(1));
+        assert_eq!(lead.contacts.as_ref().unwrap()[0].custom.len(), 1);
+    }
+    assert_eq!(
+        generated.data[7].custom.get_f64(CUSTOM_FIELDS[1]),
+        Some(1000.0 + 7.0 * 12.5)
+    );
+    let handwritten: handwritten::LeadList =
+        serde_json::from_slice(page).expect("the page decodes as the hand-written LeadList");
+    assert_eq!(handwritten.data.len(), LEADS);
+    assert_eq!(handwritten.data[42].id, generated.data[42].id);
+    assert!(handwritten.total_results.is_none());
+    let value: Value = serde_json::from_slice(page).expect("the page is JSON");
+    assert_eq!(value["data"].as_array().map(Vec::len), Some(LEADS));
+
+    let (samples, iterations) = if quick { (1, 1) } else { (15, 20) };
+    let input = black_box(page);
+    let mut cases: [&mut dyn FnMut(); 3] = [
+        &mut || {
+            let page: close_api::types::LeadList = serde_json::from_slice(input).unwrap();
+            black_box(page);
+        },
+        &mut || {
+            let page: handwritten::LeadList = serde_json::from_slice(input).unwrap();
+            black_box(page);
+        },
+        &mut || {
+            let page: Value = serde_json::from_slice(input).unwrap();
+            black_box(page);
+        },
+    ];
+    let times = interleaved(&mut cases, samples, iterations);
+    let names = [
+        "generated `close_api::types::LeadList`",
+        "hand-written `#[derive(Deserialize)]` structs",
+        "`serde_json::Value`",
+    ];
+    let mb_per_s = |time: Duration| page.len() as f64 / 1e6 / time.as_secs_f64();
+    println!(
+        "Decoding one page of {LEADS} leads ({:.0} KB, {} custom fields each) with `serde_json::from_slice`, median of {samples} samples of {iterations} decodes:",
+        page.len() as f64 / 1e3,
+        2 + CUSTOM_FIELDS.len(),
+    );
+    println!();
+    println!("| Decoded into | Time per page | Throughput | vs hand-written |");
+    println!("|---|---:|---:|---:|");
+    for (name, time) in names.iter().zip(&times) {
+        println!(
+            "| {name} | {:.2} ms | {:.0} MB/s | {:.2}× |",
+            time.as_secs_f64() * 1e3,
+            mb_per_s(*time),
+            // Throughput ratio: above 1 is faster than hand-written.
+            times[1].as_secs_f64() / time.as_secs_f64(),
+        );
+    }
+}
+
+/// A keep-alive HTTP/1.1 responder on loopback that answers every request
+/// with `response`; one thread per connection.
+fn serve(response: Vec<u8>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
+    let addr = listener.local_addr().expect("a bound listener has an address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let response = response.clone();
+            std::thread::spawn(move || answer(stream, &response));
+        }
+    });
+    addr
+}
+
+/// Reads requests (head, then a body of `Content-Length` bytes) and answers
+/// each, until the client closes the connection.
+fn answer(stream: TcpStream, response: &[u8]) {
+    stream.set_nodelay(true).ok();
+    let mut writer = stream.try_clone().expect("a TCP stream can be cloned");
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    loop {
+        let mut body = 0usize;
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    body = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut skip = vec![0; body];
+        if std::io::Read::read_exact(&mut reader, &mut skip).is_err()
+            || writer.write_all(response).is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn request_table(quick: bool) {
+    let body = SEED.as_bytes();
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nratelimit: limit=240, remaining=239, reset=1\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(body);
+    let addr = serve(response);
+    let base = format!("http://{addr}");
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts");
+    let generated = close_api::Client::builder()
+        .base_url(&base)
+        .basic_auth("test_key", "")
+        .build()
+        .expect("a loopback URL is accepted");
+    // The same headers the generated client sends.
+    let mut headers = reqwest::header::HeaderMap::new();
+    let mut authorization = reqwest::header::HeaderValue::from_static("Basic dGVzdF9rZXk6");
+    authorization.set_sensitive(true);
+    headers.insert(reqwest::header::AUTHORIZATION, authorization);
+    headers.insert(
+        reqwest::header::ACCEPT,
+        reqwest::header::HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        reqwest::header::USER_AGENT,
+        reqwest::header::HeaderValue::from_static("close-api/0.1.0"),
+    );
+    let bare = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a reqwest client builds");
+    let id = "lead_IIDHIStmFcFQZZP0BRe99V1MCoXWz2PGCm6EDmR9v2O";
+
+    let via_generated = || async {
+        generated
+            .get_lead(id)
+            .await
+            .expect("the generated client gets the lead")
+    };
+    let via_bare = || async {
+        let response = bare
+            .get(format!("{base}/lead/{id}/"))
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .expect("reqwest gets the lead");
+        let bytes = response.bytes().await.expect("the body arrives");
+        serde_json::from_slice::<close_api::types::Lead>(&bytes).expect("the lead decodes")
+    };
+
+    // Both sides must have decoded the same lead.
+    let (a, b) = runtime.block_on(async { (via_generated().await, via_bare().await) });
+    assert_eq!(a, b);
+    assert_eq!(a.id, id);
+    assert_eq!(a.custom.len(), 2);
+
+    let (rounds, per_round, warmup) = if quick { (2, 5, 5) } else { (30, 400, 500) };
+    let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
+    runtime.block_on(async {
+        for _ in 0..warmup {
+            black_box(via_generated().await);
+            black_box(via_bare().await);
+        }
+        // Blocks of requests, the two sides taking turns and swapping who
+        // goes first every round.
+        for round in 0..rounds {
+            for turn in 0..2 {
+                let side = (round + turn) % 2;
+                for _ in 0..per_round {
+                    let start = Instant::now();
+                    if side == 0 {
+                        black_box(via_generated().await);
+                    } else {
+                        black_box(via_bare().await);
+                    }
+                    times[side].push(start.elapsed());
+                }
+            }
+        }
+    });
+
+    let n = rounds * per_round;
+    println!(
+        "Sequential `GET /lead/{{id}}/` on loopback ({} B body, keep-alive), {n} requests per side in {rounds} alternating blocks, both decoding into `close_api::types::Lead`:",
+        body.len()
+    );
+    println!();
+    println!("| Client | Median | Mean | Median vs bare | Mean vs bare |");
+    println!("|---|---:|---:|---:|---:|");
+    let stats: Vec<(Duration, Duration)> = times
+        .iter()
+        .map(|t| (median(t.clone()), t.iter().sum::<Duration>() / t.len() as u32))
+        .collect();
+    let names = ["generated `client.get_lead(id)`", "bare `reqwest::Client` + `from_slice`"];
+    for (name, (median, mean)) in names.iter().zip(&stats) {
+        println!(
+            "| {name} | {:.1} µs | {:.1} µs | {:.3}× | {:.3}× |",
+            median.as_secs_f64() * 1e6,
+            mean.as_secs_f64() * 1e6,
+            median.as_secs_f64() / stats[1].0.as_secs_f64(),
+            mean.as_secs_f64() / stats[1].1.as_secs_f64(),
+        );
+    }
+}
