@@ -248,9 +248,9 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
         let mut request = Request::new(
             "GET /lead/",
             reqwest::Method::GET,
-            "/lead/".to_owned(),
+            &[],
             list_leads_error,
-        );
+        )?;
         request.query("_limit", self.limit.as_ref());
         request.query("_skip", self.skip.as_ref());
         request.query("_fields", self.fields.as_ref());
@@ -351,7 +351,6 @@ pub struct CreateLead<'a> {
     body: Option<&'a crate::types::LeadCreate>,
 }
 
-impl<'a> CreateLead<'a> {}
 impl<'a> CreateLead<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -378,9 +377,9 @@ impl<'a> CreateLead<'a> {
         let mut request = Request::new(
             "POST /lead/",
             reqwest::Method::POST,
-            "/lead/".to_owned(),
+            &[],
             list_leads_error,
-        );
+        )?;
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }
@@ -406,7 +405,6 @@ pub struct MergeLeads<'a> {
     body: Option<&'a crate::types::LeadMerge>,
 }
 
-impl<'a> MergeLeads<'a> {}
 impl<'a> MergeLeads<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -435,9 +433,9 @@ impl<'a> MergeLeads<'a> {
         let mut request = Request::new(
             "POST /lead/merge/",
             reqwest::Method::POST,
-            "/lead/merge/".to_owned(),
+            &[],
             list_leads_error,
-        );
+        )?;
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }
@@ -510,9 +508,9 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> GetLead<'a, T> {
         let mut request = Request::new(
             "GET /lead/{id}/",
             reqwest::Method::GET,
-            ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
+            &[&self.id],
             list_leads_error,
-        );
+        )?;
         request.query("_fields", self.fields.as_ref());
         Ok(request)
     }
@@ -537,7 +535,6 @@ pub struct UpdateLead<'a> {
     body: Option<&'a crate::types::LeadUpdate>,
 }
 
-impl<'a> UpdateLead<'a> {}
 impl<'a> UpdateLead<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -564,9 +561,9 @@ impl<'a> UpdateLead<'a> {
         let mut request = Request::new(
             "PUT /lead/{id}/",
             reqwest::Method::PUT,
-            ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
+            &[&self.id],
             list_leads_error,
-        );
+        )?;
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }
@@ -592,7 +589,6 @@ pub struct DeleteLead<'a> {
     id: String,
 }
 
-impl<'a> DeleteLead<'a> {}
 impl<'a> DeleteLead<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -621,9 +617,9 @@ impl<'a> DeleteLead<'a> {
         let request = Request::new(
             "DELETE /lead/{id}/",
             reqwest::Method::DELETE,
-            ["/lead/", &crate::wire::encode_path("id", &self.id)?, "/"].concat(),
+            &[&self.id],
             list_leads_error,
-        );
+        )?;
         Ok(request)
     }
 }

@@ -526,19 +526,15 @@ pub struct Opportunity {
 }
 
 /// Category of the status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpportunityStatusType {
     /// `active`
-    #[serde(rename = "active")]
     Active,
     /// `won`
-    #[serde(rename = "won")]
     Won,
     /// `lost`
-    #[serde(rename = "lost")]
     Lost,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -554,26 +550,47 @@ impl OpportunityStatusType {
     }
 }
 
+impl From<&str> for OpportunityStatusType {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => OpportunityStatusType::Active,
+            "won" => OpportunityStatusType::Won,
+            "lost" => OpportunityStatusType::Lost,
+            other => OpportunityStatusType::Other(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for OpportunityStatusType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for OpportunityStatusType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OpportunityStatusType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
+    }
+}
+
 /// How often the value is earned.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpportunityValuePeriod {
     /// `one_time`
-    #[serde(rename = "one_time")]
     OneTime,
     /// `monthly`
-    #[serde(rename = "monthly")]
     Monthly,
     /// `annual`
-    #[serde(rename = "annual")]
     Annual,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -589,9 +606,34 @@ impl OpportunityValuePeriod {
     }
 }
 
+impl From<&str> for OpportunityValuePeriod {
+    fn from(value: &str) -> Self {
+        match value {
+            "one_time" => OpportunityValuePeriod::OneTime,
+            "monthly" => OpportunityValuePeriod::Monthly,
+            "annual" => OpportunityValuePeriod::Annual,
+            other => OpportunityValuePeriod::Other(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for OpportunityValuePeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for OpportunityValuePeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OpportunityValuePeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
     }
 }
 

@@ -84,6 +84,27 @@ fn unknown_fields_and_enum_values_survive() {
 }
 
 #[test]
+fn enums_decode_known_and_unknown_strings_and_refuse_other_types() {
+    use close_api::types::OpportunityStatusType;
+    let known: OpportunityStatusType = serde_json::from_value(json!("won")).unwrap();
+    assert_eq!(known, OpportunityStatusType::Won);
+    // Escaped, so serde_json cannot lend the string: still matched.
+    let escaped: OpportunityStatusType = serde_json::from_str(r#""\u0077on""#).unwrap();
+    assert_eq!(escaped, OpportunityStatusType::Won);
+    let unknown: OpportunityStatusType = serde_json::from_value(json!("on_hold")).unwrap();
+    assert_eq!(unknown, OpportunityStatusType::Other("on_hold".to_owned()));
+    assert_eq!(serde_json::to_value(&unknown).unwrap(), json!("on_hold"));
+    assert_eq!(
+        OpportunityStatusType::from("lost"),
+        OpportunityStatusType::Lost
+    );
+    let error = serde_json::from_value::<OpportunityStatusType>(json!(3))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(error, "invalid type: integer `3`, expected a string");
+}
+
+#[test]
 fn absent_null_and_value_stay_apart_in_updates() {
     use close_api::types::LeadUpdate;
     let absent = LeadUpdate::default();

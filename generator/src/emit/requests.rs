@@ -393,28 +393,16 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         }
     }
 
-    // The path, with each parameter percent-encoded into one segment. It is
-    // built without `format!`, whose arguments prettyplease cannot format.
-    let mut pieces = Vec::new();
-    for part in &op.path_parts {
-        match part {
-            PathPart::Literal(text) => pieces.push(quote! { #text }),
-            PathPart::Parameter(i) => {
-                let field = ident(&op.parameters[*i].rust_name);
-                let wire = &op.parameters[*i].wire_name;
-                pieces.push(match op.parameters[*i].ty {
-                    TypeRef::String => quote! { &crate::wire::encode_path(#wire, &self.#field)? },
-                    _ => quote! { &crate::wire::encode_path(#wire, &self.#field.to_string())? },
-                });
-            }
+    // The path parameters in template order; the runtime puts each,
+    // percent-encoded, in the place of the next `{name}` of the route.
+    let path_values = op.path_parts.iter().filter_map(|part| match part {
+        PathPart::Literal(_) => None,
+        PathPart::Parameter(i) => {
+            let field = ident(&op.parameters[*i].rust_name);
+            Some(quote! { &self.#field })
         }
-    }
-    let path = match pieces.as_slice() {
-        [only] if !matches!(op.path_parts.first(), Some(PathPart::Parameter(_))) => {
-            quote! { #only.to_owned() }
-        }
-        _ => quote! { [#(#pieces),*].concat() },
-    };
+    });
+    let path = quote! { &[#(#path_values),*] };
     let method = format_ident!("{}", op.method.as_str());
     let mut fill = Vec::new();
     for p in &op.parameters {
@@ -550,6 +538,14 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         });
         quote! { #full #partial }
     });
+    let setter_impl = (!setters.is_empty() || select.is_some()).then(|| {
+        quote! {
+            #setters_generics #self_ty {
+                #(#setters)*
+                #select
+            }
+        }
+    });
     let mutable = if fill.is_empty() {
         quote! {}
     } else {
@@ -583,10 +579,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             #phantom
         }
 
-        #setters_generics #self_ty {
-            #(#setters)*
-            #select
-        }
+        #setter_impl
 
         #send_generics #self_ty {
             #send_docs
@@ -605,7 +598,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             }
 
             fn request(&self) -> Result<Request, Error> {
-                let #mutable request = Request::new(#route, reqwest::Method::#method, #path, #decoder);
+                let #mutable request = Request::new(#route, reqwest::Method::#method, #path, #decoder)?;
                 #(#fill)*
                 Ok(request)
             }

@@ -54,12 +54,10 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
     let here = TokenStream::new();
     let types = api.types.iter().map(|t| type_def(t, &here, &api.types));
     let error_body = error_body(api, &here);
-    let derives_serde = api.types.iter().any(|t| {
-        matches!(
-            t.kind,
-            TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_)
-        )
-    });
+    let derives_serde = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
     let serde_use = derives_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
     quote! {
         #![doc = " The request and response bodies of the API, one type per schema."]
@@ -227,7 +225,6 @@ fn enum_def(
         };
         quote! {
             #doc
-            #[serde(rename = #wire)]
             #variant,
         }
     });
@@ -236,15 +233,22 @@ fn enum_def(
         let wire = &v.wire_value;
         quote! { #name::#variant => #wire, }
     });
+    let from_arms = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote! { #wire => #name::#variant, }
+    });
     let other = ident(&e.other_variant);
+    // Written out rather than derived: a derived enum with an untagged
+    // fallback variant buffers every value before matching it, and costs
+    // several times this much code to compile.
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
             #[doc = " A value this client does not know yet, kept as it was sent."]
-            #[serde(untagged)]
             #other(String),
         }
 
@@ -258,9 +262,30 @@ fn enum_def(
             }
         }
 
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_arms)*
+                    other => #name::#other(other.to_owned()),
+                }
+            }
+        }
+
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::wire::deserialize_enum(deserializer)
             }
         }
     }

@@ -1,5 +1,6 @@
 //! How values look on the wire: timestamps, fields that may be absent or
-//! null, path segments, custom-field keys and decoding with a located error.
+//! null, path segments, custom-field keys, string enums and decoding with a
+//! located error.
 
 use std::fmt;
 use std::ops::Deref;
@@ -102,13 +103,33 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// `.` and `..` are refused: URL parsers read them, and every percent-encoded
 /// spelling of them (`%2E%2E`), as "this" and "parent" segments, so no
 /// encoding keeps them from changing the request path.
-pub(crate) fn encode_path(name: &str, value: &str) -> Result<String, Error> {
+fn encode_path(name: &str, value: &str) -> Result<String, Error> {
     match value {
         "." | ".." => Err(Error::Request(format!(
             "the path parameter `{name}` cannot be `{value}`: it would change the request path"
         ))),
         _ => Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string()),
     }
+}
+
+/// The path of `template` (`/lead/{id}/`) with each `{name}`, in order,
+/// replaced by the next of `values`, percent-encoded into one segment.
+pub(crate) fn fill_path(template: &str, values: &[&dyn fmt::Display]) -> Result<String, Error> {
+    let mut path = String::with_capacity(template.len() + 16 * values.len());
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let name = rest.get(open + 1..close).unwrap_or_default();
+        let value = values
+            .next()
+            .ok_or_else(|| Error::Request(format!("no value for the path parameter `{name}`")))?;
+        path.push_str(&rest[..open]);
+        path.push_str(&encode_path(name, &value.to_string())?);
+        rest = rest.get(close + 1..).unwrap_or_default();
+    }
+    path.push_str(rest);
+    Ok(path)
 }
 
 /// Characters left as they are in a form field: the WHATWG
@@ -188,6 +209,13 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     status: reqwest::StatusCode,
     body: &[u8],
 ) -> Result<T, Error> {
+    // Tracking the path costs half as much again as the decode itself, and
+    // it is only read when decoding fails: so decode plainly first, and
+    // decode again, tracked, only a body that failed. Decoding is a pure
+    // function of the bytes, so the second pass fails at the same place.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let fail = |path: String, message: String| Error::Decode {
         status: status.as_u16(),
         path,
@@ -222,10 +250,48 @@ pub(crate) fn custom_fields<'a>(
         .filter_map(move |(key, value)| key.strip_prefix(prefix).map(|id| (id, value)))
 }
 
+/// Decodes a string enum of the spec: a known value, or the fallback variant
+/// that keeps one this client does not know (`T::from` decides). Borrowed
+/// strings are matched without an allocation.
+pub(crate) fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct EnumVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: for<'a> From<&'a str>> serde::de::Visitor<'de> for EnumVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(EnumVisitor(std::marker::PhantomData))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn paths_fill_each_placeholder_with_one_encoded_segment() {
+        let id = "a b/c";
+        assert_eq!(
+            fill_path("/org/{org}/lead/{id}/", &[&7, &id]).unwrap(),
+            "/org/7/lead/a%20b%2Fc/"
+        );
+        assert_eq!(fill_path("/me/", &[]).unwrap(), "/me/");
+        assert_eq!(fill_path("/{first}{second}", &[&"x", &"y"]).unwrap(), "/xy");
+        let error = fill_path("/lead/{id}", &[&".."]).unwrap_err().to_string();
+        assert!(error.contains("`id` cannot be `..`"), "{error}");
+    }
 
     #[test]
     fn forms_encode_flat_repeated_and_deep_fields() {

@@ -50,7 +50,6 @@ pub struct CreateBag<'a> {
     body: Option<&'a crate::types::Bag>,
 }
 
-impl<'a> CreateBag<'a> {}
 impl<'a> CreateBag<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -77,9 +76,9 @@ impl<'a> CreateBag<'a> {
         let mut request = Request::new(
             "POST /bags",
             reqwest::Method::POST,
-            "/bags".to_owned(),
+            &[],
             create_bag_error,
-        );
+        )?;
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }

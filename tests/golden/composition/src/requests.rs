@@ -47,7 +47,6 @@ pub struct GetPet<'a> {
     pet_id: i64,
 }
 
-impl<'a> GetPet<'a> {}
 impl<'a> GetPet<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -74,10 +73,9 @@ impl<'a> GetPet<'a> {
         let request = Request::new(
             "GET /pets/{petId}",
             reqwest::Method::GET,
-            ["/pets/", &crate::wire::encode_path("petId", &self.pet_id.to_string())?]
-                .concat(),
+            &[&self.pet_id],
             get_pet_error,
-        );
+        )?;
         Ok(request)
     }
 }

@@ -270,13 +270,11 @@ pub struct Circle {
 }
 
 /// The schema at `#/components/schemas/Circle/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CircleType {
     /// `circle`
-    #[serde(rename = "circle")]
     Circle,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -290,9 +288,32 @@ impl CircleType {
     }
 }
 
+impl From<&str> for CircleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "circle" => CircleType::Circle,
+            other => CircleType::Other(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CircleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CircleType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CircleType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
     }
 }
 
@@ -309,13 +330,11 @@ pub struct Square {
 }
 
 /// The schema at `#/components/schemas/Square/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SquareType {
     /// `square`
-    #[serde(rename = "square")]
     Square,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -329,9 +348,32 @@ impl SquareType {
     }
 }
 
+impl From<&str> for SquareType {
+    fn from(value: &str) -> Self {
+        match value {
+            "square" => SquareType::Square,
+            other => SquareType::Other(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for SquareType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SquareType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SquareType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
     }
 }
 
@@ -348,13 +390,11 @@ pub enum MaybeOwner {
 }
 
 /// The schema at `#/components/schemas/MaybeOwner/anyOf/1`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MaybeOwnerEmpty {
     /// ``
-    #[serde(rename = "")]
     Empty,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -368,9 +408,32 @@ impl MaybeOwnerEmpty {
     }
 }
 
+impl From<&str> for MaybeOwnerEmpty {
+    fn from(value: &str) -> Self {
+        match value {
+            "" => MaybeOwnerEmpty::Empty,
+            other => MaybeOwnerEmpty::Other(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for MaybeOwnerEmpty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MaybeOwnerEmpty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MaybeOwnerEmpty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
     }
 }
 

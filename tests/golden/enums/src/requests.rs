@@ -84,9 +84,9 @@ impl<'a> ListOrders<'a> {
         let mut request = Request::new(
             "GET /orders",
             reqwest::Method::GET,
-            "/orders".to_owned(),
+            &[],
             list_orders_error,
-        );
+        )?;
         request.query("status", self.status.as_ref());
         Ok(request)
     }

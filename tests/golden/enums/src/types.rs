@@ -11,22 +11,17 @@
 use serde::{Deserialize, Serialize};
 
 /// Where an order is.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Status {
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `in_progress`
-    #[serde(rename = "in_progress")]
     InProgress,
     /// `shipped`
-    #[serde(rename = "shipped")]
     Shipped,
     /// `Other`
-    #[serde(rename = "Other")]
     Other,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 
@@ -43,9 +38,35 @@ impl Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Status::Pending,
+            "in_progress" => Status::InProgress,
+            "shipped" => Status::Shipped,
+            "Other" => Status::Other,
+            other => Status::UnknownValue(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
     }
 }
 
@@ -84,19 +105,15 @@ pub struct Order {
 }
 
 /// The schema at `#/components/schemas/Order/properties/period`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderPeriod {
     /// `one_time`
-    #[serde(rename = "one_time")]
     OneTime,
     /// `monthly`
-    #[serde(rename = "monthly")]
     Monthly,
     /// `annual`
-    #[serde(rename = "annual")]
     Annual,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -112,38 +129,55 @@ impl OrderPeriod {
     }
 }
 
+impl From<&str> for OrderPeriod {
+    fn from(value: &str) -> Self {
+        match value {
+            "one_time" => OrderPeriod::OneTime,
+            "monthly" => OrderPeriod::Monthly,
+            "annual" => OrderPeriod::Annual,
+            other => OrderPeriod::Other(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for OrderPeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for OrderPeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
+    }
+}
+
 /// Values that are not identifiers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderComparison {
     /// `+`
-    #[serde(rename = "+")]
     Plus,
     /// `-`
-    #[serde(rename = "-")]
     Minus,
     /// `<=`
-    #[serde(rename = "<=")]
     LtEq,
     /// ``
-    #[serde(rename = "")]
     Empty,
     /// `1st`
-    #[serde(rename = "1st")]
     V1st,
     /// `self`
-    #[serde(rename = "self")]
     Self_,
     /// `Type`
-    #[serde(rename = "Type")]
     Type,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -163,23 +197,49 @@ impl OrderComparison {
     }
 }
 
+impl From<&str> for OrderComparison {
+    fn from(value: &str) -> Self {
+        match value {
+            "+" => OrderComparison::Plus,
+            "-" => OrderComparison::Minus,
+            "<=" => OrderComparison::LtEq,
+            "" => OrderComparison::Empty,
+            "1st" => OrderComparison::V1st,
+            "self" => OrderComparison::Self_,
+            "Type" => OrderComparison::Type,
+            other => OrderComparison::Other(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for OrderComparison {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for OrderComparison {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderComparison {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
+    }
+}
+
 /// The schema at `#/components/schemas/Order/properties/flags/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderFlagsItem {
     /// `red`
-    #[serde(rename = "red")]
     Red,
     /// `green`
-    #[serde(rename = "green")]
     Green,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -194,9 +254,33 @@ impl OrderFlagsItem {
     }
 }
 
+impl From<&str> for OrderFlagsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "red" => OrderFlagsItem::Red,
+            "green" => OrderFlagsItem::Green,
+            other => OrderFlagsItem::Other(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for OrderFlagsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for OrderFlagsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderFlagsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
     }
 }
 

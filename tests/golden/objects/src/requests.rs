@@ -50,7 +50,6 @@ pub struct GetThing<'a> {
     id: String,
 }
 
-impl<'a> GetThing<'a> {}
 impl<'a> GetThing<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -79,9 +78,9 @@ impl<'a> GetThing<'a> {
         let request = Request::new(
             "GET /things/{id}",
             reqwest::Method::GET,
-            ["/things/", &crate::wire::encode_path("id", &self.id)?].concat(),
+            &[&self.id],
             get_thing_error,
-        );
+        )?;
         Ok(request)
     }
 }

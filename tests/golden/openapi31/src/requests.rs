@@ -50,7 +50,6 @@ pub struct GetNote<'a> {
     id: String,
 }
 
-impl<'a> GetNote<'a> {}
 impl<'a> GetNote<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -77,9 +76,9 @@ impl<'a> GetNote<'a> {
         let request = Request::new(
             "GET /notes/{id}",
             reqwest::Method::GET,
-            ["/notes/", &crate::wire::encode_path("id", &self.id)?].concat(),
+            &[&self.id],
             get_note_error,
-        );
+        )?;
         Ok(request)
     }
 }

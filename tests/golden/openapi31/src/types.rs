@@ -51,13 +51,11 @@ pub struct Note {
 }
 
 /// The schema at `#/components/schemas/Note/properties/kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NoteKind {
     /// `note`
-    #[serde(rename = "note")]
     Note,
     /// A value this client does not know yet, kept as it was sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -71,9 +69,32 @@ impl NoteKind {
     }
 }
 
+impl From<&str> for NoteKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "note" => NoteKind::Note,
+            other => NoteKind::Other(other.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for NoteKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for NoteKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NoteKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_enum(deserializer)
     }
 }
 

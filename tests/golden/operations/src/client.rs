@@ -433,20 +433,21 @@ impl Request {
     pub(crate) fn new(
         route: &'static str,
         method: Method,
-        path: String,
+        path_values: &[&dyn fmt::Display],
         decode_error: ErrorDecoder,
-    ) -> Self {
-        Request {
+    ) -> Result<Self, Error> {
+        let template = route.split_once(' ').map_or(route, |(_, path)| path);
+        Ok(Request {
             route,
             method,
-            path,
+            path: crate::wire::fill_path(template, path_values)?,
             query: Vec::new(),
             deep_query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
             decode_error,
-        }
+        })
     }
 
     /// Adds `name=value` to the query string when the value is set.

@@ -345,9 +345,9 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
         let mut request = Request::new(
             "GET /items/",
             reqwest::Method::GET,
-            "/items/".to_owned(),
+            &[],
             list_items_error,
-        );
+        )?;
         request.header("X-Request-Id", self.x_request_id.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query_each("tag", self.tag.as_ref());
@@ -416,9 +416,9 @@ impl<'a> CreateItem<'a> {
         let mut request = Request::new(
             "POST /items/",
             reqwest::Method::POST,
-            "/items/".to_owned(),
+            &[],
             create_item_error,
-        );
+        )?;
         request.header("X-Request-Id", self.x_request_id.as_ref());
         if let Some(body) = self.body {
             request.json("application/json", body)?;
@@ -492,9 +492,9 @@ impl<'a> ListEvents<'a> {
         let mut request = Request::new(
             "GET /events/",
             reqwest::Method::GET,
-            "/events/".to_owned(),
+            &[],
             list_events_error,
-        );
+        )?;
         request.query("_cursor", self.cursor.as_ref());
         request.query("_limit", self.limit.as_ref());
         Ok(request)
@@ -558,7 +558,6 @@ pub struct CreateCharge<'a> {
     body: Option<&'a crate::types::CreateChargeBody>,
 }
 
-impl<'a> CreateCharge<'a> {}
 impl<'a> CreateCharge<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -587,9 +586,9 @@ impl<'a> CreateCharge<'a> {
         let mut request = Request::new(
             "POST /charges",
             reqwest::Method::POST,
-            "/charges".to_owned(),
+            &[],
             list_events_error,
-        );
+        )?;
         if let Some(body) = self.body {
             request
                 .form(
@@ -621,7 +620,6 @@ pub struct UploadFile<'a> {
     body: Option<&'a [u8]>,
 }
 
-impl<'a> UploadFile<'a> {}
 impl<'a> UploadFile<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -648,9 +646,9 @@ impl<'a> UploadFile<'a> {
         let mut request = Request::new(
             "PUT /files/{name}",
             reqwest::Method::PUT,
-            ["/files/", &crate::wire::encode_path("name", &self.name)?].concat(),
+            &[&self.name],
             list_events_error,
-        );
+        )?;
         if let Some(body) = self.body {
             request.raw("application/octet-stream", body.to_vec());
         }
@@ -676,7 +674,6 @@ pub struct AddCollaborator<'a> {
     user: String,
 }
 
-impl<'a> AddCollaborator<'a> {}
 impl<'a> AddCollaborator<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -705,9 +702,9 @@ impl<'a> AddCollaborator<'a> {
         let request = Request::new(
             "PUT /collaborators/{user}",
             reqwest::Method::PUT,
-            ["/collaborators/", &crate::wire::encode_path("user", &self.user)?].concat(),
+            &[&self.user],
             list_events_error,
-        );
+        )?;
         Ok(request)
     }
 }
@@ -729,7 +726,6 @@ pub struct StartJob<'a> {
     client: &'a Client,
 }
 
-impl<'a> StartJob<'a> {}
 impl<'a> StartJob<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -756,9 +752,9 @@ impl<'a> StartJob<'a> {
         let request = Request::new(
             "POST /jobs",
             reqwest::Method::POST,
-            "/jobs".to_owned(),
+            &[],
             list_events_error,
-        );
+        )?;
         Ok(request)
     }
 }
@@ -781,7 +777,6 @@ pub struct CreateUpload<'a> {
     body: Option<&'a crate::Multipart>,
 }
 
-impl<'a> CreateUpload<'a> {}
 impl<'a> CreateUpload<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -808,9 +803,9 @@ impl<'a> CreateUpload<'a> {
         let mut request = Request::new(
             "POST /uploads",
             reqwest::Method::POST,
-            "/uploads".to_owned(),
+            &[],
             list_events_error,
-        );
+        )?;
         if let Some(body) = self.body {
             request.multipart(body);
         }
@@ -835,7 +830,6 @@ pub struct Health<'a> {
     client: &'a Client,
 }
 
-impl<'a> Health<'a> {}
 impl<'a> Health<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -862,9 +856,9 @@ impl<'a> Health<'a> {
         let request = Request::new(
             "GET /health",
             reqwest::Method::GET,
-            "/health".to_owned(),
+            &[],
             health_error,
-        );
+        )?;
         Ok(request)
     }
 }
@@ -888,7 +882,6 @@ pub struct DeletePart<'a> {
     part: String,
 }
 
-impl<'a> DeletePart<'a> {}
 impl<'a> DeletePart<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -915,15 +908,9 @@ impl<'a> DeletePart<'a> {
         let request = Request::new(
             "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
-            [
-                "/items/",
-                &crate::wire::encode_path("item_id", &self.item_id.to_string())?,
-                "/parts/",
-                &crate::wire::encode_path("part", &self.part)?,
-            ]
-                .concat(),
+            &[&self.item_id, &self.part],
             delete_part_error,
-        );
+        )?;
         Ok(request)
     }
 }
@@ -982,15 +969,9 @@ impl<'a> TouchPart<'a> {
         let mut request = Request::new(
             "PATCH /items/{item_id}/parts/{part}",
             reqwest::Method::PATCH,
-            [
-                "/items/",
-                &crate::wire::encode_path("item_id", &self.item_id.to_string())?,
-                "/parts/",
-                &crate::wire::encode_path("part", &self.part)?,
-            ]
-                .concat(),
+            &[&self.item_id, &self.part],
             list_events_error,
-        );
+        )?;
         if let Some(body) = self.body {
             request.json("application/json", body)?;
         }

@@ -44,7 +44,6 @@ pub struct Whoami<'a> {
     client: &'a Client,
 }
 
-impl<'a> Whoami<'a> {}
 impl<'a> Whoami<'a> {
     /// Sends the request and decodes the response.
     ///
@@ -70,12 +69,7 @@ impl<'a> Whoami<'a> {
     }
 
     fn request(&self) -> Result<Request, Error> {
-        let request = Request::new(
-            "GET /me",
-            reqwest::Method::GET,
-            "/me".to_owned(),
-            whoami_error,
-        );
+        let request = Request::new("GET /me", reqwest::Method::GET, &[], whoami_error)?;
         Ok(request)
     }
 }
