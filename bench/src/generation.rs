@@ -1,8 +1,5 @@
-//! Generation speed, ours against progenitor's build.rs recipe
-//! (`Generator::generate_tokens`, then `prettyplease`), measured side by
-//! side in one process and printed as one Markdown table.
-//!
-//! `cargo xtask bench [--quick]` runs it in release mode.
+//! Generation in process, phase by phase: ours against progenitor's
+//! build.rs recipe (`Generator::generate_tokens`, then `prettyplease`).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -10,24 +7,9 @@ use std::time::{Duration, Instant};
 
 use generator::{Options, PhaseTimes};
 
-/// The specs of the table: the Close spec and three large public ones.
-const SPECS: &[&str] = &[
-    "spec/close.yaml",
-    "../shared/specs/progenitor-nexus.json",
-    "../shared/specs/github-api.github.com-2021.json",
-    "../shared/specs/stripe-spec3-2023-09.yaml",
-];
+use crate::{median, ms, ratio, SPECS};
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.1}", duration.as_secs_f64() * 1000.0)
-}
-
-fn parse(text: &str, json: bool) -> Result<openapiv3::OpenAPI, String> {
+pub fn parse(text: &str, json: bool) -> Result<openapiv3::OpenAPI, String> {
     if json {
         serde_json::from_str(text).map_err(|e| e.to_string())
     } else {
@@ -35,8 +17,9 @@ fn parse(text: &str, json: bool) -> Result<openapiv3::OpenAPI, String> {
     }
 }
 
-/// One progenitor run: parse, generate tokens, format. Its lines, or why it failed.
-fn progenitor_once(text: &str, json: bool) -> (Result<usize, String>, [Duration; 3]) {
+/// One progenitor run: parse, generate tokens, format. The formatted code,
+/// or why it failed, and the time of each step.
+pub fn progenitor_once(text: &str, json: bool) -> (Result<String, String>, [Duration; 3]) {
     let mut times = [Duration::ZERO; 3];
     let started = Instant::now();
     let spec = match parse(text, json) {
@@ -67,18 +50,11 @@ fn progenitor_once(text: &str, json: bool) -> (Result<usize, String>, [Duration;
     };
     let formatted = prettyplease::unparse(&file);
     times[2] = started.elapsed();
-    (Ok(formatted.lines().count()), times)
+    (Ok(formatted), times)
 }
 
-fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let runs = if quick { 1 } else { 5 };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("bench/ is inside the workspace");
-    // Panics inside progenitor are caught and reported in the table; keep
-    // its panic message off the terminal.
-    std::panic::set_hook(Box::new(|_| {}));
+/// Prints the table: one row per spec, `runs` runs per cell.
+pub fn run(root: &Path, runs: usize) {
     println!("| spec | ours: load | lower | emit | format | **total** (ms) | typed parse alone | progenitor: parse | generate | format | **total** (ms) | ours / progenitor | lines ours / progenitor |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for spec in SPECS {
@@ -135,13 +111,13 @@ fn main() {
             their_result = result;
         }
         let their_phase = |i: usize| median(their_phases.iter().map(|t| t[i]).collect());
-        let (their_total, ratio, their_lines) = match &their_result {
-            Ok(lines) => {
+        let (their_total, relative, their_lines) = match &their_result {
+            Ok(code) => {
                 let total = median(theirs);
                 (
                     ms(total),
-                    format!("{:.2}", ours.as_secs_f64() / total.as_secs_f64()),
-                    lines.to_string(),
+                    ratio(ours, total),
+                    code.lines().count().to_string(),
                 )
             }
             Err(why) => (format!("fails ({why})"), "-".to_owned(), "-".to_owned()),
@@ -158,7 +134,7 @@ fn main() {
             ms(their_phase(1)),
             ms(their_phase(2)),
             their_total,
-            ratio,
+            relative,
             our_lines,
             their_lines,
         );

@@ -16,9 +16,12 @@ commands:
   codegen [--check] [--spec PATH --out DIR] [--name CRATE]
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
       --check writes nothing and fails if any file is stale, printing a diff.
-    bench [--quick]
-      Time generation, phase by phase, against progenitor on the same specs,
-      in release mode; --quick runs each once (CI uses it to keep it working).
+  bench [--quick] [--only generation|process|compile|runtime]
+      Benchmarks in release mode, printed as tables, against progenitor in the
+      same run: generation (in process, phase by phase, and as a whole process
+      with peak memory), cargo check/build of the generated crates, and the
+      generated client's decode throughput and per-request overhead.
+      --quick runs each once (CI uses it to keep it working).
   corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
       Generate every spec under DIR (default ../shared/specs), cargo check each
       crate, and print a table. Exits 1 if any spec fails or has warnings.

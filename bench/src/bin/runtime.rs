@@ -373,7 +373,9 @@ fn decode_table(page: &[u8], quick: bool) {
 /// with `response`; one thread per connection.
 fn serve(response: Vec<u8>) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
-    let addr = listener.local_addr().expect("a bound listener has an address");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let response = response.clone();
@@ -513,9 +515,17 @@ fn request_table(quick: bool) {
     println!("|---|---:|---:|---:|---:|");
     let stats: Vec<(Duration, Duration)> = times
         .iter()
-        .map(|t| (median(t.clone()), t.iter().sum::<Duration>() / t.len() as u32))
+        .map(|t| {
+            (
+                median(t.clone()),
+                t.iter().sum::<Duration>() / t.len() as u32,
+            )
+        })
         .collect();
-    let names = ["generated `client.get_lead(id)`", "bare `reqwest::Client` + `from_slice`"];
+    let names = [
+        "generated `client.get_lead(id)`",
+        "bare `reqwest::Client` + `from_slice`",
+    ];
     for (name, (median, mean)) in names.iter().zip(&stats) {
         println!(
             "| {name} | {:.1} µs | {:.1} µs | {:.3}× | {:.3}× |",
