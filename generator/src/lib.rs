@@ -62,9 +62,12 @@ pub struct PhaseTimes {
     pub load: Duration,
     /// Building the IR.
     pub lower: Duration,
-    /// Building token streams and non-Rust files.
+    /// Emitting the non-Rust files and planning the Rust ones (the parts
+    /// each file is built from).
     pub emit: Duration,
-    /// Formatting Rust with `prettyplease`.
+    /// Building the Rust files' token streams and formatting them with
+    /// `prettyplease`: one phase, because both run part by part on every
+    /// core.
     pub format: Duration,
 }
 

@@ -1,44 +1,57 @@
-//! Token streams → formatted Rust text, on every core.
+//! The tokens of the Rust files, built and formatted on every core.
 //!
-//! Parsing a token stream into `syn` is most of the cost of formatting (the
-//! printing is a quarter of it), and one large file would keep one core
-//! busy while the other waits. So each file's top-level items are split
-//! into contiguous chunks without parsing them ([`split_items`]), the chunks
-//! of every file are parsed and printed by a pool of threads, and the
-//! printed chunks are joined in order. Printing item by item gives the same
-//! text as printing the whole file: `prettyplease` prints a file as its
-//! items one after another.
-//!
-//! Token streams cannot cross threads (they hold `Rc`s), so each chunk
-//! crosses as text, which costs a twentieth of the parse it spreads.
+//! Building token streams and parsing them into `syn` for `prettyplease` is
+//! most of the generator's time, and one large file would keep one core
+//! busy while the other waits. So an emitter gives each file as parts
+//! ([`Part`]): functions that each build a run of whole top-level items. A
+//! pool of threads runs the parts, parses and prints each, and the printed
+//! parts are joined in order. Printing part by part gives the text of
+//! printing the whole file, because `prettyplease` prints a file as its
+//! items one after another. Token streams cannot cross threads (they hold
+//! `Rc`s), which is why a part builds its tokens on the thread that formats
+//! them.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 
-/// Items per chunk: large enough that the per-chunk cost is noise, small
+/// Builds some top-level items of a file, on a worker thread.
+pub(crate) type Part<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
+
+/// Items per part: large enough that the per-part cost is noise, small
 /// enough to balance the threads.
-const ITEMS_PER_CHUNK: usize = 64;
+const ITEMS_PER_PART: usize = 48;
 
-/// Formats Rust files given as token streams, in the order given.
+/// One part per run of [`ITEMS_PER_PART`] of `items`, built by `build`.
+pub(crate) fn chunked<'a, T: Sync>(
+    items: &'a [T],
+    build: impl Fn(&'a [T]) -> TokenStream + Send + Sync + 'a,
+) -> Vec<Part<'a>> {
+    let build = Arc::new(build);
+    items
+        .chunks(ITEMS_PER_PART)
+        .map(|chunk| {
+            let build = Arc::clone(&build);
+            Box::new(move || build(chunk)) as Part<'a>
+        })
+        .collect()
+}
+
+/// Builds and formats Rust files given as parts, in the order given.
 ///
 /// # Errors
 ///
-/// When a stream is not a valid Rust file, which is a bug of the emitter.
-pub(crate) fn format_files<const N: usize>(
-    sources: [(&'static str, TokenStream); N],
+/// When a part is not valid Rust, which is a bug of the emitter.
+pub(crate) fn format_files(
+    files: Vec<(&'static str, Vec<Part<'_>>)>,
 ) -> Result<Vec<(&'static str, String)>, String> {
-    // Work units: (file, chunk) in output order.
-    let mut units: Vec<(usize, String)> = Vec::new();
-    for (index, (_, tokens)) in sources.iter().enumerate() {
-        for chunk in split_items(tokens.clone()) {
-            units.push((
-                index,
-                chunk.into_iter().collect::<TokenStream>().to_string(),
-            ));
-        }
-    }
+    // Work units: (file, part) in output order.
+    let units: Vec<(usize, &Part<'_>)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(index, (_, parts))| parts.iter().map(move |part| (index, part)))
+        .collect();
     let printed: Vec<Mutex<Option<Result<String, String>>>> =
         units.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
@@ -48,10 +61,10 @@ pub(crate) fn format_files<const N: usize>(
         .min(units.len().max(1));
     let work = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some((_, chunk)) = units.get(i) else {
+        let Some((_, part)) = units.get(i) else {
             break;
         };
-        let result = syn::parse_file(chunk)
+        let result = syn::parse2::<syn::File>(part())
             .map(|file| prettyplease::unparse(&file))
             .map_err(|e| e.to_string());
         if let Ok(mut slot) = printed[i].lock() {
@@ -65,7 +78,7 @@ pub(crate) fn format_files<const N: usize>(
         work();
     });
 
-    let mut texts = vec![String::new(); N];
+    let mut texts = vec![String::new(); files.len()];
     for ((file, _), slot) in units.iter().zip(printed) {
         let result = slot
             .into_inner()
@@ -75,51 +88,16 @@ pub(crate) fn format_files<const N: usize>(
         match result {
             Ok(text) => texts[*file].push_str(&text),
             Err(e) => {
-                let path = sources[*file].0;
+                let path = files[*file].0;
                 return Err(format!("internal error: the generated `{path}` is not valid Rust ({e}); please report this with the spec"));
             }
         }
     }
-    Ok(sources
+    Ok(files
         .iter()
         .zip(texts)
         .map(|((path, _), text)| (*path, space_items(&text)))
         .collect())
-}
-
-/// Splits a file's tokens into chunks of whole top-level items, without
-/// parsing them. An item ends at a top-level `;`, or at a top-level brace
-/// group that no `;` follows (`struct S { .. }`, `impl T { .. }`, but not
-/// `use a::{b, c};`). Inner attributes (`#![..]`, `//!`) open the file and
-/// stay in the first chunk.
-fn split_items(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut chunks = Vec::new();
-    let mut chunk: Vec<TokenTree> = Vec::new();
-    let mut items_in_chunk = 0;
-    let mut trees = trees.into_iter().peekable();
-    while let Some(tree) = trees.next() {
-        let ends_item = match &tree {
-            TokenTree::Punct(p) => p.as_char() == ';',
-            TokenTree::Group(g) => {
-                g.delimiter() == Delimiter::Brace
-                    && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
-            }
-            _ => false,
-        };
-        chunk.push(tree);
-        if ends_item {
-            items_in_chunk += 1;
-            if items_in_chunk == ITEMS_PER_CHUNK {
-                chunks.push(std::mem::take(&mut chunk));
-                items_in_chunk = 0;
-            }
-        }
-    }
-    if !chunk.is_empty() || chunks.is_empty() {
-        chunks.push(chunk);
-    }
-    chunks
 }
 
 /// `use` and `mod` declarations stay together in one block each.

@@ -1,10 +1,13 @@
 //! Operations → `requests.rs` of the generated crate: one client method and
 //! one request builder per operation.
 
+use std::sync::Arc;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, item_docs};
+use super::format::{chunked, Part};
 use super::types::{ident, type_tokens};
 use crate::ir::{
     Api, ApiKeyLocation, AuthScheme, BodyEncoding, ErrorResponse, Operation, PageField, Pagination,
@@ -12,54 +15,67 @@ use crate::ir::{
     TypeRef,
 };
 
-/// The whole `requests.rs` module body.
-pub(crate) fn requests_module(api: &Api) -> TokenStream {
-    let types = quote! { crate::types:: };
-    let constructor = constructor(api);
-    let methods = api.operations.iter().map(|op| client_method(op, &types));
-    let decoders = error_decoders(api);
-    let builders = api.operations.iter().map(|op| {
-        builder(
-            op,
-            &types,
-            &decoders.names[decoders.of_operation[&op.method_name]],
-        )
-    });
-    let decoder_fns = decoders.fns;
-    // A spec without operations uses none of these; unused imports would warn.
-    let imports = if api.operations.is_empty() {
-        match api.auth.first() {
-            Some(AuthScheme::Basic { .. }) => quote! { use crate::Client; },
-            _ => quote! { use crate::{Client, Error}; },
-        }
-    } else {
+/// The whole `requests.rs` module body, as parts built on worker threads.
+pub(crate) fn requests_module(api: &Api) -> Vec<Part<'_>> {
+    let decoders = Arc::new(error_decoders(api));
+    let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
+        // A spec without operations uses none of these; unused imports
+        // would warn.
+        let imports = if api.operations.is_empty() {
+            match api.auth.first() {
+                Some(AuthScheme::Basic { .. }) => quote! { use crate::Client; },
+                _ => quote! { use crate::{Client, Error}; },
+            }
+        } else {
+            quote! {
+                use std::future::IntoFuture;
+
+                use crate::client::{Request, Response, ResponseFuture};
+                use crate::types::ErrorBody;
+                use crate::{Client, Error};
+            }
+        };
+        let constructor = constructor(api);
         quote! {
-            use std::future::IntoFuture;
+            #![doc = " One request builder per operation, returned by the methods of [`Client`]."]
+            #![doc = ""]
+            #![doc = " A builder holds the required parameters; optional ones are set with its"]
+            #![doc = " methods. Await it to send the request, or call its `send` method."]
+            #![allow(deprecated)]
 
-            use crate::client::{Request, Response, ResponseFuture};
-            use crate::types::ErrorBody;
-            use crate::{Client, Error};
+            #imports
+
+            #constructor
         }
-    };
-    quote! {
-        #![doc = " One request builder per operation, returned by the methods of [`Client`]."]
-        #![doc = ""]
-        #![doc = " A builder holds the required parameters; optional ones are set with its"]
-                #![doc = " methods. Await it to send the request, or call its `send` method."]
-        #![allow(deprecated)]
-
-        #imports
-
-        #constructor
-
-        impl Client {
-            #(#methods)*
+    })];
+    parts.extend(chunked(&api.operations, |chunk| {
+        let types = quote! { crate::types:: };
+        let methods = chunk.iter().map(|op| client_method(op, &types));
+        quote! {
+            impl Client {
+                #(#methods)*
+            }
         }
-
-        #(#builders)*
-
-        #(#decoder_fns)*
-    }
+    }));
+    let of_builders = Arc::clone(&decoders);
+    parts.extend(chunked(&api.operations, move |chunk| {
+        let types = quote! { crate::types:: };
+        let builders = chunk.iter().map(|op| {
+            let name = &of_builders.names[of_builders.of_operation[&op.method_name]];
+            let decoder = format_ident!("{name}");
+            builder(op, &types, &decoder)
+        });
+        quote! { #(#builders)* }
+    }));
+    parts.push(Box::new(move || {
+        let fns = decoders
+            .names
+            .iter()
+            .zip(&decoders.tables)
+            .map(|(name, table)| decoder_fn(api, &format_ident!("{name}"), table));
+        quote! { #(#fns)* }
+    }));
+    parts
 }
 
 /// `Client::new`, with the spec's preferred credentials.
@@ -617,18 +633,18 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
     }
 }
 
-/// The error decoders, one per distinct table of error responses.
+/// The error decoders, one per distinct table of error responses: their
+/// names, their tables, and which one each operation uses.
 struct Decoders {
-    fns: Vec<TokenStream>,
-    names: Vec<syn::Ident>,
+    names: Vec<String>,
+    tables: Vec<Vec<(StatusMatch, usize)>>,
     of_operation: std::collections::HashMap<String, usize>,
 }
 
 fn error_decoders(api: &Api) -> Decoders {
-    let mut tables: Vec<Vec<(StatusMatch, usize)>> = Vec::new();
     let mut decoders = Decoders {
-        fns: Vec::new(),
         names: Vec::new(),
+        tables: Vec::new(),
         of_operation: Default::default(),
     };
     for op in &api.operations {
@@ -637,14 +653,14 @@ fn error_decoders(api: &Api) -> Decoders {
             .iter()
             .filter_map(|e: &ErrorResponse| e.variant.map(|v| (e.status, v)))
             .collect();
-        let index = match tables.iter().position(|t| *t == table) {
+        let index = match decoders.tables.iter().position(|t| *t == table) {
             Some(i) => i,
             None => {
-                let name = format_ident!("{}_error", crate::naming::unraw(&op.method_name));
-                decoders.fns.push(decoder_fn(api, &name, &table));
-                decoders.names.push(name);
-                tables.push(table);
-                tables.len() - 1
+                decoders
+                    .names
+                    .push(format!("{}_error", crate::naming::unraw(&op.method_name)));
+                decoders.tables.push(table);
+                decoders.tables.len() - 1
             }
         };
         decoders.of_operation.insert(op.method_name.clone(), index);

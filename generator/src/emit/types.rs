@@ -4,6 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, item_docs};
+use super::format::{chunked, Part};
 use crate::ir::{
     Api, EnumDef, ExtraFields, Field, FieldEnumDef, IntegerKind, NumberKind, Presence, StructDef,
     TypeDef, TypeKind, TypeRef, UnionDef,
@@ -50,25 +51,27 @@ pub(crate) fn type_tokens(ty: &TypeRef, types: &TokenStream) -> TokenStream {
 }
 
 /// The whole `types.rs` module body.
-pub(crate) fn types_module(api: &Api) -> TokenStream {
-    let here = TokenStream::new();
-    let types = api.types.iter().map(|t| type_def(t, &here, &api.types));
-    let error_body = error_body(api, &here);
+pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
     let derives_serde = api
         .types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
-    let serde_use = derives_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
-    quote! {
-        #![doc = " The request and response bodies of the API, one type per schema."]
-        #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+    let mut parts: Vec<Part<'_>> = vec![Box::new(move || {
+        let serde_use = derives_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
+        quote! {
+            #![doc = " The request and response bodies of the API, one type per schema."]
+            #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
-        #serde_use
-
-        #(#types)*
-
-        #error_body
-    }
+            #serde_use
+        }
+    })];
+    parts.extend(chunked(&api.types, |chunk| {
+        let here = TokenStream::new();
+        let types = chunk.iter().map(|t| type_def(t, &here, &api.types));
+        quote! { #(#types)* }
+    }));
+    parts.push(Box::new(|| error_body(api, &TokenStream::new())));
+    parts
 }
 
 fn type_def(def: &TypeDef, here: &TokenStream, types: &[TypeDef]) -> TokenStream {
