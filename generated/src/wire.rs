@@ -99,25 +99,18 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// Percent-encodes the path parameter `name` so that it stays one path
-/// segment: `/`, `?`, `#` and spaces are encoded.
+/// The path of `template` (`/lead/{id}/`) with each `{name}`, in order,
+/// replaced by the next of `values`, percent-encoded so that it stays one
+/// path segment: `/`, `?`, `#` and spaces are encoded.
 ///
 /// `.` and `..` are refused: URL parsers read them, and every percent-encoded
 /// spelling of them (`%2E%2E`), as "this" and "parent" segments, so no
 /// encoding keeps them from changing the request path.
-fn encode_path(name: &str, value: &str) -> Result<String, Error> {
-    match value {
-        "." | ".." => Err(Error::Request(format!(
-            "the path parameter `{name}` cannot be `{value}`: it would change the request path"
-        ))),
-        _ => Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string()),
-    }
-}
-
-/// The path of `template` (`/lead/{id}/`) with each `{name}`, in order,
-/// replaced by the next of `values`, percent-encoded into one segment.
 pub(crate) fn fill_path(template: &str, values: &[&dyn fmt::Display]) -> Result<String, Error> {
+    use std::fmt::Write as _;
+
     let mut path = String::with_capacity(template.len() + 16 * values.len());
+    let mut text = String::new();
     let mut values = values.iter();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -126,8 +119,16 @@ pub(crate) fn fill_path(template: &str, values: &[&dyn fmt::Display]) -> Result<
         let value = values
             .next()
             .ok_or_else(|| Error::Request(format!("no value for the path parameter `{name}`")))?;
+        text.clear();
+        // Writing into a String cannot fail.
+        let _ = write!(text, "{value}");
+        if text == "." || text == ".." {
+            return Err(Error::Request(format!(
+                "the path parameter `{name}` cannot be `{text}`: it would change the request path"
+            )));
+        }
         path.push_str(&rest[..open]);
-        path.push_str(&encode_path(name, &value.to_string())?);
+        path.extend(utf8_percent_encode(&text, PATH_SEGMENT));
         rest = rest.get(close + 1..).unwrap_or_default();
     }
     path.push_str(rest);

@@ -37,11 +37,13 @@ impl RateLimit {
                     continue;
                 };
                 let value = value.trim().trim_matches('"');
-                match key.trim().to_ascii_lowercase().as_str() {
-                    "limit" => parsed.limit = value.parse().ok(),
-                    "remaining" => parsed.remaining = value.parse().ok(),
-                    "reset" => parsed.reset = seconds(value),
-                    _ => {}
+                let key = key.trim();
+                if key.eq_ignore_ascii_case("limit") {
+                    parsed.limit = value.parse().ok();
+                } else if key.eq_ignore_ascii_case("remaining") {
+                    parsed.remaining = value.parse().ok();
+                } else if key.eq_ignore_ascii_case("reset") {
+                    parsed.reset = seconds(value);
                 }
             }
             if parsed

@@ -153,7 +153,8 @@ impl<T> Response<T> {
 struct Raw {
     status: StatusCode,
     headers: HeaderMap,
-    body: Vec<u8>,
+    /// As reqwest hands it over: decoding reads it in place, no copy.
+    body: bytes::Bytes,
     rate_limit: Option<RateLimit>,
 }
 
@@ -177,7 +178,7 @@ impl Client {
     fn send_and<'a, T: Send + 'a>(
         &'a self,
         request: Result<Request, Error>,
-        decode: impl FnOnce(StatusCode, Vec<u8>) -> Result<T, Error> + Send + 'a,
+        decode: impl FnOnce(StatusCode, bytes::Bytes) -> Result<T, Error> + Send + 'a,
     ) -> ResponseFuture<'a, Response<T>> {
         Box::pin(async move {
             let raw = self.execute(request?).await?;
@@ -221,7 +222,7 @@ impl Client {
         request: Result<Request, Error>,
     ) -> ResponseFuture<'_, Response<String>> {
         self.send_and(request, |status, body| {
-            String::from_utf8(body).map_err(|e| Error::Decode {
+            String::from_utf8(Vec::from(body)).map_err(|e| Error::Decode {
                 status: status.as_u16(),
                 path: ".".to_owned(),
                 message: format!("the body is not UTF-8 text: {e}"),
@@ -235,7 +236,7 @@ impl Client {
         &self,
         request: Result<Request, Error>,
     ) -> ResponseFuture<'_, Response<Vec<u8>>> {
-        self.send_and(request, |_, body| Ok(body))
+        self.send_and(request, |_, body| Ok(Vec::from(body)))
     }
 
     /// Sends `request` and ignores its success body.
@@ -309,7 +310,7 @@ impl Client {
                     let error = Error::Api(Box::new(ApiError::new(
                         raw.status,
                         raw.headers,
-                        raw.body,
+                        Vec::from(raw.body),
                         parsed,
                     )));
                     match wait {
@@ -397,10 +398,10 @@ impl Client {
                 Error::from_reqwest(error)
             }
         };
-        let response = builder.send().await.map_err(redact)?;
+        let mut response = builder.send().await.map_err(redact)?;
         let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(redact)?.to_vec();
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await.map_err(redact)?;
         let rate_limit = RateLimit::from_headers(&headers);
         inner.throttle.observe(request.route, rate_limit.as_ref());
         Ok(Raw {
