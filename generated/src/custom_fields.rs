@@ -193,40 +193,78 @@ impl Serialize for CustomFields {
     }
 }
 
-/// Takes the entries whose key does (or does not) start with the prefix.
-struct Split {
-    custom: bool,
+/// A map key as the input has it: borrowed when the deserializer can lend
+/// it, so that keys a decoder skips cost no allocation.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+
+            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(key)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
 }
 
-impl<'de> Visitor<'de> for Split {
-    type Value = Map<String, Value>;
+/// Reads the keys no property of a struct took, twice over (serde offers
+/// them to each flattened field): once keeping the custom fields, by id
+/// ([`deserialize`]), once keeping the others ([`deserialize_other`]).
+struct Split<M> {
+    keep: fn(&str) -> Option<&str>,
+    map: std::marker::PhantomData<M>,
+}
+
+impl<'de, M: Default + Extend<(String, Value)>> Visitor<'de> for Split<M> {
+    type Value = M;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
-            if key.starts_with(CUSTOM_FIELD_PREFIX) == self.custom {
-                map.insert(key, access.next_value()?);
-            } else {
-                access.next_value::<serde::de::IgnoredAny>()?;
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<M, A::Error> {
+        let mut map = M::default();
+        while let Some(Key(key)) = access.next_key()? {
+            match (self.keep)(&key) {
+                Some(kept) => {
+                    let value = access.next_value()?;
+                    map.extend([(kept.to_owned(), value)]);
+                }
+                None => {
+                    access.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
         Ok(map)
     }
 }
 
-/// Decodes the `custom` field of a struct: the prefixed keys.
+/// Decodes the `custom` field of a struct: the prefixed keys, by id.
 pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<CustomFields, D::Error> {
-    let map = deserializer.deserialize_map(Split { custom: true })?;
-    let values = map
-        .into_iter()
-        .map(|(key, value)| (key[CUSTOM_FIELD_PREFIX.len()..].to_owned(), value))
-        .collect();
+    let values = deserializer.deserialize_map(Split::<BTreeMap<String, Value>> {
+        keep: |key| key.strip_prefix(CUSTOM_FIELD_PREFIX),
+        map: std::marker::PhantomData,
+    })?;
     Ok(CustomFields { values })
 }
 
@@ -235,7 +273,10 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
 pub(crate) fn deserialize_other<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Map<String, Value>, D::Error> {
-    deserializer.deserialize_map(Split { custom: false })
+    deserializer.deserialize_map(Split::<Map<String, Value>> {
+        keep: |key| (!key.starts_with(CUSTOM_FIELD_PREFIX)).then_some(key),
+        map: std::marker::PhantomData,
+    })
 }
 
 impl<'de> Deserialize<'de> for CustomFields {

@@ -84,6 +84,22 @@ fn unknown_fields_and_enum_values_survive() {
 }
 
 #[test]
+fn custom_and_unknown_keys_split_whether_or_not_the_parser_lends_them() {
+    // `\u0041` makes serde_json unescape the key into an owned string.
+    let text = data("seed-get-lead-response.json").to_string();
+    let text = text.replacen(
+        '{',
+        r#"{"custom.cf_\u0041bc": 7, "brand_\u006eew": [1], "custom.cf_plain": "x", "#,
+        1,
+    );
+    let lead: Lead = serde_json::from_str(&text).unwrap();
+    assert_eq!(lead.custom.get("cf_Abc"), Some(&json!(7)));
+    assert_eq!(lead.custom.get("cf_plain"), Some(&json!("x")));
+    assert_eq!(lead.extra.get("brand_new"), Some(&json!([1])));
+    assert!(lead.extra.keys().all(|k| !k.starts_with("custom.")));
+}
+
+#[test]
 fn enums_decode_known_and_unknown_strings_and_refuse_other_types() {
     use close_api::types::OpportunityStatusType;
     let known: OpportunityStatusType = serde_json::from_value(json!("won")).unwrap();
