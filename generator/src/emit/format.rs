@@ -157,3 +157,54 @@ fn space_items(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::{format_ident, quote};
+
+    use super::*;
+
+    fn item(i: usize) -> TokenStream {
+        let name = format_ident!("Item{i}");
+        let doc = format!(" Item number {i}.");
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            pub struct #name { pub value: Option<Vec<String>>, pub other: std::collections::BTreeMap<String, u64> }
+
+            impl #name {
+                pub fn new(value: Option<Vec<String>>) -> Self { #name { value, other: Default::default() } }
+            }
+        }
+    }
+
+    #[test]
+    fn formatting_in_parts_prints_what_formatting_the_whole_file_does() {
+        let items: Vec<usize> = (0..130).collect();
+        let header = || quote! { #![doc = " A module."] #![allow(dead_code)] use std::fmt; };
+        let whole: Vec<Part<'_>> = vec![Box::new(|| {
+            let header = header();
+            let all = (0..130).map(item);
+            quote! { #header #(#all)* }
+        })];
+        let mut parts: Vec<Part<'_>> = vec![Box::new(header)];
+        parts.extend(chunked(&items, |chunk| {
+            let some = chunk.iter().map(|i| item(*i));
+            quote! { #(#some)* }
+        }));
+        assert!(parts.len() > 3, "130 items make several parts");
+        let formatted = format_files(vec![("whole.rs", whole), ("parts.rs", parts)]).unwrap();
+        assert_eq!(formatted[0].1, formatted[1].1);
+        assert!(formatted[0].1.contains("pub struct Item129 {"));
+    }
+
+    #[test]
+    fn invalid_tokens_are_an_internal_error_naming_the_file() {
+        let parts: Vec<Part<'_>> = vec![Box::new(|| quote! { struct ; })];
+        let error = format_files(vec![("src/types.rs", parts)]).unwrap_err();
+        assert!(
+            error.contains("`src/types.rs` is not valid Rust"),
+            "{error}"
+        );
+    }
+}
