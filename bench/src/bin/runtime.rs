@@ -38,12 +38,32 @@ const CUSTOM_FIELDS: &[&str] = &[
     "cf_m9N8b7V6c5X4z3L2k1J0hGfDsApOiUyTrEwQ1a2S3d4",
 ];
 
+/// `runtime repeat CASE N`: run one case `N` times and print nothing, for
+/// `valgrind --tool=callgrind` (instruction counts, which the machine's
+/// noise does not move; subtract a run with `N` = 0 for the set-up).
+struct Repeat {
+    /// `generated`, `handwritten` or `value` (decode one page), or
+    /// `get-generated` or `get-bare` (one request).
+    case: String,
+    times: usize,
+}
+
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let repeat = match args.as_slice() {
+        [verb, case, times] if verb == "repeat" => Some(Repeat {
+            case: case.clone(),
+            times: times.parse().expect("usage: runtime repeat CASE N"),
+        }),
+        _ => None,
+    };
     let page = lead_page(LEADS);
-    decode_table(&page, quick);
+    if decode_table(&page, quick, repeat.as_ref()) {
+        return;
+    }
     println!();
-    request_table(quick);
+    request_table(quick, repeat.as_ref());
 }
 
 /// `{"data": [...], "has_more": true}` with `leads` copies of the seed,
@@ -302,7 +322,9 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn decode_table(page: &[u8], quick: bool) {
+/// Prints the decode table; or, with `repeat` naming a decode case, runs
+/// that case and returns `true`.
+fn decode_table(page: &[u8], quick: bool, repeat: Option<&Repeat>) -> bool {
     // Each decode is checked once before it is timed: the right number of
     // leads, and the custom fields where the type keeps them.
     let generated: close_api::types::LeadList =
@@ -343,6 +365,18 @@ fn decode_table(page: &[u8], quick: bool) {
             black_box(page);
         },
     ];
+    if let Some(repeat) = repeat {
+        let Some(case) = ["generated", "handwritten", "value"]
+            .iter()
+            .position(|c| *c == repeat.case)
+        else {
+            return false;
+        };
+        for _ in 0..repeat.times {
+            cases[case]();
+        }
+        return true;
+    }
     let times = interleaved(&mut cases, samples, iterations);
     let names = [
         "generated `close_api::types::LeadList`",
@@ -367,6 +401,7 @@ fn decode_table(page: &[u8], quick: bool) {
             times[1].as_secs_f64() / time.as_secs_f64(),
         );
     }
+    false
 }
 
 /// A keep-alive HTTP/1.1 responder on loopback that answers every request
@@ -418,7 +453,9 @@ fn answer(stream: TcpStream, response: &[u8]) {
     }
 }
 
-fn request_table(quick: bool) {
+/// Prints the per-request table; or, with `repeat` naming a request case,
+/// runs that case.
+fn request_table(quick: bool, repeat: Option<&Repeat>) {
     let body = SEED.as_bytes();
     let mut response = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nratelimit: limit=240, remaining=239, reset=1\r\ncontent-length: {}\r\n\r\n",
@@ -479,6 +516,21 @@ fn request_table(quick: bool) {
     assert_eq!(a, b);
     assert_eq!(a.id, id);
     assert_eq!(a.custom.len(), 2);
+
+    if let Some(repeat) = repeat {
+        runtime.block_on(async {
+            for _ in 0..repeat.times {
+                match repeat.case.as_str() {
+                    "get-generated" => black_box(via_generated().await),
+                    "get-bare" => black_box(via_bare().await),
+                    other => panic!(
+                        "no case `{other}`: generated, handwritten, value, get-generated, get-bare"
+                    ),
+                };
+            }
+        });
+        return;
+    }
 
     let (rounds, per_round, warmup) = if quick { (2, 5, 5) } else { (30, 400, 500) };
     let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
