@@ -203,7 +203,6 @@ impl<'a> Lowerer<'a> {
             .iter()
             .filter(|d| d.severity == crate::Severity::Error)
             .count();
-        let mut setters = Namespace::with_reserved(RESERVED_SETTERS);
         let mut parameters: Vec<Parameter> = Vec::new();
 
         // Path-level parameters first, then the operation's, which override
@@ -240,6 +239,23 @@ impl<'a> Lowerer<'a> {
             declared.retain(|(p, _)| key(p) != key(parameter));
             declared.push((parameter, at));
         }
+        // The builder's own methods; a parameter with one of their names
+        // gets another.
+        let mut reserved = RESERVED_SETTERS.to_vec();
+        if operation
+            .extensions
+            .contains_key(super::extensions::PAGINATION)
+        {
+            reserved.extend(["pages", "items"]);
+        }
+        if declared.iter().any(|(p, _)| {
+            p.parameter_data_ref()
+                .extensions
+                .contains_key(super::extensions::FIELD_SELECTION)
+        }) {
+            reserved.push("select");
+        }
+        let mut setters = Namespace::with_reserved(&reserved);
 
         let template = match split_template(path) {
             Ok(t) => t,

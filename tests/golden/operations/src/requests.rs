@@ -75,6 +75,7 @@ impl Client {
             client: self,
             cursor: None,
             limit: None,
+            items2: None,
         }
     }
 
@@ -444,6 +445,7 @@ pub struct ListEvents<'a> {
     client: &'a Client,
     cursor: Option<String>,
     limit: Option<i64>,
+    items2: Option<String>,
 }
 
 impl<'a> ListEvents<'a> {
@@ -460,6 +462,14 @@ impl<'a> ListEvents<'a> {
     /// Sent as the `_limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// A parameter named like the builder's `items` stream; its setter gets another name.
+    ///
+    /// Sent as the `items` query parameter.
+    pub fn items2(mut self, value: impl Into<String>) -> Self {
+        self.items2 = Some(value.into());
         self
     }
 }
@@ -497,6 +507,7 @@ impl<'a> ListEvents<'a> {
         )?;
         request.query("_cursor", self.cursor.as_ref());
         request.query("_limit", self.limit.as_ref());
+        request.query("items", self.items2.as_ref());
         Ok(request)
     }
 }
