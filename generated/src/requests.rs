@@ -231,7 +231,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, T> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -241,7 +241,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<T>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -360,7 +360,7 @@ impl<'a> CreateLead<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::Lead> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -370,7 +370,7 @@ impl<'a> CreateLead<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Lead>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -414,7 +414,7 @@ impl<'a> MergeLeads<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::Empty> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -426,7 +426,7 @@ impl<'a> MergeLeads<'a> {
     pub fn send_with_response(
         self,
     ) -> ResponseFuture<'a, Response<crate::types::Empty>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -491,7 +491,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> GetLead<'a, T> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, T> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -501,7 +501,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> GetLead<'a, T> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<T>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -544,7 +544,7 @@ impl<'a> UpdateLead<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::Lead> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -554,7 +554,7 @@ impl<'a> UpdateLead<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Lead>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -598,7 +598,7 @@ impl<'a> DeleteLead<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::Empty> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -610,7 +610,7 @@ impl<'a> DeleteLead<'a> {
     pub fn send_with_response(
         self,
     ) -> ResponseFuture<'a, Response<crate::types::Empty>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {

@@ -600,7 +600,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         #send_generics #self_ty {
             #send_docs
             pub fn send(self) -> ResponseFuture<'a, #output> {
-                crate::client::value(self.send_with_response())
+                Box::pin(crate::client::value(self.client.#send(self.request())))
             }
 
             #[doc = " Like [`send`](Self::send), but also returns the status, the headers and"]
@@ -610,7 +610,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             #[doc = ""]
             #[doc = " As [`send`](Self::send)."]
             pub fn send_with_response(self) -> ResponseFuture<'a, Response<#output>> {
-                self.client.#send(self.request())
+                Box::pin(self.client.#send(self.request()))
             }
 
             fn request(&self) -> Result<Request, Error> {

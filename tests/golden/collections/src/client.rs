@@ -26,11 +26,14 @@ use crate::types::ErrorBody;
 /// The future returned by awaiting a request builder.
 pub type ResponseFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
+/// A response on its way, before a request builder boxes it.
+pub(crate) trait Pending<T>: Future<Output = Result<Response<T>, Error>> + Send {}
+
+impl<T, F: Future<Output = Result<Response<T>, Error>> + Send> Pending<T> for F {}
+
 /// The value of a response, without its status and headers.
-pub(crate) fn value<'a, T: Send + 'a>(
-    response: ResponseFuture<'a, Response<T>>,
-) -> ResponseFuture<'a, T> {
-    Box::pin(async move { response.await.map(Response::into_value) })
+pub(crate) async fn value<T>(response: impl Pending<T>) -> Result<T, Error> {
+    response.await.map(Response::into_value)
 }
 
 /// Decodes the body of an error response into the type the spec documents
@@ -175,12 +178,14 @@ impl Client {
     /// here: the one asynchronous state machine is this generic function,
     /// not one per operation, which keeps the generated crate quick to
     /// compile.
+    /// The future is boxed once, by the builder, whether it yields the value
+    /// or the whole response.
     fn send_and<'a, T: Send + 'a>(
         &'a self,
         request: Result<Request, Error>,
         decode: impl FnOnce(StatusCode, bytes::Bytes) -> Result<T, Error> + Send + 'a,
-    ) -> ResponseFuture<'a, Response<T>> {
-        Box::pin(async move {
+    ) -> impl Pending<T> + 'a {
+        async move {
             let raw = self.execute(request?).await?;
             let value = decode(raw.status, raw.body)?;
             Ok(Response {
@@ -189,14 +194,14 @@ impl Client {
                 rate_limit: raw.rate_limit,
                 value,
             })
-        })
+        }
     }
 
     /// Sends `request` and decodes a JSON success body.
     pub(crate) fn send_json<'a, T: DeserializeOwned + Send + 'a>(
         &'a self,
         request: Result<Request, Error>,
-    ) -> ResponseFuture<'a, Response<T>> {
+    ) -> impl Pending<T> + 'a {
         self.send_and(request, |status, body| {
             crate::wire::decode_json(status, &body)
         })
@@ -206,7 +211,7 @@ impl Client {
     pub(crate) fn send_json_or_empty<'a, T: DeserializeOwned + Send + 'a>(
         &'a self,
         request: Result<Request, Error>,
-    ) -> ResponseFuture<'a, Response<Option<T>>> {
+    ) -> impl Pending<Option<T>> + 'a {
         self.send_and(request, |status, body| {
             if body.iter().all(u8::is_ascii_whitespace) {
                 Ok(None)
@@ -217,10 +222,7 @@ impl Client {
     }
 
     /// Sends `request` and returns its success body as text.
-    pub(crate) fn send_text(
-        &self,
-        request: Result<Request, Error>,
-    ) -> ResponseFuture<'_, Response<String>> {
+    pub(crate) fn send_text(&self, request: Result<Request, Error>) -> impl Pending<String> + '_ {
         self.send_and(request, |status, body| {
             String::from_utf8(Vec::from(body)).map_err(|e| Error::Decode {
                 status: status.as_u16(),
@@ -232,18 +234,12 @@ impl Client {
     }
 
     /// Sends `request` and returns its success body as bytes.
-    pub(crate) fn send_bytes(
-        &self,
-        request: Result<Request, Error>,
-    ) -> ResponseFuture<'_, Response<Vec<u8>>> {
+    pub(crate) fn send_bytes(&self, request: Result<Request, Error>) -> impl Pending<Vec<u8>> + '_ {
         self.send_and(request, |_, body| Ok(Vec::from(body)))
     }
 
     /// Sends `request` and ignores its success body.
-    pub(crate) fn send_empty(
-        &self,
-        request: Result<Request, Error>,
-    ) -> ResponseFuture<'_, Response<()>> {
+    pub(crate) fn send_empty(&self, request: Result<Request, Error>) -> impl Pending<()> + '_ {
         self.send_and(request, |_, _| Ok(()))
     }
 

@@ -56,7 +56,7 @@ impl<'a> GetPet<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::Pet> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -66,7 +66,7 @@ impl<'a> GetPet<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Pet>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {

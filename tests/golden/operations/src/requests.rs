@@ -329,7 +329,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, T> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -339,7 +339,7 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<T>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -400,7 +400,7 @@ impl<'a> CreateItem<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::Item> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -410,7 +410,7 @@ impl<'a> CreateItem<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Item>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -483,7 +483,7 @@ impl<'a> ListEvents<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::ListEventsResponse> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -495,7 +495,7 @@ impl<'a> ListEvents<'a> {
     pub fn send_with_response(
         self,
     ) -> ResponseFuture<'a, Response<crate::types::ListEventsResponse>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -578,7 +578,7 @@ impl<'a> CreateCharge<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::CreateChargeResponse> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -590,7 +590,7 @@ impl<'a> CreateCharge<'a> {
     pub fn send_with_response(
         self,
     ) -> ResponseFuture<'a, Response<crate::types::CreateChargeResponse>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -640,7 +640,7 @@ impl<'a> UploadFile<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, Vec<u8>> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_bytes(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -650,7 +650,7 @@ impl<'a> UploadFile<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<Vec<u8>>> {
-        self.client.send_bytes(self.request())
+        Box::pin(self.client.send_bytes(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -694,7 +694,7 @@ impl<'a> AddCollaborator<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, Option<crate::types::Item>> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json_or_empty(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -706,7 +706,7 @@ impl<'a> AddCollaborator<'a> {
     pub fn send_with_response(
         self,
     ) -> ResponseFuture<'a, Response<Option<crate::types::Item>>> {
-        self.client.send_json_or_empty(self.request())
+        Box::pin(self.client.send_json_or_empty(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -746,7 +746,7 @@ impl<'a> StartJob<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, serde_json::Value> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -756,7 +756,7 @@ impl<'a> StartJob<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<serde_json::Value>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -797,7 +797,7 @@ impl<'a> CreateUpload<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::Item> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -807,7 +807,7 @@ impl<'a> CreateUpload<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Item>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -850,7 +850,7 @@ impl<'a> Health<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, String> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_text(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -860,7 +860,7 @@ impl<'a> Health<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<String>> {
-        self.client.send_text(self.request())
+        Box::pin(self.client.send_text(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -902,7 +902,7 @@ impl<'a> DeletePart<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, ()> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_empty(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -912,7 +912,7 @@ impl<'a> DeletePart<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<()>> {
-        self.client.send_empty(self.request())
+        Box::pin(self.client.send_empty(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
@@ -963,7 +963,7 @@ impl<'a> TouchPart<'a> {
     ///
     /// [`Error::Api`] for an error status (its body decoded as the spec documents it), and the other [`Error`] variants for transport, timeout and decoding failures.
     pub fn send(self) -> ResponseFuture<'a, crate::types::Item> {
-        crate::client::value(self.send_with_response())
+        Box::pin(crate::client::value(self.client.send_json(self.request())))
     }
 
     /// Like [`send`](Self::send), but also returns the status, the headers and
@@ -973,7 +973,7 @@ impl<'a> TouchPart<'a> {
     ///
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Item>> {
-        self.client.send_json(self.request())
+        Box::pin(self.client.send_json(self.request()))
     }
 
     fn request(&self) -> Result<Request, Error> {
