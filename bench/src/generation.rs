@@ -9,12 +9,25 @@ use generator::{Options, PhaseTimes};
 
 use crate::{median, ms, ratio, SPECS};
 
-pub fn parse(text: &str, json: bool) -> Result<openapiv3::OpenAPI, String> {
+fn parse(text: &str, json: bool) -> Result<openapiv3::OpenAPI, String> {
     if json {
         serde_json::from_str(text).map_err(|e| e.to_string())
     } else {
         serde_yaml::from_str(text).map_err(|e| e.to_string())
     }
+}
+
+/// The median time of the typed parse of `text`, the floor of generation.
+pub fn time_parse(text: &str, json: bool, runs: usize) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let started = Instant::now();
+                let _ = parse(text, json);
+                started.elapsed()
+            })
+            .collect(),
+    )
 }
 
 /// One progenitor run: parse, generate tokens, format. The formatted code,
@@ -90,15 +103,7 @@ pub fn run(root: &Path, runs: usize) {
         let phase = |f: fn(&PhaseTimes) -> Duration| median(phases.iter().map(f).collect());
         let ours = median(totals);
 
-        let parse_alone = median(
-            (0..runs)
-                .map(|_| {
-                    let started = Instant::now();
-                    let _ = parse(&text, json);
-                    started.elapsed()
-                })
-                .collect(),
-        );
+        let parse_alone = time_parse(&text, json, runs);
 
         let mut theirs = Vec::new();
         let mut their_phases = Vec::new();

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use generator::Options;
 
-use crate::generation::{parse, progenitor_once};
+use crate::generation::{progenitor_once, time_parse};
 use crate::{median, ms, ratio, SPECS};
 
 /// Which generator a child runs.
@@ -181,15 +181,7 @@ pub fn run(root: &Path, runs: usize) {
             println!("| {spec} | not found |");
             continue;
         };
-        let parse_alone = median(
-            (0..runs)
-                .map(|_| {
-                    let started = Instant::now();
-                    let _ = parse(&text, spec.ends_with(".json"));
-                    started.elapsed()
-                })
-                .collect(),
-        );
+        let parse_alone = time_parse(&text, spec.ends_with(".json"), runs);
         let (our_dir, our_name) = out_dir(root, Side::Ours, spec);
         let (their_dir, their_name) = out_dir(root, Side::Progenitor, spec);
         let mut ours = Vec::new();

@@ -19,17 +19,12 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1))
         .map(String::as_str);
-    let quick: &[&str] = if args.iter().any(|a| a == "--quick") {
-        &["--quick"]
-    } else {
-        &[]
-    };
+    let quick: Vec<String> = args.iter().filter(|a| *a == "--quick").cloned().collect();
     if only != Some("runtime") && !run_bin("bench", args)? {
         return Ok(ExitCode::FAILURE);
     }
     if only.is_none() || only == Some("runtime") {
         println!("\n## The generated client at run time\n");
-        let quick: Vec<String> = quick.iter().map(|s| (*s).to_owned()).collect();
         if !run_bin("runtime", &quick)? {
             return Ok(ExitCode::FAILURE);
         }

@@ -12,7 +12,7 @@
 //! them.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use proc_macro2::TokenStream;
 
@@ -52,39 +52,43 @@ pub(crate) fn format_files(
         .enumerate()
         .flat_map(|(index, (_, parts))| parts.iter().map(move |part| (index, part)))
         .collect();
-    let printed: Vec<Mutex<Option<Result<String, String>>>> =
-        units.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8)
         .min(units.len().max(1));
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some((_, part)) = units.get(i) else {
-            break;
-        };
-        let result = syn::parse2::<syn::File>(part())
-            .map(|file| prettyplease::unparse(&file))
-            .map_err(|e| e.to_string());
-        if let Ok(mut slot) = printed[i].lock() {
-            *slot = Some(result);
+    // Each thread takes the next unit until none is left and returns what
+    // it printed, by unit index.
+    let work = || {
+        let mut printed = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((_, part)) = units.get(i) else {
+                return printed;
+            };
+            let result = syn::parse2::<syn::File>(part())
+                .map(|file| prettyplease::unparse(&file))
+                .map_err(|e| e.to_string());
+            printed.push((i, result));
         }
     };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
+    let mut printed: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut printed = work();
+        for helper in helpers {
+            // A panic in a part is a bug of the emitter; pass it on.
+            printed.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
         }
-        work();
+        printed
     });
+    printed.sort_unstable_by_key(|(i, _)| *i);
 
     let mut texts = vec![String::new(); files.len()];
-    for ((file, _), slot) in units.iter().zip(printed) {
-        let result = slot
-            .into_inner()
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| Err("a formatting thread failed".to_owned()));
+    for ((file, _), (_, result)) in units.iter().zip(printed) {
         match result {
             Ok(text) => texts[*file].push_str(&text),
             Err(e) => {
