@@ -8,10 +8,10 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A lead (a company or organization) with its contacts, addresses and custom field values. When `_fields` is used, only the requested fields are present.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lead {
     /// Unique id of the lead (`lead_...`).
     pub id: String,
@@ -50,206 +50,303 @@ pub struct Lead {
     /// Name to show for the lead in user interfaces.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Human-readable label of the lead's status.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_label: Option<String>,
     /// Postal addresses of the lead.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Open tasks on the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Contacts embedded in the lead; deprecated, prefer the Contacts endpoints.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Contact>>,
     /// Opportunities embedded in the lead; deprecated, prefer the Opportunities endpoints.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunities: Option<Vec<Opportunity>>,
     /// Links into integrated third-party tools, rendered for this lead.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_links: Option<Vec<IntegrationLink>>,
     /// Short text summarizing the lead's contacts.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts_summary: Option<Option<String>>,
     /// Name of the user who created the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_name: Option<Option<String>>,
     /// Name of the user who last modified the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_name: Option<Option<String>>,
     /// Current local time at the lead's location, when it can be determined.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub localtime: Option<Option<crate::Timestamp>>,
     /// One-line text form of the lead's primary address.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address_summary: Option<Option<String>>,
     /// The lead's primary email address, if any.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_email: Option<Option<Email>>,
     /// The lead's primary phone number, if any.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_phone: Option<Option<Phone>>,
     /// Recent calls with the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recent_calls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Generated summaries of the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summaries: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Where the lead came from, if recorded.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Option<String>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
+    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Lead {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Lead {
+    const EXPECTING: &'static str = "struct Lead";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut contact_ids = None;
+        let mut created_by = None;
+        let mut date_created = None;
+        let mut date_updated = None;
+        let mut description = None;
+        let mut html_url = None;
+        let mut name = None;
+        let mut organization_id = None;
+        let mut status_id = None;
+        let mut updated_by = None;
+        let mut url = None;
+        let mut display_name = None;
+        let mut status_label = None;
+        let mut addresses = None;
+        let mut tasks = None;
+        let mut contacts = None;
+        let mut opportunities = None;
+        let mut integration_links = None;
+        let mut contacts_summary = None;
+        let mut created_by_name = None;
+        let mut updated_by_name = None;
+        let mut localtime = None;
+        let mut primary_address_summary = None;
+        let mut primary_email = None;
+        let mut primary_phone = None;
+        let mut recent_calls = None;
+        let mut summaries = None;
+        let mut source = None;
+        let mut custom = crate::CustomFields::new();
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "contact_ids" => contact_ids = Some(map.next_value()?),
+                "created_by" => created_by = Some(map.next_value()?),
+                "date_created" => date_created = Some(map.next_value()?),
+                "date_updated" => date_updated = Some(map.next_value()?),
+                "description" => description = Some(map.next_value()?),
+                "html_url" => html_url = Some(map.next_value()?),
+                "name" => name = Some(map.next_value()?),
+                "organization_id" => organization_id = Some(map.next_value()?),
+                "status_id" => status_id = Some(map.next_value()?),
+                "updated_by" => updated_by = Some(map.next_value()?),
+                "url" => url = Some(map.next_value()?),
+                "display_name" => display_name = Some(map.next_value()?),
+                "status_label" => status_label = Some(map.next_value()?),
+                "addresses" => addresses = Some(map.next_value()?),
+                "tasks" => tasks = Some(map.next_value()?),
+                "contacts" => contacts = Some(map.next_value()?),
+                "opportunities" => opportunities = Some(map.next_value()?),
+                "integration_links" => integration_links = Some(map.next_value()?),
+                "contacts_summary" => contacts_summary = Some(map.next_value()?),
+                "created_by_name" => created_by_name = Some(map.next_value()?),
+                "updated_by_name" => updated_by_name = Some(map.next_value()?),
+                "localtime" => localtime = Some(map.next_value()?),
+                "primary_address_summary" => {
+                    primary_address_summary = Some(map.next_value()?);
+                }
+                "primary_email" => primary_email = Some(map.next_value()?),
+                "primary_phone" => primary_phone = Some(map.next_value()?),
+                "recent_calls" => recent_calls = Some(map.next_value()?),
+                "summaries" => summaries = Some(map.next_value()?),
+                "source" => source = Some(map.next_value()?),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
+            }
+        }
+        Ok(Lead {
+            id: crate::wire::required(id, "id")?,
+            contact_ids: crate::wire::required(contact_ids, "contact_ids")?,
+            created_by: crate::wire::absent_or_null(created_by),
+            date_created: crate::wire::required(date_created, "date_created")?,
+            date_updated: crate::wire::required(date_updated, "date_updated")?,
+            description: crate::wire::absent_or_null(description),
+            html_url: crate::wire::required(html_url, "html_url")?,
+            name: crate::wire::absent_or_null(name),
+            organization_id: crate::wire::required(organization_id, "organization_id")?,
+            status_id: crate::wire::required(status_id, "status_id")?,
+            updated_by: crate::wire::absent_or_null(updated_by),
+            url: crate::wire::absent_or_null(url),
+            display_name: crate::wire::absent_or_null(display_name),
+            status_label: crate::wire::absent_or_null(status_label),
+            addresses: crate::wire::absent_or_null(addresses),
+            tasks: crate::wire::absent_or_null(tasks),
+            contacts: crate::wire::absent_or_null(contacts),
+            opportunities: crate::wire::absent_or_null(opportunities),
+            integration_links: crate::wire::absent_or_null(integration_links),
+            contacts_summary,
+            created_by_name,
+            updated_by_name,
+            localtime,
+            primary_address_summary,
+            primary_email,
+            primary_phone,
+            recent_calls: crate::wire::absent_or_null(recent_calls),
+            summaries: crate::wire::absent_or_null(summaries),
+            source,
+            custom,
+            extra,
+        })
+    }
+}
+
 /// A postal address.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Address {
     /// Kind of address, such as business or mailing.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<Option<String>>,
     /// First street line.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_1: Option<Option<String>>,
     /// Second street line.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<Option<String>>,
     /// City.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<Option<String>>,
     /// State, province or region.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<Option<String>>,
     /// Postal code.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zipcode: Option<Option<String>>,
     /// Country, as a two-letter ISO code.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Option<String>>,
     /// IANA time zone ids that match the address.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tz_ids: Option<Vec<String>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Address {
+    const EXPECTING: &'static str = "struct Address";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut label = None;
+        let mut address_1 = None;
+        let mut address_2 = None;
+        let mut city = None;
+        let mut state = None;
+        let mut zipcode = None;
+        let mut country = None;
+        let mut tz_ids = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "label" => label = Some(map.next_value()?),
+                "address_1" => address_1 = Some(map.next_value()?),
+                "address_2" => address_2 = Some(map.next_value()?),
+                "city" => city = Some(map.next_value()?),
+                "state" => state = Some(map.next_value()?),
+                "zipcode" => zipcode = Some(map.next_value()?),
+                "country" => country = Some(map.next_value()?),
+                "tz_ids" => tz_ids = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Address {
+            label,
+            address_1,
+            address_2,
+            city,
+            state,
+            zipcode,
+            country,
+            tz_ids: crate::wire::absent_or_null(tz_ids),
+            extra,
+        })
+    }
+}
+
 /// A person at a lead, with emails, phones, URLs and custom field values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contact {
     /// Unique id of the contact (`cont_...`).
     pub id: String,
@@ -268,11 +365,7 @@ pub struct Contact {
     /// Id of the lead the contact belongs to.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_id: Option<Option<String>>,
     /// Id of the user who created the contact, if known.
     ///
@@ -289,102 +382,256 @@ pub struct Contact {
     /// Email addresses of the contact.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<Email>>,
     /// Phone numbers of the contact.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phones: Option<Vec<Phone>>,
     /// Web addresses of the contact.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<Url>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
+    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Contact {
+    const EXPECTING: &'static str = "struct Contact";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut display_name = None;
+        let mut title = None;
+        let mut organization_id = None;
+        let mut lead_id = None;
+        let mut created_by = None;
+        let mut updated_by = None;
+        let mut date_created = None;
+        let mut date_updated = None;
+        let mut emails = None;
+        let mut phones = None;
+        let mut urls = None;
+        let mut custom = crate::CustomFields::new();
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "name" => name = Some(map.next_value()?),
+                "display_name" => display_name = Some(map.next_value()?),
+                "title" => title = Some(map.next_value()?),
+                "organization_id" => organization_id = Some(map.next_value()?),
+                "lead_id" => lead_id = Some(map.next_value()?),
+                "created_by" => created_by = Some(map.next_value()?),
+                "updated_by" => updated_by = Some(map.next_value()?),
+                "date_created" => date_created = Some(map.next_value()?),
+                "date_updated" => date_updated = Some(map.next_value()?),
+                "emails" => emails = Some(map.next_value()?),
+                "phones" => phones = Some(map.next_value()?),
+                "urls" => urls = Some(map.next_value()?),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
+            }
+        }
+        Ok(Contact {
+            id: crate::wire::required(id, "id")?,
+            name: crate::wire::absent_or_null(name),
+            display_name: crate::wire::required(display_name, "display_name")?,
+            title: crate::wire::absent_or_null(title),
+            organization_id: crate::wire::required(organization_id, "organization_id")?,
+            lead_id,
+            created_by: crate::wire::absent_or_null(created_by),
+            updated_by: crate::wire::absent_or_null(updated_by),
+            date_created: crate::wire::required(date_created, "date_created")?,
+            date_updated: crate::wire::required(date_updated, "date_updated")?,
+            emails: crate::wire::absent_or_null(emails),
+            phones: crate::wire::absent_or_null(phones),
+            urls: crate::wire::absent_or_null(urls),
+            custom,
+            extra,
+        })
+    }
+}
+
 /// An email address with its type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Email {
     /// The email address.
     pub email: String,
     /// Kind of address, such as office, home, direct or other.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Whether the address has opted out of bulk email.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_unsubscribed: Option<bool>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Email {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Email {
+    const EXPECTING: &'static str = "struct Email";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut email = None;
+        let mut r#type = None;
+        let mut is_unsubscribed = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "email" => email = Some(map.next_value()?),
+                "type" => r#type = Some(map.next_value()?),
+                "is_unsubscribed" => is_unsubscribed = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Email {
+            email: crate::wire::required(email, "email")?,
+            r#type: crate::wire::absent_or_null(r#type),
+            is_unsubscribed: crate::wire::absent_or_null(is_unsubscribed),
+            extra,
+        })
+    }
+}
+
 /// A phone number with its type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Phone {
     /// The number, normalized to E.164 by the server.
     pub phone: String,
     /// Kind of number, such as office, mobile, home or fax.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The number formatted for display.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_formatted: Option<String>,
     /// Two-letter country code of the number, if known.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Option<String>>,
     /// Whether sending SMS to this number is blocked.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_sms_blocked: Option<bool>,
     /// IANA time zone ids that match the number.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tz_ids: Option<Vec<String>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Phone {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Phone {
+    const EXPECTING: &'static str = "struct Phone";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut phone = None;
+        let mut r#type = None;
+        let mut phone_formatted = None;
+        let mut country = None;
+        let mut outbound_sms_blocked = None;
+        let mut tz_ids = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "phone" => phone = Some(map.next_value()?),
+                "type" => r#type = Some(map.next_value()?),
+                "phone_formatted" => phone_formatted = Some(map.next_value()?),
+                "country" => country = Some(map.next_value()?),
+                "outbound_sms_blocked" => outbound_sms_blocked = Some(map.next_value()?),
+                "tz_ids" => tz_ids = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Phone {
+            phone: crate::wire::required(phone, "phone")?,
+            r#type: crate::wire::absent_or_null(r#type),
+            phone_formatted: crate::wire::absent_or_null(phone_formatted),
+            country,
+            outbound_sms_blocked: crate::wire::absent_or_null(outbound_sms_blocked),
+            tz_ids: crate::wire::absent_or_null(tz_ids),
+            extra,
+        })
+    }
+}
+
 /// A web address with its type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Url {
     /// The web address.
     pub url: String,
     /// Kind of address, such as url.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Url {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Url {
+    const EXPECTING: &'static str = "struct Url";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut url = None;
+        let mut r#type = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "url" => url = Some(map.next_value()?),
+                "type" => r#type = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Url {
+            url: crate::wire::required(url, "url")?,
+            r#type: crate::wire::absent_or_null(r#type),
+            extra,
+        })
+    }
+}
+
 /// A link into an integrated tool, rendered for one object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IntegrationLink {
     /// Label of the link.
     pub name: String,
@@ -395,8 +642,35 @@ pub struct IntegrationLink {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for IntegrationLink {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for IntegrationLink {
+    const EXPECTING: &'static str = "struct IntegrationLink";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut url = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value()?),
+                "url" => url = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(IntegrationLink {
+            name: crate::wire::required(name, "name")?,
+            url: crate::wire::required(url, "url")?,
+            extra,
+        })
+    }
+}
+
 /// A potential deal with a lead. Clients should accept status_type and value_period values not listed here.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Opportunity {
     /// Unique id of the opportunity (`oppo_...`).
     pub id: String,
@@ -405,11 +679,7 @@ pub struct Opportunity {
     /// Name of that lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_name: Option<Option<String>>,
     /// Id of the contact linked to the opportunity, if any.
     ///
@@ -420,41 +690,29 @@ pub struct Opportunity {
     /// Name of that user.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<Option<String>>,
     /// Id of the opportunity's status.
     pub status_id: String,
     /// Human-readable label of the status.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_label: Option<String>,
     /// Category of the status.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_type: Option<OpportunityStatusType>,
     /// Id of the pipeline the status belongs to.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_id: Option<Option<String>>,
     /// Name of that pipeline.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_name: Option<Option<String>>,
     /// Deal value in cents of value_currency.
     ///
@@ -465,20 +723,12 @@ pub struct Opportunity {
     /// Three-letter ISO currency code of the value.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_currency: Option<Option<String>>,
     /// The value formatted for display, with currency and period.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_formatted: Option<Option<String>>,
     /// Value weighted by confidence, in cents.
     ///
@@ -523,6 +773,112 @@ pub struct Opportunity {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Opportunity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Opportunity {
+    const EXPECTING: &'static str = "struct Opportunity";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut lead_id = None;
+        let mut lead_name = None;
+        let mut contact_id = None;
+        let mut user_id = None;
+        let mut user_name = None;
+        let mut status_id = None;
+        let mut status_label = None;
+        let mut status_type = None;
+        let mut pipeline_id = None;
+        let mut pipeline_name = None;
+        let mut value = None;
+        let mut value_period = None;
+        let mut value_currency = None;
+        let mut value_formatted = None;
+        let mut expected_value = None;
+        let mut annualized_value = None;
+        let mut annualized_expected_value = None;
+        let mut confidence = None;
+        let mut note = None;
+        let mut date_won = None;
+        let mut date_lost = None;
+        let mut date_created = None;
+        let mut date_updated = None;
+        let mut created_by = None;
+        let mut updated_by = None;
+        let mut organization_id = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "lead_id" => lead_id = Some(map.next_value()?),
+                "lead_name" => lead_name = Some(map.next_value()?),
+                "contact_id" => contact_id = Some(map.next_value()?),
+                "user_id" => user_id = Some(map.next_value()?),
+                "user_name" => user_name = Some(map.next_value()?),
+                "status_id" => status_id = Some(map.next_value()?),
+                "status_label" => status_label = Some(map.next_value()?),
+                "status_type" => status_type = Some(map.next_value()?),
+                "pipeline_id" => pipeline_id = Some(map.next_value()?),
+                "pipeline_name" => pipeline_name = Some(map.next_value()?),
+                "value" => value = Some(map.next_value()?),
+                "value_period" => value_period = Some(map.next_value()?),
+                "value_currency" => value_currency = Some(map.next_value()?),
+                "value_formatted" => value_formatted = Some(map.next_value()?),
+                "expected_value" => expected_value = Some(map.next_value()?),
+                "annualized_value" => annualized_value = Some(map.next_value()?),
+                "annualized_expected_value" => {
+                    annualized_expected_value = Some(map.next_value()?);
+                }
+                "confidence" => confidence = Some(map.next_value()?),
+                "note" => note = Some(map.next_value()?),
+                "date_won" => date_won = Some(map.next_value()?),
+                "date_lost" => date_lost = Some(map.next_value()?),
+                "date_created" => date_created = Some(map.next_value()?),
+                "date_updated" => date_updated = Some(map.next_value()?),
+                "created_by" => created_by = Some(map.next_value()?),
+                "updated_by" => updated_by = Some(map.next_value()?),
+                "organization_id" => organization_id = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Opportunity {
+            id: crate::wire::required(id, "id")?,
+            lead_id: crate::wire::required(lead_id, "lead_id")?,
+            lead_name,
+            contact_id: crate::wire::absent_or_null(contact_id),
+            user_id: crate::wire::required(user_id, "user_id")?,
+            user_name,
+            status_id: crate::wire::required(status_id, "status_id")?,
+            status_label: crate::wire::absent_or_null(status_label),
+            status_type: crate::wire::absent_or_null(status_type),
+            pipeline_id,
+            pipeline_name,
+            value: crate::wire::absent_or_null(value),
+            value_period: crate::wire::required(value_period, "value_period")?,
+            value_currency,
+            value_formatted,
+            expected_value: crate::wire::absent_or_null(expected_value),
+            annualized_value: crate::wire::absent_or_null(annualized_value),
+            annualized_expected_value: crate::wire::absent_or_null(
+                annualized_expected_value,
+            ),
+            confidence: crate::wire::required(confidence, "confidence")?,
+            note: crate::wire::absent_or_null(note),
+            date_won: crate::wire::absent_or_null(date_won),
+            date_lost: crate::wire::absent_or_null(date_lost),
+            date_created: crate::wire::required(date_created, "date_created")?,
+            date_updated: crate::wire::required(date_updated, "date_updated")?,
+            created_by: crate::wire::absent_or_null(created_by),
+            updated_by: crate::wire::absent_or_null(updated_by),
+            organization_id: crate::wire::required(organization_id, "organization_id")?,
+            extra,
+        })
+    }
 }
 
 /// Category of the status.
@@ -638,139 +994,248 @@ impl<'de> serde::Deserialize<'de> for OpportunityValuePeriod {
 }
 
 /// Body for creating a lead. Every field is optional; custom fields are set with `custom.<field id>` keys.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LeadCreate {
     /// Name of the company or organization.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Website of the company.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Free-text description of the lead.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Id of the initial status. Send this or `status`, never both; with neither, the organization's default status is used.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
     /// Label of the initial status. Send this or `status_id`, never both; with neither, the organization's default status is used.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Contacts to create together with the lead.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactCreate>>,
     /// Postal addresses of the lead.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
+    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for LeadCreate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for LeadCreate {
+    const EXPECTING: &'static str = "struct LeadCreate";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut url = None;
+        let mut description = None;
+        let mut status_id = None;
+        let mut status = None;
+        let mut contacts = None;
+        let mut addresses = None;
+        let mut custom = crate::CustomFields::new();
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value()?),
+                "url" => url = Some(map.next_value()?),
+                "description" => description = Some(map.next_value()?),
+                "status_id" => status_id = Some(map.next_value()?),
+                "status" => status = Some(map.next_value()?),
+                "contacts" => contacts = Some(map.next_value()?),
+                "addresses" => addresses = Some(map.next_value()?),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
+            }
+        }
+        Ok(LeadCreate {
+            name: crate::wire::absent_or_null(name),
+            url: crate::wire::absent_or_null(url),
+            description: crate::wire::absent_or_null(description),
+            status_id: crate::wire::absent_or_null(status_id),
+            status: crate::wire::absent_or_null(status),
+            contacts: crate::wire::absent_or_null(contacts),
+            addresses: crate::wire::absent_or_null(addresses),
+            custom,
+            extra,
+        })
+    }
+}
+
 /// A contact nested in a lead creation request.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ContactCreate {
     /// Full name of the contact.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Job title of the contact.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Email addresses of the contact.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<Email>>,
     /// Phone numbers of the contact.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phones: Option<Vec<Phone>>,
     /// Web addresses of the contact.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<Url>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for ContactCreate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for ContactCreate {
+    const EXPECTING: &'static str = "struct ContactCreate";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut title = None;
+        let mut emails = None;
+        let mut phones = None;
+        let mut urls = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value()?),
+                "title" => title = Some(map.next_value()?),
+                "emails" => emails = Some(map.next_value()?),
+                "phones" => phones = Some(map.next_value()?),
+                "urls" => urls = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(ContactCreate {
+            name: crate::wire::absent_or_null(name),
+            title: crate::wire::absent_or_null(title),
+            emails: crate::wire::absent_or_null(emails),
+            phones: crate::wire::absent_or_null(phones),
+            urls: crate::wire::absent_or_null(urls),
+            extra,
+        })
+    }
+}
+
 /// Partial update of a lead: only the keys sent are changed. Nested contacts cannot be updated here. A `custom.<field id>` key replaces the whole value (null clears it); for multi-value fields, `custom.<field id>.add` and `custom.<field id>.remove` add or remove a single value.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LeadUpdate {
     /// New name; null clears it.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
     /// New website; null clears it.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<Option<String>>,
     /// New description; null clears it.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Id of the new status; send this or `status`, not both.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
     /// Label of the new status; send this or `status_id`, not both.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Replacement list of postal addresses.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
+    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for LeadUpdate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for LeadUpdate {
+    const EXPECTING: &'static str = "struct LeadUpdate";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut url = None;
+        let mut description = None;
+        let mut status_id = None;
+        let mut status = None;
+        let mut addresses = None;
+        let mut custom = crate::CustomFields::new();
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value()?),
+                "url" => url = Some(map.next_value()?),
+                "description" => description = Some(map.next_value()?),
+                "status_id" => status_id = Some(map.next_value()?),
+                "status" => status = Some(map.next_value()?),
+                "addresses" => addresses = Some(map.next_value()?),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
+            }
+        }
+        Ok(LeadUpdate {
+            name,
+            url,
+            description,
+            status_id: crate::wire::absent_or_null(status_id),
+            status: crate::wire::absent_or_null(status),
+            addresses: crate::wire::absent_or_null(addresses),
+            custom,
+            extra,
+        })
+    }
+}
+
 /// Body for merging one lead into another.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeadMerge {
     /// Id of the lead to merge away; it is deleted afterwards.
     pub source: String,
@@ -781,8 +1246,35 @@ pub struct LeadMerge {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for LeadMerge {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for LeadMerge {
+    const EXPECTING: &'static str = "struct LeadMerge";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut source = None;
+        let mut destination = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "source" => source = Some(map.next_value()?),
+                "destination" => destination = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(LeadMerge {
+            source: crate::wire::required(source, "source")?,
+            destination: crate::wire::required(destination, "destination")?,
+            extra,
+        })
+    }
+}
+
 /// One page of leads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeadList {
     /// The leads on this page.
     pub data: Vec<Lead>,
@@ -791,51 +1283,135 @@ pub struct LeadList {
     /// Total number of matching leads; only present in responses from older servers.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_results: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for LeadList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for LeadList {
+    const EXPECTING: &'static str = "struct LeadList";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut data = None;
+        let mut has_more = None;
+        let mut total_results = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "data" => data = Some(map.next_value()?),
+                "has_more" => has_more = Some(map.next_value()?),
+                "total_results" => total_results = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(LeadList {
+            data: crate::wire::required(data, "data")?,
+            has_more: crate::wire::required(has_more, "has_more")?,
+            total_results: crate::wire::absent_or_null(total_results),
+            extra,
+        })
+    }
+}
+
 /// An empty JSON object, returned when there is nothing else to report.
 pub type Empty = serde_json::Map<String, serde_json::Value>;
 
 /// A simple error body.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ErrorResponse {
     /// Explanation of the error.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for ErrorResponse {
+    const EXPECTING: &'static str = "struct ErrorResponse";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut error = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "error" => error = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(ErrorResponse {
+            error: crate::wire::absent_or_null(error),
+            extra,
+        })
+    }
+}
+
 /// Error body of a rejected request, with general and per-field errors.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ValidationErrorResponse {
     /// General errors not tied to one field.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<serde_json::Value>>,
     /// Errors keyed by the name of the offending field.
     ///
     /// `None` when absent.
     #[serde(rename = "field-errors")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_errors: Option<FieldErrors>,
     /// A single error message, used by some errors instead of the fields above.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for ValidationErrorResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for ValidationErrorResponse {
+    const EXPECTING: &'static str = "struct ValidationErrorResponse";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut errors = None;
+        let mut field_errors = None;
+        let mut error = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "errors" => errors = Some(map.next_value()?),
+                "field-errors" => field_errors = Some(map.next_value()?),
+                "error" => error = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(ValidationErrorResponse {
+            errors: crate::wire::absent_or_null(errors),
+            field_errors: crate::wire::absent_or_null(field_errors),
+            error: crate::wire::absent_or_null(error),
+            extra,
+        })
+    }
 }
 
 /// Map from field name to its error message, or, for a nested object, to a map of the same shape.
@@ -854,16 +1430,40 @@ pub enum FieldErrorsValue {
 }
 
 /// Body of a 429 answer.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RateLimitErrorResponse {
     /// Error message, or in the legacy form (deprecated since 2024) an object with rate-limit details.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<RateLimitErrorResponseError>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for RateLimitErrorResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for RateLimitErrorResponse {
+    const EXPECTING: &'static str = "struct RateLimitErrorResponse";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut error = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "error" => error = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(RateLimitErrorResponse {
+            error: crate::wire::absent_or_null(error),
+            extra,
+        })
+    }
 }
 
 /// Error message, or in the legacy form (deprecated since 2024) an object with rate-limit details.
@@ -879,28 +1479,61 @@ pub enum RateLimitErrorResponseError {
 }
 
 /// Legacy rate-limit details found in old 429 bodies; deprecated since 2024.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RateLimitDetail {
     /// Seconds, possibly fractional, until the rate-limit window resets.
     pub rate_reset: f64,
     /// Explanation of the limit that was hit.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Number of requests allowed per window.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<f64>,
     /// Length of the window, in seconds.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_window: Option<f64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for RateLimitDetail {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for RateLimitDetail {
+    const EXPECTING: &'static str = "struct RateLimitDetail";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut rate_reset = None;
+        let mut message = None;
+        let mut rate_limit = None;
+        let mut rate_window = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "rate_reset" => rate_reset = Some(map.next_value()?),
+                "message" => message = Some(map.next_value()?),
+                "rate_limit" => rate_limit = Some(map.next_value()?),
+                "rate_window" => rate_window = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(RateLimitDetail {
+            rate_reset: crate::wire::required(rate_reset, "rate_reset")?,
+            message: crate::wire::absent_or_null(message),
+            rate_limit: crate::wire::absent_or_null(rate_limit),
+            rate_window: crate::wire::absent_or_null(rate_window),
+            extra,
+        })
+    }
 }
 
 /// Value of one custom field: text, number, date, datetime, choice, user id, contact id and so on. Fields that accept several values (user, choices, contact, custom_object) hold a JSON array; null means unset.
@@ -941,211 +1574,271 @@ impl std::fmt::Display for CustomFieldValueVariant3Item {
 }
 
 /// `Lead` with every field optional: what a response holds when the request selected some of its fields.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LeadPartial {
     /// Unique id of the lead (`lead_...`).
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Ids of the lead's contacts.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_ids: Option<Vec<String>>,
     /// Id of the user who created the lead, if known.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Option<String>>,
     /// When the lead was created.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_created: Option<crate::Timestamp>,
     /// When the lead was last modified.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_updated: Option<crate::Timestamp>,
     /// Free-text description of the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Link to the lead in the Close web app.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
     /// Name of the company or organization.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
     /// Id of the Close organization that owns the lead.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Id of the lead's current status.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
     /// Id of the user who last modified the lead, if known.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Option<String>>,
     /// Website of the company.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<Option<String>>,
     /// Name to show for the lead in user interfaces.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Human-readable label of the lead's status.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_label: Option<String>,
     /// Postal addresses of the lead.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Open tasks on the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Contacts embedded in the lead; deprecated, prefer the Contacts endpoints.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Contact>>,
     /// Opportunities embedded in the lead; deprecated, prefer the Opportunities endpoints.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunities: Option<Vec<Opportunity>>,
     /// Links into integrated third-party tools, rendered for this lead.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_links: Option<Vec<IntegrationLink>>,
     /// Short text summarizing the lead's contacts.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts_summary: Option<Option<String>>,
     /// Name of the user who created the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_name: Option<Option<String>>,
     /// Name of the user who last modified the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_name: Option<Option<String>>,
     /// Current local time at the lead's location, when it can be determined.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub localtime: Option<Option<crate::Timestamp>>,
     /// One-line text form of the lead's primary address.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address_summary: Option<Option<String>>,
     /// The lead's primary email address, if any.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_email: Option<Option<Email>>,
     /// The lead's primary phone number, if any.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_phone: Option<Option<Phone>>,
     /// Recent calls with the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recent_calls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Generated summaries of the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summaries: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Where the lead came from, if recorded.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Option<String>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
+    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for LeadPartial {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for LeadPartial {
+    const EXPECTING: &'static str = "struct LeadPartial";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut contact_ids = None;
+        let mut created_by = None;
+        let mut date_created = None;
+        let mut date_updated = None;
+        let mut description = None;
+        let mut html_url = None;
+        let mut name = None;
+        let mut organization_id = None;
+        let mut status_id = None;
+        let mut updated_by = None;
+        let mut url = None;
+        let mut display_name = None;
+        let mut status_label = None;
+        let mut addresses = None;
+        let mut tasks = None;
+        let mut contacts = None;
+        let mut opportunities = None;
+        let mut integration_links = None;
+        let mut contacts_summary = None;
+        let mut created_by_name = None;
+        let mut updated_by_name = None;
+        let mut localtime = None;
+        let mut primary_address_summary = None;
+        let mut primary_email = None;
+        let mut primary_phone = None;
+        let mut recent_calls = None;
+        let mut summaries = None;
+        let mut source = None;
+        let mut custom = crate::CustomFields::new();
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "contact_ids" => contact_ids = Some(map.next_value()?),
+                "created_by" => created_by = Some(map.next_value()?),
+                "date_created" => date_created = Some(map.next_value()?),
+                "date_updated" => date_updated = Some(map.next_value()?),
+                "description" => description = Some(map.next_value()?),
+                "html_url" => html_url = Some(map.next_value()?),
+                "name" => name = Some(map.next_value()?),
+                "organization_id" => organization_id = Some(map.next_value()?),
+                "status_id" => status_id = Some(map.next_value()?),
+                "updated_by" => updated_by = Some(map.next_value()?),
+                "url" => url = Some(map.next_value()?),
+                "display_name" => display_name = Some(map.next_value()?),
+                "status_label" => status_label = Some(map.next_value()?),
+                "addresses" => addresses = Some(map.next_value()?),
+                "tasks" => tasks = Some(map.next_value()?),
+                "contacts" => contacts = Some(map.next_value()?),
+                "opportunities" => opportunities = Some(map.next_value()?),
+                "integration_links" => integration_links = Some(map.next_value()?),
+                "contacts_summary" => contacts_summary = Some(map.next_value()?),
+                "created_by_name" => created_by_name = Some(map.next_value()?),
+                "updated_by_name" => updated_by_name = Some(map.next_value()?),
+                "localtime" => localtime = Some(map.next_value()?),
+                "primary_address_summary" => {
+                    primary_address_summary = Some(map.next_value()?);
+                }
+                "primary_email" => primary_email = Some(map.next_value()?),
+                "primary_phone" => primary_phone = Some(map.next_value()?),
+                "recent_calls" => recent_calls = Some(map.next_value()?),
+                "summaries" => summaries = Some(map.next_value()?),
+                "source" => source = Some(map.next_value()?),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
+            }
+        }
+        Ok(LeadPartial {
+            id: crate::wire::absent_or_null(id),
+            contact_ids: crate::wire::absent_or_null(contact_ids),
+            created_by,
+            date_created: crate::wire::absent_or_null(date_created),
+            date_updated: crate::wire::absent_or_null(date_updated),
+            description,
+            html_url: crate::wire::absent_or_null(html_url),
+            name,
+            organization_id: crate::wire::absent_or_null(organization_id),
+            status_id: crate::wire::absent_or_null(status_id),
+            updated_by,
+            url,
+            display_name: crate::wire::absent_or_null(display_name),
+            status_label: crate::wire::absent_or_null(status_label),
+            addresses: crate::wire::absent_or_null(addresses),
+            tasks: crate::wire::absent_or_null(tasks),
+            contacts: crate::wire::absent_or_null(contacts),
+            opportunities: crate::wire::absent_or_null(opportunities),
+            integration_links: crate::wire::absent_or_null(integration_links),
+            contacts_summary,
+            created_by_name,
+            updated_by_name,
+            localtime,
+            primary_address_summary,
+            primary_email,
+            primary_phone,
+            recent_calls: crate::wire::absent_or_null(recent_calls),
+            summaries: crate::wire::absent_or_null(summaries),
+            source,
+            custom,
+            extra,
+        })
+    }
 }
 
 /// A field of `Lead` that a request can select.
@@ -1260,7 +1953,7 @@ impl std::fmt::Display for LeadField {
 }
 
 /// `LeadList` holding `LeadPartial`s: the response when the request selected some fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeadListPartial {
     /// The leads on this page.
     pub data: Vec<LeadPartial>,
@@ -1269,11 +1962,41 @@ pub struct LeadListPartial {
     /// Total number of matching leads; only present in responses from older servers.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_results: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for LeadListPartial {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for LeadListPartial {
+    const EXPECTING: &'static str = "struct LeadListPartial";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut data = None;
+        let mut has_more = None;
+        let mut total_results = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "data" => data = Some(map.next_value()?),
+                "has_more" => has_more = Some(map.next_value()?),
+                "total_results" => total_results = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(LeadListPartial {
+            data: crate::wire::required(data, "data")?,
+            has_more: crate::wire::required(has_more, "has_more")?,
+            total_results: crate::wire::absent_or_null(total_results),
+            extra,
+        })
+    }
 }
 
 /// The body of an error response, decoded as the type the spec documents for its status.

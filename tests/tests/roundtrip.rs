@@ -121,6 +121,43 @@ fn enums_decode_known_and_unknown_strings_and_refuse_other_types() {
 }
 
 #[test]
+fn structs_say_what_is_missing_or_mistyped_and_keep_a_repeated_key_last() {
+    let missing = serde_json::from_value::<Lead>(json!({})).unwrap_err();
+    assert_eq!(missing.to_string(), "missing field `id`");
+    let mistyped = serde_json::from_str::<Lead>("[1]").unwrap_err().to_string();
+    assert!(
+        mistyped.starts_with("invalid type: sequence, expected struct Lead"),
+        "{mistyped}"
+    );
+    let field = serde_json::from_value::<close_api::types::Address>(json!({"city": 7}))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(field, "invalid type: integer `7`, expected a string");
+    // As `serde_json::Value` does: the last of two equal keys wins.
+    let twice: close_api::types::LeadUpdate =
+        serde_json::from_str(r#"{"description": "a", "description": "b"}"#).unwrap();
+    assert_eq!(twice.description, Some(Some("b".to_owned())));
+}
+
+#[test]
+fn typed_additional_properties_are_kept_and_checked() {
+    use golden_collections::types::{Bag, Metrics};
+    let metrics: Metrics = round_trip(&json!({"total": 3.0, "p50": 1.5}));
+    assert_eq!(metrics.total, Some(3.0));
+    assert_eq!(metrics.extra.get("p50"), Some(&1.5));
+    let error = serde_json::from_value::<Metrics>(json!({"p50": "fast"}))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(error, "invalid type: string \"fast\", expected f64");
+    // Custom fields next to undeclared keys, in a struct whose properties are
+    // all optional.
+    let bag: Bag = round_trip(&json!({"custom.cf_1": ["a"], "other": null, "tags": ["t"]}));
+    assert_eq!(bag.custom.get("cf_1"), Some(&json!(["a"])));
+    assert_eq!(bag.extra.get("other"), Some(&Value::Null));
+    assert_eq!(bag.tags, Some(vec!["t".to_owned()]));
+}
+
+#[test]
 fn absent_null_and_value_stay_apart_in_updates() {
     use close_api::types::LeadUpdate;
     let absent = LeadUpdate::default();

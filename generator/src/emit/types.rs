@@ -52,12 +52,20 @@ pub(crate) fn type_tokens(ty: &TypeRef, types: &TokenStream) -> TokenStream {
 
 /// The whole `types.rs` module body.
 pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
-    let derives_serde = api
+    let has_structs = api
         .types
         .iter()
-        .any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+        .any(|t| matches!(t.kind, TypeKind::Struct(_)));
+    let has_unions = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Union(_)));
     let mut parts: Vec<Part<'_>> = vec![Box::new(move || {
-        let serde_use = derives_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
+        let serde_use = if has_structs {
+            Some(quote! { use serde::{Deserialize, Deserializer, Serialize}; })
+        } else {
+            has_unions.then(|| quote! { use serde::{Deserialize, Serialize}; })
+        };
         quote! {
             #![doc = " The request and response bodies of the API, one type per schema."]
             #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
@@ -147,13 +155,11 @@ fn field_tokens(field: &Field, here: &TokenStream) -> TokenStream {
         Presence::RequiredNullable => (quote! { Option<#ty> }, None),
         Presence::Optional => (
             quote! { Option<#ty> },
-            Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }),
+            Some(quote! { #[serde(skip_serializing_if = "Option::is_none")] }),
         ),
         Presence::OptionalNullable => (
             quote! { Option<Option<#ty>> },
-            Some(quote! {
-                #[serde(default, deserialize_with = "crate::wire::nullable", skip_serializing_if = "Option::is_none")]
-            }),
+            Some(quote! { #[serde(skip_serializing_if = "Option::is_none")] }),
         ),
     };
     quote! {
@@ -185,30 +191,117 @@ fn struct_def(
         ExtraFields::Typed(_) => doc_attrs(["Additional properties (`additionalProperties`)."]),
     };
     let derive_default = s.all_optional.then(|| quote! { Default, });
-    let (custom, extra_serde) = match &s.custom_fields {
-        Some(custom_name) => {
-            let custom_name = ident(custom_name);
-            (
-                Some(quote! {
-                    #[doc = " Custom fields, by field id; written back as one flat key each."]
-                    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
-                    pub #custom_name: crate::CustomFields,
-                }),
-                quote! { #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")] },
-            )
+    let custom = s.custom_fields.as_ref().map(|custom_name| {
+        let custom_name = ident(custom_name);
+        quote! {
+            #[doc = " Custom fields, by field id; written back as one flat key each."]
+            #[serde(flatten)]
+            pub #custom_name: crate::CustomFields,
         }
-        None => (None, quote! { #[serde(flatten)] }),
-    };
+    });
+    let deserialize = deserialize_struct(name, s);
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default Serialize)]
         pub struct #name {
             #(#fields)*
             #custom
             #extra_docs
-            #extra_serde
+            #[serde(flatten)]
             pub #extra_name: #extra_ty,
+        }
+
+        #deserialize
+    }
+}
+
+/// The `Deserialize` of a struct, written out (see the runtime's
+/// `wire::Object` for why): a local per property, one `match` over the keys,
+/// the rest kept in the extra map (or the custom fields).
+fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
+    // The locals are named after the fields; the map and the key take names
+    // no field has.
+    let taken = |candidate: &str| {
+        s.fields.iter().any(|f| f.rust_name == candidate)
+            || s.extra_name == candidate
+            || s.custom_fields.as_deref() == Some(candidate)
+    };
+    let free = |base: &str| {
+        let mut candidate = base.to_owned();
+        while taken(&candidate) {
+            candidate.push('_');
+        }
+        ident(&candidate)
+    };
+    let map = free("map");
+    let key = free("key");
+    let locals: Vec<Ident> = s.fields.iter().map(|f| ident(&f.rust_name)).collect();
+    let arms = s.fields.iter().zip(&locals).map(|(f, local)| {
+        let wire = &f.wire_name;
+        quote! { #wire => #local = Some(#map.next_value()?), }
+    });
+    let values = s.fields.iter().zip(&locals).map(|(f, local)| {
+        let wire = &f.wire_name;
+        match f.presence {
+            Presence::Required => quote! { #local: crate::wire::required(#local, #wire)?, },
+            Presence::RequiredNullable | Presence::Optional => {
+                quote! { #local: crate::wire::absent_or_null(#local), }
+            }
+            Presence::OptionalNullable => quote! { #local, },
+        }
+    });
+    let extra = ident(&s.extra_name);
+    let (custom_local, other, custom_value) = match &s.custom_fields {
+        Some(custom) => {
+            let custom = ident(custom);
+            (
+                Some(quote! { let mut #custom = crate::CustomFields::new(); }),
+                quote! { crate::custom_fields::take(&mut #map, &mut #custom, &mut #extra, #key)? },
+                Some(quote! { #custom, }),
+            )
+        }
+        None => (
+            None,
+            quote! { crate::wire::extra(&mut #map, &mut #extra, #key)? },
+            None,
+        ),
+    };
+    let expecting = format!("struct {}", name.to_string().trim_start_matches("r#"));
+    // A struct without declared properties keeps every key: no `match`.
+    let dispatch = if s.fields.is_empty() {
+        quote! { #other; }
+    } else {
+        quote! {
+            match #key.as_str() {
+                #(#arms)*
+                _ => #other,
+            }
+        }
+    };
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::wire::deserialize_object(deserializer)
+            }
+        }
+
+        impl<'de> crate::wire::Object<'de> for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn visit<A: serde::de::MapAccess<'de>>(mut #map: A) -> Result<Self, A::Error> {
+                #(let mut #locals = None;)*
+                #custom_local
+                let mut #extra = Default::default();
+                while let Some(#key) = crate::wire::next_key(&mut #map)? {
+                    #dispatch
+                }
+                Ok(#name {
+                    #(#values)*
+                    #custom_value
+                    #extra,
+                })
+            }
         }
     }
 }

@@ -3,20 +3,21 @@
 //! Custom fields: the `<prefix><field id>` keys of a type, gathered into one
 //! map by field id and written back as flat keys.
 //!
-//! A struct that carries custom fields has two flattened fields, `custom`
-//! and `extra`. Serde offers every key no declared property took to both, so
-//! each one's decoder takes only its own keys: `custom` the prefixed ones,
-//! `extra` the rest.
+//! A struct that carries custom fields has two catch-all fields, `custom`
+//! and `extra`: its decoder ([`take`]) files each key no declared property
+//! took, a prefixed one in `custom`, any other in `extra`. Both are
+//! flattened when the struct is encoded.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::{MapAccess, Visitor};
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::wire::{Extra, Key};
 use crate::CUSTOM_FIELD_PREFIX;
 
 /// The id of a custom field, such as `cf_j0P7kHmgFTZZnYBFtyPSZ3uQw4dpW8xKcW7Krps8atj`.
@@ -193,95 +194,52 @@ impl Serialize for CustomFields {
     }
 }
 
-/// A map key as the input has it: borrowed when the deserializer can lend
-/// it, so that keys a decoder skips cost no allocation.
-struct Key<'de>(std::borrow::Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-
-            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Borrowed(key)))
-            }
-
-            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(key.to_owned())))
-            }
-
-            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(key)))
-            }
+/// Keeps the entry at `key`, which no declared property of a struct took:
+/// a custom field (`<prefix><id>`) in `custom`, by id; any other in `extra`.
+pub(crate) fn take<'de, A, X>(
+    map: &mut A,
+    custom: &mut CustomFields,
+    extra: &mut X,
+    key: Key<'de>,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    X: Extra<'de>,
+{
+    match key.as_str().strip_prefix(CUSTOM_FIELD_PREFIX) {
+        Some(id) => {
+            let id = id.to_owned();
+            custom.values.insert(id, map.next_value()?);
+            Ok(())
         }
-
-        deserializer.deserialize_str(KeyVisitor)
+        None => extra.keep(key, map),
     }
 }
 
-/// Reads the keys no property of a struct took, twice over (serde offers
-/// them to each flattened field): once keeping the custom fields, by id
-/// ([`deserialize`]), once keeping the others ([`deserialize_other`]).
-struct Split<M> {
-    keep: fn(&str) -> Option<&str>,
-    map: std::marker::PhantomData<M>,
-}
-
-impl<'de, M: Default + Extend<(String, Value)>> Visitor<'de> for Split<M> {
-    type Value = M;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<M, A::Error> {
-        let mut map = M::default();
-        while let Some(Key(key)) = access.next_key()? {
-            match (self.keep)(&key) {
-                Some(kept) => {
-                    let value = access.next_value()?;
-                    map.extend([(kept.to_owned(), value)]);
-                }
-                None => {
-                    access.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(map)
-    }
-}
-
-/// Decodes the `custom` field of a struct: the prefixed keys, by id.
-pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<CustomFields, D::Error> {
-    let values = deserializer.deserialize_map(Split::<BTreeMap<String, Value>> {
-        keep: |key| key.strip_prefix(CUSTOM_FIELD_PREFIX),
-        map: std::marker::PhantomData,
-    })?;
-    Ok(CustomFields { values })
-}
-
-/// Decodes the `extra` field of a struct with custom fields: the keys
-/// without the prefix.
-pub(crate) fn deserialize_other<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Map<String, Value>, D::Error> {
-    deserializer.deserialize_map(Split::<Map<String, Value>> {
-        keep: |key| (!key.starts_with(CUSTOM_FIELD_PREFIX)).then_some(key),
-        map: std::marker::PhantomData,
-    })
-}
-
+/// Reads the custom fields of an object: its prefixed keys, by id; other
+/// keys are skipped.
 impl<'de> Deserialize<'de> for CustomFields {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize(deserializer)
+        struct CustomVisitor;
+
+        impl<'de> Visitor<'de> for CustomVisitor {
+            type Value = CustomFields;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CustomFields, A::Error> {
+                let mut custom = CustomFields::new();
+                let mut skipped = IgnoredAny;
+                while let Some(key) = crate::wire::next_key(&mut map)? {
+                    take(&mut map, &mut custom, &mut skipped, key)?;
+                }
+                Ok(custom)
+            }
+        }
+
+        deserializer.deserialize_map(CustomVisitor)
     }
 }
 

@@ -8,91 +8,189 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Arrays, maps and free-form values.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Bag {
     /// The `tags` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `matrix` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<i64>>>,
     /// The `counts` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<std::collections::BTreeMap<String, i64>>,
     /// The `labels` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Labels>,
     /// The `anything` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub anything: Option<serde_json::Value>,
     /// Free-form object.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blob: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `closed` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `items` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<BagItemsItem>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize")]
+    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten, deserialize_with = "crate::custom_fields::deserialize_other")]
+    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Bag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Bag {
+    const EXPECTING: &'static str = "struct Bag";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut tags = None;
+        let mut matrix = None;
+        let mut counts = None;
+        let mut labels = None;
+        let mut anything = None;
+        let mut blob = None;
+        let mut closed = None;
+        let mut items = None;
+        let mut custom = crate::CustomFields::new();
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "tags" => tags = Some(map.next_value()?),
+                "matrix" => matrix = Some(map.next_value()?),
+                "counts" => counts = Some(map.next_value()?),
+                "labels" => labels = Some(map.next_value()?),
+                "anything" => anything = Some(map.next_value()?),
+                "blob" => blob = Some(map.next_value()?),
+                "closed" => closed = Some(map.next_value()?),
+                "items" => items = Some(map.next_value()?),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
+            }
+        }
+        Ok(Bag {
+            tags: crate::wire::absent_or_null(tags),
+            matrix: crate::wire::absent_or_null(matrix),
+            counts: crate::wire::absent_or_null(counts),
+            labels: crate::wire::absent_or_null(labels),
+            anything: crate::wire::absent_or_null(anything),
+            blob: crate::wire::absent_or_null(blob),
+            closed: crate::wire::absent_or_null(closed),
+            items: crate::wire::absent_or_null(items),
+            custom,
+            extra,
+        })
+    }
+}
+
 /// The schema at `#/components/schemas/Bag/properties/items/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BagItemsItem {
     /// The `sku` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// The `quantity` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for BagItemsItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for BagItemsItem {
+    const EXPECTING: &'static str = "struct BagItemsItem";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut sku = None;
+        let mut quantity = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "sku" => sku = Some(map.next_value()?),
+                "quantity" => quantity = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(BagItemsItem {
+            sku: crate::wire::absent_or_null(sku),
+            quantity: crate::wire::absent_or_null(quantity),
+            extra,
+        })
+    }
+}
+
 /// A map from label name to colour.
 pub type Labels = std::collections::BTreeMap<String, String>;
 
 /// Declared properties plus typed additional properties.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Metrics {
     /// The `total` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Additional properties (`additionalProperties`).
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, f64>,
+}
+
+impl<'de> Deserialize<'de> for Metrics {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Metrics {
+    const EXPECTING: &'static str = "struct Metrics";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "total" => total = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Metrics {
+            total: crate::wire::absent_or_null(total),
+            extra,
+        })
+    }
 }
 
 /// The value of a custom field.

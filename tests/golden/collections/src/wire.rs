@@ -4,13 +4,14 @@
 //! null, path segments, custom-field keys, string enums and decoding with a
 //! located error.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::Error;
@@ -75,21 +76,153 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        let text = <Cow<'de, str>>::deserialize(deserializer)?;
         text.parse().map_err(|e| {
             serde::de::Error::custom(format!("`{text}` is not an RFC 3339 date-time: {e}"))
         })
     }
 }
 
-/// Decodes a field that may be absent or null: absent is `None` (through
-/// `#[serde(default)]`), `null` is `Some(None)`.
-pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+/// A struct of the spec, read from a JSON object by [`deserialize_object`].
+///
+/// Each struct implements this by hand instead of deriving `Deserialize`:
+/// one `match` over the keys, with unknown keys kept in the struct's extra
+/// map. The derive writes several times as much code per struct (a field
+/// enum and its visitor, a sequence visitor, buffering for flattened
+/// fields), and checking that code was most of the crate's compile time.
+///
+/// A key that comes twice keeps its last value, as `serde_json::Value` does.
+pub(crate) trait Object<'de>: Sized {
+    /// What a decode error says was expected, such as `struct Lead`.
+    const EXPECTING: &'static str;
+
+    /// Reads the entries of the object.
+    fn visit<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Decodes a struct of the spec from an object.
+pub(crate) fn deserialize_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: Deserialize<'de>,
+    T: Object<'de>,
 {
-    Option::<T>::deserialize(deserializer).map(Some)
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Object<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::visit(map)
+        }
+    }
+
+    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
+/// A key of an object, borrowed from the input when the deserializer can
+/// lend it, so that matching it against the declared names allocates
+/// nothing.
+pub(crate) struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    /// The key as text.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key as an owned string, to store.
+    pub(crate) fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+
+            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The next key of an object being read.
+pub(crate) fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Key<'de>>, A::Error> {
+    map.next_key()
+}
+
+/// The value of a required property, or the error that says it is missing.
+pub(crate) fn required<T, E: serde::de::Error>(
+    value: Option<T>,
+    name: &'static str,
+) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(name))
+}
+
+/// The value of a property that may be absent or `null`, both read as
+/// `None` (the property's type has no third state).
+pub(crate) fn absent_or_null<T>(value: Option<Option<T>>) -> Option<T> {
+    value.flatten()
+}
+
+/// Where a struct keeps the entries it does not declare: any JSON value
+/// (`serde_json::Map`), or values of one type (`additionalProperties`).
+pub(crate) trait Extra<'de> {
+    /// Reads the value of `key` and keeps it.
+    fn keep<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+}
+
+impl<'de> Extra<'de> for serde_json::Map<String, serde_json::Value> {
+    fn keep<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        self.insert(key.into_string(), map.next_value()?);
+        Ok(())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Extra<'de> for std::collections::BTreeMap<String, T> {
+    fn keep<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        self.insert(key.into_string(), map.next_value()?);
+        Ok(())
+    }
+}
+
+/// Skips the entries: for a decoder that keeps only some keys.
+impl<'de> Extra<'de> for serde::de::IgnoredAny {
+    fn keep<A: MapAccess<'de>>(&mut self, _: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>()?;
+        Ok(())
+    }
+}
+
+/// Keeps the entry at `key`, which no declared property took, in `extra`.
+pub(crate) fn extra<'de, A, X>(map: &mut A, extra: &mut X, key: Key<'de>) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    X: Extra<'de>,
+{
+    extra.keep(key, map)
 }
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
@@ -263,7 +396,7 @@ where
 {
     struct EnumVisitor<T>(std::marker::PhantomData<T>);
 
-    impl<'de, T: for<'a> From<&'a str>> serde::de::Visitor<'de> for EnumVisitor<T> {
+    impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for EnumVisitor<T> {
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

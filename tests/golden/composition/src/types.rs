@@ -8,52 +8,111 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The schema at `#/components/schemas/Animal`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Animal {
     /// The `name` property.
     pub name: String,
     /// The `age` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Animal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Animal {
+    const EXPECTING: &'static str = "struct Animal";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut age = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value()?),
+                "age" => age = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Animal {
+            name: crate::wire::required(name, "name")?,
+            age: crate::wire::absent_or_null(age),
+            extra,
+        })
+    }
+}
+
 /// allOf merges the properties of its members.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pet {
     /// The `name` property.
     pub name: String,
     /// The `age` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// The `kind` property.
     pub kind: PetKind,
     /// A nullable reference, written the 3.0 way.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Option<Person>>,
     /// The `friend` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub friend: Option<Box<Pet>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Pet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Pet {
+    const EXPECTING: &'static str = "struct Pet";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut age = None;
+        let mut kind = None;
+        let mut owner = None;
+        let mut friend = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value()?),
+                "age" => age = Some(map.next_value()?),
+                "kind" => kind = Some(map.next_value()?),
+                "owner" => owner = Some(map.next_value()?),
+                "friend" => friend = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Pet {
+            name: crate::wire::required(name, "name")?,
+            age: crate::wire::absent_or_null(age),
+            kind: crate::wire::required(kind, "kind")?,
+            owner,
+            friend: crate::wire::absent_or_null(friend),
+            extra,
+        })
+    }
 }
 
 /// A dog, a cat or anything else.
@@ -71,7 +130,7 @@ pub enum PetKind {
 }
 
 /// The schema at `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dog {
     /// The `barks` property.
     pub barks: bool,
@@ -80,8 +139,32 @@ pub struct Dog {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Dog {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Dog {
+    const EXPECTING: &'static str = "struct Dog";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut barks = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "barks" => barks = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Dog {
+            barks: crate::wire::required(barks, "barks")?,
+            extra,
+        })
+    }
+}
+
 /// The schema at `#/components/schemas/Cat`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cat {
     /// The `meows` property.
     pub meows: bool,
@@ -90,27 +173,81 @@ pub struct Cat {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Cat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Cat {
+    const EXPECTING: &'static str = "struct Cat";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut meows = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "meows" => meows = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Cat {
+            meows: crate::wire::required(meows, "meows")?,
+            extra,
+        })
+    }
+}
+
 /// The schema at `#/components/schemas/Person`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Person {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `partner` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partner: Option<Box<Person>>,
     /// The `children` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Person>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Person {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Person {
+    const EXPECTING: &'static str = "struct Person";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut partner = None;
+        let mut children = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value()?),
+                "partner" => partner = Some(map.next_value()?),
+                "children" => children = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Person {
+            name: crate::wire::absent_or_null(name),
+            partner: crate::wire::absent_or_null(partner),
+            children: crate::wire::absent_or_null(children),
+            extra,
+        })
+    }
 }
 
 /// The schema at `#/components/schemas/Shape`.
@@ -126,29 +263,77 @@ pub enum Shape {
 }
 
 /// The schema at `#/components/schemas/Shape/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ShapeVariant0 {
     /// The `radius` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub radius: Option<f64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for ShapeVariant0 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for ShapeVariant0 {
+    const EXPECTING: &'static str = "struct ShapeVariant0";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut radius = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "radius" => radius = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(ShapeVariant0 {
+            radius: crate::wire::absent_or_null(radius),
+            extra,
+        })
+    }
+}
+
 /// The schema at `#/components/schemas/Shape/anyOf/1`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ShapeVariant1 {
     /// The `side` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub side: Option<f64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for ShapeVariant1 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for ShapeVariant1 {
+    const EXPECTING: &'static str = "struct ShapeVariant1";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut side = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "side" => side = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(ShapeVariant1 {
+            side: crate::wire::absent_or_null(side),
+            extra,
+        })
+    }
 }
 
 /// Recursion through a map needs no box.
@@ -199,7 +384,7 @@ impl<'de> Deserialize<'de> for Event {
 }
 
 /// The schema at `#/components/schemas/Created`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Created {
     /// The `kind` property.
     pub kind: String,
@@ -210,19 +395,73 @@ pub struct Created {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Created {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Created {
+    const EXPECTING: &'static str = "struct Created";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut kind = None;
+        let mut id = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "kind" => kind = Some(map.next_value()?),
+                "id" => id = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Created {
+            kind: crate::wire::required(kind, "kind")?,
+            id: crate::wire::required(id, "id")?,
+            extra,
+        })
+    }
+}
+
 /// The schema at `#/components/schemas/Deleted`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Deleted {
     /// The `kind` property.
     pub kind: String,
     /// The `at` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<crate::Timestamp>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Deleted {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Deleted {
+    const EXPECTING: &'static str = "struct Deleted";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut kind = None;
+        let mut at = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "kind" => kind = Some(map.next_value()?),
+                "at" => at = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Deleted {
+            kind: crate::wire::required(kind, "kind")?,
+            at: crate::wire::absent_or_null(at),
+            extra,
+        })
+    }
 }
 
 /// A discriminator without a mapping; each member's tag is a one-value enum.
@@ -258,7 +497,7 @@ impl<'de> Deserialize<'de> for Figure {
 }
 
 /// The schema at `#/components/schemas/Circle`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Circle {
     /// The `type` property.
     pub r#type: CircleType,
@@ -267,6 +506,33 @@ pub struct Circle {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Circle {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Circle {
+    const EXPECTING: &'static str = "struct Circle";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut radius = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "type" => r#type = Some(map.next_value()?),
+                "radius" => radius = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Circle {
+            r#type: crate::wire::required(r#type, "type")?,
+            radius: crate::wire::required(radius, "radius")?,
+            extra,
+        })
+    }
 }
 
 /// The schema at `#/components/schemas/Circle/properties/type`.
@@ -318,7 +584,7 @@ impl<'de> serde::Deserialize<'de> for CircleType {
 }
 
 /// The schema at `#/components/schemas/Square`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Square {
     /// The `type` property.
     pub r#type: SquareType,
@@ -327,6 +593,33 @@ pub struct Square {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Square {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Square {
+    const EXPECTING: &'static str = "struct Square";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut side = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "type" => r#type = Some(map.next_value()?),
+                "side" => side = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Square {
+            r#type: crate::wire::required(r#type, "type")?,
+            side: crate::wire::required(side, "side")?,
+            extra,
+        })
+    }
 }
 
 /// The schema at `#/components/schemas/Square/properties/type`.

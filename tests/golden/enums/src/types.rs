@@ -8,7 +8,7 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Where an order is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -71,37 +71,69 @@ impl<'de> serde::Deserialize<'de> for Status {
 }
 
 /// The schema at `#/components/schemas/Order`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Order {
     /// The `status` property.
     pub status: Status,
     /// The `period` property.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Option<OrderPeriod>>,
     /// Values that are not identifiers.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison: Option<OrderComparison>,
     /// Integer enums stay integers.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// The `flags` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<OrderFlagsItem>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Order {
+    const EXPECTING: &'static str = "struct Order";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut period = None;
+        let mut comparison = None;
+        let mut priority = None;
+        let mut flags = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "status" => status = Some(map.next_value()?),
+                "period" => period = Some(map.next_value()?),
+                "comparison" => comparison = Some(map.next_value()?),
+                "priority" => priority = Some(map.next_value()?),
+                "flags" => flags = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Order {
+            status: crate::wire::required(status, "status")?,
+            period,
+            comparison: crate::wire::absent_or_null(comparison),
+            priority: crate::wire::absent_or_null(priority),
+            flags: crate::wire::absent_or_null(flags),
+            extra,
+        })
+    }
 }
 
 /// The schema at `#/components/schemas/Order/properties/period`.

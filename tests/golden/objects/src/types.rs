@@ -8,10 +8,10 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Every presence a property can have.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Thing {
     /// Server-assigned id.
     ///
@@ -24,111 +24,212 @@ pub struct Thing {
     /// Optional, never null.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Optional and may be null.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Option<String>>,
     /// The `created_at` property.
     pub created_at: crate::Timestamp,
     /// The `birthday` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub birthday: Option<chrono::NaiveDate>,
     /// The `count` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// The `big` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<i64>,
     /// The `ratio` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f32>,
     /// The `score` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// The `active` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// A Rust keyword as a property name.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// A keyword that cannot be a raw identifier.
     ///
     /// `None` when absent.
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// A property name that is not an identifier.
     ///
     /// `None` when absent.
     #[serde(rename = "field-errors")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_errors: Option<String>,
     /// The `camelCaseName` property.
     ///
     /// `None` when absent.
     #[serde(rename = "camelCaseName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub camel_case_name: Option<String>,
     /// Starts with a digit.
     ///
     /// `None` when absent.
     #[serde(rename = "2fa")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub _2fa: Option<bool>,
     /// The `legacy` property.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
     /// The `secret` property.
     ///
     /// `None` when absent. Sent by the client only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// An inline object, named from its parent.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<ThingOwner>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for Thing {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Thing {
+    const EXPECTING: &'static str = "struct Thing";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut label = None;
+        let mut note = None;
+        let mut summary = None;
+        let mut created_at = None;
+        let mut birthday = None;
+        let mut count = None;
+        let mut big = None;
+        let mut ratio = None;
+        let mut score = None;
+        let mut active = None;
+        let mut r#type = None;
+        let mut self_ = None;
+        let mut field_errors = None;
+        let mut camel_case_name = None;
+        let mut _2fa = None;
+        let mut legacy = None;
+        let mut secret = None;
+        let mut owner = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "label" => label = Some(map.next_value()?),
+                "note" => note = Some(map.next_value()?),
+                "summary" => summary = Some(map.next_value()?),
+                "created_at" => created_at = Some(map.next_value()?),
+                "birthday" => birthday = Some(map.next_value()?),
+                "count" => count = Some(map.next_value()?),
+                "big" => big = Some(map.next_value()?),
+                "ratio" => ratio = Some(map.next_value()?),
+                "score" => score = Some(map.next_value()?),
+                "active" => active = Some(map.next_value()?),
+                "type" => r#type = Some(map.next_value()?),
+                "self" => self_ = Some(map.next_value()?),
+                "field-errors" => field_errors = Some(map.next_value()?),
+                "camelCaseName" => camel_case_name = Some(map.next_value()?),
+                "2fa" => _2fa = Some(map.next_value()?),
+                "legacy" => legacy = Some(map.next_value()?),
+                "secret" => secret = Some(map.next_value()?),
+                "owner" => owner = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Thing {
+            id: crate::wire::required(id, "id")?,
+            label: crate::wire::absent_or_null(label),
+            note: crate::wire::absent_or_null(note),
+            summary,
+            created_at: crate::wire::required(created_at, "created_at")?,
+            birthday: crate::wire::absent_or_null(birthday),
+            count: crate::wire::absent_or_null(count),
+            big: crate::wire::absent_or_null(big),
+            ratio: crate::wire::absent_or_null(ratio),
+            score: crate::wire::absent_or_null(score),
+            active: crate::wire::absent_or_null(active),
+            r#type: crate::wire::absent_or_null(r#type),
+            self_: crate::wire::absent_or_null(self_),
+            field_errors: crate::wire::absent_or_null(field_errors),
+            camel_case_name: crate::wire::absent_or_null(camel_case_name),
+            _2fa: crate::wire::absent_or_null(_2fa),
+            legacy: crate::wire::absent_or_null(legacy),
+            secret: crate::wire::absent_or_null(secret),
+            owner: crate::wire::absent_or_null(owner),
+            extra,
+        })
+    }
+}
+
 /// An inline object, named from its parent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThingOwner {
     /// The `name` property.
     pub name: String,
     /// The `email` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for ThingOwner {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for ThingOwner {
+    const EXPECTING: &'static str = "struct ThingOwner";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut email = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value()?),
+                "email" => email = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(ThingOwner {
+            name: crate::wire::required(name, "name")?,
+            email: crate::wire::absent_or_null(email),
+            extra,
+        })
+    }
 }
 
 /// The body of an error response, decoded as the type the spec documents for its status.

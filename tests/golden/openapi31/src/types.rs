@@ -8,46 +8,77 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The schema at `#/components/schemas/Note`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Note {
     /// The `id` property.
     pub id: String,
     /// The `body` property.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Option<String>>,
     /// The `kind` property.
     pub kind: NoteKind,
     /// The `rating` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
     /// The `author` property.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::wire::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<Option<Author>>,
     /// The `tags` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<NoteTagsItem>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Note {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Note {
+    const EXPECTING: &'static str = "struct Note";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut body = None;
+        let mut kind = None;
+        let mut rating = None;
+        let mut author = None;
+        let mut tags = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "body" => body = Some(map.next_value()?),
+                "kind" => kind = Some(map.next_value()?),
+                "rating" => rating = Some(map.next_value()?),
+                "author" => author = Some(map.next_value()?),
+                "tags" => tags = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Note {
+            id: crate::wire::required(id, "id")?,
+            body,
+            kind: crate::wire::required(kind, "kind")?,
+            rating: crate::wire::absent_or_null(rating),
+            author,
+            tags: crate::wire::absent_or_null(tags),
+            extra,
+        })
+    }
 }
 
 /// The schema at `#/components/schemas/Note/properties/kind`.
@@ -120,16 +151,40 @@ impl std::fmt::Display for NoteTagsItem {
 }
 
 /// The schema at `#/components/schemas/Author`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Author {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Author {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for Author {
+    const EXPECTING: &'static str = "struct Author";
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Author {
+            name: crate::wire::absent_or_null(name),
+            extra,
+        })
+    }
 }
 
 /// The body of an error response, decoded as the type the spec documents for its status.
