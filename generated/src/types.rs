@@ -147,7 +147,6 @@ impl<'de> Deserialize<'de> for Lead {
 }
 
 impl<'de> crate::wire::Object<'de> for Lead {
-    const EXPECTING: &'static str = "struct Lead";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut contact_ids = None;
@@ -307,7 +306,6 @@ impl<'de> Deserialize<'de> for Address {
 }
 
 impl<'de> crate::wire::Object<'de> for Address {
-    const EXPECTING: &'static str = "struct Address";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut label = None;
         let mut address_1 = None;
@@ -409,7 +407,6 @@ impl<'de> Deserialize<'de> for Contact {
 }
 
 impl<'de> crate::wire::Object<'de> for Contact {
-    const EXPECTING: &'static str = "struct Contact";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
@@ -491,7 +488,6 @@ impl<'de> Deserialize<'de> for Email {
 }
 
 impl<'de> crate::wire::Object<'de> for Email {
-    const EXPECTING: &'static str = "struct Email";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut email = None;
         let mut r#type = None;
@@ -556,7 +552,6 @@ impl<'de> Deserialize<'de> for Phone {
 }
 
 impl<'de> crate::wire::Object<'de> for Phone {
-    const EXPECTING: &'static str = "struct Phone";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut phone = None;
         let mut r#type = None;
@@ -610,7 +605,6 @@ impl<'de> Deserialize<'de> for Url {
 }
 
 impl<'de> crate::wire::Object<'de> for Url {
-    const EXPECTING: &'static str = "struct Url";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut r#type = None;
@@ -649,7 +643,6 @@ impl<'de> Deserialize<'de> for IntegrationLink {
 }
 
 impl<'de> crate::wire::Object<'de> for IntegrationLink {
-    const EXPECTING: &'static str = "struct IntegrationLink";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut url = None;
@@ -782,7 +775,6 @@ impl<'de> Deserialize<'de> for Opportunity {
 }
 
 impl<'de> crate::wire::Object<'de> for Opportunity {
-    const EXPECTING: &'static str = "struct Opportunity";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut lead_id = None;
@@ -1046,7 +1038,6 @@ impl<'de> Deserialize<'de> for LeadCreate {
 }
 
 impl<'de> crate::wire::Object<'de> for LeadCreate {
-    const EXPECTING: &'static str = "struct LeadCreate";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut url = None;
@@ -1123,7 +1114,6 @@ impl<'de> Deserialize<'de> for ContactCreate {
 }
 
 impl<'de> crate::wire::Object<'de> for ContactCreate {
-    const EXPECTING: &'static str = "struct ContactCreate";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut title = None;
@@ -1200,7 +1190,6 @@ impl<'de> Deserialize<'de> for LeadUpdate {
 }
 
 impl<'de> crate::wire::Object<'de> for LeadUpdate {
-    const EXPECTING: &'static str = "struct LeadUpdate";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut url = None;
@@ -1253,7 +1242,6 @@ impl<'de> Deserialize<'de> for LeadMerge {
 }
 
 impl<'de> crate::wire::Object<'de> for LeadMerge {
-    const EXPECTING: &'static str = "struct LeadMerge";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut source = None;
         let mut destination = None;
@@ -1297,7 +1285,6 @@ impl<'de> Deserialize<'de> for LeadList {
 }
 
 impl<'de> crate::wire::Object<'de> for LeadList {
-    const EXPECTING: &'static str = "struct LeadList";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut data = None;
         let mut has_more = None;
@@ -1343,7 +1330,6 @@ impl<'de> Deserialize<'de> for ErrorResponse {
 }
 
 impl<'de> crate::wire::Object<'de> for ErrorResponse {
-    const EXPECTING: &'static str = "struct ErrorResponse";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut error = None;
         let mut extra = Default::default();
@@ -1391,7 +1377,6 @@ impl<'de> Deserialize<'de> for ValidationErrorResponse {
 }
 
 impl<'de> crate::wire::Object<'de> for ValidationErrorResponse {
-    const EXPECTING: &'static str = "struct ValidationErrorResponse";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut errors = None;
         let mut field_errors = None;
@@ -1449,7 +1434,6 @@ impl<'de> Deserialize<'de> for RateLimitErrorResponse {
 }
 
 impl<'de> crate::wire::Object<'de> for RateLimitErrorResponse {
-    const EXPECTING: &'static str = "struct RateLimitErrorResponse";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut error = None;
         let mut extra = Default::default();
@@ -1510,7 +1494,6 @@ impl<'de> Deserialize<'de> for RateLimitDetail {
 }
 
 impl<'de> crate::wire::Object<'de> for RateLimitDetail {
-    const EXPECTING: &'static str = "struct RateLimitDetail";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut rate_reset = None;
         let mut message = None;
@@ -1736,7 +1719,6 @@ impl<'de> Deserialize<'de> for LeadPartial {
 }
 
 impl<'de> crate::wire::Object<'de> for LeadPartial {
-    const EXPECTING: &'static str = "struct LeadPartial";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut contact_ids = None;
@@ -1976,7 +1958,6 @@ impl<'de> Deserialize<'de> for LeadListPartial {
 }
 
 impl<'de> crate::wire::Object<'de> for LeadListPartial {
-    const EXPECTING: &'static str = "struct LeadListPartial";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut data = None;
         let mut has_more = None;

@@ -17,25 +17,85 @@ use std::sync::Arc;
 use proc_macro2::TokenStream;
 
 /// Builds some top-level items of a file, on a worker thread.
-pub(crate) type Part<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
+pub(crate) type Part<'a> = Box<dyn Fn() -> Code + Sync + 'a>;
+
+/// The source of some top-level items: token streams, which are formatted,
+/// and text an emitter wrote already formatted (items of a fixed shape,
+/// written as `prettyplease` would print them, which skips parsing and
+/// printing them; see `emit::text`).
+#[derive(Default)]
+pub(crate) struct Code {
+    pieces: Vec<Piece>,
+}
+
+enum Piece {
+    Tokens(TokenStream),
+    Text(String),
+}
+
+impl Code {
+    /// Appends items as tokens.
+    pub(crate) fn tokens(&mut self, tokens: TokenStream) {
+        match self.pieces.last_mut() {
+            Some(Piece::Tokens(last)) => last.extend(tokens),
+            _ => self.pieces.push(Piece::Tokens(tokens)),
+        }
+    }
+
+    /// Appends items as formatted text, each line ending in `\n`.
+    pub(crate) fn text(&mut self, text: &str) {
+        match self.pieces.last_mut() {
+            Some(Piece::Text(last)) => last.push_str(text),
+            _ => self.pieces.push(Piece::Text(text.to_owned())),
+        }
+    }
+
+    /// Formats the token pieces and joins them with the text ones.
+    fn print(self) -> Result<String, String> {
+        let mut out = String::new();
+        for piece in self.pieces {
+            match piece {
+                Piece::Tokens(tokens) => {
+                    let file = syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string())?;
+                    out.push_str(&prettyplease::unparse(&file));
+                }
+                Piece::Text(text) => out.push_str(&text),
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl From<TokenStream> for Code {
+    fn from(tokens: TokenStream) -> Self {
+        Code {
+            pieces: vec![Piece::Tokens(tokens)],
+        }
+    }
+}
 
 /// Items per part: large enough that the per-part cost is noise, small
 /// enough to balance the threads.
 const ITEMS_PER_PART: usize = 48;
 
 /// One part per run of [`ITEMS_PER_PART`] of `items`, built by `build`.
-pub(crate) fn chunked<'a, T: Sync>(
+pub(crate) fn chunked<'a, T: Sync, C: Into<Code>>(
     items: &'a [T],
-    build: impl Fn(&'a [T]) -> TokenStream + Send + Sync + 'a,
+    build: impl Fn(&'a [T]) -> C + Send + Sync + 'a,
 ) -> Vec<Part<'a>> {
     let build = Arc::new(build);
     items
         .chunks(ITEMS_PER_PART)
         .map(|chunk| {
             let build = Arc::clone(&build);
-            Box::new(move || build(chunk)) as Part<'a>
+            Box::new(move || build(chunk).into()) as Part<'a>
         })
         .collect()
+}
+
+/// A part of one builder.
+pub(crate) fn part<'a, C: Into<Code>>(build: impl Fn() -> C + Sync + 'a) -> Part<'a> {
+    Box::new(move || build().into())
 }
 
 /// Builds and formats Rust files given as parts, in the order given.
@@ -66,9 +126,7 @@ pub(crate) fn format_files(
             let Some((_, part)) = units.get(i) else {
                 return printed;
             };
-            let result = syn::parse2::<syn::File>(part())
-                .map(|file| prettyplease::unparse(&file))
-                .map_err(|e| e.to_string());
+            let result = part().print();
             printed.push((i, result));
         }
     };
@@ -186,12 +244,12 @@ mod tests {
     fn formatting_in_parts_prints_what_formatting_the_whole_file_does() {
         let items: Vec<usize> = (0..130).collect();
         let header = || quote! { #![doc = " A module."] #![allow(dead_code)] use std::fmt; };
-        let whole: Vec<Part<'_>> = vec![Box::new(|| {
+        let whole: Vec<Part<'_>> = vec![part(|| {
             let header = header();
             let all = (0..130).map(item);
             quote! { #header #(#all)* }
         })];
-        let mut parts: Vec<Part<'_>> = vec![Box::new(header)];
+        let mut parts: Vec<Part<'_>> = vec![part(header)];
         parts.extend(chunked(&items, |chunk| {
             let some = chunk.iter().map(|i| item(*i));
             quote! { #(#some)* }
@@ -204,7 +262,7 @@ mod tests {
 
     #[test]
     fn invalid_tokens_are_an_internal_error_naming_the_file() {
-        let parts: Vec<Part<'_>> = vec![Box::new(|| quote! { struct ; })];
+        let parts: Vec<Part<'_>> = vec![part(|| quote! { struct ; })];
         let error = format_files(vec![("src/types.rs", parts)]).unwrap_err();
         assert!(
             error.contains("`src/types.rs` is not valid Rust"),

@@ -9,6 +9,7 @@ mod docs;
 mod format;
 mod requests;
 mod templates;
+mod text;
 mod types;
 
 use std::time::{Duration, Instant};
@@ -40,7 +41,7 @@ const RUNTIME: &[(&str, &str)] = &[
 /// Emits every file of the crate, in a fixed order.
 pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), String> {
     let rust_files: Vec<(&'static str, Vec<format::Part<'_>>)> = vec![
-        ("src/lib.rs", vec![Box::new(|| templates::lib_rs(api))]),
+        ("src/lib.rs", vec![format::part(|| templates::lib_rs(api))]),
         ("src/requests.rs", requests::requests_module(api)),
         ("src/types.rs", types::types_module(api)),
     ];

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, item_docs};
-use super::format::{chunked, Part};
+use super::format::{chunked, part, Part};
 use super::types::{ident, type_tokens};
 use crate::ir::{
     Api, ApiKeyLocation, AuthScheme, BodyEncoding, ErrorResponse, Operation, PageField, Pagination,
@@ -18,7 +18,7 @@ use crate::ir::{
 /// The whole `requests.rs` module body, as parts built on worker threads.
 pub(crate) fn requests_module(api: &Api) -> Vec<Part<'_>> {
     let decoders = Arc::new(error_decoders(api));
-    let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
+    let mut parts: Vec<Part<'_>> = vec![part(|| {
         // A spec without operations uses none of these; unused imports
         // would warn.
         let imports = if api.operations.is_empty() {
@@ -67,7 +67,7 @@ pub(crate) fn requests_module(api: &Api) -> Vec<Part<'_>> {
         });
         quote! { #(#builders)* }
     }));
-    parts.push(Box::new(move || {
+    parts.push(part(move || {
         let fns = decoders
             .names
             .iter()

@@ -4,7 +4,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, item_docs};
-use super::format::{chunked, Part};
+use super::format::{chunked, part, Code, Part};
+use super::text;
 use crate::ir::{
     Api, EnumDef, ExtraFields, Field, FieldEnumDef, IntegerKind, NumberKind, Presence, StructDef,
     TypeDef, TypeKind, TypeRef, UnionDef,
@@ -60,7 +61,7 @@ pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
         .types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::Union(_)));
-    let mut parts: Vec<Part<'_>> = vec![Box::new(move || {
+    let mut parts: Vec<Part<'_>> = vec![part(move || {
         let serde_use = if has_structs {
             Some(quote! { use serde::{Deserialize, Deserializer, Serialize}; })
         } else {
@@ -75,10 +76,22 @@ pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
     })];
     parts.extend(chunked(&api.types, |chunk| {
         let here = TokenStream::new();
-        let types = chunk.iter().map(|t| type_def(t, &here, &api.types));
-        quote! { #(#types)* }
+        let mut code = Code::default();
+        for def in chunk {
+            code.tokens(type_def(def, &here, &api.types));
+            if let TypeKind::Struct(s) = &def.kind {
+                // Written as text when it can be (see `text`): the same
+                // characters, without parsing and printing them.
+                let plan = StructDecode::new(&def.name, s);
+                match text::deserialize_struct(&plan) {
+                    Some(text) => code.text(&text),
+                    None => code.tokens(deserialize_struct(&plan)),
+                }
+            }
+        }
+        code
     }));
-    parts.push(Box::new(|| error_body(api, &TokenStream::new())));
+    parts.push(part(|| error_body(api, &TokenStream::new())));
     parts
 }
 
@@ -199,7 +212,6 @@ fn struct_def(
             pub #custom_name: crate::CustomFields,
         }
     });
-    let deserialize = deserialize_struct(name, s);
     quote! {
         #docs
         #deprecated
@@ -211,37 +223,66 @@ fn struct_def(
             #[serde(flatten)]
             pub #extra_name: #extra_ty,
         }
-
-        #deserialize
     }
 }
 
-/// The `Deserialize` of a struct, written out (see the runtime's
-/// `wire::Object` for why): a local per property, one `match` over the keys,
-/// the rest kept in the extra map (or the custom fields).
-fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
-    // The locals are named after the fields; the map and the key take names
-    // no field has.
-    let taken = |candidate: &str| {
-        s.fields.iter().any(|f| f.rust_name == candidate)
-            || s.extra_name == candidate
-            || s.custom_fields.as_deref() == Some(candidate)
-    };
-    let free = |base: &str| {
-        let mut candidate = base.to_owned();
-        while taken(&candidate) {
-            candidate.push('_');
+/// What a struct's written-out `Deserialize` needs (see the runtime's
+/// `wire::Object` for why it is written out): the locals, one per property
+/// and named after it, and names for the map and the key that no property
+/// has. Both the token and the text emitter read it.
+pub(crate) struct StructDecode<'a> {
+    /// The struct's name.
+    pub(crate) name: &'a str,
+    /// The declared properties.
+    pub(crate) fields: &'a [Field],
+    /// The field holding undeclared properties.
+    pub(crate) extra: &'a str,
+    /// The field holding custom fields, if any.
+    pub(crate) custom: Option<&'a str>,
+    /// The name of the `MapAccess` argument.
+    pub(crate) map: String,
+    /// The name of the current key.
+    pub(crate) key: String,
+}
+
+impl<'a> StructDecode<'a> {
+    pub(crate) fn new(name: &'a str, s: &'a StructDef) -> Self {
+        let taken = |candidate: &str| {
+            s.fields.iter().any(|f| f.rust_name == candidate)
+                || s.extra_name == candidate
+                || s.custom_fields.as_deref() == Some(candidate)
+        };
+        let free = |base: &str| {
+            let mut candidate = base.to_owned();
+            while taken(&candidate) {
+                candidate.push('_');
+            }
+            candidate
+        };
+        StructDecode {
+            name,
+            fields: &s.fields,
+            extra: &s.extra_name,
+            custom: s.custom_fields.as_deref(),
+            map: free("map"),
+            key: free("key"),
         }
-        ident(&candidate)
-    };
-    let map = free("map");
-    let key = free("key");
-    let locals: Vec<Ident> = s.fields.iter().map(|f| ident(&f.rust_name)).collect();
-    let arms = s.fields.iter().zip(&locals).map(|(f, local)| {
+    }
+}
+
+/// The `Deserialize` and `wire::Object` impls of a struct: a local per
+/// property, one `match` over the keys, the rest kept in the extra map (or
+/// the custom fields).
+pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> TokenStream {
+    let name = ident(plan.name);
+    let map = ident(&plan.map);
+    let key = ident(&plan.key);
+    let locals: Vec<Ident> = plan.fields.iter().map(|f| ident(&f.rust_name)).collect();
+    let arms = plan.fields.iter().zip(&locals).map(|(f, local)| {
         let wire = &f.wire_name;
         quote! { #wire => #local = Some(#map.next_value()?), }
     });
-    let values = s.fields.iter().zip(&locals).map(|(f, local)| {
+    let values = plan.fields.iter().zip(&locals).map(|(f, local)| {
         let wire = &f.wire_name;
         match f.presence {
             Presence::Required => quote! { #local: crate::wire::required(#local, #wire)?, },
@@ -251,8 +292,8 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
             Presence::OptionalNullable => quote! { #local, },
         }
     });
-    let extra = ident(&s.extra_name);
-    let (custom_local, other, custom_value) = match &s.custom_fields {
+    let extra = ident(plan.extra);
+    let (custom_local, other, custom_value) = match plan.custom {
         Some(custom) => {
             let custom = ident(custom);
             (
@@ -267,9 +308,8 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
             None,
         ),
     };
-    let expecting = format!("struct {}", name.to_string().trim_start_matches("r#"));
     // A struct without declared properties keeps every key: no `match`.
-    let dispatch = if s.fields.is_empty() {
+    let dispatch = if plan.fields.is_empty() {
         quote! { #other; }
     } else {
         quote! {
@@ -287,8 +327,6 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
         }
 
         impl<'de> crate::wire::Object<'de> for #name {
-            const EXPECTING: &'static str = #expecting;
-
             fn visit<A: serde::de::MapAccess<'de>>(mut #map: A) -> Result<Self, A::Error> {
                 #(let mut #locals = None;)*
                 #custom_local

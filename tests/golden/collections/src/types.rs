@@ -68,7 +68,6 @@ impl<'de> Deserialize<'de> for Bag {
 }
 
 impl<'de> crate::wire::Object<'de> for Bag {
-    const EXPECTING: &'static str = "struct Bag";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut tags = None;
         let mut matrix = None;
@@ -133,7 +132,6 @@ impl<'de> Deserialize<'de> for BagItemsItem {
 }
 
 impl<'de> crate::wire::Object<'de> for BagItemsItem {
-    const EXPECTING: &'static str = "struct BagItemsItem";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut sku = None;
         let mut quantity = None;
@@ -176,7 +174,6 @@ impl<'de> Deserialize<'de> for Metrics {
 }
 
 impl<'de> crate::wire::Object<'de> for Metrics {
-    const EXPECTING: &'static str = "struct Metrics";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut total = None;
         let mut extra = Default::default();

@@ -32,7 +32,6 @@ impl<'de> Deserialize<'de> for Animal {
 }
 
 impl<'de> crate::wire::Object<'de> for Animal {
-    const EXPECTING: &'static str = "struct Animal";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut age = None;
@@ -86,7 +85,6 @@ impl<'de> Deserialize<'de> for Pet {
 }
 
 impl<'de> crate::wire::Object<'de> for Pet {
-    const EXPECTING: &'static str = "struct Pet";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut age = None;
@@ -146,7 +144,6 @@ impl<'de> Deserialize<'de> for Dog {
 }
 
 impl<'de> crate::wire::Object<'de> for Dog {
-    const EXPECTING: &'static str = "struct Dog";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut barks = None;
         let mut extra = Default::default();
@@ -180,7 +177,6 @@ impl<'de> Deserialize<'de> for Cat {
 }
 
 impl<'de> crate::wire::Object<'de> for Cat {
-    const EXPECTING: &'static str = "struct Cat";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut meows = None;
         let mut extra = Default::default();
@@ -227,7 +223,6 @@ impl<'de> Deserialize<'de> for Person {
 }
 
 impl<'de> crate::wire::Object<'de> for Person {
-    const EXPECTING: &'static str = "struct Person";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut partner = None;
@@ -282,7 +277,6 @@ impl<'de> Deserialize<'de> for ShapeVariant0 {
 }
 
 impl<'de> crate::wire::Object<'de> for ShapeVariant0 {
-    const EXPECTING: &'static str = "struct ShapeVariant0";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut radius = None;
         let mut extra = Default::default();
@@ -319,7 +313,6 @@ impl<'de> Deserialize<'de> for ShapeVariant1 {
 }
 
 impl<'de> crate::wire::Object<'de> for ShapeVariant1 {
-    const EXPECTING: &'static str = "struct ShapeVariant1";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut side = None;
         let mut extra = Default::default();
@@ -402,7 +395,6 @@ impl<'de> Deserialize<'de> for Created {
 }
 
 impl<'de> crate::wire::Object<'de> for Created {
-    const EXPECTING: &'static str = "struct Created";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut kind = None;
         let mut id = None;
@@ -444,7 +436,6 @@ impl<'de> Deserialize<'de> for Deleted {
 }
 
 impl<'de> crate::wire::Object<'de> for Deleted {
-    const EXPECTING: &'static str = "struct Deleted";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut kind = None;
         let mut at = None;
@@ -515,7 +506,6 @@ impl<'de> Deserialize<'de> for Circle {
 }
 
 impl<'de> crate::wire::Object<'de> for Circle {
-    const EXPECTING: &'static str = "struct Circle";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut radius = None;
@@ -602,7 +592,6 @@ impl<'de> Deserialize<'de> for Square {
 }
 
 impl<'de> crate::wire::Object<'de> for Square {
-    const EXPECTING: &'static str = "struct Square";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut side = None;

@@ -107,7 +107,6 @@ impl<'de> Deserialize<'de> for Order {
 }
 
 impl<'de> crate::wire::Object<'de> for Order {
-    const EXPECTING: &'static str = "struct Order";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut status = None;
         let mut period = None;

@@ -119,7 +119,6 @@ impl<'de> Deserialize<'de> for Thing {
 }
 
 impl<'de> crate::wire::Object<'de> for Thing {
-    const EXPECTING: &'static str = "struct Thing";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut label = None;
@@ -212,7 +211,6 @@ impl<'de> Deserialize<'de> for ThingOwner {
 }
 
 impl<'de> crate::wire::Object<'de> for ThingOwner {
-    const EXPECTING: &'static str = "struct ThingOwner";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut email = None;

@@ -93,9 +93,6 @@ impl<'de> Deserialize<'de> for Timestamp {
 ///
 /// A key that comes twice keeps its last value, as `serde_json::Value` does.
 pub(crate) trait Object<'de>: Sized {
-    /// What a decode error says was expected, such as `struct Lead`.
-    const EXPECTING: &'static str;
-
     /// Reads the entries of the object.
     fn visit<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
@@ -112,7 +109,10 @@ where
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(T::EXPECTING)
+            // `struct Lead`, as serde's derive says.
+            let path = std::any::type_name::<T>();
+            let name = path.rsplit("::").next().unwrap_or(path);
+            write!(f, "struct {name}")
         }
 
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {

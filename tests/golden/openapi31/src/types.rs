@@ -49,7 +49,6 @@ impl<'de> Deserialize<'de> for Note {
 }
 
 impl<'de> crate::wire::Object<'de> for Note {
-    const EXPECTING: &'static str = "struct Note";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut body = None;
@@ -170,7 +169,6 @@ impl<'de> Deserialize<'de> for Author {
 }
 
 impl<'de> crate::wire::Object<'de> for Author {
-    const EXPECTING: &'static str = "struct Author";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut extra = Default::default();

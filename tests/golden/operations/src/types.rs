@@ -32,7 +32,6 @@ impl<'de> Deserialize<'de> for Item {
 }
 
 impl<'de> crate::wire::Object<'de> for Item {
-    const EXPECTING: &'static str = "struct Item";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
@@ -77,7 +76,6 @@ impl<'de> Deserialize<'de> for Problem {
 }
 
 impl<'de> crate::wire::Object<'de> for Problem {
-    const EXPECTING: &'static str = "struct Problem";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut title = None;
         let mut status = None;
@@ -114,7 +112,6 @@ impl<'de> Deserialize<'de> for ListItemsResponse {
 }
 
 impl<'de> crate::wire::Object<'de> for ListItemsResponse {
-    const EXPECTING: &'static str = "struct ListItemsResponse";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut items = None;
         let mut extra = Default::default();
@@ -156,7 +153,6 @@ impl<'de> Deserialize<'de> for ItemPartial {
 }
 
 impl<'de> crate::wire::Object<'de> for ItemPartial {
-    const EXPECTING: &'static str = "struct ItemPartial";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
@@ -214,7 +210,6 @@ impl<'de> Deserialize<'de> for ListItemsResponsePartial {
 }
 
 impl<'de> crate::wire::Object<'de> for ListItemsResponsePartial {
-    const EXPECTING: &'static str = "struct ListItemsResponsePartial";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut items = None;
         let mut extra = Default::default();
@@ -251,7 +246,6 @@ impl<'de> Deserialize<'de> for CreateItemStatus409Response {
 }
 
 impl<'de> crate::wire::Object<'de> for CreateItemStatus409Response {
-    const EXPECTING: &'static str = "struct CreateItemStatus409Response";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut conflicting_id = None;
         let mut extra = Default::default();
@@ -290,7 +284,6 @@ impl<'de> Deserialize<'de> for ListEventsResponse {
 }
 
 impl<'de> crate::wire::Object<'de> for ListEventsResponse {
-    const EXPECTING: &'static str = "struct ListEventsResponse";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut data = None;
         let mut cursor_next = None;
@@ -327,7 +320,6 @@ impl<'de> Deserialize<'de> for ListEventsResponseDataItem {
 }
 
 impl<'de> crate::wire::Object<'de> for ListEventsResponseDataItem {
-    const EXPECTING: &'static str = "struct ListEventsResponseDataItem";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut extra = Default::default();
@@ -381,7 +373,6 @@ impl<'de> Deserialize<'de> for CreateChargeBody {
 }
 
 impl<'de> crate::wire::Object<'de> for CreateChargeBody {
-    const EXPECTING: &'static str = "struct CreateChargeBody";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut amount = None;
         let mut description = None;
@@ -437,7 +428,6 @@ impl<'de> Deserialize<'de> for CreateChargeBodyItemsItem {
 }
 
 impl<'de> crate::wire::Object<'de> for CreateChargeBodyItemsItem {
-    const EXPECTING: &'static str = "struct CreateChargeBodyItemsItem";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut price = None;
         let mut quantity = None;
@@ -477,7 +467,6 @@ impl<'de> Deserialize<'de> for CreateChargeResponse {
 }
 
 impl<'de> crate::wire::Object<'de> for CreateChargeResponse {
-    const EXPECTING: &'static str = "struct CreateChargeResponse";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut extra = Default::default();
@@ -514,7 +503,6 @@ impl<'de> Deserialize<'de> for StartJobStatus202Response {
 }
 
 impl<'de> crate::wire::Object<'de> for StartJobStatus202Response {
-    const EXPECTING: &'static str = "struct StartJobStatus202Response";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut queue_position = None;
         let mut extra = Default::default();
@@ -551,7 +539,6 @@ impl<'de> Deserialize<'de> for TouchPartBody {
 }
 
 impl<'de> crate::wire::Object<'de> for TouchPartBody {
-    const EXPECTING: &'static str = "struct TouchPartBody";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut note = None;
         let mut extra = Default::default();

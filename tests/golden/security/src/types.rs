@@ -30,7 +30,6 @@ impl<'de> Deserialize<'de> for WhoamiResponse {
 }
 
 impl<'de> crate::wire::Object<'de> for WhoamiResponse {
-    const EXPECTING: &'static str = "struct WhoamiResponse";
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut extra = Default::default();

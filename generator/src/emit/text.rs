@@ -1,0 +1,323 @@
+//! Items of a fixed shape, written as formatted text.
+//!
+//! Parsing token streams into `syn` and printing them with `prettyplease` is
+//! most of the generator's time, and much of what it prints has one shape
+//! with only names changing. Such items are written here directly, as the
+//! characters `prettyplease` prints for the tokens the token emitter builds
+//! for them. A line that could be long enough for `prettyplease` to break it
+//! (or a name that needs escaping in a literal) makes the writer give up
+//! (`None`), and the caller emits the tokens instead. A test checks, over
+//! the fixtures and the real specs, that each text is what formatting the
+//! tokens prints.
+
+use std::fmt::Write;
+
+use super::types::StructDecode;
+use crate::ir::Presence;
+
+/// `prettyplease` breaks a line past 89 columns. Text stays a few columns
+/// under that (and a one-line form that could break is written only when
+/// clearly over it), so that how it counts at the edge never matters.
+const MARGIN: usize = 89;
+const WIDTH: usize = MARGIN - 3;
+
+/// Formatted lines, given up on at the first that is too long.
+struct Lines {
+    out: String,
+}
+
+impl Lines {
+    /// Appends one line at `indent` levels of four spaces, if it is at
+    /// most [`WIDTH`] columns.
+    fn line(&mut self, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
+        self.line_up_to(WIDTH, indent, text)
+    }
+
+    /// Appends one line that [`fits`] said stays one line.
+    fn fitting(&mut self, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
+        self.line_up_to(MARGIN + 1, indent, text)
+    }
+
+    /// Opens `impl … for {name} {`, broken before `for` when too long.
+    fn header(&mut self, imp: &str, name: &str) -> Option<()> {
+        if fits(imp.len() + " for ".len() + name.len() + " {".len(), HEADER)? {
+            self.fitting(0, format_args!("{imp} for {name} {{"))
+        } else {
+            self.line(0, format_args!("{imp}"))?;
+            // Nothing on this line can break, however long the name.
+            self.line_up_to(usize::MAX, 0, format_args!("for {name} {{"))
+        }
+    }
+
+    fn line_up_to(
+        &mut self,
+        limit: usize,
+        indent: usize,
+        text: std::fmt::Arguments<'_>,
+    ) -> Option<()> {
+        let start = self.out.len();
+        for _ in 0..indent {
+            self.out.push_str("    ");
+        }
+        // Writing to a String cannot fail.
+        let _ = self.out.write_fmt(text);
+        if self.out.len() - start > limit {
+            return None;
+        }
+        self.out.push('\n');
+        Some(())
+    }
+}
+
+/// Where `prettyplease` breaks a construct, by the length of its one-line
+/// form (indent and trailing comma included): kept on one line up to the
+/// first number, broken from the second. Measured over the real specs'
+/// output; the fixtures-and-specs test pins them.
+const ARM: (usize, usize) = (90, 91);
+const FIELD: (usize, usize) = (88, 90);
+const HEADER: (usize, usize) = (89, 90);
+
+/// Whether a construct `len` columns long on one line stays on one line
+/// (`Some(true)`), is broken (`Some(false)`), or falls between the measured
+/// bounds (`None`).
+fn fits(len: usize, (one_line_up_to, broken_from): (usize, usize)) -> Option<bool> {
+    if len <= one_line_up_to {
+        Some(true)
+    } else if len >= broken_from {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether a construct whose one-line form is `len` columns (indent
+/// included) stays on one line (`Some(true)`), is broken (`Some(false)`), or
+/// is too near the margin to tell (`None`).
+fn one_line(len: usize) -> Option<bool> {
+    if len <= WIDTH {
+        Some(true)
+    } else if len > MARGIN + 3 {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether `s` prints as itself inside a string literal: printable ASCII
+/// without `"` and `\`.
+fn plain_literal(s: &str) -> bool {
+    s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+}
+
+/// The text of `types::deserialize_struct`'s tokens, formatted.
+pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> Option<String> {
+    if !plan.fields.iter().all(|f| plain_literal(&f.wire_name)) {
+        return None;
+    }
+    let (name, map, key, extra) = (plan.name, &plan.map, &plan.key, plan.extra);
+    let mut w = Lines {
+        out: String::with_capacity(600 + plan.fields.len() * 150),
+    };
+    w.header("impl<'de> Deserialize<'de>", name)?;
+    w.out.push_str(concat!(
+        "    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n",
+        "        crate::wire::deserialize_object(deserializer)\n",
+        "    }\n",
+        "}\n",
+    ));
+    w.header("impl<'de> crate::wire::Object<'de>", name)?;
+    w.line(
+        1,
+        format_args!(
+            "fn visit<A: serde::de::MapAccess<'de>>(mut {map}: A) -> Result<Self, A::Error> {{"
+        ),
+    )?;
+    for f in plan.fields {
+        w.line(2, format_args!("let mut {} = None;", f.rust_name))?;
+    }
+    if let Some(custom) = plan.custom {
+        w.line(
+            2,
+            format_args!("let mut {custom} = crate::CustomFields::new();"),
+        )?;
+    }
+    w.line(2, format_args!("let mut {extra} = Default::default();"))?;
+    w.line(
+        2,
+        format_args!("while let Some({key}) = crate::wire::next_key(&mut {map})? {{"),
+    )?;
+    let other = match plan.custom {
+        Some(custom) => {
+            format!("crate::custom_fields::take(&mut {map}, &mut {custom}, &mut {extra}, {key})?")
+        }
+        None => format!("crate::wire::extra(&mut {map}, &mut {extra}, {key})?"),
+    };
+    if plan.fields.is_empty() {
+        w.line(3, format_args!("{other};"))?;
+    } else {
+        w.line(3, format_args!("match {key}.as_str() {{"))?;
+        for f in plan.fields {
+            let (wire, local) = (&f.wire_name, &f.rust_name);
+            let assign = format!("{local} = Some({map}.next_value()?)");
+            // An arm too long for one line gets its body in a block.
+            if fits(16 + wire.len() + 6 + assign.len() + 1, ARM)? {
+                w.fitting(4, format_args!("\"{wire}\" => {assign},"))?;
+            } else {
+                w.line(4, format_args!("\"{wire}\" => {{"))?;
+                w.line(5, format_args!("{assign};"))?;
+                w.line(4, format_args!("}}"))?;
+            }
+        }
+        if fits(16 + 5 + other.len() + 1, ARM)? {
+            w.fitting(4, format_args!("_ => {other},"))?;
+        } else {
+            w.line(4, format_args!("_ => {{"))?;
+            w.line(5, format_args!("{other};"))?;
+            w.line(4, format_args!("}}"))?;
+        }
+        w.line(3, format_args!("}}"))?;
+    }
+    w.line(2, format_args!("}}"))?;
+    // Each field of the struct literal: `(field, call, arguments, after)`,
+    // a shorthand field when there is no call.
+    let mut values: Vec<(&str, &str, Vec<String>, &str)> = plan
+        .fields
+        .iter()
+        .map(|f| {
+            let (wire, local) = (&f.wire_name, f.rust_name.as_str());
+            match f.presence {
+                Presence::Required => (
+                    local,
+                    "crate::wire::required",
+                    vec![local.to_owned(), format!("\"{wire}\"")],
+                    "?",
+                ),
+                Presence::RequiredNullable | Presence::Optional => (
+                    local,
+                    "crate::wire::absent_or_null",
+                    vec![local.to_owned()],
+                    "",
+                ),
+                Presence::OptionalNullable => (local, "", Vec::new(), ""),
+            }
+        })
+        .collect();
+    values.extend(plan.custom.map(|custom| (custom, "", Vec::new(), "")));
+    values.push((extra, "", Vec::new(), ""));
+    let flat: Vec<String> = values
+        .iter()
+        .map(|(field, call, args, after)| match *call {
+            "" => (*field).to_owned(),
+            _ => format!("{field}: {call}({}){after}", args.join(", ")),
+        })
+        .collect();
+    // The struct literal: `prettyplease` keeps it on one line when it is at
+    // most 34 columns wide (from its path to before the `}`), and it fits.
+    let literal = name.len() + " {  ".len() + flat.iter().map(|v| v.len() + 2).sum::<usize>() - 2;
+    let whole = 8 + "Ok(".len() + literal + "})".len();
+    let narrow = if literal <= 32 {
+        Some(true)
+    } else if literal >= 37 {
+        Some(false)
+    } else {
+        None
+    };
+    if narrow? && one_line(whole)? {
+        w.line(2, format_args!("Ok({name} {{ {} }})", flat.join(", ")))?;
+    } else {
+        // Nothing on this line can break, however long the name.
+        w.line_up_to(usize::MAX, 2, format_args!("Ok({name} {{"))?;
+        for ((field, call, args, after), flat) in values.iter().zip(&flat) {
+            // A call too long for one line gets an argument per line.
+            if call.is_empty() || fits(12 + flat.len() + 1, FIELD)? {
+                w.fitting(3, format_args!("{flat},"))?;
+            } else {
+                w.line(3, format_args!("{field}: {call}("))?;
+                for arg in args {
+                    w.line(4, format_args!("{arg},"))?;
+                }
+                w.line(3, format_args!("){after},"))?;
+            }
+        }
+        w.line(2, format_args!("}})"))?;
+    }
+    w.out.push_str("    }\n}\n");
+    Some(w.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::ir::TypeKind;
+
+    /// Every spec at hand: the fixtures, ours, and the real ones beside the
+    /// repository (`../shared/specs`, OpenAPI 3.1 ones included).
+    fn specs() -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut specs = vec![root.join("spec/close.yaml")];
+        for dir in [
+            root.join("tests/fixtures"),
+            root.join("../shared/specs"),
+            root.join("../shared/specs/openapi31"),
+        ] {
+            let entries = std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+            specs.extend(entries.map(|e| e.unwrap().path()).filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml" | "json")
+                )
+            }));
+        }
+        specs.sort();
+        specs
+    }
+
+    fn formatted(tokens: proc_macro2::TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(tokens).expect("the tokens parse"))
+    }
+
+    #[test]
+    fn text_is_what_formatting_the_tokens_prints() {
+        let (mut written, mut fallen_back) = (0, 0);
+        let specs = specs();
+        assert!(specs.len() > 20, "the specs are found: {specs:?}");
+        for path in specs {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let file = path.display().to_string();
+            let Ok(document) = crate::load::load(&file, &text) else {
+                continue;
+            };
+            let options = crate::Options {
+                spec_file: file.clone(),
+                crate_name: None,
+                command: "test".to_owned(),
+            };
+            let Ok((api, _)) = crate::lower::lower(&document.api, &options) else {
+                continue;
+            };
+            for def in &api.types {
+                let TypeKind::Struct(s) = &def.kind else {
+                    continue;
+                };
+                let plan = StructDecode::new(&def.name, s);
+                match deserialize_struct(&plan) {
+                    Some(text) => {
+                        written += 1;
+                        let tokens = super::super::types::deserialize_struct(&plan);
+                        assert_eq!(text, formatted(tokens), "{file}: struct {}", def.name);
+                    }
+                    None => fallen_back += 1,
+                }
+            }
+        }
+        // Most structs take the text path, or it would not be worth having.
+        assert!(
+            written > 20 * fallen_back,
+            "{written} written as text, {fallen_back} as tokens"
+        );
+    }
+}
