@@ -220,6 +220,21 @@ impl<'a, T> ListLeads<'a, T> {
             _output: std::marker::PhantomData,
         }
     }
+
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "GET /lead/",
+            reqwest::Method::GET,
+            &[],
+            list_leads_error,
+        )?;
+        request.query("_limit", self.limit.as_ref());
+        request.query("_skip", self.skip.as_ref());
+        request.query("_fields", self.fields.as_ref());
+        request.query("query", self.query.as_ref());
+        request.header("x-tz-offset", self.x_tz_offset.as_ref());
+        Ok(request)
+    }
 }
 
 impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
@@ -242,21 +257,6 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListLeads<'a, T> {
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<T>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "GET /lead/",
-            reqwest::Method::GET,
-            &[],
-            list_leads_error,
-        )?;
-        request.query("_limit", self.limit.as_ref());
-        request.query("_skip", self.skip.as_ref());
-        request.query("_fields", self.fields.as_ref());
-        request.query("query", self.query.as_ref());
-        request.header("x-tz-offset", self.x_tz_offset.as_ref());
-        Ok(request)
     }
 }
 
@@ -352,6 +352,21 @@ pub struct CreateLead<'a> {
 }
 
 impl<'a> CreateLead<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "POST /lead/",
+            reqwest::Method::POST,
+            &[],
+            list_leads_error,
+        )?;
+        if let Some(body) = self.body {
+            request.json("application/json", body)?;
+        }
+        Ok(request)
+    }
+}
+
+impl<'a> CreateLead<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: The newly created lead.
@@ -372,19 +387,6 @@ impl<'a> CreateLead<'a> {
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Lead>> {
         Box::pin(self.client.send_json(self.request()))
     }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "POST /lead/",
-            reqwest::Method::POST,
-            &[],
-            list_leads_error,
-        )?;
-        if let Some(body) = self.body {
-            request.json("application/json", body)?;
-        }
-        Ok(request)
-    }
 }
 
 impl<'a> IntoFuture for CreateLead<'a> {
@@ -403,6 +405,21 @@ impl<'a> IntoFuture for CreateLead<'a> {
 pub struct MergeLeads<'a> {
     client: &'a Client,
     body: Option<&'a crate::types::LeadMerge>,
+}
+
+impl<'a> MergeLeads<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "POST /lead/merge/",
+            reqwest::Method::POST,
+            &[],
+            list_leads_error,
+        )?;
+        if let Some(body) = self.body {
+            request.json("application/json", body)?;
+        }
+        Ok(request)
+    }
 }
 
 impl<'a> MergeLeads<'a> {
@@ -427,19 +444,6 @@ impl<'a> MergeLeads<'a> {
         self,
     ) -> ResponseFuture<'a, Response<crate::types::Empty>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "POST /lead/merge/",
-            reqwest::Method::POST,
-            &[],
-            list_leads_error,
-        )?;
-        if let Some(body) = self.body {
-            request.json("application/json", body)?;
-        }
-        Ok(request)
     }
 }
 
@@ -480,6 +484,17 @@ impl<'a, T> GetLead<'a, T> {
             _output: std::marker::PhantomData,
         }
     }
+
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "GET /lead/{id}/",
+            reqwest::Method::GET,
+            &[&self.id],
+            list_leads_error,
+        )?;
+        request.query("_fields", self.fields.as_ref());
+        Ok(request)
+    }
 }
 
 impl<'a, T: serde::de::DeserializeOwned + Send + 'a> GetLead<'a, T> {
@@ -503,17 +518,6 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> GetLead<'a, T> {
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<T>> {
         Box::pin(self.client.send_json(self.request()))
     }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "GET /lead/{id}/",
-            reqwest::Method::GET,
-            &[&self.id],
-            list_leads_error,
-        )?;
-        request.query("_fields", self.fields.as_ref());
-        Ok(request)
-    }
 }
 
 impl<'a, T: serde::de::DeserializeOwned + Send + 'a> IntoFuture for GetLead<'a, T> {
@@ -533,6 +537,21 @@ pub struct UpdateLead<'a> {
     client: &'a Client,
     id: String,
     body: Option<&'a crate::types::LeadUpdate>,
+}
+
+impl<'a> UpdateLead<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "PUT /lead/{id}/",
+            reqwest::Method::PUT,
+            &[&self.id],
+            list_leads_error,
+        )?;
+        if let Some(body) = self.body {
+            request.json("application/json", body)?;
+        }
+        Ok(request)
+    }
 }
 
 impl<'a> UpdateLead<'a> {
@@ -556,19 +575,6 @@ impl<'a> UpdateLead<'a> {
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Lead>> {
         Box::pin(self.client.send_json(self.request()))
     }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "PUT /lead/{id}/",
-            reqwest::Method::PUT,
-            &[&self.id],
-            list_leads_error,
-        )?;
-        if let Some(body) = self.body {
-            request.json("application/json", body)?;
-        }
-        Ok(request)
-    }
 }
 
 impl<'a> IntoFuture for UpdateLead<'a> {
@@ -587,6 +593,18 @@ impl<'a> IntoFuture for UpdateLead<'a> {
 pub struct DeleteLead<'a> {
     client: &'a Client,
     id: String,
+}
+
+impl<'a> DeleteLead<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            "DELETE /lead/{id}/",
+            reqwest::Method::DELETE,
+            &[&self.id],
+            list_leads_error,
+        )?;
+        Ok(request)
+    }
 }
 
 impl<'a> DeleteLead<'a> {
@@ -611,16 +629,6 @@ impl<'a> DeleteLead<'a> {
         self,
     ) -> ResponseFuture<'a, Response<crate::types::Empty>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let request = Request::new(
-            "DELETE /lead/{id}/",
-            reqwest::Method::DELETE,
-            &[&self.id],
-            list_leads_error,
-        )?;
-        Ok(request)
     }
 }
 

@@ -50,6 +50,16 @@ impl Code {
         }
     }
 
+    /// Appends `other`'s items.
+    pub(crate) fn append(&mut self, other: Code) {
+        for piece in other.pieces {
+            match piece {
+                Piece::Tokens(tokens) => self.tokens(tokens),
+                Piece::Text(text) => self.text(&text),
+            }
+        }
+    }
+
     /// Formats the token pieces and joins them with the text ones.
     fn print(self) -> Result<String, String> {
         let mut out = String::new();

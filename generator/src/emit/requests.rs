@@ -6,8 +6,9 @@ use std::sync::Arc;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, item_docs};
-use super::format::{chunked, part, Part};
+use super::docs::{doc_attrs, doc_lines, item_docs};
+use super::format::{chunked, part, Code, Part};
+use super::text;
 use super::types::{ident, type_tokens};
 use crate::ir::{
     Api, ApiKeyLocation, AuthScheme, BodyEncoding, ErrorResponse, Operation, PageField, Pagination,
@@ -60,12 +61,13 @@ pub(crate) fn requests_module(api: &Api) -> Vec<Part<'_>> {
     let of_builders = Arc::clone(&decoders);
     parts.extend(chunked(&api.operations, move |chunk| {
         let types = quote! { crate::types:: };
-        let builders = chunk.iter().map(|op| {
+        let mut code = Code::default();
+        for op in chunk {
             let name = &of_builders.names[of_builders.of_operation[&op.method_name]];
             let decoder = format_ident!("{name}");
-            builder(op, &types, &decoder)
-        });
-        quote! { #(#builders)* }
+            code.append(builder(op, &types, &decoder));
+        }
+        code
     }));
     parts.push(part(move || {
         let fns = decoders
@@ -352,7 +354,122 @@ fn location_word(location: ParameterLocation) -> &'static str {
     }
 }
 
-fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenStream {
+/// The `send` / `send_with_response` impl and the `IntoFuture` impl of a
+/// builder: one shape for every operation, so written as text where it can
+/// be (see `text`).
+pub(crate) struct SendPlan {
+    /// `impl<'a>`, or with the output parameter `impl<'a, T: …>`.
+    pub(crate) generics: TokenStream,
+    /// The builder type, `Name<'a>` or `Name<'a, T>`.
+    pub(crate) self_ty: TokenStream,
+    /// What `send` resolves to.
+    pub(crate) output: TokenStream,
+    /// The runtime's send function (`send_json`, …).
+    pub(crate) send: syn::Ident,
+    /// The doc lines of `send`.
+    pub(crate) docs: Vec<String>,
+}
+
+/// The [`SendPlan`] of `op`'s builder.
+pub(crate) fn send_plan(op: &Operation, types: &TokenStream) -> SendPlan {
+    let name = format_ident!("{}", op.builder_name);
+    // A builder with a selection parameter is generic over what it decodes
+    // into: the full type, or the partial one after `select`.
+    let (generics, self_ty, output) = match op.selection {
+        None => (
+            quote! { impl<'a> },
+            quote! { #name<'a> },
+            success_type(op, types),
+        ),
+        Some(_) => (
+            quote! { impl<'a, T: serde::de::DeserializeOwned + Send + 'a> },
+            quote! { #name<'a, T> },
+            quote! { T },
+        ),
+    };
+    let send = match (&op.success.ty, op.success.raw) {
+        (Some(_), _) if op.success.may_be_empty => format_ident!("send_json_or_empty"),
+        (Some(_), _) => format_ident!("send_json"),
+        (None, Some(RawBody::Text)) => format_ident!("send_text"),
+        (None, Some(RawBody::Bytes)) => format_ident!("send_bytes"),
+        (None, None) => format_ident!("send_empty"),
+    };
+    let returns = match &op.success.description {
+        Some(d) if !d.trim().is_empty() => format!("On success: {}", d.trim()),
+        _ => "Sends the request.".to_owned(),
+    };
+    SendPlan {
+        generics,
+        self_ty,
+        output,
+        send,
+        docs: doc_lines([
+            "Sends the request and decodes the response.",
+            returns.as_str(),
+            "# Errors\n\n[`Error::Api`] for an error status (its body decoded as the spec documents it), \
+             and the other [`Error`] variants for transport, timeout and decoding failures.",
+        ]),
+    }
+}
+
+/// The doc lines of `send_with_response`.
+pub(crate) const SEND_WITH_RESPONSE_DOCS: [&str; 6] = [
+    " Like [`send`](Self::send), but also returns the status, the headers and",
+    " the rate-limit state of the response.",
+    "",
+    " # Errors",
+    "",
+    " As [`send`](Self::send).",
+];
+
+/// The tokens of the `send` impl.
+pub(crate) fn send_impl(plan: &SendPlan) -> TokenStream {
+    let SendPlan {
+        generics,
+        self_ty,
+        output,
+        send,
+        docs,
+    } = plan;
+    let more = SEND_WITH_RESPONSE_DOCS;
+    quote! {
+        #generics #self_ty {
+            #(#[doc = #docs])*
+            pub fn send(self) -> ResponseFuture<'a, #output> {
+                Box::pin(crate::client::value(self.client.#send(self.request())))
+            }
+
+            #(#[doc = #more])*
+            pub fn send_with_response(self) -> ResponseFuture<'a, Response<#output>> {
+                Box::pin(self.client.#send(self.request()))
+            }
+        }
+    }
+}
+
+/// The tokens of the `IntoFuture` impl.
+pub(crate) fn into_future_impl(plan: &SendPlan) -> TokenStream {
+    let SendPlan {
+        generics,
+        self_ty,
+        output,
+        ..
+    } = plan;
+    quote! {
+        #generics IntoFuture for #self_ty {
+            type Output = Result<#output, Error>;
+            type IntoFuture = ResponseFuture<'a, #output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    }
+}
+
+/// The builder of `op`: its struct, its setters and `request`, its `send`
+/// methods, its pagination and its `IntoFuture`.
+fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> Code {
     let name = format_ident!("{}", op.builder_name);
     let output = success_type(op, types);
     let mut fields = Vec::new();
@@ -476,36 +593,24 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             },
         });
     }
-    let send = match (&op.success.ty, op.success.raw) {
-        (Some(_), _) if op.success.may_be_empty => quote! { send_json_or_empty },
-        (Some(_), _) => quote! { send_json },
-        (None, Some(RawBody::Text)) => quote! { send_text },
-        (None, Some(RawBody::Bytes)) => quote! { send_bytes },
-        (None, None) => quote! { send_empty },
-    };
     let route = format!("{} {}", op.method.as_str(), op.path);
     let full_self = quote! { #name<'a> };
     // A builder with a selection parameter is generic over what it decodes
     // into: the full type, or the partial one after `select`.
-    let (struct_generics, phantom, setters_generics, send_generics, self_ty, output) =
-        match selection {
-            None => (
-                quote! { <'a> },
-                None,
-                quote! { impl<'a> },
-                quote! { impl<'a> },
-                quote! { #name<'a> },
-                output,
-            ),
-            Some(_) => (
-                quote! { <'a, T = #output> },
-                Some(quote! { _output: std::marker::PhantomData<fn() -> T>, }),
-                quote! { impl<'a, T> },
-                quote! { impl<'a, T: serde::de::DeserializeOwned + Send + 'a> },
-                quote! { #name<'a, T> },
-                quote! { T },
-            ),
-        };
+    let (struct_generics, phantom, setters_generics, self_ty) = match selection {
+        None => (
+            quote! { <'a> },
+            None,
+            quote! { impl<'a> },
+            quote! { #name<'a> },
+        ),
+        Some(_) => (
+            quote! { <'a, T = #output> },
+            Some(quote! { _output: std::marker::PhantomData<fn() -> T>, }),
+            quote! { impl<'a, T> },
+            quote! { #name<'a, T> },
+        ),
+    };
     let select = selection.map(|sel| {
         let selected = ident(&op.parameters[sel.parameter].rust_name);
         let field_enum = format_ident!("{}", sel.field_enum);
@@ -554,14 +659,6 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         });
         quote! { #full #partial }
     });
-    let setter_impl = (!setters.is_empty() || select.is_some()).then(|| {
-        quote! {
-            #setters_generics #self_ty {
-                #(#setters)*
-                #select
-            }
-        }
-    });
     let mutable = if fill.is_empty() {
         quote! {}
     } else {
@@ -573,17 +670,9 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
         op.method.as_str(),
         op.path
     );
-    let returns = match &op.success.description {
-        Some(d) if !d.trim().is_empty() => format!("On success: {}", d.trim()),
-        _ => "Sends the request.".to_owned(),
-    };
-    let send_docs = doc_attrs([
-        "Sends the request and decodes the response.",
-        returns.as_str(),
-        "# Errors\n\n[`Error::Api`] for an error status (its body decoded as the spec documents it), \
-         and the other [`Error`] variants for transport, timeout and decoding failures.",
-    ]);
-    quote! {
+    let plan = send_plan(op, types);
+    let mut code = Code::default();
+    code.tokens(quote! {
         #[doc = #doc]
         #[doc = ""]
         #[doc = " Set optional parameters with its methods, then `.await` it."]
@@ -595,23 +684,9 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
             #phantom
         }
 
-        #setter_impl
-
-        #send_generics #self_ty {
-            #send_docs
-            pub fn send(self) -> ResponseFuture<'a, #output> {
-                Box::pin(crate::client::value(self.client.#send(self.request())))
-            }
-
-            #[doc = " Like [`send`](Self::send), but also returns the status, the headers and"]
-            #[doc = " the rate-limit state of the response."]
-            #[doc = ""]
-            #[doc = " # Errors"]
-            #[doc = ""]
-            #[doc = " As [`send`](Self::send)."]
-            pub fn send_with_response(self) -> ResponseFuture<'a, Response<#output>> {
-                Box::pin(self.client.#send(self.request()))
-            }
+        #setters_generics #self_ty {
+            #(#setters)*
+            #select
 
             fn request(&self) -> Result<Request, Error> {
                 let #mutable request = Request::new(#route, reqwest::Method::#method, #path, #decoder)?;
@@ -619,18 +694,21 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> TokenSt
                 Ok(request)
             }
         }
-
-        #paginate
-
-        #send_generics IntoFuture for #self_ty {
-            type Output = Result<#output, Error>;
-            type IntoFuture = ResponseFuture<'a, #output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
-        }
+    });
+    // Written as text when it can be (see `text`): the same characters,
+    // without parsing and printing them.
+    match text::send_impl(&plan) {
+        Some(text) => code.text(&text),
+        None => code.tokens(send_impl(&plan)),
     }
+    if let Some(paginate) = paginate {
+        code.tokens(paginate);
+    }
+    match text::into_future_impl(&plan) {
+        Some(text) => code.text(&text),
+        None => code.tokens(into_future_impl(&plan)),
+    }
+    code
 }
 
 /// The error decoders, one per distinct table of error responses: their

@@ -51,6 +51,21 @@ pub struct CreateBag<'a> {
 }
 
 impl<'a> CreateBag<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "POST /bags",
+            reqwest::Method::POST,
+            &[],
+            create_bag_error,
+        )?;
+        if let Some(body) = self.body {
+            request.json("application/json", body)?;
+        }
+        Ok(request)
+    }
+}
+
+impl<'a> CreateBag<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: The bag as stored.
@@ -70,19 +85,6 @@ impl<'a> CreateBag<'a> {
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Bag>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "POST /bags",
-            reqwest::Method::POST,
-            &[],
-            create_bag_error,
-        )?;
-        if let Some(body) = self.body {
-            request.json("application/json", body)?;
-        }
-        Ok(request)
     }
 }
 

@@ -48,6 +48,18 @@ pub struct GetPet<'a> {
 }
 
 impl<'a> GetPet<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            "GET /pets/{petId}",
+            reqwest::Method::GET,
+            &[&self.pet_id],
+            get_pet_error,
+        )?;
+        Ok(request)
+    }
+}
+
+impl<'a> GetPet<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: A pet.
@@ -67,16 +79,6 @@ impl<'a> GetPet<'a> {
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Pet>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let request = Request::new(
-            "GET /pets/{petId}",
-            reqwest::Method::GET,
-            &[&self.pet_id],
-            get_pet_error,
-        )?;
-        Ok(request)
     }
 }
 

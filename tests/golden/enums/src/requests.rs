@@ -54,6 +54,17 @@ impl<'a> ListOrders<'a> {
         self.status = Some(value);
         self
     }
+
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "GET /orders",
+            reqwest::Method::GET,
+            &[],
+            list_orders_error,
+        )?;
+        request.query("status", self.status.as_ref());
+        Ok(request)
+    }
 }
 
 impl<'a> ListOrders<'a> {
@@ -78,17 +89,6 @@ impl<'a> ListOrders<'a> {
         self,
     ) -> ResponseFuture<'a, Response<Vec<crate::types::Order>>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "GET /orders",
-            reqwest::Method::GET,
-            &[],
-            list_orders_error,
-        )?;
-        request.query("status", self.status.as_ref());
-        Ok(request)
     }
 }
 

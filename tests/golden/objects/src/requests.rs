@@ -51,6 +51,18 @@ pub struct GetThing<'a> {
 }
 
 impl<'a> GetThing<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            "GET /things/{id}",
+            reqwest::Method::GET,
+            &[&self.id],
+            get_thing_error,
+        )?;
+        Ok(request)
+    }
+}
+
+impl<'a> GetThing<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: The thing.
@@ -72,16 +84,6 @@ impl<'a> GetThing<'a> {
         self,
     ) -> ResponseFuture<'a, Response<crate::types::Thing>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let request = Request::new(
-            "GET /things/{id}",
-            reqwest::Method::GET,
-            &[&self.id],
-            get_thing_error,
-        )?;
-        Ok(request)
     }
 }
 

@@ -51,6 +51,18 @@ pub struct GetNote<'a> {
 }
 
 impl<'a> GetNote<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            "GET /notes/{id}",
+            reqwest::Method::GET,
+            &[&self.id],
+            get_note_error,
+        )?;
+        Ok(request)
+    }
+}
+
+impl<'a> GetNote<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: A note.
@@ -70,16 +82,6 @@ impl<'a> GetNote<'a> {
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Note>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let request = Request::new(
-            "GET /notes/{id}",
-            reqwest::Method::GET,
-            &[&self.id],
-            get_note_error,
-        )?;
-        Ok(request)
     }
 }
 

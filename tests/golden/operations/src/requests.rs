@@ -318,6 +318,25 @@ impl<'a, T> ListItems<'a, T> {
             _output: std::marker::PhantomData,
         }
     }
+
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "GET /items/",
+            reqwest::Method::GET,
+            &[],
+            list_items_error,
+        )?;
+        request.header("X-Request-Id", self.x_request_id.as_ref());
+        request.query("limit", self.limit.as_ref());
+        request.query_each("tag", self.tag.as_ref());
+        request.query("include_archived", Some(&self.include_archived));
+        request.query("old", self.old.as_ref());
+        request.query_joined("ids", self.ids.as_ref(), ",");
+        request.query_deep("filter", self.filter.as_ref())?;
+        request.cookie("theme", self.theme.as_ref());
+        request.query("fields", self.fields.as_ref());
+        Ok(request)
+    }
 }
 
 impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
@@ -340,25 +359,6 @@ impl<'a, T: serde::de::DeserializeOwned + Send + 'a> ListItems<'a, T> {
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<T>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "GET /items/",
-            reqwest::Method::GET,
-            &[],
-            list_items_error,
-        )?;
-        request.header("X-Request-Id", self.x_request_id.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query_each("tag", self.tag.as_ref());
-        request.query("include_archived", Some(&self.include_archived));
-        request.query("old", self.old.as_ref());
-        request.query_joined("ids", self.ids.as_ref(), ",");
-        request.query_deep("filter", self.filter.as_ref())?;
-        request.cookie("theme", self.theme.as_ref());
-        request.query("fields", self.fields.as_ref());
-        Ok(request)
     }
 }
 
@@ -389,6 +389,20 @@ impl<'a> CreateItem<'a> {
         self.x_request_id = Some(value.into());
         self
     }
+
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "POST /items/",
+            reqwest::Method::POST,
+            &[],
+            create_item_error,
+        )?;
+        request.header("X-Request-Id", self.x_request_id.as_ref());
+        if let Some(body) = self.body {
+            request.json("application/json", body)?;
+        }
+        Ok(request)
+    }
 }
 
 impl<'a> CreateItem<'a> {
@@ -411,20 +425,6 @@ impl<'a> CreateItem<'a> {
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Item>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "POST /items/",
-            reqwest::Method::POST,
-            &[],
-            create_item_error,
-        )?;
-        request.header("X-Request-Id", self.x_request_id.as_ref());
-        if let Some(body) = self.body {
-            request.json("application/json", body)?;
-        }
-        Ok(request)
     }
 }
 
@@ -472,6 +472,19 @@ impl<'a> ListEvents<'a> {
         self.items2 = Some(value.into());
         self
     }
+
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "GET /events/",
+            reqwest::Method::GET,
+            &[],
+            list_events_error,
+        )?;
+        request.query("_cursor", self.cursor.as_ref());
+        request.query("_limit", self.limit.as_ref());
+        request.query("items", self.items2.as_ref());
+        Ok(request)
+    }
 }
 
 impl<'a> ListEvents<'a> {
@@ -496,19 +509,6 @@ impl<'a> ListEvents<'a> {
         self,
     ) -> ResponseFuture<'a, Response<crate::types::ListEventsResponse>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "GET /events/",
-            reqwest::Method::GET,
-            &[],
-            list_events_error,
-        )?;
-        request.query("_cursor", self.cursor.as_ref());
-        request.query("_limit", self.limit.as_ref());
-        request.query("items", self.items2.as_ref());
-        Ok(request)
     }
 }
 
@@ -570,6 +570,26 @@ pub struct CreateCharge<'a> {
 }
 
 impl<'a> CreateCharge<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "POST /charges",
+            reqwest::Method::POST,
+            &[],
+            list_events_error,
+        )?;
+        if let Some(body) = self.body {
+            request
+                .form(
+                    "application/x-www-form-urlencoded",
+                    body,
+                    &["metadata", "items"],
+                )?;
+        }
+        Ok(request)
+    }
+}
+
+impl<'a> CreateCharge<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: The charge.
@@ -591,24 +611,6 @@ impl<'a> CreateCharge<'a> {
         self,
     ) -> ResponseFuture<'a, Response<crate::types::CreateChargeResponse>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "POST /charges",
-            reqwest::Method::POST,
-            &[],
-            list_events_error,
-        )?;
-        if let Some(body) = self.body {
-            request
-                .form(
-                    "application/x-www-form-urlencoded",
-                    body,
-                    &["metadata", "items"],
-                )?;
-        }
-        Ok(request)
     }
 }
 
@@ -632,6 +634,21 @@ pub struct UploadFile<'a> {
 }
 
 impl<'a> UploadFile<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "PUT /files/{name}",
+            reqwest::Method::PUT,
+            &[&self.name],
+            list_events_error,
+        )?;
+        if let Some(body) = self.body {
+            request.raw("application/octet-stream", body.to_vec());
+        }
+        Ok(request)
+    }
+}
+
+impl<'a> UploadFile<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: The stored bytes.
@@ -652,19 +669,6 @@ impl<'a> UploadFile<'a> {
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<Vec<u8>>> {
         Box::pin(self.client.send_bytes(self.request()))
     }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "PUT /files/{name}",
-            reqwest::Method::PUT,
-            &[&self.name],
-            list_events_error,
-        )?;
-        if let Some(body) = self.body {
-            request.raw("application/octet-stream", body.to_vec());
-        }
-        Ok(request)
-    }
 }
 
 impl<'a> IntoFuture for UploadFile<'a> {
@@ -683,6 +687,18 @@ impl<'a> IntoFuture for UploadFile<'a> {
 pub struct AddCollaborator<'a> {
     client: &'a Client,
     user: String,
+}
+
+impl<'a> AddCollaborator<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            "PUT /collaborators/{user}",
+            reqwest::Method::PUT,
+            &[&self.user],
+            list_events_error,
+        )?;
+        Ok(request)
+    }
 }
 
 impl<'a> AddCollaborator<'a> {
@@ -708,16 +724,6 @@ impl<'a> AddCollaborator<'a> {
     ) -> ResponseFuture<'a, Response<Option<crate::types::Item>>> {
         Box::pin(self.client.send_json_or_empty(self.request()))
     }
-
-    fn request(&self) -> Result<Request, Error> {
-        let request = Request::new(
-            "PUT /collaborators/{user}",
-            reqwest::Method::PUT,
-            &[&self.user],
-            list_events_error,
-        )?;
-        Ok(request)
-    }
 }
 
 impl<'a> IntoFuture for AddCollaborator<'a> {
@@ -735,6 +741,18 @@ impl<'a> IntoFuture for AddCollaborator<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StartJob<'a> {
     client: &'a Client,
+}
+
+impl<'a> StartJob<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            "POST /jobs",
+            reqwest::Method::POST,
+            &[],
+            list_events_error,
+        )?;
+        Ok(request)
+    }
 }
 
 impl<'a> StartJob<'a> {
@@ -758,16 +776,6 @@ impl<'a> StartJob<'a> {
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<serde_json::Value>> {
         Box::pin(self.client.send_json(self.request()))
     }
-
-    fn request(&self) -> Result<Request, Error> {
-        let request = Request::new(
-            "POST /jobs",
-            reqwest::Method::POST,
-            &[],
-            list_events_error,
-        )?;
-        Ok(request)
-    }
 }
 
 impl<'a> IntoFuture for StartJob<'a> {
@@ -786,6 +794,21 @@ impl<'a> IntoFuture for StartJob<'a> {
 pub struct CreateUpload<'a> {
     client: &'a Client,
     body: Option<&'a crate::Multipart>,
+}
+
+impl<'a> CreateUpload<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "POST /uploads",
+            reqwest::Method::POST,
+            &[],
+            list_events_error,
+        )?;
+        if let Some(body) = self.body {
+            request.multipart(body);
+        }
+        Ok(request)
+    }
 }
 
 impl<'a> CreateUpload<'a> {
@@ -809,19 +832,6 @@ impl<'a> CreateUpload<'a> {
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Item>> {
         Box::pin(self.client.send_json(self.request()))
     }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "POST /uploads",
-            reqwest::Method::POST,
-            &[],
-            list_events_error,
-        )?;
-        if let Some(body) = self.body {
-            request.multipart(body);
-        }
-        Ok(request)
-    }
 }
 
 impl<'a> IntoFuture for CreateUpload<'a> {
@@ -839,6 +849,18 @@ impl<'a> IntoFuture for CreateUpload<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Health<'a> {
     client: &'a Client,
+}
+
+impl<'a> Health<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            "GET /health",
+            reqwest::Method::GET,
+            &[],
+            health_error,
+        )?;
+        Ok(request)
+    }
 }
 
 impl<'a> Health<'a> {
@@ -862,16 +884,6 @@ impl<'a> Health<'a> {
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<String>> {
         Box::pin(self.client.send_text(self.request()))
     }
-
-    fn request(&self) -> Result<Request, Error> {
-        let request = Request::new(
-            "GET /health",
-            reqwest::Method::GET,
-            &[],
-            health_error,
-        )?;
-        Ok(request)
-    }
 }
 
 impl<'a> IntoFuture for Health<'a> {
@@ -894,6 +906,18 @@ pub struct DeletePart<'a> {
 }
 
 impl<'a> DeletePart<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            "DELETE /items/{item_id}/parts/{part}",
+            reqwest::Method::DELETE,
+            &[&self.item_id, &self.part],
+            delete_part_error,
+        )?;
+        Ok(request)
+    }
+}
+
+impl<'a> DeletePart<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: Deleted, no body.
@@ -913,16 +937,6 @@ impl<'a> DeletePart<'a> {
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<()>> {
         Box::pin(self.client.send_empty(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let request = Request::new(
-            "DELETE /items/{item_id}/parts/{part}",
-            reqwest::Method::DELETE,
-            &[&self.item_id, &self.part],
-            delete_part_error,
-        )?;
-        Ok(request)
     }
 }
 
@@ -952,6 +966,19 @@ impl<'a> TouchPart<'a> {
         self.body = Some(body);
         self
     }
+
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            "PATCH /items/{item_id}/parts/{part}",
+            reqwest::Method::PATCH,
+            &[&self.item_id, &self.part],
+            list_events_error,
+        )?;
+        if let Some(body) = self.body {
+            request.json("application/json", body)?;
+        }
+        Ok(request)
+    }
 }
 
 impl<'a> TouchPart<'a> {
@@ -974,19 +1001,6 @@ impl<'a> TouchPart<'a> {
     /// As [`send`](Self::send).
     pub fn send_with_response(self) -> ResponseFuture<'a, Response<crate::types::Item>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let mut request = Request::new(
-            "PATCH /items/{item_id}/parts/{part}",
-            reqwest::Method::PATCH,
-            &[&self.item_id, &self.part],
-            list_events_error,
-        )?;
-        if let Some(body) = self.body {
-            request.json("application/json", body)?;
-        }
-        Ok(request)
     }
 }
 

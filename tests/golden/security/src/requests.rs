@@ -45,6 +45,13 @@ pub struct Whoami<'a> {
 }
 
 impl<'a> Whoami<'a> {
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new("GET /me", reqwest::Method::GET, &[], whoami_error)?;
+        Ok(request)
+    }
+}
+
+impl<'a> Whoami<'a> {
     /// Sends the request and decodes the response.
     ///
     /// On success: Who you are.
@@ -66,11 +73,6 @@ impl<'a> Whoami<'a> {
         self,
     ) -> ResponseFuture<'a, Response<crate::types::WhoamiResponse>> {
         Box::pin(self.client.send_json(self.request()))
-    }
-
-    fn request(&self) -> Result<Request, Error> {
-        let request = Request::new("GET /me", reqwest::Method::GET, &[], whoami_error)?;
-        Ok(request)
     }
 }
 
