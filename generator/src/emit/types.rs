@@ -79,14 +79,22 @@ pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
         let mut code = Code::default();
         for def in chunk {
             code.tokens(type_def(def, &here, &api.types));
-            if let TypeKind::Struct(s) = &def.kind {
-                // Written as text when it can be (see `text`): the same
-                // characters, without parsing and printing them.
-                let plan = StructDecode::new(&def.name, s);
-                match text::deserialize_struct(&plan) {
-                    Some(text) => code.text(&text),
-                    None => code.tokens(deserialize_struct(&plan)),
+            // Impls of a fixed shape are written as text when they can be
+            // (see `text`): the same characters, without parsing and
+            // printing them.
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    let plan = StructDecode::new(&def.name, s);
+                    match text::deserialize_struct(&plan) {
+                        Some(text) => code.text(&text),
+                        None => code.tokens(deserialize_struct(&plan)),
+                    }
                 }
+                TypeKind::Enum(e) => match text::enum_impls(&def.name, e) {
+                    Some(text) => code.text(&text),
+                    None => code.tokens(enum_impls(&def.name, e)),
+                },
+                _ => {}
             }
         }
         code
@@ -362,6 +370,26 @@ fn enum_def(
             #variant,
         }
     });
+    let other = ident(&e.other_variant);
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = " A value this client does not know yet, kept as it was sent."]
+            #other(String),
+        }
+    }
+}
+
+/// The impls of a string enum: `as_str`, `From<&str>`, `Display`, and
+/// `Serialize` / `Deserialize` through them. Written out rather than
+/// derived: a derived enum with an untagged fallback variant buffers every
+/// value before matching it, and costs several times this much code to
+/// compile.
+pub(crate) fn enum_impls(name: &str, e: &EnumDef) -> TokenStream {
+    let name = ident(name);
     let arms = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.wire_value;
@@ -373,19 +401,7 @@ fn enum_def(
         quote! { #wire => #name::#variant, }
     });
     let other = ident(&e.other_variant);
-    // Written out rather than derived: a derived enum with an untagged
-    // fallback variant buffers every value before matching it, and costs
-    // several times this much code to compile.
     quote! {
-        #docs
-        #deprecated
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants)*
-            #[doc = " A value this client does not know yet, kept as it was sent."]
-            #other(String),
-        }
-
         impl #name {
             #[doc = " The value as sent on the wire."]
             pub fn as_str(&self) -> &str {
