@@ -69,6 +69,12 @@ pub(crate) fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Ve
 /// The doc attributes of an item: summary, description and the extra
 /// paragraphs, or `fallback` when the spec says nothing.
 pub(crate) fn item_docs(docs: &Docs, fallback: &str, extra: &[String]) -> TokenStream {
+    let lines = item_doc_lines(docs, fallback, extra);
+    quote! { #(#[doc = #lines])* }
+}
+
+/// The lines of [`item_docs`].
+pub(crate) fn item_doc_lines(docs: &Docs, fallback: &str, extra: &[String]) -> Vec<String> {
     let mut paragraphs: Vec<&str> = Vec::new();
     if let Some(summary) = docs.summary.as_deref().filter(|s| !s.trim().is_empty()) {
         paragraphs.push(summary);
@@ -82,7 +88,7 @@ pub(crate) fn item_docs(docs: &Docs, fallback: &str, extra: &[String]) -> TokenS
         paragraphs.push(fallback);
     }
     paragraphs.extend(extra.iter().map(String::as_str));
-    doc_attrs(paragraphs)
+    doc_lines(paragraphs)
 }
 
 #[cfg(test)]

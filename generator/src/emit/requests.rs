@@ -6,7 +6,7 @@ use std::sync::Arc;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, doc_lines, item_docs};
+use super::docs::{doc_attrs, doc_lines, item_doc_lines, item_docs};
 use super::format::{chunked, part, Code, Part};
 use super::text;
 use super::types::{ident, type_tokens};
@@ -51,12 +51,21 @@ pub(crate) fn requests_module(api: &Api) -> Vec<Part<'_>> {
     })];
     parts.extend(chunked(&api.operations, |chunk| {
         let types = quote! { crate::types:: };
-        let methods = chunk.iter().map(|op| client_method(op, &types));
-        quote! {
-            impl Client {
-                #(#methods)*
+        let plans: Vec<MethodPlan> = chunk.iter().map(|op| client_method(op, &types)).collect();
+        let mut code = Code::default();
+        // The block as text when every method can be (see `text`).
+        match text::client_methods(&plans) {
+            Some(text) => code.text(&text),
+            None => {
+                let methods = plans.iter().map(client_method_tokens);
+                code.tokens(quote! {
+                    impl Client {
+                        #(#methods)*
+                    }
+                });
             }
         }
+        code
     }));
     let of_builders = Arc::clone(&decoders);
     parts.extend(chunked(&api.operations, move |chunk| {
@@ -213,7 +222,55 @@ fn body_type(body: &crate::ir::RequestBody, types: &TokenStream) -> TokenStream 
     }
 }
 
-fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
+/// A client method: `pub fn {name}{lifetime}({self_ref}, {args}) -> {ret}`
+/// returning `{builder} { client: self, {inits} }`. Both the token and the
+/// text emitter read it.
+pub(crate) struct MethodPlan {
+    pub(crate) docs: Vec<String>,
+    pub(crate) deprecated: bool,
+    pub(crate) name: syn::Ident,
+    /// `<'a>` when a body is borrowed, else empty.
+    pub(crate) lifetime: TokenStream,
+    pub(crate) self_ref: TokenStream,
+    /// `(name, type)` of each argument.
+    pub(crate) args: Vec<(syn::Ident, TokenStream)>,
+    pub(crate) ret: TokenStream,
+    pub(crate) builder: syn::Ident,
+    /// `(field, value)`: `value` is `None` for the shorthand `field`.
+    pub(crate) inits: Vec<(syn::Ident, Option<TokenStream>)>,
+}
+
+/// The tokens of a client method.
+pub(crate) fn client_method_tokens(plan: &MethodPlan) -> TokenStream {
+    let MethodPlan {
+        docs,
+        name,
+        lifetime,
+        self_ref,
+        ret,
+        builder,
+        ..
+    } = plan;
+    let deprecated = plan.deprecated.then(|| quote! { #[deprecated] });
+    let args = plan.args.iter().map(|(name, ty)| quote! { #name: #ty });
+    let inits = plan.inits.iter().map(|(field, value)| match value {
+        Some(value) => quote! { #field: #value },
+        None => quote! { #field },
+    });
+    quote! {
+        #(#[doc = #docs])*
+        #deprecated
+        pub fn #name #lifetime (#self_ref, #(#args),*) -> #ret {
+            #builder {
+                client: self,
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+/// The [`MethodPlan`] of `op`'s client method.
+pub(crate) fn client_method(op: &Operation, types: &TokenStream) -> MethodPlan {
     let method = ident(&op.method_name);
     let builder = format_ident!("{}", op.builder_name);
     let mut args = Vec::new();
@@ -221,26 +278,28 @@ fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
     for p in op.parameters.iter().filter(|p| p.required) {
         let name = ident(&p.rust_name);
         let (input, _) = argument(&p.ty, types);
-        args.push(quote! { #name: #input });
+        args.push((name.clone(), input));
         inits.push(match p.ty {
-            TypeRef::String => quote! { #name: #name.into() },
-            _ => quote! { #name },
+            TypeRef::String => (name.clone(), Some(quote! { #name.into() })),
+            _ => (name, None),
         });
     }
     for p in op.parameters.iter().filter(|p| !p.required) {
-        let name = ident(&p.rust_name);
-        inits.push(quote! { #name: None });
+        inits.push((ident(&p.rust_name), Some(quote! { None })));
     }
     if op.selection.is_some() {
-        inits.push(quote! { _output: std::marker::PhantomData });
+        inits.push((
+            format_ident!("_output"),
+            Some(quote! { std::marker::PhantomData }),
+        ));
     }
     if let Some(body) = &op.body {
         let ty = body_type(body, types);
         if body.required {
-            args.push(quote! { body: &'a #ty });
-            inits.push(quote! { body: Some(body) });
+            args.push((format_ident!("body"), quote! { &'a #ty }));
+            inits.push((format_ident!("body"), Some(quote! { Some(body) })));
         } else {
-            inits.push(quote! { body: None });
+            inits.push((format_ident!("body"), Some(quote! { None })));
         }
     }
     let lifetime = if has_lifetime_body(op) {
@@ -327,21 +386,20 @@ fn client_method(op: &Operation, types: &TokenStream) -> TokenStream {
         "Returns a [`{}`] builder: set optional parameters on it, then `.await` it.",
         op.builder_name
     ));
-    let docs = item_docs(
-        &op.docs,
-        &format!("Sends `{} {}`.", op.method.as_str(), op.path),
-        &extra,
-    );
-    let deprecated = op.docs.deprecated.then(|| quote! { #[deprecated] });
-    quote! {
-        #docs
-        #deprecated
-        pub fn #method #lifetime (#self_ref, #(#args),*) -> #ret {
-            #builder {
-                client: self,
-                #(#inits,)*
-            }
-        }
+    MethodPlan {
+        docs: item_doc_lines(
+            &op.docs,
+            &format!("Sends `{} {}`.", op.method.as_str(), op.path),
+            &extra,
+        ),
+        deprecated: op.docs.deprecated,
+        name: method,
+        lifetime,
+        self_ref,
+        args,
+        ret,
+        builder,
+        inits,
     }
 }
 

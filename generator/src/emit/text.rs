@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
-use super::requests::{SendPlan, SEND_WITH_RESPONSE_DOCS};
+use super::requests::{MethodPlan, SendPlan, SEND_WITH_RESPONSE_DOCS};
 use super::types::StructDecode;
 use crate::ir::{EnumDef, Presence};
 
@@ -334,6 +334,101 @@ pub(crate) fn enum_impls(name: &str, e: &EnumDef) -> Option<String> {
     Some(w.out)
 }
 
+/// The text of an `impl Client` block of `requests::client_method_tokens`,
+/// formatted; `None` unless every method can be written.
+pub(crate) fn client_methods(plans: &[MethodPlan]) -> Option<String> {
+    let mut w = Lines {
+        out: String::with_capacity(plans.len() * 900),
+    };
+    w.out.push_str("impl Client {\n");
+    for plan in plans {
+        client_method(&mut w, plan)?;
+    }
+    w.out.push_str("}\n");
+    Some(w.out)
+}
+
+fn client_method(w: &mut Lines, plan: &MethodPlan) -> Option<()> {
+    docs(w, 1, &plan.docs)?;
+    if plan.deprecated {
+        w.out.push_str("    #[deprecated]\n");
+    }
+    let head = format!("pub fn {}{}", plan.name, tokens_text(&plan.lifetime)?);
+    let mut params = vec![tokens_text(&plan.self_ref)?];
+    for (name, ty) in &plan.args {
+        params.push(format!("{name}: {}", tokens_text(ty)?));
+    }
+    let ret = tokens_text(&plan.ret)?;
+    let one_line = format!("{head}({}) -> {ret} {{", params.join(", "));
+    // A signature too long for one line gets a parameter per line.
+    if fits(4 + one_line.len(), HEADER)? {
+        w.fitting(1, format_args!("{one_line}"))?;
+    } else {
+        w.line(1, format_args!("{head}("))?;
+        for param in &params {
+            w.line(2, format_args!("{param},"))?;
+        }
+        w.line(1, format_args!(") -> {ret} {{"))?;
+    }
+    let builder = &plan.builder;
+    let mut fields = vec!["client: self".to_owned()];
+    for (field, value) in &plan.inits {
+        fields.push(match value {
+            Some(value) => format!("{field}: {}", expr_text(value)?),
+            None => field.to_string(),
+        });
+    }
+    // The struct literal: one line when at most 34 columns wide (see
+    // `deserialize_struct`).
+    let literal = builder.to_string().len()
+        + " {  ".len()
+        + fields.iter().map(|f| f.len() + 2).sum::<usize>()
+        - 2;
+    let narrow = if literal <= 32 {
+        true
+    } else if literal >= 37 {
+        false
+    } else {
+        return None;
+    };
+    if narrow {
+        w.line(2, format_args!("{builder} {{ {} }}", fields.join(", ")))?;
+    } else {
+        w.line(2, format_args!("{builder} {{"))?;
+        for field in &fields {
+            w.line(3, format_args!("{field},"))?;
+        }
+        w.line(2, format_args!("}}"))?;
+    }
+    w.line(1, format_args!("}}"))
+}
+
+/// The text of the few expressions a builder is initialised with
+/// (`None`, `Some(body)`, `id.into()`, `std::marker::PhantomData`).
+fn expr_text(tokens: &TokenStream) -> Option<String> {
+    let mut out = String::new();
+    let mut tokens = tokens.clone().into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Ident(ident) => write!(out, "{ident}").ok()?,
+            TokenTree::Punct(punct) if punct.as_char() == '.' => out.push('.'),
+            TokenTree::Punct(punct)
+                if punct.as_char() == ':' && punct.spacing() == Spacing::Joint =>
+            {
+                match tokens.next()? {
+                    TokenTree::Punct(p) if p.as_char() == ':' => out.push_str("::"),
+                    _ => return None,
+                }
+            }
+            TokenTree::Group(group) if group.delimiter() == Delimiter::Parenthesis => {
+                write!(out, "({})", expr_text(&group.stream())?).ok()?
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
 /// The text of a type or of impl generics (`Vec<crate::types::Lead>`,
 /// `impl<'a, T: serde::de::DeserializeOwned + Send + 'a>`), as
 /// `prettyplease` prints them on one line; `None` for tokens outside that
@@ -378,6 +473,9 @@ fn tokens_text(tokens: &TokenStream) -> Option<String> {
                 }
             }
             TokenTree::Group(group) => {
+                if after_word {
+                    out.push(' ');
+                }
                 let inner = tokens_text(&group.stream())?;
                 match group.delimiter() {
                     Delimiter::Parenthesis if inner.is_empty() => out.push_str("()"),
@@ -537,6 +635,16 @@ mod tests {
             };
             let types = quote::quote! { crate::types:: };
             for op in &api.operations {
+                let method = super::super::requests::client_method(op, &types);
+                let tokens = super::super::requests::client_method_tokens(&method);
+                match client_methods(std::slice::from_ref(&method)) {
+                    Some(text) => {
+                        written += 1;
+                        let tokens = quote::quote! { impl Client { #tokens } };
+                        assert_eq!(text, formatted(tokens), "{file}: {}", op.method_name);
+                    }
+                    None => fallen_back += 1,
+                }
                 let plan = super::super::requests::send_plan(op, &types);
                 for (text, tokens) in [
                     (send_impl(&plan), super::super::requests::send_impl(&plan)),
