@@ -39,41 +39,27 @@ pub struct Document {
 /// Every problem found while loading, located in the spec.
 pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let is_json = text.trim_start().starts_with('{');
-    let mut value = match parse_generic(text, is_json) {
-        Ok(value) => value,
-        Err(error) => {
-            diagnostics.push(*error);
-            return Err(diagnostics.finish(file, text));
-        }
+    let Some(value) = prepare(text, &mut diagnostics) else {
+        return Err(diagnostics.finish(file, text));
     };
-    // OpenAPI 3.1 is rewritten into its 3.0 spelling before anything else
-    // looks at it; what the rewrite drops is said.
-    if crate::downgrade::is_31(&value) {
-        for (pointer, message) in crate::downgrade::downgrade(&mut value) {
-            diagnostics.push(Diagnostic::warning(pointer, message));
-        }
-    }
-    if let Some(error) = check_version(&value) {
-        diagnostics.push(error);
-        return Err(diagnostics.finish(file, text));
-    }
-    let walk = Walk::document(&mut value);
-    for warning in walk.warnings.iter().cloned() {
-        diagnostics.push(warning);
-    }
-    unused_components(&value, &walk, &mut diagnostics);
-    if !walk.shape_errors.is_empty() {
-        for shape_error in walk.shape_errors {
-            diagnostics.push(shape_error);
-        }
-        return Err(diagnostics.finish(file, text));
-    }
     // The typed parse reads the repaired value as leniently as YAML text
     // would be read (`version: 1.0` is a string where a string is
-    // expected), whichever format the spec is in.
-    let deserializer = typed::Lenient(value);
-    match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
+    // expected), whichever format the spec is in. Tracking the path costs
+    // half as much again as the parse, and is only read when it fails: so
+    // parse plainly first, and only after a failure prepare the value again
+    // (a pure function of the text) and parse it tracked.
+    if let Ok(api) = <OpenAPI as serde::Deserialize>::deserialize(typed::Lenient(value)) {
+        return Ok(Document {
+            file: file.to_owned(),
+            api,
+            warnings: diagnostics,
+        });
+    }
+    // The same text prepares the same value; no new diagnostics.
+    let Some(value) = prepare(text, &mut Diagnostics::default()) else {
+        return Err(diagnostics.finish(file, text));
+    };
+    match serde_path_to_error::deserialize::<_, OpenAPI>(typed::Lenient(value)) {
         Ok(api) => Ok(Document {
             file: file.to_owned(),
             api,
@@ -99,6 +85,43 @@ pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
 }
 
 /// Text → generic value, or the syntax error with its line and column.
+/// The document as a generic value, parsed, rewritten from 3.1 if it is
+/// 3.1, and walked (repaired where lenient, checked for shape); what is
+/// found goes to `diagnostics`. `None` after an error.
+fn prepare(text: &str, diagnostics: &mut Diagnostics) -> Option<Value> {
+    let is_json = text.trim_start().starts_with('{');
+    let mut value = match parse_generic(text, is_json) {
+        Ok(value) => value,
+        Err(error) => {
+            diagnostics.push(*error);
+            return None;
+        }
+    };
+    // OpenAPI 3.1 is rewritten into its 3.0 spelling before anything else
+    // looks at it; what the rewrite drops is said.
+    if crate::downgrade::is_31(&value) {
+        for (pointer, message) in crate::downgrade::downgrade(&mut value) {
+            diagnostics.push(Diagnostic::warning(pointer, message));
+        }
+    }
+    if let Some(error) = check_version(&value) {
+        diagnostics.push(error);
+        return None;
+    }
+    let walk = Walk::document(&mut value);
+    for warning in walk.warnings.iter().cloned() {
+        diagnostics.push(warning);
+    }
+    unused_components(&value, &walk, diagnostics);
+    if !walk.shape_errors.is_empty() {
+        for shape_error in walk.shape_errors {
+            diagnostics.push(shape_error);
+        }
+        return None;
+    }
+    Some(value)
+}
+
 fn parse_generic(text: &str, is_json: bool) -> Result<Value, Box<Diagnostic>> {
     if is_json {
         serde_json::from_str::<Generic>(text)
