@@ -15,7 +15,7 @@ use std::fmt::Write;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 use super::requests::{MethodPlan, SendPlan, SEND_WITH_RESPONSE_DOCS};
-use super::types::StructDecode;
+use super::types::{StructDecode, StructShape};
 use crate::ir::{EnumDef, Presence};
 
 /// `prettyplease` breaks a line past 89 columns. Text stays a few columns
@@ -272,6 +272,43 @@ pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> Option<String> {
         w.line(2, format_args!("}})"))?;
     }
     w.out.push_str("    }\n}\n");
+    Some(w.out)
+}
+
+/// The text of `types::struct_def`'s tokens, formatted.
+pub(crate) fn struct_def(shape: &StructShape) -> Option<String> {
+    let mut w = Lines {
+        out: String::with_capacity(300 + shape.fields.len() * 200),
+    };
+    docs(&mut w, 0, &shape.docs)?;
+    if shape.deprecated {
+        w.out.push_str("#[deprecated]\n");
+    }
+    w.out.push_str(if shape.derive_default {
+        "#[derive(Debug, Clone, PartialEq, Default, Serialize)]\n"
+    } else {
+        "#[derive(Debug, Clone, PartialEq, Serialize)]\n"
+    });
+    // Nothing on this line can break, however long the name.
+    w.line_up_to(usize::MAX, 0, format_args!("pub struct {} {{", shape.name))?;
+    for f in &shape.fields {
+        docs(&mut w, 1, &f.docs)?;
+        if let Some(wire) = &f.rename {
+            if !plain_literal(wire) {
+                return None;
+            }
+            w.line(1, format_args!("#[serde(rename = \"{wire}\")]"))?;
+        }
+        if f.skip_none {
+            w.out
+                .push_str("    #[serde(skip_serializing_if = \"Option::is_none\")]\n");
+        }
+        if f.flatten {
+            w.out.push_str("    #[serde(flatten)]\n");
+        }
+        w.line(1, format_args!("pub {}: {},", f.name, tokens_text(&f.ty)?))?;
+    }
+    w.out.push_str("}\n");
     Some(w.out)
 }
 
@@ -663,6 +700,17 @@ mod tests {
                 }
             }
             for def in &api.types {
+                if let TypeKind::Struct(s) = &def.kind {
+                    let shape = super::super::types::struct_shape(def, s, &quote::quote! {});
+                    match struct_def(&shape) {
+                        Some(text) => {
+                            written += 1;
+                            let tokens = super::super::types::struct_def(&shape);
+                            assert_eq!(text, formatted(tokens), "{file}: struct {}", def.name);
+                        }
+                        None => fallen_back += 1,
+                    }
+                }
                 let (text, tokens) = match &def.kind {
                     TypeKind::Struct(s) => {
                         let plan = StructDecode::new(&def.name, s);

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs::{doc_attrs, item_docs};
+use super::docs::{doc_attrs, doc_lines, item_doc_lines, item_docs};
 use super::format::{chunked, part, Code, Part};
 use super::text;
 use crate::ir::{
@@ -78,12 +78,19 @@ pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
         let here = TokenStream::new();
         let mut code = Code::default();
         for def in chunk {
-            code.tokens(type_def(def, &here, &api.types));
+            if !matches!(def.kind, TypeKind::Struct(_)) {
+                code.tokens(type_def(def, &here, &api.types));
+            }
             // Impls of a fixed shape are written as text when they can be
             // (see `text`): the same characters, without parsing and
             // printing them.
             match &def.kind {
                 TypeKind::Struct(s) => {
+                    let shape = struct_shape(def, s, &here);
+                    match text::struct_def(&shape) {
+                        Some(text) => code.text(&text),
+                        None => code.tokens(struct_def(&shape)),
+                    }
                     let plan = StructDecode::new(&def.name, s);
                     match text::deserialize_struct(&plan) {
                         Some(text) => code.text(&text),
@@ -108,7 +115,7 @@ fn type_def(def: &TypeDef, here: &TokenStream, types: &[TypeDef]) -> TokenStream
     let docs = item_docs(&def.docs, &format!("The schema at `{}`.", def.pointer), &[]);
     let deprecated = def.docs.deprecated.then(|| quote! { #[deprecated] });
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(&name, docs, deprecated, s, here),
+        TypeKind::Struct(s) => struct_def(&struct_shape(def, s, here)),
         TypeKind::Enum(e) => enum_def(&name, docs, deprecated, e),
         TypeKind::Union(u) => {
             let display = crate::ir::is_scalar_union(u, types).then(|| {
@@ -137,8 +144,30 @@ fn type_def(def: &TypeDef, here: &TokenStream, types: &[TypeDef]) -> TokenStream
     }
 }
 
-fn field_tokens(field: &Field, here: &TokenStream) -> TokenStream {
-    let name = ident(&field.rust_name);
+/// A struct definition: what both the token and the text emitter write.
+pub(crate) struct StructShape {
+    pub(crate) docs: Vec<String>,
+    pub(crate) deprecated: bool,
+    pub(crate) name: String,
+    pub(crate) derive_default: bool,
+    /// The declared properties, then the custom fields and the extra map.
+    pub(crate) fields: Vec<FieldShape>,
+}
+
+/// One field of a [`StructShape`].
+pub(crate) struct FieldShape {
+    pub(crate) docs: Vec<String>,
+    /// `#[serde(rename = …)]`.
+    pub(crate) rename: Option<String>,
+    /// `#[serde(skip_serializing_if = "Option::is_none")]`.
+    pub(crate) skip_none: bool,
+    /// `#[serde(flatten)]`.
+    pub(crate) flatten: bool,
+    pub(crate) name: String,
+    pub(crate) ty: TokenStream,
+}
+
+fn field_shape(field: &Field, here: &TokenStream) -> FieldShape {
     let mut ty = type_tokens(&field.ty, here);
     if field.boxed {
         ty = quote! { Box<#ty> };
@@ -162,74 +191,104 @@ fn field_tokens(field: &Field, here: &TokenStream) -> TokenStream {
         notes.push("Sent by the client only.".to_owned());
     }
     let notes = [notes.join(" ")];
-    let docs = item_docs(
+    let docs = item_doc_lines(
         &field.docs,
         &format!("The `{}` property.", field.wire_name),
         &notes,
     );
-    let rename = naming::needs_rename(&field.rust_name, &field.wire_name).then(|| {
-        let wire = &field.wire_name;
-        quote! { #[serde(rename = #wire)] }
-    });
-    let (ty, serde) = match field.presence {
-        Presence::Required => (ty, None),
-        Presence::RequiredNullable => (quote! { Option<#ty> }, None),
-        Presence::Optional => (
-            quote! { Option<#ty> },
-            Some(quote! { #[serde(skip_serializing_if = "Option::is_none")] }),
-        ),
-        Presence::OptionalNullable => (
-            quote! { Option<Option<#ty>> },
-            Some(quote! { #[serde(skip_serializing_if = "Option::is_none")] }),
-        ),
+    let rename =
+        naming::needs_rename(&field.rust_name, &field.wire_name).then(|| field.wire_name.clone());
+    let (ty, skip_none) = match field.presence {
+        Presence::Required => (ty, false),
+        Presence::RequiredNullable => (quote! { Option<#ty> }, false),
+        Presence::Optional => (quote! { Option<#ty> }, true),
+        Presence::OptionalNullable => (quote! { Option<Option<#ty>> }, true),
     };
-    quote! {
-        #docs
-        #rename
-        #serde
-        pub #name: #ty,
+    FieldShape {
+        docs,
+        rename,
+        skip_none,
+        flatten: false,
+        name: field.rust_name.clone(),
+        ty,
     }
 }
 
-fn struct_def(
-    name: &Ident,
-    docs: TokenStream,
-    deprecated: Option<TokenStream>,
-    s: &StructDef,
-    here: &TokenStream,
-) -> TokenStream {
-    let fields = s.fields.iter().map(|f| field_tokens(f, here));
-    let extra_name = ident(&s.extra_name);
-    let extra_ty = match &s.extra {
-        ExtraFields::Any => quote! { serde_json::Map<String, serde_json::Value> },
+/// The [`StructShape`] of `def`, a struct.
+pub(crate) fn struct_shape(def: &TypeDef, s: &StructDef, here: &TokenStream) -> StructShape {
+    let mut fields: Vec<FieldShape> = s.fields.iter().map(|f| field_shape(f, here)).collect();
+    if let Some(custom_name) = &s.custom_fields {
+        fields.push(FieldShape {
+            docs: doc_lines(["Custom fields, by field id; written back as one flat key each."]),
+            rename: None,
+            skip_none: false,
+            flatten: true,
+            name: custom_name.clone(),
+            ty: quote! { crate::CustomFields },
+        });
+    }
+    let (extra_ty, extra_docs) = match &s.extra {
+        ExtraFields::Any => (
+            quote! { serde_json::Map<String, serde_json::Value> },
+            "Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.",
+        ),
         ExtraFields::Typed(ty) => {
             let ty = type_tokens(ty, here);
-            quote! { std::collections::BTreeMap<String, #ty> }
+            (
+                quote! { std::collections::BTreeMap<String, #ty> },
+                "Additional properties (`additionalProperties`).",
+            )
         }
     };
-    let extra_docs = match &s.extra {
-        ExtraFields::Any => doc_attrs(["Properties the spec does not declare, kept so that a decode → encode round trip loses nothing."]),
-        ExtraFields::Typed(_) => doc_attrs(["Additional properties (`additionalProperties`)."]),
-    };
-    let derive_default = s.all_optional.then(|| quote! { Default, });
-    let custom = s.custom_fields.as_ref().map(|custom_name| {
-        let custom_name = ident(custom_name);
+    fields.push(FieldShape {
+        docs: doc_lines([extra_docs]),
+        rename: None,
+        skip_none: false,
+        flatten: true,
+        name: s.extra_name.clone(),
+        ty: extra_ty,
+    });
+    StructShape {
+        docs: item_doc_lines(&def.docs, &format!("The schema at `{}`.", def.pointer), &[]),
+        deprecated: def.docs.deprecated,
+        name: def.name.clone(),
+        derive_default: s.all_optional,
+        fields,
+    }
+}
+
+/// The tokens of a struct definition.
+pub(crate) fn struct_def(shape: &StructShape) -> TokenStream {
+    let name = ident(&shape.name);
+    let docs = &shape.docs;
+    let deprecated = shape.deprecated.then(|| quote! { #[deprecated] });
+    let derive_default = shape.derive_default.then(|| quote! { Default, });
+    let fields = shape.fields.iter().map(|f| {
+        let docs = &f.docs;
+        let rename = f
+            .rename
+            .as_ref()
+            .map(|wire| quote! { #[serde(rename = #wire)] });
+        let skip = f
+            .skip_none
+            .then(|| quote! { #[serde(skip_serializing_if = "Option::is_none")] });
+        let flatten = f.flatten.then(|| quote! { #[serde(flatten)] });
+        let name = ident(&f.name);
+        let ty = &f.ty;
         quote! {
-            #[doc = " Custom fields, by field id; written back as one flat key each."]
-            #[serde(flatten)]
-            pub #custom_name: crate::CustomFields,
+            #(#[doc = #docs])*
+            #rename
+            #skip
+            #flatten
+            pub #name: #ty,
         }
     });
     quote! {
-        #docs
+        #(#[doc = #docs])*
         #deprecated
         #[derive(Debug, Clone, PartialEq, #derive_default Serialize)]
         pub struct #name {
             #(#fields)*
-            #custom
-            #extra_docs
-            #[serde(flatten)]
-            pub #extra_name: #extra_ty,
         }
     }
 }
