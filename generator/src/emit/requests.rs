@@ -525,26 +525,96 @@ pub(crate) fn into_future_impl(plan: &SendPlan) -> TokenStream {
     }
 }
 
+/// The struct of a request builder.
+pub(crate) struct BuilderStruct {
+    pub(crate) docs: Vec<String>,
+    pub(crate) name: syn::Ident,
+    /// `<'a>`, or `<'a, T = Output>` for a builder generic over its output.
+    pub(crate) generics: TokenStream,
+    /// `(name, type)`: the client, the parameters, the body, the output
+    /// marker.
+    pub(crate) fields: Vec<(syn::Ident, TokenStream)>,
+}
+
+/// The tokens of a builder's struct.
+pub(crate) fn builder_struct(shape: &BuilderStruct) -> TokenStream {
+    let BuilderStruct {
+        docs,
+        name,
+        generics,
+        ..
+    } = shape;
+    let fields = shape.fields.iter().map(|(name, ty)| quote! { #name: #ty, });
+    quote! {
+        #(#[doc = #docs])*
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #name #generics {
+            #(#fields)*
+        }
+    }
+}
+
 /// The builder of `op`: its struct, its setters and `request`, its `send`
 /// methods, its pagination and its `IntoFuture`.
+/// The [`BuilderStruct`] of `op`'s builder.
+pub(crate) fn builder_shape(op: &Operation, types: &TokenStream) -> BuilderStruct {
+    let name = format_ident!("{}", op.builder_name);
+    let mut fields = vec![(format_ident!("client"), quote! { &'a Client })];
+    for p in &op.parameters {
+        let stored = argument(&p.ty, types).1;
+        let ty = if p.required {
+            stored
+        } else {
+            quote! { Option<#stored> }
+        };
+        fields.push((ident(&p.rust_name), ty));
+    }
+    if let Some(body) = &op.body {
+        let body_ty = body_type(body, types);
+        fields.push((format_ident!("body"), quote! { Option<&'a #body_ty> }));
+    }
+    // A builder with a selection parameter is generic over what it decodes
+    // into: the full type, or the partial one after `select`.
+    let generics = match op.selection {
+        None => quote! { <'a> },
+        Some(_) => {
+            let output = success_type(op, types);
+            fields.push((
+                format_ident!("_output"),
+                quote! { std::marker::PhantomData<fn() -> T> },
+            ));
+            quote! { <'a, T = #output> }
+        }
+    };
+    let doc = format!(
+        " Request builder for [`Client::{}`]: `{} {}`.",
+        crate::naming::unraw(&op.method_name),
+        op.method.as_str(),
+        op.path
+    );
+    BuilderStruct {
+        docs: vec![
+            doc,
+            String::new(),
+            " Set optional parameters with its methods, then `.await` it.".to_owned(),
+        ],
+        name,
+        generics,
+        fields,
+    }
+}
+
 fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> Code {
     let name = format_ident!("{}", op.builder_name);
-    let output = success_type(op, types);
-    let mut fields = Vec::new();
     let mut setters = Vec::new();
     let selection = op.selection.as_ref();
     for (index, p) in op.parameters.iter().enumerate() {
         let field = ident(&p.rust_name);
-        let stored = argument(&p.ty, types).1;
-        if p.required {
-            fields.push(quote! { #field: #stored });
-        } else if selection.is_some_and(|s| s.parameter == index) {
-            // The selection parameter is set through `select`, which also
-            // switches the output to the partial type: a raw string setter
-            // would let a partial response meet the full type.
-            fields.push(quote! { #field: Option<#stored> });
-        } else {
-            fields.push(quote! { #field: Option<#stored> });
+        // The selection parameter is set through `select`, which also
+        // switches the output to the partial type: a raw string setter
+        // would let a partial response meet the full type.
+        if !p.required && selection.is_none_or(|s| s.parameter != index) {
             let input = setter_input(&p.ty, types);
             let value = match p.ty {
                 TypeRef::String => quote! { value.into() },
@@ -572,7 +642,6 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> Code {
     }
     if let Some(body) = &op.body {
         let body_ty = body_type(body, types);
-        fields.push(quote! { body: Option<&'a #body_ty> });
         if !body.required {
             setters.push(quote! {
                 #[doc = " Sets the request body."]
@@ -653,21 +722,9 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> Code {
     }
     let route = format!("{} {}", op.method.as_str(), op.path);
     let full_self = quote! { #name<'a> };
-    // A builder with a selection parameter is generic over what it decodes
-    // into: the full type, or the partial one after `select`.
-    let (struct_generics, phantom, setters_generics, self_ty) = match selection {
-        None => (
-            quote! { <'a> },
-            None,
-            quote! { impl<'a> },
-            quote! { #name<'a> },
-        ),
-        Some(_) => (
-            quote! { <'a, T = #output> },
-            Some(quote! { _output: std::marker::PhantomData<fn() -> T>, }),
-            quote! { impl<'a, T> },
-            quote! { #name<'a, T> },
-        ),
+    let (setters_generics, self_ty) = match selection {
+        None => (quote! { impl<'a> }, quote! { #name<'a> }),
+        Some(_) => (quote! { impl<'a, T> }, quote! { #name<'a, T> }),
     };
     let select = selection.map(|sel| {
         let selected = ident(&op.parameters[sel.parameter].rust_name);
@@ -722,26 +779,15 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> Code {
     } else {
         quote! { mut }
     };
-    let doc = format!(
-        " Request builder for [`Client::{}`]: `{} {}`.",
-        crate::naming::unraw(&op.method_name),
-        op.method.as_str(),
-        op.path
-    );
     let plan = send_plan(op, types);
     let mut code = Code::default();
+    let shape = builder_shape(op, types);
+    // Written as text when it can be (see `text`).
+    match text::builder_struct(&shape) {
+        Some(text) => code.text(&text),
+        None => code.tokens(builder_struct(&shape)),
+    }
     code.tokens(quote! {
-        #[doc = #doc]
-        #[doc = ""]
-        #[doc = " Set optional parameters with its methods, then `.await` it."]
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is awaited"]
-        pub struct #name #struct_generics {
-            client: &'a Client,
-            #(#fields,)*
-            #phantom
-        }
-
         #setters_generics #self_ty {
             #(#setters)*
             #select

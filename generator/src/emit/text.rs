@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
-use super::requests::{MethodPlan, SendPlan, SEND_WITH_RESPONSE_DOCS};
+use super::requests::{BuilderStruct, MethodPlan, SendPlan, SEND_WITH_RESPONSE_DOCS};
 use super::types::{StructDecode, StructShape};
 use crate::ir::{EnumDef, Presence};
 
@@ -275,6 +275,25 @@ pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> Option<String> {
     Some(w.out)
 }
 
+/// The text of `requests::builder_struct`'s tokens, formatted.
+pub(crate) fn builder_struct(shape: &BuilderStruct) -> Option<String> {
+    let mut w = Lines {
+        out: String::with_capacity(300 + shape.fields.len() * 60),
+    };
+    docs(&mut w, 0, &shape.docs)?;
+    w.out.push_str(concat!(
+        "#[derive(Debug, Clone)]\n",
+        "#[must_use = \"a request does nothing until it is awaited\"]\n",
+    ));
+    let generics = tokens_text(&shape.generics)?;
+    w.line(0, format_args!("pub struct {}{generics} {{", shape.name))?;
+    for (name, ty) in &shape.fields {
+        w.line(1, format_args!("{name}: {},", tokens_text(ty)?))?;
+    }
+    w.out.push_str("}\n");
+    Some(w.out)
+}
+
 /// The text of `types::struct_def`'s tokens, formatted.
 pub(crate) fn struct_def(shape: &StructShape) -> Option<String> {
     let mut w = Lines {
@@ -475,8 +494,11 @@ fn tokens_text(tokens: &TokenStream) -> Option<String> {
     // Whether the last token was a word, so that a word after it needs a
     // space (`impl` `<` needs none, `dyn` `Trait` would).
     let mut after_word = false;
+    // Whether the last token was the keyword `fn`.
+    let mut after_fn = false;
     let mut tokens = tokens.clone().into_iter().peekable();
     while let Some(token) = tokens.next() {
+        let is_fn = matches!(&token, TokenTree::Ident(ident) if ident == "fn");
         match token {
             TokenTree::Ident(ident) => {
                 if after_word {
@@ -504,13 +526,22 @@ fn tokens_text(tokens: &TokenStream) -> Option<String> {
                         after_word = true;
                     }
                     (',', _) => out.push_str(", "),
+                    ('=', Spacing::Alone) => out.push_str(" = "),
+                    ('-', Spacing::Joint) => {
+                        let next = tokens.next()?;
+                        if !matches!(&next, TokenTree::Punct(p) if p.as_char() == '>') {
+                            return None;
+                        }
+                        out.push_str(" -> ");
+                    }
                     ('+', _) => out.push_str(" + "),
                     ('<' | '>' | '&', _) => out.push(punct.as_char()),
                     _ => return None,
                 }
             }
             TokenTree::Group(group) => {
-                if after_word {
+                // `fn()` takes no space; `&'a [u8]` does.
+                if after_word && !after_fn {
                     out.push(' ');
                 }
                 let inner = tokens_text(&group.stream())?;
@@ -523,6 +554,7 @@ fn tokens_text(tokens: &TokenStream) -> Option<String> {
             }
             TokenTree::Literal(_) => return None,
         }
+        after_fn = is_fn;
     }
     Some(out)
 }
@@ -672,6 +704,15 @@ mod tests {
             };
             let types = quote::quote! { crate::types:: };
             for op in &api.operations {
+                let shape = super::super::requests::builder_shape(op, &types);
+                match builder_struct(&shape) {
+                    Some(text) => {
+                        written += 1;
+                        let tokens = super::super::requests::builder_struct(&shape);
+                        assert_eq!(text, formatted(tokens), "{file}: {}", op.method_name);
+                    }
+                    None => fallen_back += 1,
+                }
                 let method = super::super::requests::client_method(op, &types);
                 let tokens = super::super::requests::client_method_tokens(&method);
                 match client_methods(std::slice::from_ref(&method)) {
