@@ -42,29 +42,26 @@ impl Lines {
     }
 
     /// Appends the match arm `{pattern} => {body},` for a body that is a
-    /// path, a literal or a call; one too long for a line gets the body in a
-    /// block. Only a call can break further, which gives up.
-    fn arm(&mut self, indent: usize, pattern: &str, body: &str) -> Option<()> {
+    /// path, a literal, a call or an assignment (`semi`: a statement, which
+    /// takes a `;` in a block). One too long for a line gets the body in a
+    /// block; only a call can break further, which gives up.
+    fn arm(&mut self, indent: usize, pattern: &str, body: &str, semi: bool) -> Option<()> {
         if fits(
             indent * 4 + pattern.len() + " => ".len() + body.len() + 1,
             ARM,
         )? {
-            self.fitting(indent, format_args!("{pattern} => {body},"))
-        } else {
-            // Neither the pattern nor the body (a path or a literal) can
-            // break, however long.
-            self.line_up_to(usize::MAX, indent, format_args!("{pattern} => {{"))?;
-            self.line_up_to(
-                if body.contains('(') {
-                    WIDTH
-                } else {
-                    usize::MAX
-                },
-                indent + 1,
-                format_args!("{body}"),
-            )?;
-            self.line(indent, format_args!("}}"))
+            return self.fitting(indent, format_args!("{pattern} => {body},"));
         }
+        // The pattern cannot break, however long.
+        self.line_up_to(usize::MAX, indent, format_args!("{pattern} => {{"))?;
+        let limit = if body.contains('(') {
+            WIDTH
+        } else {
+            usize::MAX
+        };
+        let semi = if semi { ";" } else { "" };
+        self.line_up_to(limit, indent + 1, format_args!("{body}{semi}"))?;
+        self.line(indent, format_args!("}}"))
     }
 
     /// Opens `impl … for {name} {`, broken before `for` when too long.
@@ -119,17 +116,13 @@ fn fits(len: usize, (one_line_up_to, broken_from): (usize, usize)) -> Option<boo
     }
 }
 
-/// Whether a construct whose one-line form is `len` columns (indent
-/// included) stays on one line (`Some(true)`), is broken (`Some(false)`), or
-/// is too near the margin to tell (`None`).
-fn one_line(len: usize) -> Option<bool> {
-    if len <= WIDTH {
-        Some(true)
-    } else if len > MARGIN + 3 {
-        Some(false)
-    } else {
-        None
-    }
+/// Whether `prettyplease` prints the struct literal `{path} { {fields} }`
+/// on one line: when it is at most 34 columns wide (from its path to before
+/// the `}`), and its line, with `around` columns of indent and text outside
+/// it, fits.
+fn literal_on_one_line(path: &str, fields: &[String], around: usize) -> Option<bool> {
+    let literal = path.len() + " {  ".len() + fields.iter().map(|f| f.len() + 2).sum::<usize>() - 2;
+    Some(fits(literal, (32, 37))? && fits(around + literal + "}".len(), (WIDTH, MARGIN + 4))?)
 }
 
 /// Whether `s` prints as itself inside a string literal: printable ASCII
@@ -189,22 +182,9 @@ pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> Option<String> {
         for f in plan.fields {
             let (wire, local) = (&f.wire_name, &f.rust_name);
             let assign = format!("{local} = Some({map}.next_value()?)");
-            // An arm too long for one line gets its body in a block.
-            if fits(16 + wire.len() + 6 + assign.len() + 1, ARM)? {
-                w.fitting(4, format_args!("\"{wire}\" => {assign},"))?;
-            } else {
-                w.line(4, format_args!("\"{wire}\" => {{"))?;
-                w.line(5, format_args!("{assign};"))?;
-                w.line(4, format_args!("}}"))?;
-            }
+            w.arm(4, &format!("\"{wire}\""), &assign, true)?;
         }
-        if fits(16 + 5 + other.len() + 1, ARM)? {
-            w.fitting(4, format_args!("_ => {other},"))?;
-        } else {
-            w.line(4, format_args!("_ => {{"))?;
-            w.line(5, format_args!("{other};"))?;
-            w.line(4, format_args!("}}"))?;
-        }
+        w.arm(4, "_", &other, false)?;
         w.line(3, format_args!("}}"))?;
     }
     w.line(2, format_args!("}}"))?;
@@ -241,18 +221,7 @@ pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> Option<String> {
             _ => format!("{field}: {call}({}){after}", args.join(", ")),
         })
         .collect();
-    // The struct literal: `prettyplease` keeps it on one line when it is at
-    // most 34 columns wide (from its path to before the `}`), and it fits.
-    let literal = name.len() + " {  ".len() + flat.iter().map(|v| v.len() + 2).sum::<usize>() - 2;
-    let whole = 8 + "Ok(".len() + literal + "})".len();
-    let narrow = if literal <= 32 {
-        Some(true)
-    } else if literal >= 37 {
-        Some(false)
-    } else {
-        None
-    };
-    if narrow? && one_line(whole)? {
+    if literal_on_one_line(name, &flat, 8 + "Ok()".len())? {
         w.line(2, format_args!("Ok({name} {{ {} }})", flat.join(", ")))?;
     } else {
         // Nothing on this line can break, however long the name.
@@ -349,9 +318,14 @@ pub(crate) fn enum_impls(name: &str, e: &EnumDef) -> Option<String> {
     ));
     for v in &e.variants {
         let (variant, wire) = (&v.rust_name, &v.wire_value);
-        w.arm(3, &format!("{name}::{variant}"), &format!("\"{wire}\""))?;
+        w.arm(
+            3,
+            &format!("{name}::{variant}"),
+            &format!("\"{wire}\""),
+            false,
+        )?;
     }
-    w.arm(3, &format!("{name}::{other}(value)"), "value")?;
+    w.arm(3, &format!("{name}::{other}(value)"), "value", false)?;
     w.out.push_str("        }\n    }\n}\n");
     w.header("impl From<&str>", name)?;
     w.out.push_str(concat!(
@@ -360,9 +334,19 @@ pub(crate) fn enum_impls(name: &str, e: &EnumDef) -> Option<String> {
     ));
     for v in &e.variants {
         let (variant, wire) = (&v.rust_name, &v.wire_value);
-        w.arm(3, &format!("\"{wire}\""), &format!("{name}::{variant}"))?;
+        w.arm(
+            3,
+            &format!("\"{wire}\""),
+            &format!("{name}::{variant}"),
+            false,
+        )?;
     }
-    w.arm(3, "other", &format!("{name}::{other}(other.to_owned())"))?;
+    w.arm(
+        3,
+        "other",
+        &format!("{name}::{other}(other.to_owned())"),
+        false,
+    )?;
     w.out.push_str("        }\n    }\n}\n");
     w.header("impl std::fmt::Display", name)?;
     w.out.push_str(concat!(
@@ -434,20 +418,7 @@ fn client_method(w: &mut Lines, plan: &MethodPlan) -> Option<()> {
             None => field.to_string(),
         });
     }
-    // The struct literal: one line when at most 34 columns wide (see
-    // `deserialize_struct`).
-    let literal = builder.to_string().len()
-        + " {  ".len()
-        + fields.iter().map(|f| f.len() + 2).sum::<usize>()
-        - 2;
-    let narrow = if literal <= 32 {
-        true
-    } else if literal >= 37 {
-        false
-    } else {
-        return None;
-    };
-    if narrow {
+    if literal_on_one_line(&builder.to_string(), &fields, 8)? {
         w.line(2, format_args!("{builder} {{ {} }}", fields.join(", ")))?;
     } else {
         w.line(2, format_args!("{builder} {{"))?;
@@ -681,6 +652,57 @@ mod tests {
 
     fn formatted(tokens: proc_macro2::TokenStream) -> String {
         prettyplease::unparse(&syn::parse2(tokens).expect("the tokens parse"))
+    }
+
+    /// Shapes the specs at hand have few of: a catch-all arm too long for
+    /// one line, and names that need escaping.
+    #[test]
+    fn rare_shapes_match_the_formatted_tokens_or_fall_back() {
+        let field = |rust: &str, wire: &str| crate::ir::Field {
+            rust_name: rust.to_owned(),
+            wire_name: wire.to_owned(),
+            docs: Default::default(),
+            ty: crate::ir::TypeRef::String,
+            presence: Presence::Required,
+            boxed: false,
+            read_only: false,
+            write_only: false,
+        };
+        let fields = [field("id", "id")];
+        let plan = StructDecode {
+            name: "Thing",
+            fields: &fields,
+            extra: "extra_properties",
+            custom: Some("custom_field_values"),
+            map: "map".to_owned(),
+            key: "key".to_owned(),
+        };
+        // Too long for one line, and the call in its block too long for a
+        // line of its own: that is `prettyplease`'s to break.
+        assert_eq!(deserialize_struct(&plan), None);
+        let plan = StructDecode {
+            extra: "extra",
+            custom: Some("custom"),
+            ..plan
+        };
+        let text = deserialize_struct(&plan).expect("written as text");
+        assert!(
+            text.contains(
+                "_ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            text,
+            formatted(super::super::types::deserialize_struct(&plan))
+        );
+
+        let quoted = [field("quote", "say \"hi\"")];
+        let plan = StructDecode {
+            fields: &quoted,
+            ..plan
+        };
+        assert_eq!(deserialize_struct(&plan), None, "a quote needs escaping");
     }
 
     #[test]
