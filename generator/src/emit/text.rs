@@ -348,29 +348,37 @@ pub(crate) fn enum_impls(name: &str, e: &EnumDef) -> Option<String> {
         false,
     )?;
     w.out.push_str("        }\n    }\n}\n");
-    w.header("impl std::fmt::Display", name)?;
-    w.out.push_str(concat!(
-        "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n",
-        "        f.write_str(self.as_str())\n",
-        "    }\n",
-        "}\n",
-    ));
-    w.header("impl serde::Serialize", name)?;
-    w.out.push_str(concat!(
-        "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
-        "        serializer.serialize_str(self.as_str())\n",
-        "    }\n",
-        "}\n",
-    ));
-    w.header("impl<'de> serde::Deserialize<'de>", name)?;
-    w.out.push_str(concat!(
-        "    fn deserialize<D: serde::Deserializer<'de>>(\n",
-        "        deserializer: D,\n",
-        "    ) -> Result<Self, D::Error> {\n",
-        "        crate::wire::deserialize_enum(deserializer)\n",
-        "    }\n",
-        "}\n",
-    ));
+    // Three impls whose bodies do not depend on the enum.
+    let fixed = [
+        (
+            "impl std::fmt::Display",
+            concat!(
+                "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n",
+                "        f.write_str(self.as_str())\n",
+            ),
+        ),
+        (
+            "impl serde::Serialize",
+            concat!(
+                "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
+                "        serializer.serialize_str(self.as_str())\n",
+            ),
+        ),
+        (
+            "impl<'de> serde::Deserialize<'de>",
+            concat!(
+                "    fn deserialize<D: serde::Deserializer<'de>>(\n",
+                "        deserializer: D,\n",
+                "    ) -> Result<Self, D::Error> {\n",
+                "        crate::wire::deserialize_enum(deserializer)\n",
+            ),
+        ),
+    ];
+    for (header, body) in fixed {
+        w.header(header, name)?;
+        w.out.push_str(body);
+        w.out.push_str("    }\n}\n");
+    }
     Some(w.out)
 }
 
