@@ -50,6 +50,19 @@ impl Code {
         }
     }
 
+    /// Appends items as the formatted text a writer of `emit::text` gave,
+    /// or, where it gave up (`None`), as the tokens of their token twin.
+    pub(crate) fn text_or_tokens(
+        &mut self,
+        text: Option<String>,
+        tokens: impl FnOnce() -> TokenStream,
+    ) {
+        match text {
+            Some(text) => self.text(&text),
+            None => self.tokens(tokens()),
+        }
+    }
+
     /// Appends `other`'s items.
     pub(crate) fn append(&mut self, other: Code) {
         for piece in other.pieces {

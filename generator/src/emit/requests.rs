@@ -54,17 +54,14 @@ pub(crate) fn requests_module(api: &Api) -> Vec<Part<'_>> {
         let plans: Vec<MethodPlan> = chunk.iter().map(|op| client_method(op, &types)).collect();
         let mut code = Code::default();
         // The block as text when every method can be (see `text`).
-        match text::client_methods(&plans) {
-            Some(text) => code.text(&text),
-            None => {
-                let methods = plans.iter().map(client_method_tokens);
-                code.tokens(quote! {
-                    impl Client {
-                        #(#methods)*
-                    }
-                });
+        code.text_or_tokens(text::client_methods(&plans), || {
+            let methods = plans.iter().map(client_method_tokens);
+            quote! {
+                impl Client {
+                    #(#methods)*
+                }
             }
-        }
+        });
         code
     }));
     let of_builders = Arc::clone(&decoders);
@@ -783,10 +780,7 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> Code {
     let mut code = Code::default();
     let shape = builder_shape(op, types);
     // Written as text when it can be (see `text`).
-    match text::builder_struct(&shape) {
-        Some(text) => code.text(&text),
-        None => code.tokens(builder_struct(&shape)),
-    }
+    code.text_or_tokens(text::builder_struct(&shape), || builder_struct(&shape));
     code.tokens(quote! {
         #setters_generics #self_ty {
             #(#setters)*
@@ -801,17 +795,11 @@ fn builder(op: &Operation, types: &TokenStream, decoder: &syn::Ident) -> Code {
     });
     // Written as text when it can be (see `text`): the same characters,
     // without parsing and printing them.
-    match text::send_impl(&plan) {
-        Some(text) => code.text(&text),
-        None => code.tokens(send_impl(&plan)),
-    }
+    code.text_or_tokens(text::send_impl(&plan), || send_impl(&plan));
     if let Some(paginate) = paginate {
         code.tokens(paginate);
     }
-    match text::into_future_impl(&plan) {
-        Some(text) => code.text(&text),
-        None => code.tokens(into_future_impl(&plan)),
-    }
+    code.text_or_tokens(text::into_future_impl(&plan), || into_future_impl(&plan));
     code
 }
 

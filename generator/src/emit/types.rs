@@ -78,30 +78,25 @@ pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
         let here = TokenStream::new();
         let mut code = Code::default();
         for def in chunk {
-            if !matches!(def.kind, TypeKind::Struct(_)) {
-                code.tokens(type_def(def, &here, &api.types));
-            }
-            // Impls of a fixed shape are written as text when they can be
+            // Items of a fixed shape are written as text when they can be
             // (see `text`): the same characters, without parsing and
             // printing them.
             match &def.kind {
                 TypeKind::Struct(s) => {
                     let shape = struct_shape(def, s, &here);
-                    match text::struct_def(&shape) {
-                        Some(text) => code.text(&text),
-                        None => code.tokens(struct_def(&shape)),
-                    }
+                    code.text_or_tokens(text::struct_def(&shape), || struct_def(&shape));
                     let plan = StructDecode::new(&def.name, s);
-                    match text::deserialize_struct(&plan) {
-                        Some(text) => code.text(&text),
-                        None => code.tokens(deserialize_struct(&plan)),
-                    }
+                    code.text_or_tokens(text::deserialize_struct(&plan), || {
+                        deserialize_struct(&plan)
+                    });
                 }
-                TypeKind::Enum(e) => match text::enum_impls(&def.name, e) {
-                    Some(text) => code.text(&text),
-                    None => code.tokens(enum_impls(&def.name, e)),
-                },
-                _ => {}
+                TypeKind::Enum(e) => {
+                    code.tokens(type_def(def, &here, &api.types));
+                    code.text_or_tokens(text::enum_impls(&def.name, e), || {
+                        enum_impls(&def.name, e)
+                    });
+                }
+                _ => code.tokens(type_def(def, &here, &api.types)),
             }
         }
         code
