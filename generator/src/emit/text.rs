@@ -422,7 +422,7 @@ fn client_method(w: &mut Lines, plan: &MethodPlan) -> Option<()> {
     let mut fields = vec!["client: self".to_owned()];
     for (field, value) in &plan.inits {
         fields.push(match value {
-            Some(value) => format!("{field}: {}", expr_text(value)?),
+            Some(value) => format!("{field}: {}", tokens_text(value)?),
             None => field.to_string(),
         });
     }
@@ -438,34 +438,9 @@ fn client_method(w: &mut Lines, plan: &MethodPlan) -> Option<()> {
     w.line(1, format_args!("}}"))
 }
 
-/// The text of the few expressions a builder is initialised with
-/// (`None`, `Some(body)`, `id.into()`, `std::marker::PhantomData`).
-fn expr_text(tokens: &TokenStream) -> Option<String> {
-    let mut out = String::new();
-    let mut tokens = tokens.clone().into_iter().peekable();
-    while let Some(token) = tokens.next() {
-        match token {
-            TokenTree::Ident(ident) => write!(out, "{ident}").ok()?,
-            TokenTree::Punct(punct) if punct.as_char() == '.' => out.push('.'),
-            TokenTree::Punct(punct)
-                if punct.as_char() == ':' && punct.spacing() == Spacing::Joint =>
-            {
-                match tokens.next()? {
-                    TokenTree::Punct(p) if p.as_char() == ':' => out.push_str("::"),
-                    _ => return None,
-                }
-            }
-            TokenTree::Group(group) if group.delimiter() == Delimiter::Parenthesis => {
-                write!(out, "({})", expr_text(&group.stream())?).ok()?
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-/// The text of a type or of impl generics (`Vec<crate::types::Lead>`,
-/// `impl<'a, T: serde::de::DeserializeOwned + Send + 'a>`), as
+/// The text of a type, of impl generics (`Vec<crate::types::Lead>`,
+/// `impl<'a, T: serde::de::DeserializeOwned + Send + 'a>`) or of the few
+/// expressions a builder is initialised with (`Some(body)`, `id.into()`), as
 /// `prettyplease` prints them on one line; `None` for tokens outside that
 /// small grammar.
 fn tokens_text(tokens: &TokenStream) -> Option<String> {
@@ -473,11 +448,8 @@ fn tokens_text(tokens: &TokenStream) -> Option<String> {
     // Whether the last token was a word, so that a word after it needs a
     // space (`impl` `<` needs none, `dyn` `Trait` would).
     let mut after_word = false;
-    // Whether the last token was the keyword `fn`.
-    let mut after_fn = false;
-    let mut tokens = tokens.clone().into_iter().peekable();
+    let mut tokens = tokens.clone().into_iter();
     while let Some(token) = tokens.next() {
-        let is_fn = matches!(&token, TokenTree::Ident(ident) if ident == "fn");
         match token {
             TokenTree::Ident(ident) => {
                 if after_word {
@@ -514,26 +486,28 @@ fn tokens_text(tokens: &TokenStream) -> Option<String> {
                         out.push_str(" -> ");
                     }
                     ('+', _) => out.push_str(" + "),
-                    ('<' | '>' | '&', _) => out.push(punct.as_char()),
+                    ('<' | '>' | '&' | '.', _) => out.push(punct.as_char()),
                     _ => return None,
                 }
             }
             TokenTree::Group(group) => {
-                // `fn()` takes no space; `&'a [u8]` does.
-                if after_word && !after_fn {
-                    out.push(' ');
-                }
                 let inner = tokens_text(&group.stream())?;
                 match group.delimiter() {
-                    Delimiter::Parenthesis if inner.is_empty() => out.push_str("()"),
-                    Delimiter::Bracket => write!(out, "[{inner}]").ok()?,
+                    // Arguments, `()` or `fn()`: no space before them.
+                    Delimiter::Parenthesis => write!(out, "({inner})").ok()?,
+                    // A slice type: `&'a [u8]`.
+                    Delimiter::Bracket => {
+                        if after_word {
+                            out.push(' ');
+                        }
+                        write!(out, "[{inner}]").ok()?;
+                    }
                     _ => return None,
                 }
                 after_word = false;
             }
             TokenTree::Literal(_) => return None,
         }
-        after_fn = is_fn;
     }
     Some(out)
 }
