@@ -23,13 +23,14 @@ use crate::error::{ApiError, Error};
 use crate::rate_limit::{requested_wait, retry_after, RateLimit, Throttle};
 use crate::types::ErrorBody;
 
-/// The future returned by awaiting a request builder.
-pub type ResponseFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+/// The future returned by awaiting a request builder: it owns what it
+/// needs, so it can be spawned (`tokio::spawn(client.get_x(id).send())`).
+pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
 
 /// A response on its way, before a request builder boxes it.
-pub(crate) trait Pending<T>: Future<Output = Result<Response<T>, Error>> + Send {}
+pub(crate) trait Pending<T>: Future<Output = Result<Response<T>, Error>> + Send + 'static {}
 
-impl<T, F: Future<Output = Result<Response<T>, Error>> + Send> Pending<T> for F {}
+impl<T, F: Future<Output = Result<Response<T>, Error>> + Send + 'static> Pending<T> for F {}
 
 /// The value of a response, without its status and headers.
 pub(crate) async fn value<T>(response: impl Pending<T>) -> Result<T, Error> {
@@ -39,6 +40,73 @@ pub(crate) async fn value<T>(response: impl Pending<T>) -> Result<T, Error> {
 /// Decodes the body of an error response into the type the spec documents
 /// for its status.
 pub(crate) type ErrorDecoder = fn(u16, &[u8]) -> Option<ErrorBody>;
+
+/// The error decoder of an operation that documents no error body.
+pub(crate) fn no_error_body(_status: u16, _body: &[u8]) -> Option<ErrorBody> {
+    None
+}
+
+/// What every request builder has besides its fields, setters and
+/// `request()`: `send`, `send_with_response` and `IntoFuture`, which hand
+/// the builder's client and request to one of the runtime's send functions.
+///
+/// `request_builder!(GetX, Output, send_json, "On success: …")`; an output
+/// of `T` (never a type of the spec, which are all `types::…`) makes the
+/// builder generic over what it decodes into, as for an operation whose
+/// fields can be selected.
+macro_rules! request_builder {
+    ($builder:ident, T, $send:ident, $returns:literal) => {
+        $crate::client::request_builder!(
+            @impl [T: ::serde::de::DeserializeOwned + ::core::marker::Send + 'static]
+            $builder<T>, T, $send, $returns
+        );
+    };
+    ($builder:ident, $output:ty, $send:ident, $returns:literal) => {
+        $crate::client::request_builder!(@impl [] $builder, $output, $send, $returns);
+    };
+    (@impl [$($generics:tt)*] $builder:ty, $output:ty, $send:ident, $returns:literal) => {
+        impl<$($generics)*> $builder {
+            /// Sends the request and decodes the response.
+            ///
+            #[doc = $returns]
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Api`](crate::Error::Api) for an error status (its body decoded as
+            /// the spec documents it), and the other [`Error`](crate::Error) variants for
+            /// transport, timeout and decoding failures.
+            pub fn send(self) -> $crate::ResponseFuture<$output> {
+                let request = self.request();
+                ::std::boxed::Box::pin($crate::client::value($crate::client::$send(
+                    self.client,
+                    request,
+                )))
+            }
+
+            /// Like [`send`](Self::send), but also returns the status, the headers and
+            /// the rate-limit state of the response.
+            ///
+            /// # Errors
+            ///
+            /// As [`send`](Self::send).
+            pub fn send_with_response(self) -> $crate::ResponseFuture<$crate::Response<$output>> {
+                let request = self.request();
+                ::std::boxed::Box::pin($crate::client::$send(self.client, request))
+            }
+        }
+
+        impl<$($generics)*> ::core::future::IntoFuture for $builder {
+            type Output = ::core::result::Result<$output, $crate::Error>;
+            type IntoFuture = $crate::ResponseFuture<$output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}
+
+pub(crate) use request_builder;
 
 /// An API client. Cheap to clone: clones share one connection pool and one
 /// rate-limit state, so one client can serve many tasks.
@@ -172,77 +240,81 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends `request` and turns the body of its success into a value.
-    ///
-    /// Request builders build their `Request` synchronously and hand it
-    /// here: the one asynchronous state machine is this generic function,
-    /// not one per operation, which keeps the generated crate quick to
-    /// compile.
-    /// The future is boxed once, by the builder, whether it yields the value
-    /// or the whole response.
-    fn send_and<'a, T: Send + 'a>(
-        &'a self,
-        request: Result<Request, Error>,
-        decode: impl FnOnce(StatusCode, bytes::Bytes) -> Result<T, Error> + Send + 'a,
-    ) -> impl Pending<T> + 'a {
-        async move {
-            let raw = self.execute(request?).await?;
-            let value = decode(raw.status, raw.body)?;
-            Ok(Response {
-                status: raw.status,
-                headers: raw.headers,
-                rate_limit: raw.rate_limit,
-                value,
-            })
+}
+
+/// Sends `request` and turns the body of its success into a value.
+///
+/// Request builders build their `Request` synchronously and hand it here
+/// with the client they own: the one asynchronous state machine is this
+/// generic function, not one per operation, which keeps the generated
+/// crate quick to compile. The future is boxed once, by the builder,
+/// whether it yields the value or the whole response. These are free
+/// functions, not methods of `Client`, so that no operation name can
+/// collide with them.
+fn send_and<T: Send + 'static>(
+    client: Client,
+    request: Result<Request, Error>,
+    decode: impl FnOnce(StatusCode, bytes::Bytes) -> Result<T, Error> + Send + 'static,
+) -> impl Pending<T> {
+    async move {
+        let raw = client.inner.execute(request?).await?;
+        let value = decode(raw.status, raw.body)?;
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            rate_limit: raw.rate_limit,
+            value,
+        })
+    }
+}
+
+/// Sends `request` and decodes a JSON success body.
+pub(crate) fn send_json<T: DeserializeOwned + Send + 'static>(
+    client: Client,
+    request: Result<Request, Error>,
+) -> impl Pending<T> {
+    send_and(client, request, |status, body| {
+        crate::wire::decode_json(status, &body)
+    })
+}
+
+/// Like `send_json`, for operations where a success may have no body.
+pub(crate) fn send_json_or_empty<T: DeserializeOwned + Send + 'static>(
+    client: Client,
+    request: Result<Request, Error>,
+) -> impl Pending<Option<T>> {
+    send_and(client, request, |status, body| {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            Ok(None)
+        } else {
+            crate::wire::decode_json(status, &body).map(Some)
         }
-    }
+    })
+}
 
-    /// Sends `request` and decodes a JSON success body.
-    pub(crate) fn send_json<'a, T: DeserializeOwned + Send + 'a>(
-        &'a self,
-        request: Result<Request, Error>,
-    ) -> impl Pending<T> + 'a {
-        self.send_and(request, |status, body| {
-            crate::wire::decode_json(status, &body)
+/// Sends `request` and returns its success body as text.
+pub(crate) fn send_text(client: Client, request: Result<Request, Error>) -> impl Pending<String> {
+    send_and(client, request, |status, body| {
+        String::from_utf8(Vec::from(body)).map_err(|e| Error::Decode {
+            status: status.as_u16(),
+            path: ".".to_owned(),
+            message: format!("the body is not UTF-8 text: {e}"),
+            snippet: String::new(),
         })
-    }
+    })
+}
 
-    /// Like `send_json`, for operations where a success may have no body.
-    pub(crate) fn send_json_or_empty<'a, T: DeserializeOwned + Send + 'a>(
-        &'a self,
-        request: Result<Request, Error>,
-    ) -> impl Pending<Option<T>> + 'a {
-        self.send_and(request, |status, body| {
-            if body.iter().all(u8::is_ascii_whitespace) {
-                Ok(None)
-            } else {
-                crate::wire::decode_json(status, &body).map(Some)
-            }
-        })
-    }
+/// Sends `request` and returns its success body as bytes.
+pub(crate) fn send_bytes(client: Client, request: Result<Request, Error>) -> impl Pending<Vec<u8>> {
+    send_and(client, request, |_, body| Ok(Vec::from(body)))
+}
 
-    /// Sends `request` and returns its success body as text.
-    pub(crate) fn send_text(&self, request: Result<Request, Error>) -> impl Pending<String> + '_ {
-        self.send_and(request, |status, body| {
-            String::from_utf8(Vec::from(body)).map_err(|e| Error::Decode {
-                status: status.as_u16(),
-                path: ".".to_owned(),
-                message: format!("the body is not UTF-8 text: {e}"),
-                snippet: String::new(),
-            })
-        })
-    }
+/// Sends `request` and ignores its success body.
+pub(crate) fn send_empty(client: Client, request: Result<Request, Error>) -> impl Pending<()> {
+    send_and(client, request, |_, _| Ok(()))
+}
 
-    /// Sends `request` and returns its success body as bytes.
-    pub(crate) fn send_bytes(&self, request: Result<Request, Error>) -> impl Pending<Vec<u8>> + '_ {
-        self.send_and(request, |_, body| Ok(Vec::from(body)))
-    }
-
-    /// Sends `request` and ignores its success body.
-    pub(crate) fn send_empty(&self, request: Result<Request, Error>) -> impl Pending<()> + '_ {
-        self.send_and(request, |_, _| Ok(()))
-    }
-
+impl Inner {
     /// Sends `request`, retrying as the policy allows:
     ///
     /// - 429: after the wait the server asked for (or a backoff), any method;
@@ -250,7 +322,7 @@ impl Client {
     ///   server: idempotent methods only, so a POST is never replayed;
     /// - connection failures (nothing was sent): any method.
     async fn execute(&self, request: Request) -> Result<Raw, Error> {
-        let inner = &*self.inner;
+        let inner = self;
         let mut url = Url::parse(&format!("{}{}", inner.base_url, request.path)).map_err(|e| {
             Error::Request(format!("the URL for `{}` is invalid: {e}", request.path))
         })?;
@@ -343,7 +415,7 @@ impl Client {
 
     /// One try: send, read the whole body, note the rate-limit state.
     async fn attempt(&self, request: &Request, url: Url) -> Result<Raw, Error> {
-        let inner = &*self.inner;
+        let inner = self;
         let mut builder = inner
             .http
             .request(request.method.clone(), url)
@@ -549,8 +621,8 @@ impl Request {
     }
 
     /// Sets a body sent as it is.
-    pub(crate) fn raw(&mut self, content_type: &'static str, body: Vec<u8>) {
-        self.body = Some((content_type.to_owned(), body));
+    pub(crate) fn raw(&mut self, content_type: &'static str, body: impl Into<Vec<u8>>) {
+        self.body = Some((content_type.to_owned(), body.into()));
     }
 
     /// Sets a JSON body.

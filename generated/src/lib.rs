@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), close_api::Error> {
-//! let client = close_api::Client::new("YOUR_API_KEY");
+//! let client = close_api::Client::new("YOUR_API_KEY")?;
 //! let response = client.list_leads().await?;
 //! println!("{response:?}");
 //! # Ok(())
@@ -32,7 +32,7 @@
 //! ```no_run
 //! use close_api::TryStreamExt;
 //! # async fn example() -> Result<(), close_api::Error> {
-//! let client = close_api::Client::new("YOUR_API_KEY");
+//! let client = close_api::Client::new("YOUR_API_KEY")?;
 //! let mut items = client.list_leads().items();
 //! while let Some(item) = items.try_next().await? {
 //!     println!("{item:?}");
@@ -48,7 +48,7 @@
 //! ```no_run
 //! use close_api::types::LeadField;
 //! # async fn example() -> Result<(), close_api::Error> {
-//! let client = close_api::Client::new("YOUR_API_KEY");
+//! let client = close_api::Client::new("YOUR_API_KEY")?;
 //! let partial = client.list_leads().select([LeadField::Id]).await?;
 //! println!("{partial:?}");
 //! # Ok(())

@@ -8,10 +8,8 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Deserializer, Serialize};
-
 /// A lead (a company or organization) with its contacts, addresses and custom field values. When `_fields` is used, only the requested fields are present.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Lead {
     /// Unique id of the lead (`lead_...`).
     pub id: String,
@@ -140,11 +138,7 @@ pub struct Lead {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Lead {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Lead);
 
 impl<'de> crate::wire::Object<'de> for Lead {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -252,7 +246,7 @@ impl<'de> crate::wire::Object<'de> for Lead {
 }
 
 /// A postal address.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Address {
     /// Kind of address, such as business or mailing.
     ///
@@ -299,11 +293,7 @@ pub struct Address {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Address);
 
 impl<'de> crate::wire::Object<'de> for Address {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -344,7 +334,7 @@ impl<'de> crate::wire::Object<'de> for Address {
 }
 
 /// A person at a lead, with emails, phones, URLs and custom field values.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Contact {
     /// Unique id of the contact (`cont_...`).
     pub id: String,
@@ -400,11 +390,7 @@ pub struct Contact {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Contact {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Contact);
 
 impl<'de> crate::wire::Object<'de> for Contact {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -462,7 +448,7 @@ impl<'de> crate::wire::Object<'de> for Contact {
 }
 
 /// An email address with its type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Email {
     /// The email address.
     pub email: String,
@@ -481,11 +467,7 @@ pub struct Email {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Email {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Email);
 
 impl<'de> crate::wire::Object<'de> for Email {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -511,7 +493,7 @@ impl<'de> crate::wire::Object<'de> for Email {
 }
 
 /// A phone number with its type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Phone {
     /// The number, normalized to E.164 by the server.
     pub phone: String,
@@ -545,11 +527,7 @@ pub struct Phone {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Phone {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Phone);
 
 impl<'de> crate::wire::Object<'de> for Phone {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -584,7 +562,7 @@ impl<'de> crate::wire::Object<'de> for Phone {
 }
 
 /// A web address with its type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Url {
     /// The web address.
     pub url: String,
@@ -598,11 +576,7 @@ pub struct Url {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Url {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Url);
 
 impl<'de> crate::wire::Object<'de> for Url {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -625,7 +599,7 @@ impl<'de> crate::wire::Object<'de> for Url {
 }
 
 /// A link into an integrated tool, rendered for one object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IntegrationLink {
     /// Label of the link.
     pub name: String,
@@ -636,11 +610,7 @@ pub struct IntegrationLink {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for IntegrationLink {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(IntegrationLink);
 
 impl<'de> crate::wire::Object<'de> for IntegrationLink {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -663,7 +633,7 @@ impl<'de> crate::wire::Object<'de> for IntegrationLink {
 }
 
 /// A potential deal with a lead. Clients should accept status_type and value_period values not listed here.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Opportunity {
     /// Unique id of the opportunity (`oppo_...`).
     pub id: String,
@@ -768,11 +738,7 @@ pub struct Opportunity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Opportunity {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Opportunity);
 
 impl<'de> crate::wire::Object<'de> for Opportunity {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -909,25 +875,7 @@ impl From<&str> for OpportunityStatusType {
     }
 }
 
-impl std::fmt::Display for OpportunityStatusType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OpportunityStatusType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OpportunityStatusType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_enum(deserializer)
-    }
-}
+crate::wire::string_enum!(OpportunityStatusType);
 
 /// How often the value is earned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -965,28 +913,10 @@ impl From<&str> for OpportunityValuePeriod {
     }
 }
 
-impl std::fmt::Display for OpportunityValuePeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OpportunityValuePeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OpportunityValuePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_enum(deserializer)
-    }
-}
+crate::wire::string_enum!(OpportunityValuePeriod);
 
 /// Body for creating a lead. Every field is optional; custom fields are set with `custom.<field id>` keys.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadCreate {
     /// Name of the company or organization.
     ///
@@ -1031,11 +961,7 @@ pub struct LeadCreate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for LeadCreate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(LeadCreate);
 
 impl<'de> crate::wire::Object<'de> for LeadCreate {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1075,7 +1001,7 @@ impl<'de> crate::wire::Object<'de> for LeadCreate {
 }
 
 /// A contact nested in a lead creation request.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ContactCreate {
     /// Full name of the contact.
     ///
@@ -1107,11 +1033,7 @@ pub struct ContactCreate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ContactCreate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ContactCreate);
 
 impl<'de> crate::wire::Object<'de> for ContactCreate {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1143,7 +1065,7 @@ impl<'de> crate::wire::Object<'de> for ContactCreate {
 }
 
 /// Partial update of a lead: only the keys sent are changed. Nested contacts cannot be updated here. A `custom.<field id>` key replaces the whole value (null clears it); for multi-value fields, `custom.<field id>.add` and `custom.<field id>.remove` add or remove a single value.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadUpdate {
     /// New name; null clears it.
     ///
@@ -1183,11 +1105,7 @@ pub struct LeadUpdate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for LeadUpdate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(LeadUpdate);
 
 impl<'de> crate::wire::Object<'de> for LeadUpdate {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1224,7 +1142,7 @@ impl<'de> crate::wire::Object<'de> for LeadUpdate {
 }
 
 /// Body for merging one lead into another.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadMerge {
     /// Id of the lead to merge away; it is deleted afterwards.
     pub source: String,
@@ -1235,11 +1153,7 @@ pub struct LeadMerge {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for LeadMerge {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(LeadMerge);
 
 impl<'de> crate::wire::Object<'de> for LeadMerge {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1262,7 +1176,7 @@ impl<'de> crate::wire::Object<'de> for LeadMerge {
 }
 
 /// One page of leads.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadList {
     /// The leads on this page.
     pub data: Vec<Lead>,
@@ -1278,11 +1192,7 @@ pub struct LeadList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for LeadList {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(LeadList);
 
 impl<'de> crate::wire::Object<'de> for LeadList {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1311,7 +1221,7 @@ impl<'de> crate::wire::Object<'de> for LeadList {
 pub type Empty = serde_json::Map<String, serde_json::Value>;
 
 /// A simple error body.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ErrorResponse {
     /// Explanation of the error.
     ///
@@ -1323,11 +1233,7 @@ pub struct ErrorResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ErrorResponse);
 
 impl<'de> crate::wire::Object<'de> for ErrorResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1347,7 +1253,7 @@ impl<'de> crate::wire::Object<'de> for ErrorResponse {
 }
 
 /// Error body of a rejected request, with general and per-field errors.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ValidationErrorResponse {
     /// General errors not tied to one field.
     ///
@@ -1370,11 +1276,7 @@ pub struct ValidationErrorResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ValidationErrorResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ValidationErrorResponse);
 
 impl<'de> crate::wire::Object<'de> for ValidationErrorResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1405,7 +1307,7 @@ pub type FieldErrors = std::collections::BTreeMap<String, FieldErrorsValue>;
 /// The schema at `#/components/schemas/FieldErrors/additionalProperties`.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum FieldErrorsValue {
     /// The value as `String`.
@@ -1415,7 +1317,7 @@ pub enum FieldErrorsValue {
 }
 
 /// Body of a 429 answer.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RateLimitErrorResponse {
     /// Error message, or in the legacy form (deprecated since 2024) an object with rate-limit details.
     ///
@@ -1427,11 +1329,7 @@ pub struct RateLimitErrorResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for RateLimitErrorResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(RateLimitErrorResponse);
 
 impl<'de> crate::wire::Object<'de> for RateLimitErrorResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1453,7 +1351,7 @@ impl<'de> crate::wire::Object<'de> for RateLimitErrorResponse {
 /// Error message, or in the legacy form (deprecated since 2024) an object with rate-limit details.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum RateLimitErrorResponseError {
     /// The value as `String`.
@@ -1463,7 +1361,7 @@ pub enum RateLimitErrorResponseError {
 }
 
 /// Legacy rate-limit details found in old 429 bodies; deprecated since 2024.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RateLimitDetail {
     /// Seconds, possibly fractional, until the rate-limit window resets.
     pub rate_reset: f64,
@@ -1487,11 +1385,7 @@ pub struct RateLimitDetail {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for RateLimitDetail {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(RateLimitDetail);
 
 impl<'de> crate::wire::Object<'de> for RateLimitDetail {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1522,7 +1416,7 @@ impl<'de> crate::wire::Object<'de> for RateLimitDetail {
 /// Value of one custom field: text, number, date, datetime, choice, user id, contact id and so on. Fields that accept several values (user, choices, contact, custom_object) hold a JSON array; null means unset.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomFieldValue {
     /// The value as `String`.
@@ -1538,7 +1432,7 @@ pub enum CustomFieldValue {
 /// The schema at `#/components/schemas/CustomFieldValue/oneOf/3/items`.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomFieldValueVariant3Item {
     /// The value as `String`.
@@ -1557,7 +1451,7 @@ impl std::fmt::Display for CustomFieldValueVariant3Item {
 }
 
 /// `Lead` with every field optional: what a response holds when the request selected some of its fields.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadPartial {
     /// Unique id of the lead (`lead_...`).
     ///
@@ -1712,11 +1606,7 @@ pub struct LeadPartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for LeadPartial {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(LeadPartial);
 
 impl<'de> crate::wire::Object<'de> for LeadPartial {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1935,7 +1825,7 @@ impl std::fmt::Display for LeadField {
 }
 
 /// `LeadList` holding `LeadPartial`s: the response when the request selected some fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadListPartial {
     /// The leads on this page.
     pub data: Vec<LeadPartial>,
@@ -1951,11 +1841,7 @@ pub struct LeadListPartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for LeadListPartial {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(LeadListPartial);
 
 impl<'de> crate::wire::Object<'de> for LeadListPartial {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {

@@ -411,6 +411,60 @@ where
     deserializer.deserialize_str(EnumVisitor(std::marker::PhantomData))
 }
 
+/// The impls every string enum of the spec shares, through its `as_str`
+/// and `From<&str>`: `Display`, and `Serialize` / `Deserialize` as a plain
+/// string. Written out rather than derived: a derived enum with a fallback
+/// variant buffers every value before matching it, and costs several times
+/// this much code to compile.
+#[allow(unused_macros, reason = "not every spec has this kind of type")]
+macro_rules! string_enum {
+    ($name:ident) => {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::wire::deserialize_enum(deserializer)
+            }
+        }
+    };
+}
+
+#[allow(unused_imports, reason = "not every spec has this kind of type")]
+pub(crate) use string_enum;
+
+/// `Deserialize` for a struct of the spec, through its [`Object`] impl and
+/// the one generic visitor.
+#[allow(unused_macros, reason = "not every spec has this kind of type")]
+macro_rules! object {
+    ($name:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::wire::deserialize_object(deserializer)
+            }
+        }
+    };
+}
+
+#[allow(unused_imports, reason = "not every spec has this kind of type")]
+pub(crate) use object;
+
 #[cfg(test)]
 mod tests {
     use super::*;

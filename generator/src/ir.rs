@@ -50,6 +50,33 @@ pub struct Api {
     /// The variants of the crate's `ErrorBody` enum: one per distinct type of
     /// documented error response, in the order they were met.
     pub error_bodies: Vec<ErrorBodyVariant>,
+    /// The error decoders, one per distinct table of error responses, in the
+    /// order operations first use them.
+    pub error_decoders: Vec<ErrorDecoder>,
+}
+
+/// A function that decodes an error response's body into the `ErrorBody`
+/// variant its status documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorDecoder {
+    /// The function's name, after the types it decodes
+    /// (`decode_validation_error_response_or_error_response`).
+    pub name: String,
+    /// The statuses with their variant, in the order they are matched:
+    /// exact codes first, then classes (OpenAPI's precedence); each arm
+    /// holds every status that decodes into one variant.
+    pub arms: Vec<ErrorArm>,
+    /// The variant of `default`: every status no arm matches.
+    pub fallback: Option<usize>,
+}
+
+/// Statuses that decode into one `ErrorBody` variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorArm {
+    /// The statuses, as inclusive ranges (a code is a range of one).
+    pub statuses: Vec<(u16, u16)>,
+    /// The index into `Api::error_bodies`.
+    pub variant: usize,
 }
 
 /// One variant of the `ErrorBody` enum.
@@ -129,6 +156,18 @@ pub struct StructDef {
     pub custom_fields: Option<String>,
     /// Whether every field is optional, so the struct can derive `Default`.
     pub all_optional: bool,
+    /// The names of the decoder's two locals besides one per field: the
+    /// map being read and the current key, chosen not to clash with a field.
+    pub decoder_locals: DecoderLocals,
+}
+
+/// The locals of a struct's written-out decoder that are not fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecoderLocals {
+    /// The `MapAccess` being read (`map`).
+    pub map: String,
+    /// The current key (`key`).
+    pub key: String,
 }
 
 /// Where a struct keeps the properties it does not declare.
@@ -230,6 +269,18 @@ pub struct UnionTag {
     pub property: String,
     /// The name of the variant holding an object with an unknown tag.
     pub unknown_variant: String,
+    /// Each tag value with the variants it selects, in spec order. A value
+    /// that several variants claim (an ambiguous spec) tries them in order.
+    pub groups: Vec<TagGroup>,
+}
+
+/// One value of a discriminator and the variants it selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagGroup {
+    /// The tag value.
+    pub value: String,
+    /// Indexes into `UnionDef::variants`, tried in this order; never empty.
+    pub variants: Vec<usize>,
 }
 
 /// One alternative of a union.
@@ -404,6 +455,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The parameter that selects the response's fields, from `x-field-selection`.
     pub selection: Option<Selection>,
+    /// The index into `Api::error_decoders` of the decoder of its error
+    /// bodies; `None` when it documents no error body.
+    pub error_decoder: Option<usize>,
 }
 
 /// A parameter that selects which fields a response carries
@@ -580,6 +634,24 @@ pub struct SuccessResponse {
     pub may_be_empty: bool,
     /// The response's description.
     pub description: Option<String>,
+    /// How the client turns the body into the method's value.
+    pub decoding: Decoding,
+}
+
+/// How a success body becomes the method's value: which runtime function
+/// sends the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoding {
+    /// JSON into the success type.
+    Json,
+    /// JSON into the success type, or `None` for an empty body.
+    JsonOrEmpty,
+    /// The body as text.
+    Text,
+    /// The body as bytes.
+    Bytes,
+    /// No body: `()`.
+    Empty,
 }
 
 /// A body kept as it is on the wire.

@@ -90,7 +90,10 @@ async fn create_lead_posts_the_body() {
         .mount(&server)
         .await;
     let body: LeadCreate = serde_json::from_value(request_body).unwrap();
-    let lead = client.create_lead(&body).await.expect("the lead decodes");
+    let lead = client
+        .create_lead(body.clone())
+        .await
+        .expect("the lead decodes");
     assert_eq!(lead.id, "lead_70jZ5hiVt5X31MZ3vJ0R0GJMqJEihkoF7TtSVFbN2ty");
     assert_eq!(
         lead.custom
@@ -117,7 +120,7 @@ async fn merge_leads_posts_source_and_destination() {
         destination: "lead_b".into(),
         extra: Default::default(),
     };
-    let empty = client.merge_leads(&body).await.expect("`{}` decodes");
+    let empty = client.merge_leads(body).await.expect("`{}` decodes");
     assert!(empty.is_empty());
 }
 
@@ -189,7 +192,7 @@ async fn update_lead_sends_only_what_was_set_and_null_to_clear() {
         "an id cannot smuggle a suffix"
     );
     client
-        .update_lead("lead_1", &update)
+        .update_lead("lead_1", update.clone())
         .await
         .expect("the lead decodes");
 }
@@ -249,7 +252,7 @@ async fn bad_request_carries_field_errors() {
         .mount(&server)
         .await;
     let error = client
-        .create_lead(&LeadCreate::default())
+        .create_lead(LeadCreate::default())
         .await
         .expect_err("400 is an error");
     let api = error.api_error().expect("an API error");
@@ -380,7 +383,10 @@ fn plain_http_is_refused_off_loopback() {
         .base_url("http://[::1]:9")
         .build()
         .expect("loopback is fine");
-    assert_eq!(Client::new("k").base_url(), "https://api.close.com/api/v1");
+    assert_eq!(
+        Client::new("k").unwrap().base_url(),
+        "https://api.close.com/api/v1"
+    );
 }
 
 #[tokio::test]
@@ -626,7 +632,7 @@ async fn form_bodies_go_out_as_forms() {
         extra: Default::default(),
     };
     let charge = client
-        .create_charge(&body)
+        .create_charge(body.clone())
         .await
         .expect("the charge decodes");
     assert_eq!(charge.id.as_deref(), Some("ch_1"));
@@ -663,7 +669,7 @@ async fn text_and_binary_bodies_pass_as_they_are() {
         .unwrap();
     let text: String = client.health().await.unwrap();
     assert_eq!(text, "all good");
-    let bytes: Vec<u8> = client.upload_file("a b.bin", &[1, 2, 3]).await.unwrap();
+    let bytes: Vec<u8> = client.upload_file("a b.bin", [1, 2, 3]).await.unwrap();
     assert_eq!(bytes, [0, 159, 255]);
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.last().unwrap().body, [1, 2, 3]);
@@ -807,7 +813,7 @@ async fn multipart_bodies_carry_text_and_files_and_survive_a_retry() {
         "train.jsonl",
         b"{\"a\":1}\n".to_vec(),
     );
-    let item = client.create_upload(&body).await.unwrap();
+    let item = client.create_upload(body.clone()).await.unwrap();
     assert_eq!(item.id, 9);
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2, "the 429 was retried");

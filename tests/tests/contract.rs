@@ -233,8 +233,8 @@ async fn call_every_operation(client: &Client) -> Vec<String> {
             .await
             .map(drop),
     );
-    check("create_lead", client.create_lead(&create).await.map(drop));
-    check("merge_leads", client.merge_leads(&merge).await.map(drop));
+    check("create_lead", client.create_lead(create).await.map(drop));
+    check("merge_leads", client.merge_leads(merge).await.map(drop));
     check("get_lead", client.get_lead("lead_123").await.map(drop));
     check(
         "get_lead (selected)",
@@ -246,7 +246,7 @@ async fn call_every_operation(client: &Client) -> Vec<String> {
     );
     check(
         "update_lead",
-        client.update_lead("lead_123", &update).await.map(drop),
+        client.update_lead("lead_123", update).await.map(drop),
     );
     check(
         "delete_lead",

@@ -159,7 +159,7 @@ async fn a_503_is_retried_for_get_but_never_for_post() {
         extra: Default::default(),
     };
     let error = client(&server)
-        .merge_leads(&body)
+        .merge_leads(body.clone())
         .await
         .expect_err("POST is not replayed");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
@@ -184,7 +184,7 @@ async fn post_is_retried_when_nothing_was_sent() {
         destination: "b".into(),
         extra: Default::default(),
     };
-    match client.merge_leads(&body).await {
+    match client.merge_leads(body.clone()).await {
         Err(Error::RetriesExhausted { attempts, last }) => {
             assert_eq!(attempts, 3);
             assert!(matches!(*last, Error::Transport(_)), "{last}");

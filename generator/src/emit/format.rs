@@ -9,7 +9,9 @@
 //! printing the whole file, because `prettyplease` prints a file as its
 //! items one after another. Token streams cannot cross threads (they hold
 //! `Rc`s), which is why a part builds its tokens on the thread that formats
-//! them.
+//! them. Every item is built as tokens and printed by `prettyplease`, pinned
+//! to an exact version in `generator/Cargo.toml` (the golden tests catch a
+//! change in how it prints).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -17,84 +19,12 @@ use std::sync::Arc;
 use proc_macro2::TokenStream;
 
 /// Builds some top-level items of a file, on a worker thread.
-pub(crate) type Part<'a> = Box<dyn Fn() -> Code + Sync + 'a>;
+pub(crate) type Part<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
 
-/// The source of some top-level items: token streams, which are formatted,
-/// and text an emitter wrote already formatted (items of a fixed shape,
-/// written as `prettyplease` would print them, which skips parsing and
-/// printing them; see `emit::text`).
-#[derive(Default)]
-pub(crate) struct Code {
-    pieces: Vec<Piece>,
-}
-
-enum Piece {
-    Tokens(TokenStream),
-    Text(String),
-}
-
-impl Code {
-    /// Appends items as tokens.
-    pub(crate) fn tokens(&mut self, tokens: TokenStream) {
-        match self.pieces.last_mut() {
-            Some(Piece::Tokens(last)) => last.extend(tokens),
-            _ => self.pieces.push(Piece::Tokens(tokens)),
-        }
-    }
-
-    /// Appends items as formatted text, each line ending in `\n`.
-    pub(crate) fn text(&mut self, text: &str) {
-        match self.pieces.last_mut() {
-            Some(Piece::Text(last)) => last.push_str(text),
-            _ => self.pieces.push(Piece::Text(text.to_owned())),
-        }
-    }
-
-    /// Appends items as the formatted text a writer of `emit::text` gave,
-    /// or, where it gave up (`None`), as the tokens of their token twin.
-    pub(crate) fn text_or_tokens(
-        &mut self,
-        text: Option<String>,
-        tokens: impl FnOnce() -> TokenStream,
-    ) {
-        match text {
-            Some(text) => self.text(&text),
-            None => self.tokens(tokens()),
-        }
-    }
-
-    /// Appends `other`'s items.
-    pub(crate) fn append(&mut self, other: Code) {
-        for piece in other.pieces {
-            match piece {
-                Piece::Tokens(tokens) => self.tokens(tokens),
-                Piece::Text(text) => self.text(&text),
-            }
-        }
-    }
-
-    /// Formats the token pieces and joins them with the text ones.
-    fn print(self) -> Result<String, String> {
-        let mut out = String::new();
-        for piece in self.pieces {
-            match piece {
-                Piece::Tokens(tokens) => {
-                    let file = syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string())?;
-                    out.push_str(&prettyplease::unparse(&file));
-                }
-                Piece::Text(text) => out.push_str(&text),
-            }
-        }
-        Ok(out)
-    }
-}
-
-impl From<TokenStream> for Code {
-    fn from(tokens: TokenStream) -> Self {
-        Code {
-            pieces: vec![Piece::Tokens(tokens)],
-        }
-    }
+/// Parses and prints the items of one part.
+fn print(tokens: TokenStream) -> Result<String, String> {
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string())?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Items per part: large enough that the per-part cost is noise, small
@@ -102,23 +32,23 @@ impl From<TokenStream> for Code {
 const ITEMS_PER_PART: usize = 48;
 
 /// One part per run of [`ITEMS_PER_PART`] of `items`, built by `build`.
-pub(crate) fn chunked<'a, T: Sync, C: Into<Code>>(
+pub(crate) fn chunked<'a, T: Sync>(
     items: &'a [T],
-    build: impl Fn(&'a [T]) -> C + Send + Sync + 'a,
+    build: impl Fn(&'a [T]) -> TokenStream + Send + Sync + 'a,
 ) -> Vec<Part<'a>> {
     let build = Arc::new(build);
     items
         .chunks(ITEMS_PER_PART)
         .map(|chunk| {
             let build = Arc::clone(&build);
-            Box::new(move || build(chunk).into()) as Part<'a>
+            Box::new(move || build(chunk)) as Part<'a>
         })
         .collect()
 }
 
 /// A part of one builder.
-pub(crate) fn part<'a, C: Into<Code>>(build: impl Fn() -> C + Sync + 'a) -> Part<'a> {
-    Box::new(move || build().into())
+pub(crate) fn part<'a>(build: impl Fn() -> TokenStream + Sync + 'a) -> Part<'a> {
+    Box::new(build)
 }
 
 /// Builds and formats Rust files given as parts, in the order given.
@@ -149,7 +79,7 @@ pub(crate) fn format_files(
             let Some((_, part)) = units.get(i) else {
                 return printed;
             };
-            let result = part().print();
+            let result = print(part());
             printed.push((i, result));
         }
     };
@@ -203,7 +133,7 @@ fn declaration_group(line: &str) -> Option<&'static str> {
 fn space_items(text: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
         "///", "#[", "pub ", "pub(", "fn ", "async fn", "impl", "const ", "type ", "mod ",
-        "struct ", "enum ", "use ",
+        "struct ", "enum ", "use ", "crate::",
     ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;

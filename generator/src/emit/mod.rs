@@ -7,9 +7,9 @@
 
 mod docs;
 mod format;
+mod paginate;
 mod requests;
 mod templates;
-mod text;
 mod types;
 
 use std::time::{Duration, Instant};

@@ -130,7 +130,7 @@ fn example_with(api: &Api, uses: &[String], body: &[String]) -> Vec<String> {
     ));
     lines.push(match api.auth.first() {
         Some(AuthScheme::Basic { .. }) => {
-            format!("let client = {lib}::Client::new(\"YOUR_API_KEY\");")
+            format!("let client = {lib}::Client::new(\"YOUR_API_KEY\")?;")
         }
         Some(AuthScheme::Bearer { .. }) => {
             format!("let client = {lib}::Client::new(\"YOUR_TOKEN\")?;")

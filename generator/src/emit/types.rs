@@ -1,11 +1,15 @@
 //! Named types → `types.rs` of the generated crate.
+//!
+//! Everything here prints a decision the IR already holds; what is the same
+//! for every type (`Display`, `Serialize` and `Deserialize` of string enums,
+//! the `Deserialize` of structs) is a runtime macro or generic function, so
+//! only what varies is printed per type.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs::{doc_attrs, doc_lines, item_doc_lines, item_docs};
-use super::format::{chunked, part, Code, Part};
-use super::text;
+use super::docs::{doc_attrs, item_doc_lines, item_docs};
+use super::format::{chunked, part, Part};
 use crate::ir::{
     Api, EnumDef, ExtraFields, Field, FieldEnumDef, IntegerKind, NumberKind, Presence, StructDef,
     TypeDef, TypeKind, TypeRef, UnionDef,
@@ -53,64 +57,31 @@ pub(crate) fn type_tokens(ty: &TypeRef, types: &TokenStream) -> TokenStream {
 
 /// The whole `types.rs` module body.
 pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
-    let has_structs = api
-        .types
-        .iter()
-        .any(|t| matches!(t.kind, TypeKind::Struct(_)));
-    let has_unions = api
-        .types
-        .iter()
-        .any(|t| matches!(t.kind, TypeKind::Union(_)));
-    let mut parts: Vec<Part<'_>> = vec![part(move || {
-        let serde_use = if has_structs {
-            Some(quote! { use serde::{Deserialize, Deserializer, Serialize}; })
-        } else {
-            has_unions.then(|| quote! { use serde::{Deserialize, Serialize}; })
-        };
+    let mut parts: Vec<Part<'_>> = vec![part(|| {
         quote! {
             #![doc = " The request and response bodies of the API, one type per schema."]
             #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
-
-            #serde_use
         }
     })];
     parts.extend(chunked(&api.types, |chunk| {
-        let here = TokenStream::new();
-        let mut code = Code::default();
-        for def in chunk {
-            // Items of a fixed shape are written as text when they can be
-            // (see `text`): the same characters, without parsing and
-            // printing them.
-            match &def.kind {
-                TypeKind::Struct(s) => {
-                    let shape = struct_shape(def, s, &here);
-                    code.text_or_tokens(text::struct_def(&shape), || struct_def(&shape));
-                    let plan = StructDecode::new(&def.name, s);
-                    code.text_or_tokens(text::deserialize_struct(&plan), || {
-                        deserialize_struct(&plan)
-                    });
-                }
-                TypeKind::Enum(e) => {
-                    code.tokens(type_def(def, &here, &api.types));
-                    code.text_or_tokens(text::enum_impls(&def.name, e), || {
-                        enum_impls(&def.name, e)
-                    });
-                }
-                _ => code.tokens(type_def(def, &here, &api.types)),
-            }
-        }
-        code
+        let defs = chunk.iter().map(|def| type_def(def, &api.types));
+        quote! { #(#defs)* }
     }));
-    parts.push(part(|| error_body(api, &TokenStream::new())));
+    parts.push(part(|| error_body(api)));
     parts
 }
 
-fn type_def(def: &TypeDef, here: &TokenStream, types: &[TypeDef]) -> TokenStream {
+fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
     let name = ident(&def.name);
     let docs = item_docs(&def.docs, &format!("The schema at `{}`.", def.pointer), &[]);
     let deprecated = def.docs.deprecated.then(|| quote! { #[deprecated] });
+    let here = TokenStream::new();
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(&struct_shape(def, s, here)),
+        TypeKind::Struct(s) => {
+            let definition = struct_def(&name, docs, deprecated, s, &here);
+            let decoder = deserialize_struct(&name, s);
+            quote! { #definition #decoder }
+        }
         TypeKind::Enum(e) => enum_def(&name, docs, deprecated, e),
         TypeKind::Union(u) => {
             let display = crate::ir::is_scalar_union(u, types).then(|| {
@@ -128,223 +99,129 @@ fn type_def(def: &TypeDef, here: &TokenStream, types: &[TypeDef]) -> TokenStream
                     }
                 }
             });
-            let def = union_def(&name, docs, deprecated, u, here);
+            let def = union_def(&name, docs, deprecated, u, &here);
             quote! { #def #display }
         }
         TypeKind::Alias(ty) => {
-            let ty = type_tokens(ty, here);
+            let ty = type_tokens(ty, &here);
             quote! { #docs #deprecated pub type #name = #ty; }
         }
         TypeKind::FieldEnum(f) => field_enum_def(&name, docs, f),
     }
 }
 
-/// A struct definition: what both the token and the text emitter write.
-pub(crate) struct StructShape {
-    pub(crate) docs: Vec<String>,
-    pub(crate) deprecated: bool,
-    pub(crate) name: String,
-    pub(crate) derive_default: bool,
-    /// The declared properties, then the custom fields and the extra map.
-    pub(crate) fields: Vec<FieldShape>,
-}
-
-/// One field of a [`StructShape`].
-pub(crate) struct FieldShape {
-    pub(crate) docs: Vec<String>,
-    /// `#[serde(rename = …)]`.
-    pub(crate) rename: Option<String>,
-    /// `#[serde(skip_serializing_if = "Option::is_none")]`.
-    pub(crate) skip_none: bool,
-    /// `#[serde(flatten)]`.
-    pub(crate) flatten: bool,
-    pub(crate) name: String,
-    pub(crate) ty: TokenStream,
-}
-
-fn field_shape(field: &Field, here: &TokenStream) -> FieldShape {
+/// The type of a field as declared: its value type, boxed where the IR
+/// says, inside the `Option`s its presence adds.
+fn field_type(field: &Field, here: &TokenStream) -> TokenStream {
     let mut ty = type_tokens(&field.ty, here);
     if field.boxed {
         ty = quote! { Box<#ty> };
     }
-    let mut notes = Vec::new();
     match field.presence {
-        Presence::Required => {}
-        Presence::RequiredNullable => notes.push("Always sent; `None` is `null`.".to_owned()),
-        Presence::Optional => notes.push("`None` when absent.".to_owned()),
-        Presence::OptionalNullable => {
-            notes.push("`None` when absent, `Some(None)` when `null`.".to_owned())
-        }
-    }
-    if field.docs.deprecated {
-        notes.push("**Deprecated.**".to_owned());
-    }
-    if field.read_only {
-        notes.push("Sent by the server only.".to_owned());
-    }
-    if field.write_only {
-        notes.push("Sent by the client only.".to_owned());
-    }
-    let notes = [notes.join(" ")];
-    let docs = item_doc_lines(
-        &field.docs,
-        &format!("The `{}` property.", field.wire_name),
-        &notes,
-    );
-    let rename =
-        naming::needs_rename(&field.rust_name, &field.wire_name).then(|| field.wire_name.clone());
-    let (ty, skip_none) = match field.presence {
-        Presence::Required => (ty, false),
-        Presence::RequiredNullable => (quote! { Option<#ty> }, false),
-        Presence::Optional => (quote! { Option<#ty> }, true),
-        Presence::OptionalNullable => (quote! { Option<Option<#ty>> }, true),
-    };
-    FieldShape {
-        docs,
-        rename,
-        skip_none,
-        flatten: false,
-        name: field.rust_name.clone(),
-        ty,
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote! { Option<#ty> },
+        Presence::OptionalNullable => quote! { Option<Option<#ty>> },
     }
 }
 
-/// The [`StructShape`] of `def`, a struct.
-pub(crate) fn struct_shape(def: &TypeDef, s: &StructDef, here: &TokenStream) -> StructShape {
-    let mut fields: Vec<FieldShape> = s.fields.iter().map(|f| field_shape(f, here)).collect();
-    if let Some(custom_name) = &s.custom_fields {
-        fields.push(FieldShape {
-            docs: doc_lines(["Custom fields, by field id; written back as one flat key each."]),
-            rename: None,
-            skip_none: false,
-            flatten: true,
-            name: custom_name.clone(),
-            ty: quote! { crate::CustomFields },
-        });
+fn field_tokens(field: &Field, here: &TokenStream) -> TokenStream {
+    let mut notes = Vec::new();
+    match field.presence {
+        Presence::Required => {}
+        Presence::RequiredNullable => notes.push("Always sent; `None` is `null`."),
+        Presence::Optional => notes.push("`None` when absent."),
+        Presence::OptionalNullable => notes.push("`None` when absent, `Some(None)` when `null`."),
     }
-    let (extra_ty, extra_docs) = match &s.extra {
+    if field.docs.deprecated {
+        notes.push("**Deprecated.**");
+    }
+    if field.read_only {
+        notes.push("Sent by the server only.");
+    }
+    if field.write_only {
+        notes.push("Sent by the client only.");
+    }
+    let docs = item_doc_lines(
+        &field.docs,
+        &format!("The `{}` property.", field.wire_name),
+        &[notes.join(" ")],
+    );
+    let rename = naming::needs_rename(&field.rust_name, &field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote! { #[serde(rename = #wire)] }
+    });
+    let skip = matches!(
+        field.presence,
+        Presence::Optional | Presence::OptionalNullable
+    )
+    .then(|| quote! { #[serde(skip_serializing_if = "Option::is_none")] });
+    let name = ident(&field.rust_name);
+    let ty = field_type(field, here);
+    quote! {
+        #(#[doc = #docs])*
+        #rename
+        #skip
+        pub #name: #ty,
+    }
+}
+
+fn struct_def(
+    name: &Ident,
+    docs: TokenStream,
+    deprecated: Option<TokenStream>,
+    s: &StructDef,
+    here: &TokenStream,
+) -> TokenStream {
+    let fields = s.fields.iter().map(|f| field_tokens(f, here));
+    let custom = s.custom_fields.as_ref().map(|custom| {
+        let custom = ident(custom);
+        quote! {
+            #[doc = " Custom fields, by field id; written back as one flat key each."]
+            #[serde(flatten)]
+            pub #custom: crate::CustomFields,
+        }
+    });
+    let (extra_ty, extra_doc) = match &s.extra {
         ExtraFields::Any => (
             quote! { serde_json::Map<String, serde_json::Value> },
-            "Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.",
+            " Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.",
         ),
         ExtraFields::Typed(ty) => {
             let ty = type_tokens(ty, here);
             (
                 quote! { std::collections::BTreeMap<String, #ty> },
-                "Additional properties (`additionalProperties`).",
+                " Additional properties (`additionalProperties`).",
             )
         }
     };
-    fields.push(FieldShape {
-        docs: doc_lines([extra_docs]),
-        rename: None,
-        skip_none: false,
-        flatten: true,
-        name: s.extra_name.clone(),
-        ty: extra_ty,
-    });
-    StructShape {
-        docs: item_doc_lines(&def.docs, &format!("The schema at `{}`.", def.pointer), &[]),
-        deprecated: def.docs.deprecated,
-        name: def.name.clone(),
-        derive_default: s.all_optional,
-        fields,
-    }
-}
-
-/// The tokens of a struct definition.
-pub(crate) fn struct_def(shape: &StructShape) -> TokenStream {
-    let name = ident(&shape.name);
-    let docs = &shape.docs;
-    let deprecated = shape.deprecated.then(|| quote! { #[deprecated] });
-    let derive_default = shape.derive_default.then(|| quote! { Default, });
-    let fields = shape.fields.iter().map(|f| {
-        let docs = &f.docs;
-        let rename = f
-            .rename
-            .as_ref()
-            .map(|wire| quote! { #[serde(rename = #wire)] });
-        let skip = f
-            .skip_none
-            .then(|| quote! { #[serde(skip_serializing_if = "Option::is_none")] });
-        let flatten = f.flatten.then(|| quote! { #[serde(flatten)] });
-        let name = ident(&f.name);
-        let ty = &f.ty;
-        quote! {
-            #(#[doc = #docs])*
-            #rename
-            #skip
-            #flatten
-            pub #name: #ty,
-        }
-    });
+    let extra = ident(&s.extra_name);
+    let derive_default = s.all_optional.then(|| quote! { Default, });
     quote! {
-        #(#[doc = #docs])*
+        #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #derive_default Serialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
         pub struct #name {
             #(#fields)*
+            #custom
+            #[doc = #extra_doc]
+            #[serde(flatten)]
+            pub #extra: #extra_ty,
         }
     }
 }
 
-/// What a struct's written-out `Deserialize` needs (see the runtime's
-/// `wire::Object` for why it is written out): the locals, one per property
-/// and named after it, and names for the map and the key that no property
-/// has. Both the token and the text emitter read it.
-pub(crate) struct StructDecode<'a> {
-    /// The struct's name.
-    pub(crate) name: &'a str,
-    /// The declared properties.
-    pub(crate) fields: &'a [Field],
-    /// The field holding undeclared properties.
-    pub(crate) extra: &'a str,
-    /// The field holding custom fields, if any.
-    pub(crate) custom: Option<&'a str>,
-    /// The name of the `MapAccess` argument.
-    pub(crate) map: String,
-    /// The name of the current key.
-    pub(crate) key: String,
-}
-
-impl<'a> StructDecode<'a> {
-    pub(crate) fn new(name: &'a str, s: &'a StructDef) -> Self {
-        let taken = |candidate: &str| {
-            s.fields.iter().any(|f| f.rust_name == candidate)
-                || s.extra_name == candidate
-                || s.custom_fields.as_deref() == Some(candidate)
-        };
-        let free = |base: &str| {
-            let mut candidate = base.to_owned();
-            while taken(&candidate) {
-                candidate.push('_');
-            }
-            candidate
-        };
-        StructDecode {
-            name,
-            fields: &s.fields,
-            extra: &s.extra_name,
-            custom: s.custom_fields.as_deref(),
-            map: free("map"),
-            key: free("key"),
-        }
-    }
-}
-
-/// The `Deserialize` and `wire::Object` impls of a struct: a local per
-/// property, one `match` over the keys, the rest kept in the extra map (or
-/// the custom fields).
-pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> TokenStream {
-    let name = ident(plan.name);
-    let map = ident(&plan.map);
-    let key = ident(&plan.key);
-    let locals: Vec<Ident> = plan.fields.iter().map(|f| ident(&f.rust_name)).collect();
-    let arms = plan.fields.iter().zip(&locals).map(|(f, local)| {
+/// The `wire::Object` impl of a struct (a local per property, one `match`
+/// over the keys, the rest kept in the extra map or the custom fields), and
+/// `Deserialize` through the runtime's `object!`.
+fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
+    let map = ident(&s.decoder_locals.map);
+    let key = ident(&s.decoder_locals.key);
+    let locals: Vec<Ident> = s.fields.iter().map(|f| ident(&f.rust_name)).collect();
+    let arms = s.fields.iter().zip(&locals).map(|(f, local)| {
         let wire = &f.wire_name;
         quote! { #wire => #local = Some(#map.next_value()?), }
     });
-    let values = plan.fields.iter().zip(&locals).map(|(f, local)| {
+    let values = s.fields.iter().zip(&locals).map(|(f, local)| {
         let wire = &f.wire_name;
         match f.presence {
             Presence::Required => quote! { #local: crate::wire::required(#local, #wire)?, },
@@ -354,8 +231,8 @@ pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> TokenStream {
             Presence::OptionalNullable => quote! { #local, },
         }
     });
-    let extra = ident(plan.extra);
-    let (custom_local, other, custom_value) = match plan.custom {
+    let extra = ident(&s.extra_name);
+    let (custom_local, other, custom_value) = match &s.custom_fields {
         Some(custom) => {
             let custom = ident(custom);
             (
@@ -371,7 +248,7 @@ pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> TokenStream {
         ),
     };
     // A struct without declared properties keeps every key: no `match`.
-    let dispatch = if plan.fields.is_empty() {
+    let dispatch = if s.fields.is_empty() {
         quote! { #other; }
     } else {
         quote! {
@@ -382,11 +259,7 @@ pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> TokenStream {
         }
     };
     quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::wire::deserialize_object(deserializer)
-            }
-        }
+        crate::wire::object!(#name);
 
         impl<'de> crate::wire::Object<'de> for #name {
             fn visit<A: serde::de::MapAccess<'de>>(mut #map: A) -> Result<Self, A::Error> {
@@ -406,6 +279,8 @@ pub(crate) fn deserialize_struct(plan: &StructDecode<'_>) -> TokenStream {
     }
 }
 
+/// A string enum, its `as_str` and `From<&str>`, and the runtime's
+/// `string_enum!` for the rest.
 fn enum_def(
     name: &Ident,
     docs: TokenStream,
@@ -424,26 +299,6 @@ fn enum_def(
             #variant,
         }
     });
-    let other = ident(&e.other_variant);
-    quote! {
-        #docs
-        #deprecated
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants)*
-            #[doc = " A value this client does not know yet, kept as it was sent."]
-            #other(String),
-        }
-    }
-}
-
-/// The impls of a string enum: `as_str`, `From<&str>`, `Display`, and
-/// `Serialize` / `Deserialize` through them. Written out rather than
-/// derived: a derived enum with an untagged fallback variant buffers every
-/// value before matching it, and costs several times this much code to
-/// compile.
-pub(crate) fn enum_impls(name: &str, e: &EnumDef) -> TokenStream {
-    let name = ident(name);
     let arms = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.wire_value;
@@ -456,6 +311,15 @@ pub(crate) fn enum_impls(name: &str, e: &EnumDef) -> TokenStream {
     });
     let other = ident(&e.other_variant);
     quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = " A value this client does not know yet, kept as it was sent."]
+            #other(String),
+        }
+
         impl #name {
             #[doc = " The value as sent on the wire."]
             pub fn as_str(&self) -> &str {
@@ -475,23 +339,7 @@ pub(crate) fn enum_impls(name: &str, e: &EnumDef) -> TokenStream {
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::wire::deserialize_enum(deserializer)
-            }
-        }
+        crate::wire::string_enum!(#name);
     }
 }
 
@@ -572,7 +420,7 @@ fn union_def(
             #[doc = ""]
             #[doc = " Decoded by trying each variant in order; the first that fits wins."]
             #deprecated
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
             pub enum #name {
                 #(#variants)*
@@ -584,18 +432,8 @@ fn union_def(
     // matched", and an unknown tag is kept rather than rejected.
     let property = &tag.property;
     let unknown = ident(&tag.unknown_variant);
-    // Each tag value with the variants that claim it, in spec order. A value
-    // claimed by several (an ambiguous spec) tries them in order.
-    let mut by_value: Vec<(&str, Vec<&crate::ir::UnionVariant>)> = Vec::new();
-    for v in &u.variants {
-        for value in &v.tag_values {
-            match by_value.iter_mut().find(|(known, _)| known == value) {
-                Some((_, claimants)) => claimants.push(v),
-                None => by_value.push((value, vec![v])),
-            }
-        }
-    }
-    let decode = |v: &crate::ir::UnionVariant, value: TokenStream| {
+    let decode = |index: usize, value: TokenStream| {
+        let v = &u.variants[index];
         let variant = ident(&v.rust_name);
         if v.boxed {
             quote! { serde_json::from_value(#value).map(|value| #name::#variant(Box::new(value))) }
@@ -603,13 +441,19 @@ fn union_def(
             quote! { serde_json::from_value(#value).map(#name::#variant) }
         }
     };
-    let arms = by_value.iter().map(|(value, claimants)| {
-        let (last, earlier) = claimants.split_last().expect("every entry has a claimant");
-        let mut attempt = decode(last, quote! { value });
-        for v in earlier.iter().rev() {
-            let first = decode(v, quote! { value.clone() });
-            attempt = quote! { #first.or_else(|_| #attempt) };
+    let arms = tag.groups.iter().map(|group| {
+        // Every variant but the last gets a clone to try; the last takes the
+        // value.
+        let mut attempt = TokenStream::new();
+        for (position, index) in group.variants.iter().enumerate().rev() {
+            attempt = if position + 1 == group.variants.len() {
+                decode(*index, quote! { value })
+            } else {
+                let first = decode(*index, quote! { value.clone() });
+                quote! { #first.or_else(|_| #attempt) }
+            };
         }
+        let value = &group.value;
         quote! { Some(#value) => #attempt, }
     });
     let how = format!(" Decoded by its `{property}` property, which names the variant.");
@@ -620,7 +464,7 @@ fn union_def(
         #[doc = ""]
         #[doc = #how]
         #deprecated
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
@@ -628,9 +472,9 @@ fn union_def(
             #unknown(serde_json::Value),
         }
 
-        impl<'de> Deserialize<'de> for #name {
+        impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                                let value = serde_json::Value::deserialize(deserializer)?;
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
                 let decoded = match tag.as_deref() {
                     #(#arms)*
@@ -642,10 +486,11 @@ fn union_def(
     }
 }
 
-fn error_body(api: &Api, here: &TokenStream) -> TokenStream {
+fn error_body(api: &Api) -> TokenStream {
+    let here = TokenStream::new();
     let variants = api.error_bodies.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let ty = type_tokens(&v.ty, here);
+        let ty = type_tokens(&v.ty, &here);
         let doc = format!(" A body of type `{}`.", ty.to_string().replace(' ', ""));
         quote! {
             #[doc = #doc]

@@ -4,6 +4,7 @@
 //! No token streams are built here; `emit` does that from the IR alone.
 
 mod cycles;
+mod errors;
 mod extensions;
 mod operations;
 mod refs;
@@ -57,10 +58,12 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
     lowerer.name_components();
     lowerer.lower_components();
     let mut operations = lowerer.lower_operations();
-    let error_bodies = types::error_body_variants(&mut operations);
+    let error_bodies = errors::error_body_variants(&mut operations);
+    let error_decoders = errors::error_decoders(&mut operations, &error_bodies);
     let auth = lowerer.lower_security();
     cycles::box_cycles(&mut lowerer.types);
     let custom_field_prefix = lowerer.single_custom_prefix();
+    let base_url = lowerer.base_url();
 
     let crate_name = options
         .crate_name
@@ -73,15 +76,13 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         lib_name: naming::lib_name(&crate_name),
         crate_name,
         spec_file: options.spec_file.clone(),
-        base_url: doc
-            .servers
-            .first()
-            .map(|s| s.url.trim_end_matches('/').to_owned()),
+        base_url,
         auth,
         types: lowerer.types,
         operations,
         custom_field_prefix,
         error_bodies,
+        error_decoders,
     };
     if lowerer.diagnostics.has_errors() {
         Err(lowerer.diagnostics)
@@ -111,6 +112,71 @@ impl Lowerer<'_> {
             );
         }
         Some(first)
+    }
+
+    /// The client's default base URL: the first server's URL with its
+    /// variables at their defaults, when the client can send requests there
+    /// (absolute, and https unless the host is loopback). Otherwise there is
+    /// none, said in a warning, and the client needs `ClientBuilder::base_url`
+    /// (`Client::new` returns the error that says so, never panics).
+    fn base_url(&mut self) -> Option<String> {
+        let server = self.doc.servers.first()?;
+        let at = "#/servers/0/url";
+        let mut url = String::new();
+        let mut rest = server.url.as_str();
+        while let Some(open) = rest.find('{') {
+            url.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                self.warning(at, format!("the server URL `{}` has an unclosed `{{`; the client has no default base URL (set one with `ClientBuilder::base_url`)", server.url));
+                return None;
+            };
+            let name = &rest[open + 1..open + close];
+            match server.variables.as_ref().and_then(|v| v.get(name)) {
+                Some(variable) => url.push_str(&variable.default),
+                None => {
+                    self.warning(at, format!("the server URL `{}` uses the variable `{name}`, which `variables` does not define; the client has no default base URL (set one with `ClientBuilder::base_url`)", server.url));
+                    return None;
+                }
+            }
+            rest = &rest[open + close + 1..];
+        }
+        url.push_str(rest);
+        let url = url.trim_end_matches('/').to_owned();
+        let problem = match url.split_once("://") {
+            None => Some("is relative".to_owned()),
+            Some((_, after)) if after.split(['/', '?', '#']).next().unwrap_or("").is_empty() => {
+                Some("has no host".to_owned())
+            }
+            Some(("https", _)) => None,
+            Some(("http", after)) => {
+                let authority = after.split(['/', '?', '#']).next().unwrap_or("");
+                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+                let host = match host.strip_prefix('[') {
+                    Some(v6) => v6.split(']').next().unwrap_or(""),
+                    None => host.split(':').next().unwrap_or(""),
+                };
+                let loopback = host == "localhost"
+                    || host
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback());
+                (!loopback).then(|| {
+                    "is plain http to a host other than loopback, where the client does not send credentials".to_owned()
+                })
+            }
+            Some((scheme, _)) => Some(format!(
+                "has the scheme `{scheme}`; the client speaks https"
+            )),
+        };
+        match problem {
+            None => Some(url),
+            Some(problem) => {
+                self.warning(
+                    at,
+                    format!("the server URL `{url}` {problem}; the client has no default base URL (set one with `ClientBuilder::base_url`)"),
+                );
+                None
+            }
+        }
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {

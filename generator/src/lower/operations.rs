@@ -8,8 +8,8 @@ use super::types::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{
-    BodyEncoding, Docs, ErrorResponse, Method, Operation, Parameter, ParameterLocation, PathPart,
-    QueryStyle, RawBody, RequestBody, StatusMatch, SuccessResponse, TypeRef,
+    BodyEncoding, Decoding, Docs, ErrorResponse, Method, Operation, Parameter, ParameterLocation,
+    PathPart, QueryStyle, RawBody, RequestBody, StatusMatch, SuccessResponse, TypeRef,
 };
 use crate::naming::{self, Namespace};
 
@@ -460,6 +460,7 @@ impl<'a> Lowerer<'a> {
             errors,
             pagination,
             selection,
+            error_decoder: None,
         })
     }
 
@@ -563,6 +564,7 @@ impl<'a> Lowerer<'a> {
             raw: None,
             may_be_empty: false,
             description: None,
+            decoding: Decoding::Empty,
         };
         let mut errors = Vec::new();
         let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
@@ -643,6 +645,7 @@ impl<'a> Lowerer<'a> {
                     raw,
                     may_be_empty: false,
                     description: Some(response.description.clone()),
+                    decoding: Decoding::Empty,
                 };
             } else if is_other_success {
                 // Another 2xx also succeeds; reconciled with the first below.
@@ -661,6 +664,13 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.reconcile_successes(&mut success, others, &responses_at);
+        success.decoding = match (&success.ty, success.raw) {
+            (Some(_), _) if success.may_be_empty => Decoding::JsonOrEmpty,
+            (Some(_), _) => Decoding::Json,
+            (None, Some(RawBody::Text)) => Decoding::Text,
+            (None, Some(RawBody::Bytes)) => Decoding::Bytes,
+            (None, None) => Decoding::Empty,
+        };
         (success, errors)
     }
 

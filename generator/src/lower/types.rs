@@ -9,8 +9,8 @@ use openapiv3::{
 use super::Lowerer;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{
-    Docs, EnumDef, EnumVariant, ExtraFields, Field, IntegerKind, NumberKind, Presence, StructDef,
-    TypeDef, TypeKind, TypeRef, UnionDef, UnionTag, UnionVariant,
+    DecoderLocals, Docs, EnumDef, EnumVariant, ExtraFields, Field, IntegerKind, NumberKind,
+    Presence, StructDef, TagGroup, TypeDef, TypeKind, TypeRef, UnionDef, UnionTag, UnionVariant,
 };
 use crate::naming::{self, Namespace};
 
@@ -66,7 +66,7 @@ pub(crate) fn schema_docs(data: &SchemaData) -> Docs {
 }
 
 /// A readable name of a type, for union variant names.
-fn variant_label(ty: &TypeRef) -> String {
+pub(crate) fn variant_label(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => name.clone(),
         TypeRef::String => "String".to_owned(),
@@ -615,12 +615,19 @@ impl<'a> Lowerer<'a> {
         });
         let (extra_name, _) = names.claim("extra");
         let all_optional = fields.iter().all(|f| f.presence.is_optional());
+        // The decoder's locals share the fields' namespace: one per field,
+        // then these two.
+        let decoder_locals = DecoderLocals {
+            map: names.claim("map").0,
+            key: names.claim("key").0,
+        };
         StructDef {
             fields,
             extra,
             extra_name,
             custom_fields,
             all_optional,
+            decoder_locals,
         }
     }
 
@@ -752,7 +759,11 @@ impl<'a> Lowerer<'a> {
                 );
                 return None;
             }
-            Some(UnionTag { property: d.property_name.clone(), unknown_variant: names.claim("Unknown").0 })
+            Some(UnionTag {
+                property: d.property_name.clone(),
+                unknown_variant: names.claim("Unknown").0,
+                groups: tag_groups(&variants),
+            })
         });
         UnionDef { variants, tag }
     }
@@ -846,29 +857,21 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Names one `ErrorBody` variant per distinct error body type and points
-/// each error response at its variant.
-pub(crate) fn error_body_variants(
-    operations: &mut [crate::ir::Operation],
-) -> Vec<crate::ir::ErrorBodyVariant> {
-    let mut names = Namespace::default();
-    let mut variants: Vec<crate::ir::ErrorBodyVariant> = Vec::new();
-    for error in operations.iter_mut().flat_map(|op| op.errors.iter_mut()) {
-        let Some(ty) = &error.ty else { continue };
-        let index = match variants.iter().position(|v| &v.ty == ty) {
-            Some(i) => i,
-            None => {
-                let (rust_name, _) = names.claim(&naming::variant_name(&variant_label(ty)));
-                variants.push(crate::ir::ErrorBodyVariant {
-                    rust_name,
-                    ty: ty.clone(),
-                });
-                variants.len() - 1
+/// Each tag value with the variants that claim it, in spec order.
+fn tag_groups(variants: &[UnionVariant]) -> Vec<TagGroup> {
+    let mut groups: Vec<TagGroup> = Vec::new();
+    for (index, variant) in variants.iter().enumerate() {
+        for value in &variant.tag_values {
+            match groups.iter_mut().find(|g| g.value == *value) {
+                Some(group) => group.variants.push(index),
+                None => groups.push(TagGroup {
+                    value: value.clone(),
+                    variants: vec![index],
+                }),
             }
-        };
-        error.variant = Some(index);
+        }
     }
-    variants
+    groups
 }
 
 fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {

@@ -10,19 +10,20 @@ use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 use crate::client::ResponseFuture;
 use crate::error::Error;
 
-/// A boxed stream: `Unpin`, so `next().await` works on it without pinning.
-pub type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = T> + Send + 'a>>;
+/// A boxed stream: `Unpin`, so `next().await` works on it without pinning,
+/// and `'static`, so it can be moved into a spawned task.
+pub type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send + 'static>>;
 
 /// A request builder of a paginated operation: it can send itself and say
 /// which request fetches the page after a given one.
-pub(crate) trait Paginate<'a>: Clone + Send + Sized + 'a {
+pub(crate) trait Paginate: Clone + Send + Sized + 'static {
     /// The decoded page.
-    type Page: Send + 'a;
+    type Page: Send + 'static;
     /// One item of a page.
-    type Item: Send + 'a;
+    type Item: Send + 'static;
 
     /// Sends this request.
-    fn fetch(self) -> ResponseFuture<'a, Self::Page>;
+    fn fetch(self) -> ResponseFuture<Self::Page>;
 
     /// The request for the page after `page`, or `None` at the end.
     fn next_page(&self, page: &Self::Page) -> Option<Self>;
@@ -33,7 +34,7 @@ pub(crate) trait Paginate<'a>: Clone + Send + Sized + 'a {
 
 /// Every page, starting with `first`; errors end the stream after they are
 /// yielded.
-pub(crate) fn pages<'a, P: Paginate<'a>>(first: P) -> BoxStream<'a, Result<P::Page, Error>> {
+pub(crate) fn pages<P: Paginate>(first: P) -> BoxStream<Result<P::Page, Error>> {
     stream::try_unfold(Some(first), |request| async move {
         let Some(request) = request else {
             return Ok(None);
@@ -47,7 +48,7 @@ pub(crate) fn pages<'a, P: Paginate<'a>>(first: P) -> BoxStream<'a, Result<P::Pa
 }
 
 /// Every item of every page, starting with `first`.
-pub(crate) fn items<'a, P: Paginate<'a>>(first: P) -> BoxStream<'a, Result<P::Item, Error>> {
+pub(crate) fn items<P: Paginate>(first: P) -> BoxStream<Result<P::Item, Error>> {
     pages(first)
         .map_ok(|page| stream::iter(P::into_items(page).into_iter().map(Ok)))
         .try_flatten()

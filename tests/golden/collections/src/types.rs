@@ -8,10 +8,8 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Deserializer, Serialize};
-
 /// Arrays, maps and free-form values.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Bag {
     /// The `tags` property.
     ///
@@ -61,11 +59,7 @@ pub struct Bag {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Bag {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Bag);
 
 impl<'de> crate::wire::Object<'de> for Bag {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -108,7 +102,7 @@ impl<'de> crate::wire::Object<'de> for Bag {
 }
 
 /// The schema at `#/components/schemas/Bag/properties/items/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BagItemsItem {
     /// The `sku` property.
     ///
@@ -125,11 +119,7 @@ pub struct BagItemsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for BagItemsItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(BagItemsItem);
 
 impl<'de> crate::wire::Object<'de> for BagItemsItem {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -155,7 +145,7 @@ impl<'de> crate::wire::Object<'de> for BagItemsItem {
 pub type Labels = std::collections::BTreeMap<String, String>;
 
 /// Declared properties plus typed additional properties.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Metrics {
     /// The `total` property.
     ///
@@ -167,11 +157,7 @@ pub struct Metrics {
     pub extra: std::collections::BTreeMap<String, f64>,
 }
 
-impl<'de> Deserialize<'de> for Metrics {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Metrics);
 
 impl<'de> crate::wire::Object<'de> for Metrics {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -193,7 +179,7 @@ impl<'de> crate::wire::Object<'de> for Metrics {
 /// The value of a custom field.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomValue {
     /// The value as `String`.

@@ -8,10 +8,8 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Deserializer, Serialize};
-
 /// The schema at `#/components/schemas/Animal`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Animal {
     /// The `name` property.
     pub name: String,
@@ -25,11 +23,7 @@ pub struct Animal {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Animal {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Animal);
 
 impl<'de> crate::wire::Object<'de> for Animal {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -52,7 +46,7 @@ impl<'de> crate::wire::Object<'de> for Animal {
 }
 
 /// allOf merges the properties of its members.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pet {
     /// The `name` property.
     pub name: String,
@@ -78,11 +72,7 @@ pub struct Pet {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Pet {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Pet);
 
 impl<'de> crate::wire::Object<'de> for Pet {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -116,7 +106,7 @@ impl<'de> crate::wire::Object<'de> for Pet {
 /// A dog, a cat or anything else.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PetKind {
     /// The value as `Dog`.
@@ -128,7 +118,7 @@ pub enum PetKind {
 }
 
 /// The schema at `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Dog {
     /// The `barks` property.
     pub barks: bool,
@@ -137,11 +127,7 @@ pub struct Dog {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Dog {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Dog);
 
 impl<'de> crate::wire::Object<'de> for Dog {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -161,7 +147,7 @@ impl<'de> crate::wire::Object<'de> for Dog {
 }
 
 /// The schema at `#/components/schemas/Cat`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cat {
     /// The `meows` property.
     pub meows: bool,
@@ -170,11 +156,7 @@ pub struct Cat {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Cat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Cat);
 
 impl<'de> crate::wire::Object<'de> for Cat {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -194,7 +176,7 @@ impl<'de> crate::wire::Object<'de> for Cat {
 }
 
 /// The schema at `#/components/schemas/Person`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Person {
     /// The `name` property.
     ///
@@ -216,11 +198,7 @@ pub struct Person {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Person {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Person);
 
 impl<'de> crate::wire::Object<'de> for Person {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -248,7 +226,7 @@ impl<'de> crate::wire::Object<'de> for Person {
 /// The schema at `#/components/schemas/Shape`.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Shape {
     /// The value as `ShapeVariant0`.
@@ -258,7 +236,7 @@ pub enum Shape {
 }
 
 /// The schema at `#/components/schemas/Shape/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShapeVariant0 {
     /// The `radius` property.
     ///
@@ -270,11 +248,7 @@ pub struct ShapeVariant0 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ShapeVariant0 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ShapeVariant0);
 
 impl<'de> crate::wire::Object<'de> for ShapeVariant0 {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -294,7 +268,7 @@ impl<'de> crate::wire::Object<'de> for ShapeVariant0 {
 }
 
 /// The schema at `#/components/schemas/Shape/anyOf/1`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShapeVariant1 {
     /// The `side` property.
     ///
@@ -306,11 +280,7 @@ pub struct ShapeVariant1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ShapeVariant1 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ShapeVariant1);
 
 impl<'de> crate::wire::Object<'de> for ShapeVariant1 {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -335,7 +305,7 @@ pub type Tree = std::collections::BTreeMap<String, TreeValue>;
 /// The schema at `#/components/schemas/Tree/additionalProperties`.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum TreeValue {
     /// The value as `String`.
@@ -347,7 +317,7 @@ pub enum TreeValue {
 /// A discriminator with a mapping.
 ///
 /// Decoded by its `kind` property, which names the variant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Event {
     /// The value as `Created`.
@@ -358,11 +328,13 @@ pub enum Event {
     Unknown(serde_json::Value),
 }
 
-impl<'de> Deserialize<'de> for Event {
+impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let tag = value
             .get("kind")
             .and_then(serde_json::Value::as_str)
@@ -377,7 +349,7 @@ impl<'de> Deserialize<'de> for Event {
 }
 
 /// The schema at `#/components/schemas/Created`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Created {
     /// The `kind` property.
     pub kind: String,
@@ -388,11 +360,7 @@ pub struct Created {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Created {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Created);
 
 impl<'de> crate::wire::Object<'de> for Created {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -415,7 +383,7 @@ impl<'de> crate::wire::Object<'de> for Created {
 }
 
 /// The schema at `#/components/schemas/Deleted`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Deleted {
     /// The `kind` property.
     pub kind: String,
@@ -429,11 +397,7 @@ pub struct Deleted {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Deleted {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Deleted);
 
 impl<'de> crate::wire::Object<'de> for Deleted {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -458,7 +422,7 @@ impl<'de> crate::wire::Object<'de> for Deleted {
 /// A discriminator without a mapping; each member's tag is a one-value enum.
 ///
 /// Decoded by its `type` property, which names the variant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Figure {
     /// The value as `Circle`.
@@ -469,11 +433,13 @@ pub enum Figure {
     Unknown(serde_json::Value),
 }
 
-impl<'de> Deserialize<'de> for Figure {
+impl<'de> serde::Deserialize<'de> for Figure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let tag = value
             .get("type")
             .and_then(serde_json::Value::as_str)
@@ -488,7 +454,7 @@ impl<'de> Deserialize<'de> for Figure {
 }
 
 /// The schema at `#/components/schemas/Circle`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Circle {
     /// The `type` property.
     pub r#type: CircleType,
@@ -499,11 +465,7 @@ pub struct Circle {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Circle {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Circle);
 
 impl<'de> crate::wire::Object<'de> for Circle {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -553,28 +515,10 @@ impl From<&str> for CircleType {
     }
 }
 
-impl std::fmt::Display for CircleType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CircleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CircleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_enum(deserializer)
-    }
-}
+crate::wire::string_enum!(CircleType);
 
 /// The schema at `#/components/schemas/Square`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Square {
     /// The `type` property.
     pub r#type: SquareType,
@@ -585,11 +529,7 @@ pub struct Square {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Square {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Square);
 
 impl<'de> crate::wire::Object<'de> for Square {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -639,30 +579,12 @@ impl From<&str> for SquareType {
     }
 }
 
-impl std::fmt::Display for SquareType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SquareType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SquareType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_enum(deserializer)
-    }
-}
+crate::wire::string_enum!(SquareType);
 
 /// Stripe's way to say "a person, or the empty string to unset".
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MaybeOwner {
     /// The value as `Person`.
@@ -699,25 +621,7 @@ impl From<&str> for MaybeOwnerEmpty {
     }
 }
 
-impl std::fmt::Display for MaybeOwnerEmpty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MaybeOwnerEmpty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MaybeOwnerEmpty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_enum(deserializer)
-    }
-}
+crate::wire::string_enum!(MaybeOwnerEmpty);
 
 /// The body of an error response, decoded as the type the spec documents for its status.
 ///

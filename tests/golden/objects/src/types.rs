@@ -8,10 +8,8 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Deserializer, Serialize};
-
 /// Every presence a property can have.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Thing {
     /// Server-assigned id.
     ///
@@ -112,11 +110,7 @@ pub struct Thing {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Thing {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Thing);
 
 impl<'de> crate::wire::Object<'de> for Thing {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -190,7 +184,7 @@ impl<'de> crate::wire::Object<'de> for Thing {
 }
 
 /// An inline object, named from its parent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ThingOwner {
     /// The `name` property.
     pub name: String,
@@ -204,11 +198,7 @@ pub struct ThingOwner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ThingOwner {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ThingOwner);
 
 impl<'de> crate::wire::Object<'de> for ThingOwner {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {

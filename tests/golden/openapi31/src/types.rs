@@ -8,10 +8,8 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Deserializer, Serialize};
-
 /// The schema at `#/components/schemas/Note`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Note {
     /// The `id` property.
     pub id: String,
@@ -42,11 +40,7 @@ pub struct Note {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Note {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Note);
 
 impl<'de> crate::wire::Object<'de> for Note {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -108,30 +102,12 @@ impl From<&str> for NoteKind {
     }
 }
 
-impl std::fmt::Display for NoteKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for NoteKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NoteKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_enum(deserializer)
-    }
-}
+crate::wire::string_enum!(NoteKind);
 
 /// The schema at `#/components/schemas/Note/properties/tags/items`.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum NoteTagsItem {
     /// The value as `String`.
@@ -150,7 +126,7 @@ impl std::fmt::Display for NoteTagsItem {
 }
 
 /// The schema at `#/components/schemas/Author`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Author {
     /// The `name` property.
     ///
@@ -162,11 +138,7 @@ pub struct Author {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Author {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Author);
 
 impl<'de> crate::wire::Object<'de> for Author {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {

@@ -8,10 +8,8 @@
     clippy::doc_overindented_list_items
 )]
 
-use serde::{Deserialize, Deserializer, Serialize};
-
 /// The schema at `#/components/schemas/Item`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Item {
     /// The `id` property.
     pub id: i64,
@@ -25,11 +23,7 @@ pub struct Item {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Item);
 
 impl<'de> crate::wire::Object<'de> for Item {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -52,7 +46,7 @@ impl<'de> crate::wire::Object<'de> for Item {
 }
 
 /// The schema at `#/components/schemas/Problem`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Problem {
     /// The `title` property.
     ///
@@ -69,11 +63,7 @@ pub struct Problem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for Problem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(Problem);
 
 impl<'de> crate::wire::Object<'de> for Problem {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -96,7 +86,7 @@ impl<'de> crate::wire::Object<'de> for Problem {
 }
 
 /// The schema at `#/paths/~1items~1/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListItemsResponse {
     /// The `items` property.
     pub items: Vec<Item>,
@@ -105,11 +95,7 @@ pub struct ListItemsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ListItemsResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ListItemsResponse);
 
 impl<'de> crate::wire::Object<'de> for ListItemsResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -129,7 +115,7 @@ impl<'de> crate::wire::Object<'de> for ListItemsResponse {
 }
 
 /// `Item` with every field optional: what a response holds when the request selected some of its fields.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ItemPartial {
     /// The `id` property.
     ///
@@ -146,11 +132,7 @@ pub struct ItemPartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ItemPartial {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ItemPartial);
 
 impl<'de> crate::wire::Object<'de> for ItemPartial {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -194,7 +176,7 @@ impl std::fmt::Display for ItemField {
 }
 
 /// `ListItemsResponse` holding `ItemPartial`s: the response when the request selected some fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListItemsResponsePartial {
     /// The `items` property.
     pub items: Vec<ItemPartial>,
@@ -203,11 +185,7 @@ pub struct ListItemsResponsePartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ListItemsResponsePartial {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ListItemsResponsePartial);
 
 impl<'de> crate::wire::Object<'de> for ListItemsResponsePartial {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -227,7 +205,7 @@ impl<'de> crate::wire::Object<'de> for ListItemsResponsePartial {
 }
 
 /// The schema at `#/paths/~1items~1/post/responses/409/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateItemStatus409Response {
     /// The `conflicting_id` property.
     ///
@@ -239,11 +217,7 @@ pub struct CreateItemStatus409Response {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for CreateItemStatus409Response {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(CreateItemStatus409Response);
 
 impl<'de> crate::wire::Object<'de> for CreateItemStatus409Response {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -263,7 +237,7 @@ impl<'de> crate::wire::Object<'de> for CreateItemStatus409Response {
 }
 
 /// The schema at `#/paths/~1events~1/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListEventsResponse {
     /// The `data` property.
     pub data: Vec<ListEventsResponseDataItem>,
@@ -277,11 +251,7 @@ pub struct ListEventsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ListEventsResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ListEventsResponse);
 
 impl<'de> crate::wire::Object<'de> for ListEventsResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -304,7 +274,7 @@ impl<'de> crate::wire::Object<'de> for ListEventsResponse {
 }
 
 /// The schema at `#/paths/~1events~1/get/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListEventsResponseDataItem {
     /// The `id` property.
     pub id: String,
@@ -313,11 +283,7 @@ pub struct ListEventsResponseDataItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for ListEventsResponseDataItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(ListEventsResponseDataItem);
 
 impl<'de> crate::wire::Object<'de> for ListEventsResponseDataItem {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -337,7 +303,7 @@ impl<'de> crate::wire::Object<'de> for ListEventsResponseDataItem {
 }
 
 /// The schema at `#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateChargeBody {
     /// The `amount` property.
     pub amount: i64,
@@ -366,11 +332,7 @@ pub struct CreateChargeBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for CreateChargeBody {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(CreateChargeBody);
 
 impl<'de> crate::wire::Object<'de> for CreateChargeBody {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -404,7 +366,7 @@ impl<'de> crate::wire::Object<'de> for CreateChargeBody {
 }
 
 /// The schema at `#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateChargeBodyItemsItem {
     /// The `price` property.
     ///
@@ -421,11 +383,7 @@ pub struct CreateChargeBodyItemsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for CreateChargeBodyItemsItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(CreateChargeBodyItemsItem);
 
 impl<'de> crate::wire::Object<'de> for CreateChargeBodyItemsItem {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -448,7 +406,7 @@ impl<'de> crate::wire::Object<'de> for CreateChargeBodyItemsItem {
 }
 
 /// The schema at `#/paths/~1charges/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateChargeResponse {
     /// The `id` property.
     ///
@@ -460,11 +418,7 @@ pub struct CreateChargeResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for CreateChargeResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(CreateChargeResponse);
 
 impl<'de> crate::wire::Object<'de> for CreateChargeResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -484,7 +438,7 @@ impl<'de> crate::wire::Object<'de> for CreateChargeResponse {
 }
 
 /// The schema at `#/paths/~1jobs/post/responses/202/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct StartJobStatus202Response {
     /// The `queue_position` property.
     ///
@@ -496,11 +450,7 @@ pub struct StartJobStatus202Response {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for StartJobStatus202Response {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(StartJobStatus202Response);
 
 impl<'de> crate::wire::Object<'de> for StartJobStatus202Response {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -520,7 +470,7 @@ impl<'de> crate::wire::Object<'de> for StartJobStatus202Response {
 }
 
 /// The schema at `#/paths/~1items~1{item_id}~1parts~1{part}/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TouchPartBody {
     /// The `note` property.
     ///
@@ -532,11 +482,7 @@ pub struct TouchPartBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> Deserialize<'de> for TouchPartBody {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
+crate::wire::object!(TouchPartBody);
 
 impl<'de> crate::wire::Object<'de> for TouchPartBody {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
