@@ -1,7 +1,7 @@
 //! Structure-aware fuzzing of the whole generator pipeline.
 //!
 //! A case is a seed spec (the fixtures, the bad specs, `spec/close.yaml` and
-//! the small specs in `../shared/specs`) read as a generic value and mutated
+//! the real-world specs vendored in `tests/specs`) read as a generic value and mutated
 //! the way real specs go wrong: keys dropped, types swapped, `$ref`s broken or
 //! pointed outside the file, cycles injected, names made into keywords or
 //! symbols, subtrees copied (duplicate operationIds) or nested deeply. Some
@@ -9,11 +9,16 @@
 //! the parsers and the locator. [`run`] feeds the text to
 //! [`generator::generate`]; the only failure is a panic, a hang or a crash.
 //!
-//! Every case is a pure function of `(seed, case index)`, so any finding is
-//! replayed exactly with `cargo xtask fuzz --seed S --replay K`. The
-//! campaign driver (process isolation, so a stack overflow is reported
-//! rather than fatal) is `xtask/src/fuzz.rs`.
+//! Every case is a pure function of the seed, the case index and the seed
+//! files, so any finding is replayed exactly with
+//! `cargo xtask fuzz --seed S --replay K` (and the same seed options). The
+//! seeds are read from the repository only ([`SEED_DIRS`]), so this crate's
+//! tests need nothing beside it; a campaign may add directories of its own
+//! (`cargo xtask fuzz --shared` adds `../shared/specs`). The campaign driver
+//! (process isolation, so a stack overflow is reported rather than fatal) is
+//! `xtask/src/fuzz.rs`.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -73,22 +78,32 @@ pub struct Seed {
     pub text: String,
 }
 
-/// The seed specs of at most `max_bytes` under `root` (the workspace) and
-/// `root/../shared/specs`, sorted by name so case numbers mean the same thing
-/// on every machine with the same files.
-pub fn seeds(root: &Path, max_bytes: u64) -> Vec<Seed> {
-    let dirs = [
-        root.join("tests/fixtures"),
-        root.join("tests/bad"),
-        root.join("spec"),
-        root.join("../shared/specs"),
-        root.join("../shared/specs/openapi31"),
-    ];
-    let mut paths: Vec<PathBuf> = Vec::new();
+/// The folders of the repository the seed specs are read from, relative to
+/// its root.
+pub const SEED_DIRS: &[&str] = &[
+    "spec",
+    "tests/bad",
+    "tests/fixtures",
+    "tests/specs",
+    "tests/specs/openapi31",
+];
+
+/// The seed specs of at most `max_bytes` in [`SEED_DIRS`] under `root` (the
+/// repository), then in the `extra` folders, skipping a text already taken
+/// (an extra folder may hold copies of the vendored specs). Sorted by name,
+/// so case numbers mean the same thing on every machine with the same files.
+pub fn seeds(root: &Path, extra: &[PathBuf], max_bytes: u64) -> Vec<Seed> {
+    let dirs = SEED_DIRS
+        .iter()
+        .map(|d| root.join(d))
+        .chain(extra.iter().cloned());
+    let mut seeds: Vec<Seed> = Vec::new();
+    let mut texts = HashSet::new();
     for dir in dirs {
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;
         };
+        let mut paths: Vec<PathBuf> = Vec::new();
         for entry in entries.flatten() {
             let path = entry.path();
             let is_spec = path
@@ -101,19 +116,21 @@ pub fn seeds(root: &Path, max_bytes: u64) -> Vec<Seed> {
                 paths.push(path);
             }
         }
+        paths.sort();
+        for path in paths {
+            let Ok(text) = fs::read_to_string(&path) else {
+                continue;
+            };
+            if texts.insert(text.clone()) {
+                let name = path
+                    .strip_prefix(root)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
+                seeds.push(Seed { name, text });
+            }
+        }
     }
-    let mut seeds: Vec<Seed> = paths
-        .into_iter()
-        .filter_map(|path| {
-            let text = fs::read_to_string(&path).ok()?;
-            let name = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            Some(Seed { name, text })
-        })
-        .collect();
     seeds.sort_by(|a, b| a.name.cmp(&b.name));
     seeds
 }
@@ -574,7 +591,7 @@ mod tests {
 
     #[test]
     fn cases_are_deterministic_and_mutated() {
-        let seeds = seeds(&root(), MAX_SEED_BYTES);
+        let seeds = seeds(&root(), &[], MAX_SEED_BYTES);
         assert!(seeds.len() >= 10, "{} seeds", seeds.len());
         let mut changed = 0;
         for case in 0..50 {
@@ -589,6 +606,43 @@ mod tests {
         // A mutation can be a no-op (dropping a key that is not there);
         // most must not be.
         assert!(changed >= 40, "only {changed} of 50 cases were mutated");
+    }
+
+    /// The seeds are the repository's own specs, the vendored real-world
+    /// ones included; an extra folder adds only texts not already taken.
+    #[test]
+    fn seeds_come_from_the_repository_and_extras_add_new_texts() {
+        let root = root();
+        let own = seeds(&root, &[], MAX_SEED_BYTES);
+        for prefix in [
+            "spec/",
+            "tests/bad/",
+            "tests/fixtures/",
+            "tests/specs/openapi31/",
+        ] {
+            assert!(
+                own.iter().any(|s| s.name.starts_with(prefix)),
+                "no seed from {prefix}"
+            );
+        }
+        assert!(
+            own.iter().all(|s| !s.name.starts_with("..")),
+            "a seed from outside the repository"
+        );
+
+        let copies = seeds(&root, &[root.join("tests/specs")], MAX_SEED_BYTES);
+        let names = |seeds: &[Seed]| seeds.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&copies), names(&own), "copies were added twice");
+
+        let with_warn = seeds(&root, &[root.join("tests/warn")], MAX_SEED_BYTES);
+        let added: Vec<String> = names(&with_warn)
+            .into_iter()
+            .filter(|n| !names(&own).contains(n))
+            .collect();
+        assert!(
+            !added.is_empty() && added.iter().all(|n| n.starts_with("tests/warn/")),
+            "{added:?}"
+        );
     }
 
     /// Every spec a campaign found a crash with stays fixed: the files in

@@ -3,6 +3,14 @@
 //!
 //! The crates go to `target/corpus/crates/<spec>` under a workspace of their
 //! own, sharing one target directory, so dependencies are built once.
+//!
+//! A spec that does not load or generate is a failed row ("generation
+//! failed" and the first diagnostic) and the command exits 1, as for a crate
+//! that does not check. This is where the big specs in `../shared/specs`
+//! are checked to load at all (Stripe's 4 MB YAML, OpenAI's integers beyond
+//! 64 bits): `cargo test` reads only the repository, and its
+//! `generator/tests/real_specs.rs` loads the small specs vendored in
+//! `tests/specs`.
 
 use std::fmt::Write as _;
 use std::fs;

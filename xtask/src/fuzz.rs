@@ -8,6 +8,12 @@
 //! killed it, reports it, and starts a new worker after it. A case that
 //! sends nothing for `--timeout` seconds is a hang; a panic is caught in the
 //! worker and reported without stopping the campaign.
+//!
+//! The seeds are the repository's specs (`fuzz::SEED_DIRS`); `--shared`
+//! adds those in `../shared/specs` beside it (with `--max-seed-kb`, the big
+//! ones). A case is a pure function of the seed, the case number and the
+//! seed files, so a replay takes the same `--root`, `--shared` and
+//! `--max-seed-kb`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::panic;
@@ -28,9 +34,11 @@ struct Args {
     replay: Option<u64>,
     write: Option<String>,
     worker: bool,
-    /// Where the seed specs are read from (a workspace, with `../shared`
-    /// beside it); a copy keeps case numbers stable while files change.
+    /// Where the seed specs are read from (a workspace); a copy keeps case
+    /// numbers stable while files change.
     root: PathBuf,
+    /// Also seed from `ROOT/../shared/specs` (and its `openapi31/`).
+    shared: bool,
     /// The largest seed spec to use, in bytes.
     max_seed_bytes: u64,
 }
@@ -45,6 +53,7 @@ fn parse(args: &[String]) -> Result<Args> {
         write: None,
         worker: false,
         root: workspace_root(),
+        shared: false,
         max_seed_bytes: fuzz::MAX_SEED_BYTES,
     };
     let mut iter = args.iter();
@@ -68,6 +77,7 @@ fn parse(args: &[String]) -> Result<Args> {
                 parsed.write = Some(iter.next().cloned().context("`--write` needs a path")?)
             }
             "--worker" => parsed.worker = true,
+            "--shared" => parsed.shared = true,
             "--max-seed-kb" => parsed.max_seed_bytes = number("--max-seed-kb")? * 1024,
             "--root" => parsed.root = PathBuf::from(iter.next().context("`--root` needs a path")?),
             other => bail!("unknown argument `{other}` (see `cargo xtask --help`)"),
@@ -78,9 +88,20 @@ fn parse(args: &[String]) -> Result<Args> {
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
     let args = parse(args)?;
-    let seeds = fuzz::seeds(&args.root, args.max_seed_bytes);
+    let mut extra = Vec::new();
+    if args.shared {
+        let shared = args.root.join("../shared/specs");
+        if !shared.is_dir() {
+            bail!(
+                "`--shared` reads `{}`, which is not a directory",
+                shared.display()
+            );
+        }
+        extra = vec![shared.clone(), shared.join("openapi31")];
+    }
+    let seeds = fuzz::seeds(&args.root, &extra, args.max_seed_bytes);
     if seeds.is_empty() {
-        bail!("no seed specs found under tests/, spec/ or ../shared/specs");
+        bail!("no seed specs found under `{}`", args.root.display());
     }
     if let Some(case) = args.replay {
         return replay(&seeds, args.seed, case, args.write.as_deref());
@@ -183,6 +204,7 @@ fn drive(args: &Args, seed_count: usize) -> Result<ExitCode> {
             .args(["fuzz", "--worker", "--seed", &args.seed.to_string()])
             .arg("--root")
             .arg(&args.root)
+            .args(args.shared.then_some("--shared"))
             .args(["--max-seed-kb", &(args.max_seed_bytes / 1024).to_string()])
             .args(["--start", &next.to_string()])
             .args(["--iterations", &(end - next).to_string()])
@@ -279,6 +301,9 @@ fn drive(args: &Args, seed_count: usize) -> Result<ExitCode> {
     let mut same_seeds = String::new();
     if args.root != workspace_root() {
         same_seeds.push_str(&format!(" --root {}", args.root.display()));
+    }
+    if args.shared {
+        same_seeds.push_str(" --shared");
     }
     if args.max_seed_bytes != fuzz::MAX_SEED_BYTES {
         same_seeds.push_str(&format!(" --max-seed-kb {}", args.max_seed_bytes / 1024));

@@ -26,14 +26,17 @@ commands:
       Generate every spec under DIR (default ../shared/specs), cargo check each
       crate, and print a table. Exits 1 if any spec fails or has warnings.
   fuzz [--iterations N] [--seed S] [--start K] [--timeout SECS] [--root DIR]
-       [--max-seed-kb KB]
+       [--shared] [--max-seed-kb KB]
       Run N mutated specs (default 10000) through the whole pipeline in a
       worker process; report panics, hangs and crashes (stack overflows) by
       case number, and exit 1 if there are any. Seeds are read from the
-      workspace (or DIR) and DIR/../shared/specs, up to 64 KB each unless
+      workspace (or DIR): spec/, tests/bad, tests/fixtures, tests/specs;
+      --shared adds DIR/../shared/specs. Up to 64 KB each unless
       --max-seed-kb says otherwise (the big shared specs take seconds a case).
-  fuzz --seed S --replay K [--write FILE]
-      Rebuild case K of seed S, optionally write it, and run it here.
+  fuzz --seed S --replay K [--root DIR] [--shared] [--max-seed-kb KB]
+       [--write FILE]
+      Rebuild case K of seed S (from the same seeds), optionally write it,
+      and run it here.
 ";
 
 fn main() -> ExitCode {
