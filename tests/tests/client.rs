@@ -352,7 +352,7 @@ async fn an_invalid_body_is_a_decode_error_with_a_path() {
 
 #[test]
 fn debug_output_never_shows_credentials() {
-    let client = Client::new("super_secret_key");
+    let client = Client::new("super_secret_key").expect("the spec's server is usable");
     let shown = format!("{client:?}");
     assert!(!shown.contains("super_secret_key"), "{shown}");
     assert!(
@@ -387,6 +387,69 @@ fn plain_http_is_refused_off_loopback() {
         Client::new("k").unwrap().base_url(),
         "https://api.close.com/api/v1"
     );
+}
+
+#[test]
+fn client_new_without_a_usable_server_is_an_error_not_a_panic() {
+    // The collections fixture names no server: the client needs a base URL.
+    let error = golden_collections::Client::new().expect_err("no base URL");
+    assert!(
+        matches!(&error, golden_collections::Error::Config(message) if message.contains("base_url")),
+        "{error}"
+    );
+    golden_collections::Client::builder()
+        .base_url("https://collections.example.com")
+        .build()
+        .expect("with a base URL it builds");
+}
+
+/// Compiles only if `T` can move into a spawned task.
+fn spawnable<T: Send + 'static>(value: T) -> T {
+    value
+}
+
+#[tokio::test]
+async fn requests_and_streams_can_be_spawned() {
+    let (server, client) = setup().await;
+    let lead = data("seed-get-lead-response.json");
+    Mock::given(method("GET"))
+        .and(path("/lead/lead_1/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&lead))
+        .expect(8)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/lead/"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [lead], "has_more": false})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The builders own a clone of the client and their arguments, so
+    // neither the request nor the client has to outlive this scope.
+    let tasks: Vec<_> = (0..8)
+        .map(|_| tokio::spawn(spawnable(client.get_lead("lead_1").send())))
+        .collect();
+    let body = LeadCreate::default();
+    let _ = spawnable(std::future::IntoFuture::into_future(
+        client.create_lead(body),
+    ));
+    let items = tokio::spawn(async move {
+        use close_api::TryStreamExt;
+        spawnable(client.list_leads().items())
+            .try_collect::<Vec<_>>()
+            .await
+    });
+    for task in tasks {
+        let lead = task.await.expect("the task ran").expect("the lead decodes");
+        assert_eq!(lead.id, "lead_IIDHIStmFcFQZZP0BRe99V1MCoXWz2PGCm6EDmR9v2O");
+    }
+    let items = items
+        .await
+        .expect("the task ran")
+        .expect("the page decodes");
+    assert_eq!(items.len(), 1);
 }
 
 #[tokio::test]

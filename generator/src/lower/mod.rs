@@ -160,7 +160,7 @@ impl Lowerer<'_> {
                         .parse::<std::net::IpAddr>()
                         .is_ok_and(|ip| ip.is_loopback());
                 (!loopback).then(|| {
-                    "is plain http to a host other than loopback, where the client does not send credentials".to_owned()
+                    "is plain http to a host other than loopback, over which credentials would travel unencrypted".to_owned()
                 })
             }
             Some((scheme, _)) => Some(format!(
