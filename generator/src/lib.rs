@@ -1,4 +1,4 @@
-//! Generates a Rust API client crate from an OpenAPI 3.0 document.
+//! Generates a Rust API client crate from an OpenAPI 3.0 or 3.1 document.
 //!
 //! The pipeline is `load → lower → emit`: [`load`] parses the document,
 //! [`lower`] builds the [`ir::Api`] with every Rust name chosen and every
