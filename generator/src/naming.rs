@@ -57,6 +57,9 @@ pub struct Reserved {
 /// keyword; a reserved method or parameter name is taken in the
 /// [`Namespace`] from the start ([`Namespace::reserving`]), so the spec's
 /// name gets a number and lower's collision warning.
+///
+/// `generator/tests/reserved_names.rs` reads the runtime's source and the
+/// generated code, and fails when a name they define is missing here.
 pub const RESERVED: &[Reserved] = &[
     Reserved {
         scope: Scope::Type,
