@@ -351,7 +351,7 @@ fn every_method_of_client_is_reserved() {
             &mut found,
             generated
                 .into_iter()
-                .filter(|m| !operations.contains(m.as_str())),
+                .filter(|m| !operations.contains(naming::unraw(m))),
             &whence,
         );
     }
@@ -385,7 +385,7 @@ fn every_member_of_a_builder_is_reserved() {
                 found.entry(scopes).or_default(),
                 members
                     .into_iter()
-                    .filter(|m| !parameters.contains(m.as_str())),
+                    .filter(|m| !parameters.contains(naming::unraw(m))),
                 &whence,
             );
         }
