@@ -84,7 +84,7 @@ pub const RESERVED: &[Reserved] = &[
     },
     Reserved {
         scope: Scope::Type,
-        origin: "serde_json types",
+        origin: "serde_json's types: not named unqualified today, kept free so an emitter may",
         names: &["Value", "Map"],
     },
     Reserved {

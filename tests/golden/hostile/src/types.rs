@@ -326,6 +326,16 @@ pub struct Prelude {
     /// `None` when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<AType>,
+    /// The `s` property.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s: Option<SType>,
+    /// The `value` property.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<ValueType>,
     /// The `self` property.
     ///
     /// `None` when absent.
@@ -366,6 +376,8 @@ impl<'de> crate::wire::Object<'de> for Prelude {
         let mut t = None;
         let mut d = None;
         let mut a = None;
+        let mut s = None;
+        let mut value = None;
         let mut self_ = None;
         let mut extra = Default::default();
         while let Some(key) = crate::wire::next_key(&mut map)? {
@@ -391,6 +403,8 @@ impl<'de> crate::wire::Object<'de> for Prelude {
                 "t" => t = Some(map.next_value()?),
                 "d" => d = Some(map.next_value()?),
                 "a" => a = Some(map.next_value()?),
+                "s" => s = Some(map.next_value()?),
+                "value" => value = Some(map.next_value()?),
                 "self" => self_ = Some(map.next_value()?),
                 _ => crate::wire::extra(&mut map, &mut extra, key)?,
             }
@@ -417,6 +431,8 @@ impl<'de> crate::wire::Object<'de> for Prelude {
             t: crate::wire::absent_or_null(t),
             d: crate::wire::absent_or_null(d),
             a: crate::wire::absent_or_null(a),
+            s: crate::wire::absent_or_null(s),
+            value: crate::wire::absent_or_null(value),
             self_: crate::wire::absent_or_null(self_),
             extra,
         })
@@ -1012,6 +1028,78 @@ impl<'de> crate::wire::Object<'de> for AType {
         }
         Ok(AType {
             a: crate::wire::absent_or_null(a),
+            extra,
+        })
+    }
+}
+
+/// The schema at `#/components/schemas/S`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SType {
+    /// The `s` property.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s: Option<String>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for SType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for SType {
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut s = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "s" => s = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(SType {
+            s: crate::wire::absent_or_null(s),
+            extra,
+        })
+    }
+}
+
+/// The schema at `#/components/schemas/Value`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ValueType {
+    /// The `value` property.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for ValueType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+
+impl<'de> crate::wire::Object<'de> for ValueType {
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::wire::next_key(&mut map)? {
+            match key.as_str() {
+                "value" => value = Some(map.next_value()?),
+                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(ValueType {
+            value: crate::wire::absent_or_null(value),
             extra,
         })
     }
