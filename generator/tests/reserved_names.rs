@@ -17,8 +17,17 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_owned()
 }
 
-/// Every runtime file, parsed, by module name.
-fn runtime() -> BTreeMap<String, syn::File> {
+/// The runtime's source, parsed.
+struct Runtime {
+    /// Every file, by module name.
+    files: BTreeMap<String, syn::File>,
+    /// The traits it defines, with every method they declare.
+    traits: BTreeMap<String, Vec<String>>,
+    /// The macros it defines with `macro_rules!`, by name.
+    macros: BTreeMap<String, TokenStream>,
+}
+
+fn runtime() -> Runtime {
     let dir = root().join("src/emit/runtime");
     let mut files = BTreeMap::new();
     for entry in std::fs::read_dir(&dir).expect("the runtime lives in src/emit/runtime") {
@@ -37,7 +46,19 @@ fn runtime() -> BTreeMap<String, syn::File> {
         "no runtime found in {}",
         dir.display()
     );
-    files
+    let items = || files.values().flat_map(|f| &f.items);
+    let traits = items()
+        .filter_map(|item| match item {
+            syn::Item::Trait(t) => Some((t.ident.to_string(), trait_methods(t))),
+            _ => None,
+        })
+        .collect();
+    let macros = files.values().flat_map(|f| macros_of(&f.items)).collect();
+    Runtime {
+        files,
+        traits,
+        macros,
+    }
 }
 
 /// One generated crate: its IR and its files by path.
@@ -137,36 +158,60 @@ fn trait_methods(item: &syn::ItemTrait) -> Vec<String> {
         .collect()
 }
 
-/// The traits the runtime defines, with their methods.
-fn runtime_traits(runtime: &BTreeMap<String, syn::File>) -> BTreeMap<String, Vec<String>> {
-    runtime
-        .values()
-        .flat_map(|f| &f.items)
-        .filter_map(|item| match item {
-            syn::Item::Trait(t) => Some((t.ident.to_string(), trait_methods(t))),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The `fn NAME` pairs anywhere in a token stream (a macro's body).
-fn fns_in_tokens(tokens: TokenStream, out: &mut Vec<String>) {
+/// What a macro's tokens write: every `fn NAME`, and the trait of every
+/// `impl TRAIT for ...` (its last name outside `<...>`).
+fn written_by(tokens: TokenStream, fns: &mut Vec<String>, traits: &mut Vec<String>) {
     let mut after_fn = false;
+    // In an impl's header: the depth of `<` and the last name outside them.
+    let mut header: Option<(i32, Option<String>)> = None;
     for tree in tokens {
         match tree {
             TokenTree::Ident(ident) => {
+                let text = ident.to_string();
                 if after_fn {
-                    out.push(ident.to_string());
+                    fns.push(text.clone());
                 }
-                after_fn = ident == "fn";
+                after_fn = text == "fn";
+                if text == "impl" {
+                    header = Some((0, None));
+                } else if let Some((depth, last)) = &mut header {
+                    if *depth == 0 && text == "for" {
+                        traits.extend(last.take());
+                        header = None;
+                    } else if *depth == 0 {
+                        *last = Some(text);
+                    }
+                }
+            }
+            TokenTree::Punct(p) => {
+                after_fn = false;
+                if let Some((depth, _)) = &mut header {
+                    match p.as_char() {
+                        '<' => *depth += 1,
+                        '>' => *depth -= 1,
+                        _ => {}
+                    }
+                }
             }
             TokenTree::Group(group) => {
-                fns_in_tokens(group.stream(), out);
                 after_fn = false;
+                if group.delimiter() == Delimiter::Brace {
+                    header = None;
+                }
+                written_by(group.stream(), fns, traits);
             }
-            TokenTree::Punct(_) | TokenTree::Literal(_) => after_fn = false,
+            TokenTree::Literal(_) => after_fn = false,
         }
     }
+}
+
+/// Whether `tokens` name `name` anywhere.
+fn mentions(tokens: TokenStream, name: &str) -> bool {
+    tokens.into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == name,
+        TokenTree::Group(group) => mentions(group.stream(), name),
+        _ => false,
+    })
 }
 
 /// Whether a token stream holds `impl ... NAME` (a macro that writes an
@@ -192,7 +237,7 @@ fn impls_in_tokens(tokens: TokenStream, name: &str) -> bool {
 }
 
 /// The macros a file defines with `macro_rules!`, by name.
-fn macros(items: &[syn::Item]) -> BTreeMap<String, TokenStream> {
+fn macros_of(items: &[syn::Item]) -> BTreeMap<String, TokenStream> {
     items
         .iter()
         .filter_map(|item| match item {
@@ -205,18 +250,14 @@ fn macros(items: &[syn::Item]) -> BTreeMap<String, TokenStream> {
 }
 
 /// Every method `items` give the type `name`: its inherent methods (also
-/// those a macro writes), the methods of the traits it implements or
-/// derives, and, for a struct, its fields.
-fn members(
-    items: &[syn::Item],
-    name: &str,
-    runtime_traits: &BTreeMap<String, Vec<String>>,
-    context: &str,
-) -> BTreeSet<String> {
-    let macros = macros(items);
+/// those a macro writes, whether `macros` or `items` define it), the methods
+/// of the traits it implements or derives, and, for a struct, its fields.
+fn members(items: &[syn::Item], name: &str, runtime: &Runtime, context: &str) -> BTreeSet<String> {
+    let mut macros = runtime.macros.clone();
+    macros.extend(macros_of(items));
     let mut found = BTreeSet::new();
     let add_trait = |trait_name: &str, found: &mut BTreeSet<String>| {
-        if let Some(methods) = runtime_traits.get(trait_name) {
+        if let Some(methods) = runtime.traits.get(trait_name) {
             found.extend(methods.iter().cloned());
         } else if let Some(methods) = std_trait_methods(trait_name) {
             found.extend(methods.iter().map(|m| (*m).to_owned()));
@@ -224,6 +265,17 @@ fn members(
             panic!(
                 "{context}: `{name}` implements `{trait_name}`, whose methods this test does not know; add them to `std_trait_methods`"
             );
+        }
+    };
+    // What a macro writes, from its invocation and its definition.
+    let add_macro = |tokens: Vec<TokenStream>, found: &mut BTreeSet<String>| {
+        let (mut fns, mut traits) = (Vec::new(), Vec::new());
+        for tokens in tokens {
+            written_by(tokens, &mut fns, &mut traits);
+        }
+        found.extend(fns);
+        for t in traits {
+            add_trait(&t, found);
         }
     };
     for item in items {
@@ -238,12 +290,9 @@ fn members(
                             found.insert(f.sig.ident.to_string());
                         }
                         syn::ImplItem::Macro(m) => {
-                            let mut fns = Vec::new();
-                            fns_in_tokens(m.mac.tokens.clone(), &mut fns);
-                            if let Some(body) = macros.get(&last_segment(&m.mac.path)) {
-                                fns_in_tokens(body.clone(), &mut fns);
-                            }
-                            found.extend(fns);
+                            let mut tokens = vec![m.mac.tokens.clone()];
+                            tokens.extend(macros.get(&last_segment(&m.mac.path)).cloned());
+                            add_macro(tokens, &mut found);
                         }
                         _ => {}
                     }
@@ -265,13 +314,19 @@ fn members(
                         .filter_map(|f| Some(f.ident.as_ref()?.to_string())),
                 );
             }
+            // A macro that writes an impl block for `name` itself.
             syn::Item::Macro(m)
                 if m.mac.path.is_ident("macro_rules")
                     && impls_in_tokens(m.mac.tokens.clone(), name) =>
             {
-                let mut fns = Vec::new();
-                fns_in_tokens(m.mac.tokens.clone(), &mut fns);
-                found.extend(fns);
+                add_macro(vec![m.mac.tokens.clone()], &mut found);
+            }
+            // A macro invoked for `name`, such as `builder!(ListItems, ...)`.
+            syn::Item::Macro(m)
+                if !m.mac.path.is_ident("macro_rules") && mentions(m.mac.tokens.clone(), name) =>
+            {
+                let definition = macros.get(&last_segment(&m.mac.path)).cloned();
+                add_macro(definition.into_iter().collect(), &mut found);
             }
             _ => {}
         }
@@ -311,18 +366,18 @@ fn note(
 #[test]
 fn every_method_of_client_is_reserved() {
     let runtime = runtime();
-    let traits = runtime_traits(&runtime);
     let mut found = BTreeMap::new();
-    for (module, file) in &runtime {
+    for (module, file) in &runtime.files {
         let whence = format!("runtime/{module}.rs");
         note(
             &mut found,
-            members(&file.items, "Client", &traits, &whence),
+            members(&file.items, "Client", &runtime, &whence),
             &whence,
         );
     }
     // Fields are not methods: `client.inner` and `client.inner()` differ.
     let fields: BTreeSet<String> = runtime
+        .files
         .values()
         .flat_map(|f| &f.items)
         .filter_map(|i| match i {
@@ -345,7 +400,7 @@ fn every_method_of_client_is_reserved() {
             .map(|op| naming::unraw(&op.method_name))
             .collect();
         let requests = crate_.parsed("src/requests.rs");
-        let generated = members(&requests.items, "Client", &traits, &crate_.spec);
+        let generated = members(&requests.items, "Client", &runtime, &crate_.spec);
         let whence = format!("{}: requests.rs", crate_.spec);
         note(
             &mut found,
@@ -361,7 +416,6 @@ fn every_method_of_client_is_reserved() {
 #[test]
 fn every_member_of_a_builder_is_reserved() {
     let runtime = runtime();
-    let traits = runtime_traits(&runtime);
     // Which scopes reserve the builder's names depends on the operation.
     let mut found: BTreeMap<Vec<Scope>, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
     for crate_ in generated() {
@@ -372,7 +426,7 @@ fn every_member_of_a_builder_is_reserved() {
                 .iter()
                 .map(|p| naming::unraw(&p.rust_name))
                 .collect();
-            let members = members(&requests.items, &op.builder_name, &traits, &crate_.spec);
+            let members = members(&requests.items, &op.builder_name, &runtime, &crate_.spec);
             assert!(
                 members.contains("send"),
                 "{}: the builder `{}` was not found in requests.rs",
@@ -545,7 +599,7 @@ fn every_type_name_the_generated_modules_use_is_reserved() {
         for item in &lib.items {
             if let syn::Item::Use(u) = item {
                 if matches!(u.vis, syn::Visibility::Public(_)) {
-                    use_names(&u.tree, &runtime, &mut exported);
+                    use_names(&u.tree, &runtime.files, &mut exported);
                 }
             }
         }
@@ -560,4 +614,53 @@ fn every_type_name_the_generated_modules_use_is_reserved() {
         &[Scope::Type],
         "the generated modules use these type names",
     );
+}
+
+/// The reader above finds members the way the runtime rewrite may write
+/// them: through `macro_rules!`, invoked per builder or inside `impl Client`.
+#[test]
+fn members_written_by_macros_are_found() {
+    let source = r#"
+        macro_rules! builder {
+            ($name:ident) => {
+                impl<'a> $name<'a> {
+                    pub fn send(self) {}
+                }
+                impl<'a> crate::pagination::Paginate<'a> for $name<'a> {}
+                impl<'a, T: Send> std::future::IntoFuture for $name<'a> {}
+            };
+        }
+        macro_rules! senders {
+            () => {
+                fn send_json(&self) {}
+            };
+        }
+        builder!(ListItems);
+        impl Client {
+            senders!();
+            fn execute(&self) {}
+        }
+        #[derive(Clone)]
+        pub struct ListItems<'a> {
+            client: &'a Client,
+        }
+    "#;
+    let file = syn::parse_file(source).expect("the snippet parses");
+    let runtime = Runtime {
+        files: BTreeMap::new(),
+        traits: BTreeMap::from([("Paginate".to_owned(), vec!["fetch".to_owned()])]),
+        macros: BTreeMap::new(),
+    };
+    let builder = members(&file.items, "ListItems", &runtime, "snippet");
+    let expected = [
+        "client",
+        "clone",
+        "clone_from",
+        "fetch",
+        "into_future",
+        "send",
+    ];
+    assert_eq!(Vec::from_iter(builder), expected);
+    let client = members(&file.items, "Client", &runtime, "snippet");
+    assert_eq!(Vec::from_iter(client), ["execute", "send_json"]);
 }
