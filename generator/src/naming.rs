@@ -19,27 +19,173 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers and get a trailing `_` instead.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
-/// Type names that would shadow what generated code uses unqualified.
-const RESERVED_TYPES: &[&str] = &[
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "ApiError",
-    "ErrorBody",
-    "Result",
-    "Option",
-    "Some",
-    "None",
-    "Ok",
-    "Err",
-    "Vec",
-    "String",
-    "Box",
-    "Timestamp",
-    "Value",
-    "Map",
-    "Default",
+/// A namespace of the generated crate that already holds names before the
+/// spec adds its own: a name reserved there is never handed to a schema,
+/// operation or parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// Type names in the generated `types` and `requests` modules (schemas,
+    /// inline types, request builders): both modules use these unqualified.
+    Type,
+    /// Methods of `Client`: the runtime's, the generated constructor, and
+    /// those of the traits it implements. Operations become methods here.
+    ClientMethod,
+    /// Methods and fields of every request builder. Parameters become both
+    /// a field and a setter here.
+    Builder,
+    /// What a paginated builder (`x-pagination`) has besides.
+    PaginatedBuilder,
+    /// What a builder with a field selection (`x-field-selection`) has besides.
+    SelectingBuilder,
+}
+
+/// One group of reserved names: the scope they are in and where they come
+/// from.
+#[derive(Debug)]
+pub struct Reserved {
+    /// The namespace the names are in.
+    pub scope: Scope,
+    /// Where they come from, for readers of this table.
+    pub origin: &'static str,
+    /// The names, as written in Rust.
+    pub names: &'static [&'static str],
+}
+
+/// Every name the runtime, the emitters and Rust's prelude already use in a
+/// namespace the spec's names go into: the one table lower reads. A
+/// reserved type name gets `Type` appended ([`type_name`]), silently like a
+/// keyword; a reserved method or parameter name is taken in the
+/// [`Namespace`] from the start ([`Namespace::reserving`]), so the spec's
+/// name gets a number and lower's collision warning.
+///
+/// `generator/tests/reserved_names.rs` reads the runtime's source and the
+/// generated code, and fails when a name they define is missing here.
+pub const RESERVED: &[Reserved] = &[
+    Reserved {
+        scope: Scope::Type,
+        origin: "the Rust 2021 prelude (and 2024's `Future`, `IntoFuture`)",
+        names: &[
+            "AsMut", "AsRef", "Box", "Clone", "Copy", "Default", "DoubleEndedIterator", "Drop",
+            "Eq", "Err", "ExactSizeIterator", "Extend", "Fn", "FnMut", "FnOnce", "From",
+            "FromIterator", "Into", "IntoIterator", "Iterator", "None", "Ok", "Option", "Ord",
+            "PartialEq", "PartialOrd", "Result", "Send", "Sized", "Some", "String", "Sync",
+            "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin", "Vec", "Future", "IntoFuture",
+        ],
+    },
+    Reserved {
+        scope: Scope::Type,
+        origin: "derives the generated modules name",
+        names: &["Debug", "Hash"],
+    },
+    Reserved {
+        scope: Scope::Type,
+        origin: "serde traits and derives the `types` module imports",
+        names: &["Serialize", "Deserialize", "Deserializer", "Serializer"],
+    },
+    Reserved {
+        scope: Scope::Type,
+        origin: "serde_json's types: not named unqualified today, kept free so an emitter may",
+        names: &["Value", "Map"],
+    },
+    Reserved {
+        scope: Scope::Type,
+        origin: "generic parameters of the generated impls",
+        names: &["A", "D", "S", "T"],
+    },
+    Reserved {
+        scope: Scope::Type,
+        origin: "items the emitters generate",
+        names: &["ErrorBody"],
+    },
+    Reserved {
+        scope: Scope::Type,
+        origin: "the runtime's types, re-exported at the crate root or imported by `requests`",
+        names: &[
+            "ApiError",
+            "BoxStream",
+            "Client",
+            "ClientBuilder",
+            "CustomFieldId",
+            "CustomFields",
+            "Error",
+            "InvalidCustomFieldId",
+            "Multipart",
+            "RateLimit",
+            "Request",
+            "Response",
+            "ResponseFuture",
+            "Stream",
+            "StreamExt",
+            "Timestamp",
+            "TryStreamExt",
+        ],
+    },
+    Reserved {
+        scope: Scope::ClientMethod,
+        origin: "the runtime's `impl Client` blocks and the generated constructor",
+        // The runtime sends requests through free functions and methods of
+        // its private `Inner`, so only the public API is here.
+        names: &["new", "builder", "base_url"],
+    },
+    Reserved {
+        scope: Scope::ClientMethod,
+        origin: "traits `Client` implements (`Clone`, `Debug`)",
+        names: &["clone", "clone_from", "fmt"],
+    },
+    Reserved {
+        scope: Scope::Builder,
+        origin: "methods every request builder has, its own and its traits' (`IntoFuture`, `Clone`, `Debug`)",
+        names: &[
+            "send",
+            "send_with_response",
+            "request",
+            "into_future",
+            "clone",
+            "clone_from",
+            "fmt",
+        ],
+    },
+    Reserved {
+        scope: Scope::Builder,
+        origin: "fields every request builder may have besides its parameters",
+        names: &["client", "body", "_output"],
+    },
+    Reserved {
+        scope: Scope::PaginatedBuilder,
+        origin: "the streams of a paginated builder and the runtime's `Paginate` trait",
+        names: &["pages", "items", "fetch", "next_page", "into_items"],
+    },
+    Reserved {
+        scope: Scope::SelectingBuilder,
+        origin: "the builder method that picks the fields of the answer",
+        names: &["select"],
+    },
 ];
+
+/// Whether `name` is reserved in `scope`.
+pub fn is_reserved(scope: Scope, name: &str) -> bool {
+    reserved(&[scope]).any(|n| n == unraw(name))
+}
+
+/// Every name reserved in any of `scopes`.
+pub fn reserved(scopes: &[Scope]) -> impl Iterator<Item = &'static str> + '_ {
+    RESERVED
+        .iter()
+        .filter(|group| scopes.contains(&group.scope))
+        .flat_map(|group| group.names.iter().copied())
+}
+
+/// The scopes a request builder's parameters must stay out of.
+pub fn builder_scopes(paginated: bool, selecting: bool) -> Vec<Scope> {
+    let mut scopes = vec![Scope::Builder];
+    if paginated {
+        scopes.push(Scope::PaginatedBuilder);
+    }
+    if selecting {
+        scopes.push(Scope::SelectingBuilder);
+    }
+    scopes
+}
 
 /// Whether `word` is a Rust keyword (strict, reserved or weak-but-problematic).
 pub fn is_keyword(word: &str) -> bool {
@@ -118,7 +264,7 @@ pub fn type_name(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'T');
     }
-    if RESERVED_TYPES.contains(&name.as_str()) || is_keyword(&name) {
+    if is_reserved(Scope::Type, &name) || is_keyword(&name) {
         name.push_str("Type");
     }
     name
@@ -200,10 +346,11 @@ pub struct Namespace {
 }
 
 impl Namespace {
-    /// A namespace in which `reserved` are already taken.
-    pub fn with_reserved(reserved: &[&str]) -> Self {
+    /// A namespace in which the names [`RESERVED`] in `scopes` are already
+    /// taken.
+    pub fn reserving(scopes: &[Scope]) -> Self {
         Namespace {
-            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            taken: reserved(scopes).map(str::to_owned).collect(),
         }
     }
 
@@ -265,6 +412,110 @@ mod tests {
         assert!(!needs_rename("r#type", "type"));
         assert!(needs_rename("field_errors", "field-errors"));
         assert!(!needs_rename("name", "name"));
+    }
+
+    #[test]
+    fn reserved_type_names_get_a_suffix() {
+        for name in [
+            "Serialize",
+            "Deserialize",
+            "Result",
+            "Option",
+            "Vec",
+            "Box",
+            "String",
+        ] {
+            assert_eq!(type_name(name), format!("{name}Type"));
+        }
+        for name in [
+            "Client",
+            "Request",
+            "Response",
+            "Timestamp",
+            "Stream",
+            "ErrorBody",
+        ] {
+            assert_eq!(type_name(name), format!("{name}Type"));
+        }
+        // Case conversion comes first: the operation `request` would be the
+        // builder `Request`, which `requests` imports.
+        assert_eq!(type_name("request"), "RequestType");
+        assert_eq!(type_name("into_future"), "IntoFutureType");
+        assert_eq!(type_name("t"), "TType");
+        assert_eq!(type_name("Lead"), "Lead");
+        assert_eq!(type_name("Results"), "Results");
+    }
+
+    #[test]
+    fn scopes_are_apart() {
+        assert!(is_reserved(Scope::ClientMethod, "base_url"));
+        assert!(!is_reserved(Scope::Builder, "base_url"));
+        assert!(is_reserved(Scope::Builder, "send"));
+        assert!(!is_reserved(Scope::ClientMethod, "send"));
+        assert!(!is_reserved(Scope::Type, "send"));
+        assert!(is_reserved(Scope::Builder, "r#body"));
+        assert!(!is_reserved(Scope::Builder, "pages"));
+        assert!(is_reserved(Scope::PaginatedBuilder, "pages"));
+        assert!(is_reserved(Scope::SelectingBuilder, "select"));
+    }
+
+    #[test]
+    fn builder_scopes_follow_the_extensions() {
+        assert_eq!(builder_scopes(false, false), [Scope::Builder]);
+        assert_eq!(
+            builder_scopes(true, true),
+            [
+                Scope::Builder,
+                Scope::PaginatedBuilder,
+                Scope::SelectingBuilder
+            ]
+        );
+        assert_eq!(
+            builder_scopes(false, true),
+            [Scope::Builder, Scope::SelectingBuilder]
+        );
+    }
+
+    #[test]
+    fn reserving_namespaces_number_the_spec_names() {
+        let mut methods = Namespace::reserving(&[Scope::ClientMethod]);
+        assert_eq!(methods.claim("builder"), ("builder2".to_owned(), true));
+        assert_eq!(methods.claim("execute"), ("execute".to_owned(), false));
+        assert_eq!(methods.claim("send"), ("send".to_owned(), false));
+        let mut setters = Namespace::reserving(&builder_scopes(false, false));
+        assert_eq!(setters.claim("body"), ("body2".to_owned(), true));
+        assert_eq!(setters.claim("items"), ("items".to_owned(), false));
+        let mut setters = Namespace::reserving(&builder_scopes(true, false));
+        assert_eq!(setters.claim("items"), ("items2".to_owned(), true));
+    }
+
+    #[test]
+    fn every_reserved_name_is_an_identifier_in_one_place() {
+        for group in RESERVED {
+            assert!(!group.names.is_empty(), "{group:?}");
+            for name in group.names {
+                assert!(!is_keyword(name), "`{name}` is a keyword, escaped anyway");
+                assert!(
+                    name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                    "`{name}` is not an identifier"
+                );
+                let case_ok = match group.scope {
+                    Scope::Type => name.starts_with(|c: char| c.is_ascii_uppercase()),
+                    _ => !name.contains(|c: char| c.is_ascii_uppercase()),
+                };
+                assert!(case_ok, "`{name}` cannot collide in {:?}", group.scope);
+                let copies = RESERVED
+                    .iter()
+                    .filter(|g| g.scope == group.scope && g.names.contains(name))
+                    .map(|g| g.names.iter().filter(|n| *n == name).count())
+                    .sum::<usize>();
+                assert_eq!(
+                    copies, 1,
+                    "`{name}` is listed {copies} times in {:?}",
+                    group.scope
+                );
+            }
+        }
     }
 
     #[test]

@@ -11,18 +11,7 @@ use crate::ir::{
     BodyEncoding, Decoding, Docs, ErrorResponse, Method, Operation, Parameter, ParameterLocation,
     PathPart, QueryStyle, RawBody, RequestBody, StatusMatch, SuccessResponse, TypeRef,
 };
-use crate::naming::{self, Namespace};
-
-/// Client method names the runtime already uses.
-const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "clone", "fmt"];
-/// Builder method names every request builder already has.
-const RESERVED_SETTERS: &[&str] = &[
-    "send",
-    "send_with_response",
-    "request",
-    "into_future",
-    "client",
-];
+use crate::naming::{self, Namespace, Scope};
 
 /// A media type without parameters, in lower case (`Application/JSON;
 /// charset=utf-8` → `application/json`).
@@ -122,7 +111,7 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn lower_operations(&mut self) -> Vec<Operation> {
         let doc = self.doc;
         let mut operations = Vec::new();
-        let mut method_names = Namespace::with_reserved(RESERVED_METHODS);
+        let mut method_names = Namespace::reserving(&[Scope::ClientMethod]);
         let mut builder_names = Namespace::default();
         let mut seen_ids: Vec<(String, String)> = Vec::new();
         for (path, item) in doc.paths.iter() {
@@ -239,23 +228,17 @@ impl<'a> Lowerer<'a> {
             declared.retain(|(p, _)| key(p) != key(parameter));
             declared.push((parameter, at));
         }
-        // The builder's own methods; a parameter with one of their names
-        // gets another.
-        let mut reserved = RESERVED_SETTERS.to_vec();
-        if operation
+        // The builder's own methods and fields; a parameter with one of
+        // their names gets another.
+        let paginated = operation
             .extensions
-            .contains_key(super::extensions::PAGINATION)
-        {
-            reserved.extend(["pages", "items"]);
-        }
-        if declared.iter().any(|(p, _)| {
+            .contains_key(super::extensions::PAGINATION);
+        let selecting = declared.iter().any(|(p, _)| {
             p.parameter_data_ref()
                 .extensions
                 .contains_key(super::extensions::FIELD_SELECTION)
-        }) {
-            reserved.push("select");
-        }
-        let mut setters = Namespace::with_reserved(&reserved);
+        });
+        let mut setters = Namespace::reserving(&naming::builder_scopes(paginated, selecting));
 
         let template = match split_template(path) {
             Ok(t) => t,
