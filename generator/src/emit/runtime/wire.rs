@@ -1,6 +1,5 @@
 //! How values look on the wire: timestamps, fields that may be absent or
-//! null, path segments, custom-field keys, string enums and decoding with a
-//! located error.
+//! null, path segments, string enums and decoding with a located error.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -363,25 +362,6 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
         .end()
         .map_err(|e| fail(".".to_owned(), e.to_string()))?;
     Ok(value)
-}
-
-/// The value of the custom field `id`, stored under `prefix` + `id`.
-pub(crate) fn custom_field<'a>(
-    extra: &'a serde_json::Map<String, serde_json::Value>,
-    prefix: &str,
-    id: &str,
-) -> Option<&'a serde_json::Value> {
-    extra.get(&format!("{prefix}{id}"))
-}
-
-/// Every custom field, as `(id, value)`.
-pub(crate) fn custom_fields<'a>(
-    extra: &'a serde_json::Map<String, serde_json::Value>,
-    prefix: &'a str,
-) -> impl Iterator<Item = (&'a str, &'a serde_json::Value)> + 'a {
-    extra
-        .iter()
-        .filter_map(move |(key, value)| key.strip_prefix(prefix).map(|id| (id, value)))
 }
 
 /// Decodes a string enum of the spec: a known value, or the fallback variant
