@@ -2,7 +2,7 @@
 //!
 //! Rust files are built as token streams and formatted with `prettyplease`;
 //! `Cargo.toml` and `README.md` come from minijinja templates; the runtime
-//! (`client.rs`, `error.rs`, `wire.rs`) is copied verbatim. Nothing here
+//! (`client.rs`, `request.rs`, `send.rs`, …) is copied verbatim. Nothing here
 //! reads the OpenAPI document.
 
 mod docs;
@@ -35,6 +35,9 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/error.rs", include_str!("runtime/error.rs")),
     ("src/pagination.rs", include_str!("runtime/pagination.rs")),
     ("src/rate_limit.rs", include_str!("runtime/rate_limit.rs")),
+    ("src/request.rs", include_str!("runtime/request.rs")),
+    ("src/retry.rs", include_str!("runtime/retry.rs")),
+    ("src/send.rs", include_str!("runtime/send.rs")),
     ("src/wire.rs", include_str!("runtime/wire.rs")),
 ];
 

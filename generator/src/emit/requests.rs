@@ -7,7 +7,7 @@
 //! `send_with_response`, `IntoFuture`) is the runtime's `request_builder!`;
 //! what varies (fields, setters, how `request()` fills the request) is
 //! printed here. Generated code names everything by its full path
-//! (`crate::Client`, `crate::client::Request`), so no schema or operation
+//! (`crate::Client`, `crate::request::Request`), so no schema or operation
 //! name can shadow it; the one import is the module `types` (no type or
 //! builder is snake_case).
 
@@ -457,9 +457,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let fixed = match selection {
         None => {
             let output = success_type(op);
-            quote! { crate::client::request_builder!(#name, #output, #send, #returns); }
+            quote! { crate::send::request_builder!(#name, #output, #send, #returns); }
         }
-        Some(_) => quote! { crate::client::request_builder!(#name, T, #send, #returns); },
+        Some(_) => quote! { crate::send::request_builder!(#name, T, #send, #returns); },
     };
     let pagination = op.pagination.as_ref().map(|p| {
         let types = quote! { types:: };
@@ -515,7 +515,7 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             let name = ident(&api.error_decoders[index].name);
             quote! { #name }
         }
-        None => quote! { crate::client::no_error_body },
+        None => quote! { crate::request::no_error_body },
     };
     let mut fill = Vec::new();
     for p in &op.parameters {
@@ -569,8 +569,8 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     let route = format!("{} {}", op.method.as_str(), op.path);
     let mutable = (!fill.is_empty()).then(|| quote! { mut });
     quote! {
-        fn request(&self) -> Result<crate::client::Request, crate::Error> {
-            let #mutable request = crate::client::Request::new(#route, reqwest::Method::#method, &[#(#path_values),*], #decoder)?;
+        fn request(&self) -> Result<crate::request::Request, crate::Error> {
+            let #mutable request = crate::request::Request::new(#route, reqwest::Method::#method, &[#(#path_values),*], #decoder)?;
             #(#fill)*
             Ok(request)
         }

@@ -301,18 +301,23 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         // reads differently (bare URLs, brackets that look like links).
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
-        #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
         mod client;
         mod error;
         #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
         mod pagination;
         mod rate_limit;
+        #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
+        mod request;
         pub mod requests;
+        mod retry;
+        #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
+        mod send;
         pub mod types;
         #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
         mod wire;
 
-        pub use client::{Client, ClientBuilder, Response, ResponseFuture};
+        pub use client::{Client, ClientBuilder};
+        pub use send::{Response, ResponseFuture};
         pub use pagination::BoxStream;
         pub use rate_limit::RateLimit;
         /// Stream combinators for the streams of paginated operations

@@ -35,10 +35,7 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
+
 mod client;
 mod error;
 
@@ -48,7 +45,20 @@ mod error;
 )]
 mod pagination;
 mod rate_limit;
+
+#[allow(
+    dead_code,
+    reason = "the runtime serves every spec; this one may not use all of it"
+)]
+mod request;
 pub mod requests;
+mod retry;
+
+#[allow(
+    dead_code,
+    reason = "the runtime serves every spec; this one may not use all of it"
+)]
+mod send;
 pub mod types;
 
 #[allow(
@@ -57,7 +67,8 @@ pub mod types;
 )]
 mod wire;
 
-pub use client::{Client, ClientBuilder, Response, ResponseFuture};
+pub use client::{Client, ClientBuilder};
+pub use send::{Response, ResponseFuture};
 pub use pagination::BoxStream;
 pub use rate_limit::RateLimit;
 
