@@ -71,59 +71,35 @@
 )]
 
 mod client;
+mod custom_fields;
+mod decode;
 mod error;
-
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
 mod pagination;
 mod rate_limit;
-
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
 mod request;
-pub mod requests;
 mod retry;
-
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
 mod send;
+mod timestamp;
+mod wire;
+pub mod requests;
 pub mod types;
 
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod wire;
-
 pub use client::{Client, ClientBuilder};
-pub use send::{Response, ResponseFuture};
+pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
+pub use error::{ApiError, Error};
 pub use pagination::BoxStream;
 pub use rate_limit::RateLimit;
+pub use send::{Response, ResponseFuture};
+pub use timestamp::Timestamp;
 
 /// Stream combinators for the streams of paginated operations
 /// (`next`, `try_next`, `take`, `try_collect`, …), re-exported so
 /// examples need no other crate.
 pub use futures_util::{StreamExt, TryStreamExt};
-pub use error::{ApiError, Error};
 pub use types::ErrorBody;
-pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = Some("https://api.close.com/api/v1");
 
-mod custom_fields;
-
-pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
-
 /// The key prefix of custom fields (`x-custom-field-prefix`).
 const CUSTOM_FIELD_PREFIX: &str = "custom.";
-
-mod multipart;
-
-pub use multipart::Multipart;

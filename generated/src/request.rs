@@ -15,11 +15,6 @@ use crate::types::ErrorBody;
 /// for its status.
 pub(crate) type ErrorDecoder = fn(u16, &[u8]) -> Option<ErrorBody>;
 
-/// The error decoder of an operation that documents no error body.
-pub(crate) fn no_error_body(_status: u16, _body: &[u8]) -> Option<ErrorBody> {
-    None
-}
-
 /// One request, as the generated methods describe it to the client.
 pub(crate) struct Request {
     /// The endpoint group for rate limits: method and path template.
@@ -65,103 +60,11 @@ impl Request {
         }
     }
 
-    /// Adds `name=v` once per value (OpenAPI `form` style, `explode: true`).
-    pub(crate) fn query_each<T: fmt::Display>(
-        &mut self,
-        name: &'static str,
-        values: Option<&Vec<T>>,
-    ) {
-        for value in values.into_iter().flatten() {
-            self.query.push((name, value.to_string()));
-        }
-    }
-
-    /// Adds `name=v1,v2,...` (the values joined by `separator`) when set.
-    pub(crate) fn query_joined<T: fmt::Display>(
-        &mut self,
-        name: &'static str,
-        values: Option<&Vec<T>>,
-        separator: &str,
-    ) {
-        if let Some(values) = values {
-            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
-            self.query.push((name, joined.join(separator)));
-        }
-    }
-
-    /// Adds an object as `name[property]=value` pairs (`deepObject`) when set.
-    pub(crate) fn query_deep<T: serde::Serialize>(
-        &mut self,
-        name: &'static str,
-        value: Option<&T>,
-    ) -> Result<(), Error> {
-        let Some(value) = value else { return Ok(()) };
-        let value = serde_json::to_value(value).map_err(|e| {
-            Error::Request(format!("the `{name}` parameter cannot be encoded: {e}"))
-        })?;
-        let mut pairs = Vec::new();
-        crate::wire::deep_object_pairs(name.to_owned(), value, &mut pairs);
-        for (key, value) in pairs {
-            self.deep_query.push((key, value));
-        }
-        Ok(())
-    }
-
-    /// Adds the cookie `name=value` when the value is set.
-    pub(crate) fn cookie<T: fmt::Display>(&mut self, name: &'static str, value: Option<&T>) {
-        if let Some(value) = value {
-            self.cookies.push((name, value.to_string()));
-        }
-    }
-
     /// Sets a request header when the value is set.
     pub(crate) fn header<T: fmt::Display>(&mut self, name: &'static str, value: Option<&T>) {
         if let Some(value) = value {
             self.headers.push((name, value.to_string()));
         }
-    }
-
-    /// Sets an `application/x-www-form-urlencoded` body: each property a
-    /// `key=value` pair and arrays repeating the key (OpenAPI's `form` style),
-    /// except the properties in `deep_object`, which nest as `key[sub]=value`
-    /// and `key[0]=value` (`deepObject` style). A `null` property is left out,
-    /// and a `null` inside a `deepObject` property is sent empty, which is how
-    /// form APIs clear a value.
-    pub(crate) fn form<T: serde::Serialize + ?Sized>(
-        &mut self,
-        content_type: &'static str,
-        body: &T,
-        deep_object: &[&str],
-    ) -> Result<(), Error> {
-        let value = serde_json::to_value(body)
-            .map_err(|e| Error::Request(format!("the body cannot be encoded: {e}")))?;
-        let serde_json::Value::Object(properties) = value else {
-            return Err(Error::Request("a form body must be an object".to_owned()));
-        };
-        let mut pairs = Vec::new();
-        for (key, value) in properties {
-            if deep_object.contains(&key.as_str()) {
-                crate::wire::deep_object_pairs(key, value, &mut pairs);
-            } else {
-                crate::wire::form_pairs(&key, value, &mut pairs);
-            }
-        }
-        self.body = Some((
-            content_type.to_owned(),
-            crate::wire::encode_form(&pairs).into_bytes(),
-        ));
-        Ok(())
-    }
-
-    /// Sets a `multipart/form-data` body.
-    pub(crate) fn multipart(&mut self, body: &crate::multipart::Multipart) {
-        let (content_type, bytes) = body.encode();
-        self.body = Some((content_type, bytes));
-    }
-
-    /// Sets a body sent as it is.
-    pub(crate) fn raw(&mut self, content_type: &'static str, body: impl Into<Vec<u8>>) {
-        self.body = Some((content_type.to_owned(), body.into()));
     }
 
     /// Sets a JSON body.

@@ -51,3 +51,8 @@ fn security() {
 fn openapi31() {
     check("openapi31");
 }
+
+#[test]
+fn types_only() {
+    check("types-only");
+}

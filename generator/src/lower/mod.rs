@@ -8,6 +8,7 @@ mod errors;
 mod extensions;
 mod operations;
 mod refs;
+mod runtime;
 mod types;
 
 use std::collections::HashMap;
@@ -69,7 +70,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         .crate_name
         .clone()
         .unwrap_or_else(|| naming::crate_name(&doc.info.title));
-    let api = Api {
+    let mut api = Api {
         title: doc.info.title.clone(),
         description: doc.info.description.clone(),
         api_version: doc.info.version.clone(),
@@ -83,7 +84,9 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         custom_field_prefix,
         error_bodies,
         error_decoders,
+        runtime: Default::default(),
     };
+    api.runtime = runtime::needs(&api);
     if lowerer.diagnostics.has_errors() {
         Err(lowerer.diagnostics)
     } else {

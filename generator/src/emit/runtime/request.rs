@@ -12,11 +12,13 @@ use crate::types::ErrorBody;
 /// Decodes the body of an error response into the type the spec documents
 /// for its status.
 pub(crate) type ErrorDecoder = fn(u16, &[u8]) -> Option<ErrorBody>;
+// @needs no_error_body
 
 /// The error decoder of an operation that documents no error body.
 pub(crate) fn no_error_body(_status: u16, _body: &[u8]) -> Option<ErrorBody> {
     None
 }
+// @end
 
 /// One request, as the generated methods describe it to the client.
 pub(crate) struct Request {
@@ -55,6 +57,7 @@ impl Request {
             decode_error,
         })
     }
+    // @needs query
 
     /// Adds `name=value` to the query string when the value is set.
     pub(crate) fn query<T: fmt::Display>(&mut self, name: &'static str, value: Option<&T>) {
@@ -62,6 +65,8 @@ impl Request {
             self.query.push((name, value.to_string()));
         }
     }
+    // @end
+    // @needs query_each
 
     /// Adds `name=v` once per value (OpenAPI `form` style, `explode: true`).
     pub(crate) fn query_each<T: fmt::Display>(
@@ -73,6 +78,8 @@ impl Request {
             self.query.push((name, value.to_string()));
         }
     }
+    // @end
+    // @needs query_joined
 
     /// Adds `name=v1,v2,...` (the values joined by `separator`) when set.
     pub(crate) fn query_joined<T: fmt::Display>(
@@ -86,6 +93,8 @@ impl Request {
             self.query.push((name, joined.join(separator)));
         }
     }
+    // @end
+    // @needs query_deep
 
     /// Adds an object as `name[property]=value` pairs (`deepObject`) when set.
     pub(crate) fn query_deep<T: serde::Serialize>(
@@ -104,6 +113,8 @@ impl Request {
         }
         Ok(())
     }
+    // @end
+    // @needs cookie
 
     /// Adds the cookie `name=value` when the value is set.
     pub(crate) fn cookie<T: fmt::Display>(&mut self, name: &'static str, value: Option<&T>) {
@@ -111,6 +122,8 @@ impl Request {
             self.cookies.push((name, value.to_string()));
         }
     }
+    // @end
+    // @needs header
 
     /// Sets a request header when the value is set.
     pub(crate) fn header<T: fmt::Display>(&mut self, name: &'static str, value: Option<&T>) {
@@ -118,6 +131,8 @@ impl Request {
             self.headers.push((name, value.to_string()));
         }
     }
+    // @end
+    // @needs form
 
     /// Sets an `application/x-www-form-urlencoded` body: each property a
     /// `key=value` pair and arrays repeating the key (OpenAPI's `form` style),
@@ -150,17 +165,23 @@ impl Request {
         ));
         Ok(())
     }
+    // @end
+    // @needs multipart
 
     /// Sets a `multipart/form-data` body.
     pub(crate) fn multipart(&mut self, body: &crate::multipart::Multipart) {
         let (content_type, bytes) = body.encode();
         self.body = Some((content_type, bytes));
     }
+    // @end
+    // @needs raw
 
     /// Sets a body sent as it is.
     pub(crate) fn raw(&mut self, content_type: &'static str, body: impl Into<Vec<u8>>) {
         self.body = Some((content_type.to_owned(), body.into()));
     }
+    // @end
+    // @needs json
 
     /// Sets a JSON body.
     pub(crate) fn json<T: serde::Serialize + ?Sized>(
@@ -173,4 +194,5 @@ impl Request {
         self.body = Some((content_type.to_owned(), bytes));
         Ok(())
     }
+    // @end
 }

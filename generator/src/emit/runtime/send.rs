@@ -152,6 +152,7 @@ fn send_and<T: Send + 'static>(
         })
     }
 }
+// @needs send_json
 
 /// Sends `request` and decodes a JSON success body.
 pub(crate) fn send_json<T: serde::de::DeserializeOwned + Send + 'static>(
@@ -162,6 +163,8 @@ pub(crate) fn send_json<T: serde::de::DeserializeOwned + Send + 'static>(
         crate::wire::decode_json(status, &body)
     })
 }
+// @end
+// @needs send_json_or_empty
 
 /// Like `send_json`, for operations where a success may have no body.
 pub(crate) fn send_json_or_empty<T: serde::de::DeserializeOwned + Send + 'static>(
@@ -176,6 +179,8 @@ pub(crate) fn send_json_or_empty<T: serde::de::DeserializeOwned + Send + 'static
         }
     })
 }
+// @end
+// @needs send_text
 
 /// Sends `request` and returns its success body as text.
 pub(crate) fn send_text(client: Client, request: Result<Request, Error>) -> impl Pending<String> {
@@ -188,13 +193,18 @@ pub(crate) fn send_text(client: Client, request: Result<Request, Error>) -> impl
         })
     })
 }
+// @end
+// @needs send_bytes
 
 /// Sends `request` and returns its success body as bytes.
 pub(crate) fn send_bytes(client: Client, request: Result<Request, Error>) -> impl Pending<Vec<u8>> {
     send_and(client, request, |_, body| Ok(Vec::from(body)))
 }
+// @end
+// @needs send_empty
 
 /// Sends `request` and ignores its success body.
 pub(crate) fn send_empty(client: Client, request: Result<Request, Error>) -> impl Pending<()> {
     send_and(client, request, |_, _| Ok(()))
 }
+// @end

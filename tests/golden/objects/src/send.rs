@@ -164,39 +164,3 @@ pub(crate) fn send_json<T: serde::de::DeserializeOwned + Send + 'static>(
         crate::wire::decode_json(status, &body)
     })
 }
-
-/// Like `send_json`, for operations where a success may have no body.
-pub(crate) fn send_json_or_empty<T: serde::de::DeserializeOwned + Send + 'static>(
-    client: Client,
-    request: Result<Request, Error>,
-) -> impl Pending<Option<T>> {
-    send_and(client, request, |status, body| {
-        if body.iter().all(u8::is_ascii_whitespace) {
-            Ok(None)
-        } else {
-            crate::wire::decode_json(status, &body).map(Some)
-        }
-    })
-}
-
-/// Sends `request` and returns its success body as text.
-pub(crate) fn send_text(client: Client, request: Result<Request, Error>) -> impl Pending<String> {
-    send_and(client, request, |status, body| {
-        String::from_utf8(Vec::from(body)).map_err(|e| Error::Decode {
-            status: status.as_u16(),
-            path: ".".to_owned(),
-            message: format!("the body is not UTF-8 text: {e}"),
-            snippet: String::new(),
-        })
-    })
-}
-
-/// Sends `request` and returns its success body as bytes.
-pub(crate) fn send_bytes(client: Client, request: Result<Request, Error>) -> impl Pending<Vec<u8>> {
-    send_and(client, request, |_, body| Ok(Vec::from(body)))
-}
-
-/// Sends `request` and ignores its success body.
-pub(crate) fn send_empty(client: Client, request: Result<Request, Error>) -> impl Pending<()> {
-    send_and(client, request, |_, _| Ok(()))
-}

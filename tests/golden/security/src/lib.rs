@@ -37,52 +37,21 @@
 )]
 
 mod client;
+mod decode;
 mod error;
-
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod pagination;
 mod rate_limit;
-
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
 mod request;
-pub mod requests;
 mod retry;
-
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
 mod send;
+mod wire;
+pub mod requests;
 pub mod types;
 
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod wire;
-
 pub use client::{Client, ClientBuilder};
-pub use send::{Response, ResponseFuture};
-pub use pagination::BoxStream;
-pub use rate_limit::RateLimit;
-
-/// Stream combinators for the streams of paginated operations
-/// (`next`, `try_next`, `take`, `try_collect`, …), re-exported so
-/// examples need no other crate.
-pub use futures_util::{StreamExt, TryStreamExt};
 pub use error::{ApiError, Error};
+pub use rate_limit::RateLimit;
+pub use send::{Response, ResponseFuture};
 pub use types::ErrorBody;
-pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = Some("https://secure.example.com");
-
-mod multipart;
-
-pub use multipart::Multipart;
