@@ -23,7 +23,7 @@
 //!
 //! ## Retries and rate limits
 //!
-//! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
+//! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`, else the body's `/error/rate_reset`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
 //!
 //! ## Pagination
 //!
@@ -103,3 +103,7 @@ const DEFAULT_BASE_URL: Option<&str> = Some("https://api.close.com/api/v1");
 
 /// The key prefix of custom fields (`x-custom-field-prefix`).
 const CUSTOM_FIELD_PREFIX: &str = "custom.";
+
+/// Where a 429 body holds the seconds until the rate limit resets, as a
+/// JSON pointer (`x-rate-limit-reset-body`).
+const RATE_LIMIT_RESET_BODY: &str = "/error/rate_reset";

@@ -47,6 +47,10 @@ pub struct Api {
     /// The error decoders, one per distinct table of error responses, in the
     /// order operations first use them.
     pub error_decoders: Vec<ErrorDecoder>,
+    /// Where a 429 body holds the seconds until the rate limit resets, as a
+    /// JSON pointer (`/error/rate_reset`), from `x-rate-limit-reset-body`;
+    /// one per spec.
+    pub rate_limit_reset_body: Option<String>,
     /// The parts of the hand-written runtime this crate uses; emit copies
     /// only these.
     pub runtime: BTreeSet<RuntimeFeature>,
@@ -95,6 +99,8 @@ pub enum RuntimeFeature {
     NoErrorBody,
     /// `Paginate` and its streams: an operation with `x-pagination`.
     Pagination,
+    /// Reading the rate-limit reset from a 429 body (`x-rate-limit-reset-body`).
+    RateLimitResetBody,
     /// The `Object` trait and `object!`: a struct.
     Object,
     /// `required`: a struct with a required, non-nullable field.
@@ -114,7 +120,7 @@ pub enum RuntimeFeature {
 
 impl RuntimeFeature {
     /// Every feature, in declaration order.
-    pub const ALL: [RuntimeFeature; 25] = [
+    pub const ALL: [RuntimeFeature; 26] = [
         RuntimeFeature::Client,
         RuntimeFeature::SendJson,
         RuntimeFeature::SendJsonOrEmpty,
@@ -133,6 +139,7 @@ impl RuntimeFeature {
         RuntimeFeature::Multipart,
         RuntimeFeature::NoErrorBody,
         RuntimeFeature::Pagination,
+        RuntimeFeature::RateLimitResetBody,
         RuntimeFeature::Object,
         RuntimeFeature::Required,
         RuntimeFeature::AbsentOrNull,
@@ -164,6 +171,7 @@ impl RuntimeFeature {
             RuntimeFeature::Multipart => "multipart",
             RuntimeFeature::NoErrorBody => "no_error_body",
             RuntimeFeature::Pagination => "pagination",
+            RuntimeFeature::RateLimitResetBody => "rate_limit_reset_body",
             RuntimeFeature::Object => "object",
             RuntimeFeature::Required => "required",
             RuntimeFeature::AbsentOrNull => "absent_or_null",

@@ -168,7 +168,13 @@ fn example(api: &Api) -> Vec<String> {
 }
 
 /// The guide sections about the client: errors, retries and rate limits.
-fn client_guide() -> Vec<String> {
+fn client_guide(api: &Api) -> Vec<String> {
+    let wait = match &api.rate_limit_reset_body {
+        Some(pointer) => {
+            format!("the `RateLimit` reset, else `Retry-After`, else the body's `{pointer}`")
+        }
+        None => "the `RateLimit` reset, else `Retry-After`".to_owned(),
+    };
     vec![
         "## Errors".to_owned(),
         "Every method fails with one [`Error`]. An error status is `Error::Api`, \
@@ -177,15 +183,16 @@ fn client_guide() -> Vec<String> {
          wait it asked for. `Error::is_retryable` tells whether trying later may help."
             .to_owned(),
         "## Retries and rate limits".to_owned(),
-        "The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` \
-         reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for \
-         idempotent methods, with exponential backoff and full jitter. A request the server may \
-         have processed is never replayed unless its method is idempotent. When an endpoint's \
-         last answer said no requests remain, the next request to it waits for the reset. Tune \
-         it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and \
-         `proactive_throttling`; `send_with_response` returns the status, headers and \
-         rate-limit state along with the value."
-            .to_owned(),
+        format!(
+            "The client retries by itself: a 429 after the wait the server asked for ({wait}), \
+             and 502, 503, 504, timeouts and dropped connections for \
+             idempotent methods, with exponential backoff and full jitter. A request the server may \
+             have processed is never replayed unless its method is idempotent. When an endpoint's \
+             last answer said no requests remain, the next request to it waits for the reset. Tune \
+             it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and \
+             `proactive_throttling`; `send_with_response` returns the status, headers and \
+             rate-limit state along with the value."
+        ),
     ]
 }
 
@@ -196,7 +203,7 @@ fn guide(api: &Api) -> Vec<String> {
     let fence = |lines: Vec<String>| format!("```no_run\n{}\n```", lines.join("\n"));
     let mut sections = Vec::new();
     if api.needs(RuntimeFeature::Client) {
-        sections.extend(client_guide());
+        sections.extend(client_guide(api));
     }
     if let Some((op, call)) = api
         .operations
@@ -345,6 +352,17 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
             const CUSTOM_FIELD_PREFIX: &str = #prefix;
         }
     });
+    let reset_body = api
+        .rate_limit_reset_body
+        .as_ref()
+        .filter(|_| api.needs(RuntimeFeature::RateLimitResetBody))
+        .map(|pointer| {
+            quote! {
+                /// Where a 429 body holds the seconds until the rate limit resets, as a
+                /// JSON pointer (`x-rate-limit-reset-body`).
+                const RATE_LIMIT_RESET_BODY: &str = #pointer;
+            }
+        });
     quote! {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
@@ -361,5 +379,6 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #streams
         #client_items
         #custom_field_prefix
+        #reset_body
     }
 }

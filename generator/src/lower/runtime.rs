@@ -36,6 +36,9 @@ pub(crate) fn needs(api: &Api) -> BTreeSet<RuntimeFeature> {
             .chain(op.errors.iter().filter_map(|e| e.ty.as_ref()));
         date_time |= types.into_iter().any(mentions_date_time);
     }
+    if api.rate_limit_reset_body.is_some() && needs.contains(&RuntimeFeature::Client) {
+        needs.insert(RuntimeFeature::RateLimitResetBody);
+    }
     for def in &api.types {
         date_time |= def_mentions_date_time(def);
         match &def.kind {

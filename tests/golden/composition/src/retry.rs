@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::client::Inner;
 use crate::error::{ApiError, Error};
-use crate::rate_limit::{requested_wait, retry_after, RateLimit};
+use crate::rate_limit::{retry_after, RateLimit};
 use crate::request::Request;
 
 /// When and how often failed requests are tried again.
@@ -106,25 +106,22 @@ impl Inner {
             let (error, wait) = match self.attempt(&request, url.clone()).await {
                 Ok(raw) if raw.status.is_success() => return Ok(raw),
                 Ok(raw) => {
-                    let wait = match raw.status.as_u16() {
+                    let parsed = (request.decode_error)(raw.status.as_u16(), &raw.body);
+                    let api = ApiError::new(raw.status, raw.headers, Vec::from(raw.body), parsed);
+                    let wait = match api.status().as_u16() {
                         429 => {
-                            let wait = requested_wait(&raw.headers, &raw.body)
+                            let wait = api
+                                .retry_after()
                                 .unwrap_or_else(|| policy.backoff(attempts));
                             inner.throttle.block(request.route, wait);
                             Some(wait)
                         }
                         502..=504 if idempotent => Some(
-                            retry_after(&raw.headers).unwrap_or_else(|| policy.backoff(attempts)),
+                            retry_after(api.headers()).unwrap_or_else(|| policy.backoff(attempts)),
                         ),
                         _ => None,
                     };
-                    let parsed = (request.decode_error)(raw.status.as_u16(), &raw.body);
-                    let error = Error::Api(Box::new(ApiError::new(
-                        raw.status,
-                        raw.headers,
-                        Vec::from(raw.body),
-                        parsed,
-                    )));
+                    let error = Error::Api(Box::new(api));
                     match wait {
                         Some(wait) => (error, wait),
                         None => return Err(error),
