@@ -17,7 +17,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::wire::{Extra, Key};
+use crate::decode::{Extra, Key};
 use crate::CUSTOM_FIELD_PREFIX;
 
 /// The id of a custom field, such as `cf_j0P7kHmgFTZZnYBFtyPSZ3uQw4dpW8xKcW7Krps8atj`.
@@ -232,7 +232,7 @@ impl<'de> Deserialize<'de> for CustomFields {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CustomFields, A::Error> {
                 let mut custom = CustomFields::new();
                 let mut skipped = IgnoredAny;
-                while let Some(key) = crate::wire::next_key(&mut map)? {
+                while let Some(key) = crate::decode::next_key(&mut map)? {
                     take(&mut map, &mut custom, &mut skipped, key)?;
                 }
                 Ok(custom)

@@ -23,7 +23,7 @@
 //!
 //! ## Retries and rate limits
 //!
-//! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
+//! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`, else the body's `/error/rate_reset`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
 //!
 //! ## Pagination
 //!
@@ -69,50 +69,41 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod client;
-mod error;
 
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
+mod client;
+mod custom_fields;
+mod decode;
+mod error;
 mod pagination;
 mod rate_limit;
+mod request;
+mod retry;
+mod send;
+mod timestamp;
+mod wire;
 pub mod requests;
 pub mod types;
 
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod wire;
-
-pub use client::{Client, ClientBuilder, Response, ResponseFuture};
+pub use client::{Client, ClientBuilder};
+pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
+pub use error::{ApiError, Error};
 pub use pagination::BoxStream;
 pub use rate_limit::RateLimit;
+pub use send::{Response, ResponseFuture};
+pub use timestamp::Timestamp;
 
 /// Stream combinators for the streams of paginated operations
 /// (`next`, `try_next`, `take`, `try_collect`, …), re-exported so
 /// examples need no other crate.
 pub use futures_util::{StreamExt, TryStreamExt};
-pub use error::{ApiError, Error};
 pub use types::ErrorBody;
-pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = Some("https://api.close.com/api/v1");
 
-mod custom_fields;
-
-pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
-
 /// The key prefix of custom fields (`x-custom-field-prefix`).
 const CUSTOM_FIELD_PREFIX: &str = "custom.";
 
-mod multipart;
-
-pub use multipart::Multipart;
+/// Where a 429 body holds the seconds until the rate limit resets, as a
+/// JSON pointer (`x-rate-limit-reset-body`).
+const RATE_LIMIT_RESET_BODY: &str = "/error/rate_reset";

@@ -211,8 +211,8 @@ impl<T> ListLeads<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "GET /lead/",
             reqwest::Method::GET,
             &[],
@@ -227,9 +227,7 @@ impl<T> ListLeads<T> {
     }
 }
 
-crate::client::request_builder!(
-    ListLeads, T, send_json, " On success: A page of leads."
-);
+crate::send::request_builder!(ListLeads, T, send_json, " On success: A page of leads.");
 
 impl crate::pagination::Paginate for ListLeads {
     type Page = types::LeadList;
@@ -312,8 +310,8 @@ pub struct CreateLead {
 }
 
 impl CreateLead {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "POST /lead/",
             reqwest::Method::POST,
             &[],
@@ -325,7 +323,7 @@ impl CreateLead {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     CreateLead, types::Lead, send_json, " On success: The newly created lead."
 );
 
@@ -340,8 +338,8 @@ pub struct MergeLeads {
 }
 
 impl MergeLeads {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "POST /lead/merge/",
             reqwest::Method::POST,
             &[],
@@ -353,7 +351,7 @@ impl MergeLeads {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     MergeLeads, types::Empty, send_json,
     " On success: The merge succeeded; the body is an empty object."
 );
@@ -388,8 +386,8 @@ impl<T> GetLead<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "GET /lead/{id}/",
             reqwest::Method::GET,
             &[&self.id],
@@ -400,9 +398,7 @@ impl<T> GetLead<T> {
     }
 }
 
-crate::client::request_builder!(
-    GetLead, T, send_json, " On success: The requested lead."
-);
+crate::send::request_builder!(GetLead, T, send_json, " On success: The requested lead.");
 
 /// Request builder for [`Client::update_lead`](crate::Client::update_lead): `PUT /lead/{id}/`.
 ///
@@ -416,8 +412,8 @@ pub struct UpdateLead {
 }
 
 impl UpdateLead {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "PUT /lead/{id}/",
             reqwest::Method::PUT,
             &[&self.id],
@@ -429,7 +425,7 @@ impl UpdateLead {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     UpdateLead, types::Lead, send_json, " On success: The lead after the update."
 );
 
@@ -444,8 +440,8 @@ pub struct DeleteLead {
 }
 
 impl DeleteLead {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "DELETE /lead/{id}/",
             reqwest::Method::DELETE,
             &[&self.id],
@@ -455,7 +451,7 @@ impl DeleteLead {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     DeleteLead, types::Empty, send_json,
     " On success: The lead was deleted; the body is an empty object."
 );

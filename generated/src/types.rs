@@ -138,9 +138,9 @@ pub struct Lead {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Lead);
+crate::decode::object!(Lead);
 
-impl<'de> crate::wire::Object<'de> for Lead {
+impl<'de> crate::decode::Object<'de> for Lead {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut contact_ids = None;
@@ -173,7 +173,7 @@ impl<'de> crate::wire::Object<'de> for Lead {
         let mut source = None;
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "contact_ids" => contact_ids = Some(map.next_value()?),
@@ -210,25 +210,28 @@ impl<'de> crate::wire::Object<'de> for Lead {
             }
         }
         Ok(Lead {
-            id: crate::wire::required(id, "id")?,
-            contact_ids: crate::wire::required(contact_ids, "contact_ids")?,
-            created_by: crate::wire::absent_or_null(created_by),
-            date_created: crate::wire::required(date_created, "date_created")?,
-            date_updated: crate::wire::required(date_updated, "date_updated")?,
-            description: crate::wire::absent_or_null(description),
-            html_url: crate::wire::required(html_url, "html_url")?,
-            name: crate::wire::absent_or_null(name),
-            organization_id: crate::wire::required(organization_id, "organization_id")?,
-            status_id: crate::wire::required(status_id, "status_id")?,
-            updated_by: crate::wire::absent_or_null(updated_by),
-            url: crate::wire::absent_or_null(url),
-            display_name: crate::wire::absent_or_null(display_name),
-            status_label: crate::wire::absent_or_null(status_label),
-            addresses: crate::wire::absent_or_null(addresses),
-            tasks: crate::wire::absent_or_null(tasks),
-            contacts: crate::wire::absent_or_null(contacts),
-            opportunities: crate::wire::absent_or_null(opportunities),
-            integration_links: crate::wire::absent_or_null(integration_links),
+            id: crate::decode::required(id, "id")?,
+            contact_ids: crate::decode::required(contact_ids, "contact_ids")?,
+            created_by: crate::decode::absent_or_null(created_by),
+            date_created: crate::decode::required(date_created, "date_created")?,
+            date_updated: crate::decode::required(date_updated, "date_updated")?,
+            description: crate::decode::absent_or_null(description),
+            html_url: crate::decode::required(html_url, "html_url")?,
+            name: crate::decode::absent_or_null(name),
+            organization_id: crate::decode::required(
+                organization_id,
+                "organization_id",
+            )?,
+            status_id: crate::decode::required(status_id, "status_id")?,
+            updated_by: crate::decode::absent_or_null(updated_by),
+            url: crate::decode::absent_or_null(url),
+            display_name: crate::decode::absent_or_null(display_name),
+            status_label: crate::decode::absent_or_null(status_label),
+            addresses: crate::decode::absent_or_null(addresses),
+            tasks: crate::decode::absent_or_null(tasks),
+            contacts: crate::decode::absent_or_null(contacts),
+            opportunities: crate::decode::absent_or_null(opportunities),
+            integration_links: crate::decode::absent_or_null(integration_links),
             contacts_summary,
             created_by_name,
             updated_by_name,
@@ -236,8 +239,8 @@ impl<'de> crate::wire::Object<'de> for Lead {
             primary_address_summary,
             primary_email,
             primary_phone,
-            recent_calls: crate::wire::absent_or_null(recent_calls),
-            summaries: crate::wire::absent_or_null(summaries),
+            recent_calls: crate::decode::absent_or_null(recent_calls),
+            summaries: crate::decode::absent_or_null(summaries),
             source,
             custom,
             extra,
@@ -293,9 +296,9 @@ pub struct Address {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Address);
+crate::decode::object!(Address);
 
-impl<'de> crate::wire::Object<'de> for Address {
+impl<'de> crate::decode::Object<'de> for Address {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut label = None;
         let mut address_1 = None;
@@ -306,7 +309,7 @@ impl<'de> crate::wire::Object<'de> for Address {
         let mut country = None;
         let mut tz_ids = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "label" => label = Some(map.next_value()?),
                 "address_1" => address_1 = Some(map.next_value()?),
@@ -316,7 +319,7 @@ impl<'de> crate::wire::Object<'de> for Address {
                 "zipcode" => zipcode = Some(map.next_value()?),
                 "country" => country = Some(map.next_value()?),
                 "tz_ids" => tz_ids = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Address {
@@ -327,7 +330,7 @@ impl<'de> crate::wire::Object<'de> for Address {
             state,
             zipcode,
             country,
-            tz_ids: crate::wire::absent_or_null(tz_ids),
+            tz_ids: crate::decode::absent_or_null(tz_ids),
             extra,
         })
     }
@@ -390,9 +393,9 @@ pub struct Contact {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Contact);
+crate::decode::object!(Contact);
 
-impl<'de> crate::wire::Object<'de> for Contact {
+impl<'de> crate::decode::Object<'de> for Contact {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
@@ -409,7 +412,7 @@ impl<'de> crate::wire::Object<'de> for Contact {
         let mut urls = None;
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "name" => name = Some(map.next_value()?),
@@ -428,19 +431,22 @@ impl<'de> crate::wire::Object<'de> for Contact {
             }
         }
         Ok(Contact {
-            id: crate::wire::required(id, "id")?,
-            name: crate::wire::absent_or_null(name),
-            display_name: crate::wire::required(display_name, "display_name")?,
-            title: crate::wire::absent_or_null(title),
-            organization_id: crate::wire::required(organization_id, "organization_id")?,
+            id: crate::decode::required(id, "id")?,
+            name: crate::decode::absent_or_null(name),
+            display_name: crate::decode::required(display_name, "display_name")?,
+            title: crate::decode::absent_or_null(title),
+            organization_id: crate::decode::required(
+                organization_id,
+                "organization_id",
+            )?,
             lead_id,
-            created_by: crate::wire::absent_or_null(created_by),
-            updated_by: crate::wire::absent_or_null(updated_by),
-            date_created: crate::wire::required(date_created, "date_created")?,
-            date_updated: crate::wire::required(date_updated, "date_updated")?,
-            emails: crate::wire::absent_or_null(emails),
-            phones: crate::wire::absent_or_null(phones),
-            urls: crate::wire::absent_or_null(urls),
+            created_by: crate::decode::absent_or_null(created_by),
+            updated_by: crate::decode::absent_or_null(updated_by),
+            date_created: crate::decode::required(date_created, "date_created")?,
+            date_updated: crate::decode::required(date_updated, "date_updated")?,
+            emails: crate::decode::absent_or_null(emails),
+            phones: crate::decode::absent_or_null(phones),
+            urls: crate::decode::absent_or_null(urls),
             custom,
             extra,
         })
@@ -467,26 +473,26 @@ pub struct Email {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Email);
+crate::decode::object!(Email);
 
-impl<'de> crate::wire::Object<'de> for Email {
+impl<'de> crate::decode::Object<'de> for Email {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut email = None;
         let mut r#type = None;
         let mut is_unsubscribed = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "email" => email = Some(map.next_value()?),
                 "type" => r#type = Some(map.next_value()?),
                 "is_unsubscribed" => is_unsubscribed = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Email {
-            email: crate::wire::required(email, "email")?,
-            r#type: crate::wire::absent_or_null(r#type),
-            is_unsubscribed: crate::wire::absent_or_null(is_unsubscribed),
+            email: crate::decode::required(email, "email")?,
+            r#type: crate::decode::absent_or_null(r#type),
+            is_unsubscribed: crate::decode::absent_or_null(is_unsubscribed),
             extra,
         })
     }
@@ -527,9 +533,9 @@ pub struct Phone {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Phone);
+crate::decode::object!(Phone);
 
-impl<'de> crate::wire::Object<'de> for Phone {
+impl<'de> crate::decode::Object<'de> for Phone {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut phone = None;
         let mut r#type = None;
@@ -538,7 +544,7 @@ impl<'de> crate::wire::Object<'de> for Phone {
         let mut outbound_sms_blocked = None;
         let mut tz_ids = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "phone" => phone = Some(map.next_value()?),
                 "type" => r#type = Some(map.next_value()?),
@@ -546,16 +552,16 @@ impl<'de> crate::wire::Object<'de> for Phone {
                 "country" => country = Some(map.next_value()?),
                 "outbound_sms_blocked" => outbound_sms_blocked = Some(map.next_value()?),
                 "tz_ids" => tz_ids = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Phone {
-            phone: crate::wire::required(phone, "phone")?,
-            r#type: crate::wire::absent_or_null(r#type),
-            phone_formatted: crate::wire::absent_or_null(phone_formatted),
+            phone: crate::decode::required(phone, "phone")?,
+            r#type: crate::decode::absent_or_null(r#type),
+            phone_formatted: crate::decode::absent_or_null(phone_formatted),
             country,
-            outbound_sms_blocked: crate::wire::absent_or_null(outbound_sms_blocked),
-            tz_ids: crate::wire::absent_or_null(tz_ids),
+            outbound_sms_blocked: crate::decode::absent_or_null(outbound_sms_blocked),
+            tz_ids: crate::decode::absent_or_null(tz_ids),
             extra,
         })
     }
@@ -576,23 +582,23 @@ pub struct Url {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Url);
+crate::decode::object!(Url);
 
-impl<'de> crate::wire::Object<'de> for Url {
+impl<'de> crate::decode::Object<'de> for Url {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut url = None;
         let mut r#type = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "url" => url = Some(map.next_value()?),
                 "type" => r#type = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Url {
-            url: crate::wire::required(url, "url")?,
-            r#type: crate::wire::absent_or_null(r#type),
+            url: crate::decode::required(url, "url")?,
+            r#type: crate::decode::absent_or_null(r#type),
             extra,
         })
     }
@@ -610,23 +616,23 @@ pub struct IntegrationLink {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(IntegrationLink);
+crate::decode::object!(IntegrationLink);
 
-impl<'de> crate::wire::Object<'de> for IntegrationLink {
+impl<'de> crate::decode::Object<'de> for IntegrationLink {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut url = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
                 "url" => url = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(IntegrationLink {
-            name: crate::wire::required(name, "name")?,
-            url: crate::wire::required(url, "url")?,
+            name: crate::decode::required(name, "name")?,
+            url: crate::decode::required(url, "url")?,
             extra,
         })
     }
@@ -738,9 +744,9 @@ pub struct Opportunity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Opportunity);
+crate::decode::object!(Opportunity);
 
-impl<'de> crate::wire::Object<'de> for Opportunity {
+impl<'de> crate::decode::Object<'de> for Opportunity {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut lead_id = None;
@@ -770,7 +776,7 @@ impl<'de> crate::wire::Object<'de> for Opportunity {
         let mut updated_by = None;
         let mut organization_id = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "lead_id" => lead_id = Some(map.next_value()?),
@@ -801,39 +807,42 @@ impl<'de> crate::wire::Object<'de> for Opportunity {
                 "created_by" => created_by = Some(map.next_value()?),
                 "updated_by" => updated_by = Some(map.next_value()?),
                 "organization_id" => organization_id = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Opportunity {
-            id: crate::wire::required(id, "id")?,
-            lead_id: crate::wire::required(lead_id, "lead_id")?,
+            id: crate::decode::required(id, "id")?,
+            lead_id: crate::decode::required(lead_id, "lead_id")?,
             lead_name,
-            contact_id: crate::wire::absent_or_null(contact_id),
-            user_id: crate::wire::required(user_id, "user_id")?,
+            contact_id: crate::decode::absent_or_null(contact_id),
+            user_id: crate::decode::required(user_id, "user_id")?,
             user_name,
-            status_id: crate::wire::required(status_id, "status_id")?,
-            status_label: crate::wire::absent_or_null(status_label),
-            status_type: crate::wire::absent_or_null(status_type),
+            status_id: crate::decode::required(status_id, "status_id")?,
+            status_label: crate::decode::absent_or_null(status_label),
+            status_type: crate::decode::absent_or_null(status_type),
             pipeline_id,
             pipeline_name,
-            value: crate::wire::absent_or_null(value),
-            value_period: crate::wire::required(value_period, "value_period")?,
+            value: crate::decode::absent_or_null(value),
+            value_period: crate::decode::required(value_period, "value_period")?,
             value_currency,
             value_formatted,
-            expected_value: crate::wire::absent_or_null(expected_value),
-            annualized_value: crate::wire::absent_or_null(annualized_value),
-            annualized_expected_value: crate::wire::absent_or_null(
+            expected_value: crate::decode::absent_or_null(expected_value),
+            annualized_value: crate::decode::absent_or_null(annualized_value),
+            annualized_expected_value: crate::decode::absent_or_null(
                 annualized_expected_value,
             ),
-            confidence: crate::wire::required(confidence, "confidence")?,
-            note: crate::wire::absent_or_null(note),
-            date_won: crate::wire::absent_or_null(date_won),
-            date_lost: crate::wire::absent_or_null(date_lost),
-            date_created: crate::wire::required(date_created, "date_created")?,
-            date_updated: crate::wire::required(date_updated, "date_updated")?,
-            created_by: crate::wire::absent_or_null(created_by),
-            updated_by: crate::wire::absent_or_null(updated_by),
-            organization_id: crate::wire::required(organization_id, "organization_id")?,
+            confidence: crate::decode::required(confidence, "confidence")?,
+            note: crate::decode::absent_or_null(note),
+            date_won: crate::decode::absent_or_null(date_won),
+            date_lost: crate::decode::absent_or_null(date_lost),
+            date_created: crate::decode::required(date_created, "date_created")?,
+            date_updated: crate::decode::required(date_updated, "date_updated")?,
+            created_by: crate::decode::absent_or_null(created_by),
+            updated_by: crate::decode::absent_or_null(updated_by),
+            organization_id: crate::decode::required(
+                organization_id,
+                "organization_id",
+            )?,
             extra,
         })
     }
@@ -875,7 +884,7 @@ impl From<&str> for OpportunityStatusType {
     }
 }
 
-crate::wire::string_enum!(OpportunityStatusType);
+crate::decode::string_enum!(OpportunityStatusType);
 
 /// How often the value is earned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -913,7 +922,7 @@ impl From<&str> for OpportunityValuePeriod {
     }
 }
 
-crate::wire::string_enum!(OpportunityValuePeriod);
+crate::decode::string_enum!(OpportunityValuePeriod);
 
 /// Body for creating a lead. Every field is optional; custom fields are set with `custom.<field id>` keys.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -961,9 +970,9 @@ pub struct LeadCreate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(LeadCreate);
+crate::decode::object!(LeadCreate);
 
-impl<'de> crate::wire::Object<'de> for LeadCreate {
+impl<'de> crate::decode::Object<'de> for LeadCreate {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut url = None;
@@ -974,7 +983,7 @@ impl<'de> crate::wire::Object<'de> for LeadCreate {
         let mut addresses = None;
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
                 "url" => url = Some(map.next_value()?),
@@ -987,13 +996,13 @@ impl<'de> crate::wire::Object<'de> for LeadCreate {
             }
         }
         Ok(LeadCreate {
-            name: crate::wire::absent_or_null(name),
-            url: crate::wire::absent_or_null(url),
-            description: crate::wire::absent_or_null(description),
-            status_id: crate::wire::absent_or_null(status_id),
-            status: crate::wire::absent_or_null(status),
-            contacts: crate::wire::absent_or_null(contacts),
-            addresses: crate::wire::absent_or_null(addresses),
+            name: crate::decode::absent_or_null(name),
+            url: crate::decode::absent_or_null(url),
+            description: crate::decode::absent_or_null(description),
+            status_id: crate::decode::absent_or_null(status_id),
+            status: crate::decode::absent_or_null(status),
+            contacts: crate::decode::absent_or_null(contacts),
+            addresses: crate::decode::absent_or_null(addresses),
             custom,
             extra,
         })
@@ -1033,9 +1042,9 @@ pub struct ContactCreate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ContactCreate);
+crate::decode::object!(ContactCreate);
 
-impl<'de> crate::wire::Object<'de> for ContactCreate {
+impl<'de> crate::decode::Object<'de> for ContactCreate {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut title = None;
@@ -1043,22 +1052,22 @@ impl<'de> crate::wire::Object<'de> for ContactCreate {
         let mut phones = None;
         let mut urls = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
                 "title" => title = Some(map.next_value()?),
                 "emails" => emails = Some(map.next_value()?),
                 "phones" => phones = Some(map.next_value()?),
                 "urls" => urls = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ContactCreate {
-            name: crate::wire::absent_or_null(name),
-            title: crate::wire::absent_or_null(title),
-            emails: crate::wire::absent_or_null(emails),
-            phones: crate::wire::absent_or_null(phones),
-            urls: crate::wire::absent_or_null(urls),
+            name: crate::decode::absent_or_null(name),
+            title: crate::decode::absent_or_null(title),
+            emails: crate::decode::absent_or_null(emails),
+            phones: crate::decode::absent_or_null(phones),
+            urls: crate::decode::absent_or_null(urls),
             extra,
         })
     }
@@ -1105,9 +1114,9 @@ pub struct LeadUpdate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(LeadUpdate);
+crate::decode::object!(LeadUpdate);
 
-impl<'de> crate::wire::Object<'de> for LeadUpdate {
+impl<'de> crate::decode::Object<'de> for LeadUpdate {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut url = None;
@@ -1117,7 +1126,7 @@ impl<'de> crate::wire::Object<'de> for LeadUpdate {
         let mut addresses = None;
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
                 "url" => url = Some(map.next_value()?),
@@ -1132,9 +1141,9 @@ impl<'de> crate::wire::Object<'de> for LeadUpdate {
             name,
             url,
             description,
-            status_id: crate::wire::absent_or_null(status_id),
-            status: crate::wire::absent_or_null(status),
-            addresses: crate::wire::absent_or_null(addresses),
+            status_id: crate::decode::absent_or_null(status_id),
+            status: crate::decode::absent_or_null(status),
+            addresses: crate::decode::absent_or_null(addresses),
             custom,
             extra,
         })
@@ -1153,23 +1162,23 @@ pub struct LeadMerge {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(LeadMerge);
+crate::decode::object!(LeadMerge);
 
-impl<'de> crate::wire::Object<'de> for LeadMerge {
+impl<'de> crate::decode::Object<'de> for LeadMerge {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut source = None;
         let mut destination = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "source" => source = Some(map.next_value()?),
                 "destination" => destination = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(LeadMerge {
-            source: crate::wire::required(source, "source")?,
-            destination: crate::wire::required(destination, "destination")?,
+            source: crate::decode::required(source, "source")?,
+            destination: crate::decode::required(destination, "destination")?,
             extra,
         })
     }
@@ -1192,26 +1201,26 @@ pub struct LeadList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(LeadList);
+crate::decode::object!(LeadList);
 
-impl<'de> crate::wire::Object<'de> for LeadList {
+impl<'de> crate::decode::Object<'de> for LeadList {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut data = None;
         let mut has_more = None;
         let mut total_results = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "data" => data = Some(map.next_value()?),
                 "has_more" => has_more = Some(map.next_value()?),
                 "total_results" => total_results = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(LeadList {
-            data: crate::wire::required(data, "data")?,
-            has_more: crate::wire::required(has_more, "has_more")?,
-            total_results: crate::wire::absent_or_null(total_results),
+            data: crate::decode::required(data, "data")?,
+            has_more: crate::decode::required(has_more, "has_more")?,
+            total_results: crate::decode::absent_or_null(total_results),
             extra,
         })
     }
@@ -1233,20 +1242,20 @@ pub struct ErrorResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ErrorResponse);
+crate::decode::object!(ErrorResponse);
 
-impl<'de> crate::wire::Object<'de> for ErrorResponse {
+impl<'de> crate::decode::Object<'de> for ErrorResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut error = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "error" => error = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ErrorResponse {
-            error: crate::wire::absent_or_null(error),
+            error: crate::decode::absent_or_null(error),
             extra,
         })
     }
@@ -1276,26 +1285,26 @@ pub struct ValidationErrorResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ValidationErrorResponse);
+crate::decode::object!(ValidationErrorResponse);
 
-impl<'de> crate::wire::Object<'de> for ValidationErrorResponse {
+impl<'de> crate::decode::Object<'de> for ValidationErrorResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut errors = None;
         let mut field_errors = None;
         let mut error = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "errors" => errors = Some(map.next_value()?),
                 "field-errors" => field_errors = Some(map.next_value()?),
                 "error" => error = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ValidationErrorResponse {
-            errors: crate::wire::absent_or_null(errors),
-            field_errors: crate::wire::absent_or_null(field_errors),
-            error: crate::wire::absent_or_null(error),
+            errors: crate::decode::absent_or_null(errors),
+            field_errors: crate::decode::absent_or_null(field_errors),
+            error: crate::decode::absent_or_null(error),
             extra,
         })
     }
@@ -1329,20 +1338,20 @@ pub struct RateLimitErrorResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(RateLimitErrorResponse);
+crate::decode::object!(RateLimitErrorResponse);
 
-impl<'de> crate::wire::Object<'de> for RateLimitErrorResponse {
+impl<'de> crate::decode::Object<'de> for RateLimitErrorResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut error = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "error" => error = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(RateLimitErrorResponse {
-            error: crate::wire::absent_or_null(error),
+            error: crate::decode::absent_or_null(error),
             extra,
         })
     }
@@ -1385,29 +1394,29 @@ pub struct RateLimitDetail {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(RateLimitDetail);
+crate::decode::object!(RateLimitDetail);
 
-impl<'de> crate::wire::Object<'de> for RateLimitDetail {
+impl<'de> crate::decode::Object<'de> for RateLimitDetail {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut rate_reset = None;
         let mut message = None;
         let mut rate_limit = None;
         let mut rate_window = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "rate_reset" => rate_reset = Some(map.next_value()?),
                 "message" => message = Some(map.next_value()?),
                 "rate_limit" => rate_limit = Some(map.next_value()?),
                 "rate_window" => rate_window = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(RateLimitDetail {
-            rate_reset: crate::wire::required(rate_reset, "rate_reset")?,
-            message: crate::wire::absent_or_null(message),
-            rate_limit: crate::wire::absent_or_null(rate_limit),
-            rate_window: crate::wire::absent_or_null(rate_window),
+            rate_reset: crate::decode::required(rate_reset, "rate_reset")?,
+            message: crate::decode::absent_or_null(message),
+            rate_limit: crate::decode::absent_or_null(rate_limit),
+            rate_window: crate::decode::absent_or_null(rate_window),
             extra,
         })
     }
@@ -1606,9 +1615,9 @@ pub struct LeadPartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(LeadPartial);
+crate::decode::object!(LeadPartial);
 
-impl<'de> crate::wire::Object<'de> for LeadPartial {
+impl<'de> crate::decode::Object<'de> for LeadPartial {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut contact_ids = None;
@@ -1641,7 +1650,7 @@ impl<'de> crate::wire::Object<'de> for LeadPartial {
         let mut source = None;
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "contact_ids" => contact_ids = Some(map.next_value()?),
@@ -1678,25 +1687,25 @@ impl<'de> crate::wire::Object<'de> for LeadPartial {
             }
         }
         Ok(LeadPartial {
-            id: crate::wire::absent_or_null(id),
-            contact_ids: crate::wire::absent_or_null(contact_ids),
+            id: crate::decode::absent_or_null(id),
+            contact_ids: crate::decode::absent_or_null(contact_ids),
             created_by,
-            date_created: crate::wire::absent_or_null(date_created),
-            date_updated: crate::wire::absent_or_null(date_updated),
+            date_created: crate::decode::absent_or_null(date_created),
+            date_updated: crate::decode::absent_or_null(date_updated),
             description,
-            html_url: crate::wire::absent_or_null(html_url),
+            html_url: crate::decode::absent_or_null(html_url),
             name,
-            organization_id: crate::wire::absent_or_null(organization_id),
-            status_id: crate::wire::absent_or_null(status_id),
+            organization_id: crate::decode::absent_or_null(organization_id),
+            status_id: crate::decode::absent_or_null(status_id),
             updated_by,
             url,
-            display_name: crate::wire::absent_or_null(display_name),
-            status_label: crate::wire::absent_or_null(status_label),
-            addresses: crate::wire::absent_or_null(addresses),
-            tasks: crate::wire::absent_or_null(tasks),
-            contacts: crate::wire::absent_or_null(contacts),
-            opportunities: crate::wire::absent_or_null(opportunities),
-            integration_links: crate::wire::absent_or_null(integration_links),
+            display_name: crate::decode::absent_or_null(display_name),
+            status_label: crate::decode::absent_or_null(status_label),
+            addresses: crate::decode::absent_or_null(addresses),
+            tasks: crate::decode::absent_or_null(tasks),
+            contacts: crate::decode::absent_or_null(contacts),
+            opportunities: crate::decode::absent_or_null(opportunities),
+            integration_links: crate::decode::absent_or_null(integration_links),
             contacts_summary,
             created_by_name,
             updated_by_name,
@@ -1704,8 +1713,8 @@ impl<'de> crate::wire::Object<'de> for LeadPartial {
             primary_address_summary,
             primary_email,
             primary_phone,
-            recent_calls: crate::wire::absent_or_null(recent_calls),
-            summaries: crate::wire::absent_or_null(summaries),
+            recent_calls: crate::decode::absent_or_null(recent_calls),
+            summaries: crate::decode::absent_or_null(summaries),
             source,
             custom,
             extra,
@@ -1841,26 +1850,26 @@ pub struct LeadListPartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(LeadListPartial);
+crate::decode::object!(LeadListPartial);
 
-impl<'de> crate::wire::Object<'de> for LeadListPartial {
+impl<'de> crate::decode::Object<'de> for LeadListPartial {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut data = None;
         let mut has_more = None;
         let mut total_results = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "data" => data = Some(map.next_value()?),
                 "has_more" => has_more = Some(map.next_value()?),
                 "total_results" => total_results = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(LeadListPartial {
-            data: crate::wire::required(data, "data")?,
-            has_more: crate::wire::required(has_more, "has_more")?,
-            total_results: crate::wire::absent_or_null(total_results),
+            data: crate::decode::required(data, "data")?,
+            has_more: crate::decode::required(has_more, "has_more")?,
+            total_results: crate::decode::absent_or_null(total_results),
             extra,
         })
     }

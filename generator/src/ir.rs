@@ -5,18 +5,12 @@
 //! new emitter is a sibling over the same IR and a new OpenAPI feature is a
 //! change to `lower`.
 
+use std::collections::BTreeSet;
+
 impl Api {
-    /// Whether any operation takes a `multipart/form-data` body.
-    pub fn uses_multipart(&self) -> bool {
-        self.operations.iter().any(|op| {
-            matches!(
-                op.body,
-                Some(RequestBody {
-                    encoding: BodyEncoding::Multipart { .. },
-                    ..
-                })
-            )
-        })
+    /// Whether the crate needs `feature` of the runtime.
+    pub fn needs(&self, feature: RuntimeFeature) -> bool {
+        self.runtime.contains(&feature)
     }
 }
 
@@ -53,6 +47,145 @@ pub struct Api {
     /// The error decoders, one per distinct table of error responses, in the
     /// order operations first use them.
     pub error_decoders: Vec<ErrorDecoder>,
+    /// Where a 429 body holds the seconds until the rate limit resets, as a
+    /// JSON pointer (`/error/rate_reset`), from `x-rate-limit-reset-body`;
+    /// one per spec.
+    pub rate_limit_reset_body: Option<String>,
+    /// The parts of the hand-written runtime this crate uses; emit copies
+    /// only these.
+    pub runtime: BTreeSet<RuntimeFeature>,
+}
+
+/// A part of the hand-written runtime that only some specs use, named after
+/// the runtime item it brings in. `lower` decides which a spec needs
+/// ([`Api::runtime`]); emit copies a runtime file, and keeps the items fenced
+/// by `// @needs <name>` in it, only for a crate that needs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuntimeFeature {
+    /// `Client`, `Request`, sending and retrying, `Error`, rate limits: the
+    /// spec has operations. Without it the crate holds only types.
+    Client,
+    /// `send_json`: a success decoded from JSON ([`Decoding::Json`]).
+    SendJson,
+    /// `send_json_or_empty` ([`Decoding::JsonOrEmpty`]).
+    SendJsonOrEmpty,
+    /// `send_text` ([`Decoding::Text`]).
+    SendText,
+    /// `send_bytes` ([`Decoding::Bytes`]).
+    SendBytes,
+    /// `send_empty` ([`Decoding::Empty`]).
+    SendEmpty,
+    /// `Request::query`: a scalar query parameter.
+    Query,
+    /// `Request::query_each`: an array query parameter repeating its key.
+    QueryEach,
+    /// `Request::query_joined`: an array query parameter joined into one value.
+    QueryJoined,
+    /// `Request::query_deep`: a `deepObject` query parameter.
+    QueryDeep,
+    /// `Request::header`: a header parameter.
+    Header,
+    /// `Request::cookie`: a cookie parameter.
+    Cookie,
+    /// `Request::json`: a JSON body.
+    Json,
+    /// `Request::form`: an `application/x-www-form-urlencoded` body.
+    Form,
+    /// `Request::raw`: a text or bytes body.
+    Raw,
+    /// `Multipart` and `Request::multipart`: a `multipart/form-data` body.
+    Multipart,
+    /// `no_error_body`: an operation that documents no error body.
+    NoErrorBody,
+    /// `Paginate` and its streams: an operation with `x-pagination`.
+    Pagination,
+    /// Reading the rate-limit reset from a 429 body (`x-rate-limit-reset-body`).
+    RateLimitResetBody,
+    /// The `Object` trait and `object!`: a struct.
+    Object,
+    /// `required`: a struct with a required, non-nullable field.
+    Required,
+    /// `absent_or_null`: a struct with a field that is required and
+    /// nullable, or optional and not nullable.
+    AbsentOrNull,
+    /// `extra`: a struct that keeps unknown properties without custom fields.
+    Extra,
+    /// `string_enum!`: a string enum.
+    StringEnum,
+    /// `Timestamp`: a `date-time` (or custom fields, which read them).
+    Timestamp,
+    /// `CustomFields`: a schema with `x-custom-field-prefix`.
+    CustomFields,
+}
+
+impl RuntimeFeature {
+    /// Every feature, in declaration order.
+    pub const ALL: [RuntimeFeature; 26] = [
+        RuntimeFeature::Client,
+        RuntimeFeature::SendJson,
+        RuntimeFeature::SendJsonOrEmpty,
+        RuntimeFeature::SendText,
+        RuntimeFeature::SendBytes,
+        RuntimeFeature::SendEmpty,
+        RuntimeFeature::Query,
+        RuntimeFeature::QueryEach,
+        RuntimeFeature::QueryJoined,
+        RuntimeFeature::QueryDeep,
+        RuntimeFeature::Header,
+        RuntimeFeature::Cookie,
+        RuntimeFeature::Json,
+        RuntimeFeature::Form,
+        RuntimeFeature::Raw,
+        RuntimeFeature::Multipart,
+        RuntimeFeature::NoErrorBody,
+        RuntimeFeature::Pagination,
+        RuntimeFeature::RateLimitResetBody,
+        RuntimeFeature::Object,
+        RuntimeFeature::Required,
+        RuntimeFeature::AbsentOrNull,
+        RuntimeFeature::Extra,
+        RuntimeFeature::StringEnum,
+        RuntimeFeature::Timestamp,
+        RuntimeFeature::CustomFields,
+    ];
+
+    /// The name markers in the runtime use, which is also the name of the
+    /// runtime item the feature brings in (`send_json`, `query_each`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RuntimeFeature::Client => "client",
+            RuntimeFeature::SendJson => "send_json",
+            RuntimeFeature::SendJsonOrEmpty => "send_json_or_empty",
+            RuntimeFeature::SendText => "send_text",
+            RuntimeFeature::SendBytes => "send_bytes",
+            RuntimeFeature::SendEmpty => "send_empty",
+            RuntimeFeature::Query => "query",
+            RuntimeFeature::QueryEach => "query_each",
+            RuntimeFeature::QueryJoined => "query_joined",
+            RuntimeFeature::QueryDeep => "query_deep",
+            RuntimeFeature::Header => "header",
+            RuntimeFeature::Cookie => "cookie",
+            RuntimeFeature::Json => "json",
+            RuntimeFeature::Form => "form",
+            RuntimeFeature::Raw => "raw",
+            RuntimeFeature::Multipart => "multipart",
+            RuntimeFeature::NoErrorBody => "no_error_body",
+            RuntimeFeature::Pagination => "pagination",
+            RuntimeFeature::RateLimitResetBody => "rate_limit_reset_body",
+            RuntimeFeature::Object => "object",
+            RuntimeFeature::Required => "required",
+            RuntimeFeature::AbsentOrNull => "absent_or_null",
+            RuntimeFeature::Extra => "extra",
+            RuntimeFeature::StringEnum => "string_enum",
+            RuntimeFeature::Timestamp => "timestamp",
+            RuntimeFeature::CustomFields => "custom_fields",
+        }
+    }
+
+    /// The feature a marker names.
+    pub fn from_name(name: &str) -> Option<RuntimeFeature> {
+        RuntimeFeature::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 /// A function that decodes an error response's body into the `ErrorBody`
@@ -558,6 +691,26 @@ pub struct Parameter {
     pub docs: Docs,
 }
 
+impl Parameter {
+    /// The `Request` method that puts the parameter into a request; `None`
+    /// for a path parameter, which `Request::new` fills in.
+    pub fn filler(&self) -> Option<RuntimeFeature> {
+        Some(match (self.location, &self.ty) {
+            (ParameterLocation::Path, _) => return None,
+            (ParameterLocation::Query, _) if self.style == QueryStyle::DeepObject => {
+                RuntimeFeature::QueryDeep
+            }
+            (ParameterLocation::Query, TypeRef::Array(_)) => match self.style {
+                QueryStyle::Joined(_) => RuntimeFeature::QueryJoined,
+                _ => RuntimeFeature::QueryEach,
+            },
+            (ParameterLocation::Query, _) => RuntimeFeature::Query,
+            (ParameterLocation::Header, _) => RuntimeFeature::Header,
+            (ParameterLocation::Cookie, _) => RuntimeFeature::Cookie,
+        })
+    }
+}
+
 /// How a query parameter is written (OpenAPI `style` and `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
@@ -607,6 +760,18 @@ pub enum BodyEncoding {
     },
 }
 
+impl BodyEncoding {
+    /// The `Request` method that sets a body of this encoding.
+    pub fn filler(&self) -> RuntimeFeature {
+        match self {
+            BodyEncoding::Json => RuntimeFeature::Json,
+            BodyEncoding::Form { .. } => RuntimeFeature::Form,
+            BodyEncoding::Raw(_) => RuntimeFeature::Raw,
+            BodyEncoding::Multipart { .. } => RuntimeFeature::Multipart,
+        }
+    }
+}
+
 /// A field of a multipart body, for documentation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MultipartField {
@@ -652,6 +817,19 @@ pub enum Decoding {
     Bytes,
     /// No body: `()`.
     Empty,
+}
+
+impl Decoding {
+    /// The runtime function that sends the request and decodes the success.
+    pub fn send_function(self) -> RuntimeFeature {
+        match self {
+            Decoding::Json => RuntimeFeature::SendJson,
+            Decoding::JsonOrEmpty => RuntimeFeature::SendJsonOrEmpty,
+            Decoding::Text => RuntimeFeature::SendText,
+            Decoding::Bytes => RuntimeFeature::SendBytes,
+            Decoding::Empty => RuntimeFeature::SendEmpty,
+        }
+    }
 }
 
 /// A body kept as it is on the wire.

@@ -56,3 +56,8 @@ fn openapi31() {
 fn hostile() {
     check("hostile");
 }
+
+#[test]
+fn types_only() {
+    check("types-only");
+}

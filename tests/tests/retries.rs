@@ -330,3 +330,35 @@ async fn error_messages_say_what_to_do() {
     );
     assert!(!error.is_retryable());
 }
+
+#[tokio::test]
+async fn only_a_spec_that_names_the_reset_body_reads_it() {
+    // Close's spec says where its 429 bodies hold the reset
+    // (`x-rate-limit-reset-body: /error/rate_reset`); the operations
+    // fixture says nothing, so its client does not look into the body.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429).set_body_json(json!({"error": {"rate_reset": 6.5}})),
+        )
+        .mount(&server)
+        .await;
+    let close = Client::builder()
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = close.list_leads().await.unwrap_err();
+    assert_eq!(
+        error.api_error().and_then(|e| e.retry_after()),
+        Some(Duration::from_millis(6500))
+    );
+    let other = golden_operations::Client::builder()
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = other.health().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(error.api_error().and_then(|e| e.retry_after()), None);
+}

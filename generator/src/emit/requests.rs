@@ -7,7 +7,7 @@
 //! `send_with_response`, `IntoFuture`) is the runtime's `request_builder!`;
 //! what varies (fields, setters, how `request()` fills the request) is
 //! printed here. Generated code names everything by its full path
-//! (`crate::Client`, `crate::client::Request`), so no schema or operation
+//! (`crate::Client`, `crate::request::Request`), so no schema or operation
 //! name can shadow it; the one import is the module `types` (no type or
 //! builder is snake_case).
 
@@ -20,7 +20,7 @@ use super::paginate::paginate;
 use super::types::{ident, type_tokens};
 use crate::ir::{
     Api, ApiKeyLocation, AuthScheme, BodyEncoding, Decoding, ErrorDecoder, Operation,
-    ParameterLocation, PathPart, QueryStyle, RawBody, RequestBody, TypeRef,
+    ParameterLocation, PathPart, QueryStyle, RawBody, RequestBody, RuntimeFeature, TypeRef,
 };
 
 /// The whole `requests.rs` module body, as parts built on worker threads.
@@ -447,19 +447,13 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         Some(description) => format!(" On success: {description}"),
         None => " Sends the request.".to_owned(),
     };
-    let send = match op.success.decoding {
-        Decoding::Json => format_ident!("send_json"),
-        Decoding::JsonOrEmpty => format_ident!("send_json_or_empty"),
-        Decoding::Text => format_ident!("send_text"),
-        Decoding::Bytes => format_ident!("send_bytes"),
-        Decoding::Empty => format_ident!("send_empty"),
-    };
+    let send = format_ident!("{}", op.success.decoding.send_function().name());
     let fixed = match selection {
         None => {
             let output = success_type(op);
-            quote! { crate::client::request_builder!(#name, #output, #send, #returns); }
+            quote! { crate::send::request_builder!(#name, #output, #send, #returns); }
         }
-        Some(_) => quote! { crate::client::request_builder!(#name, T, #send, #returns); },
+        Some(_) => quote! { crate::send::request_builder!(#name, T, #send, #returns); },
     };
     let pagination = op.pagination.as_ref().map(|p| {
         let types = quote! { types:: };
@@ -515,7 +509,7 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             let name = ident(&api.error_decoders[index].name);
             quote! { #name }
         }
-        None => quote! { crate::client::no_error_body },
+        None => quote! { crate::request::no_error_body },
     };
     let mut fill = Vec::new();
     for p in &op.parameters {
@@ -526,32 +520,30 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
         } else {
             quote! { self.#field.as_ref() }
         };
-        match (p.location, &p.ty) {
-            (ParameterLocation::Path, _) => {}
-            (ParameterLocation::Query, _) if p.style == QueryStyle::DeepObject => {
-                fill.push(quote! { request.query_deep(#wire, #value)?; })
+        let Some(filler) = p.filler() else {
+            // A path parameter, which `Request::new` puts in the path.
+            continue;
+        };
+        let method = format_ident!("{}", filler.name());
+        fill.push(match (filler, p.style) {
+            (RuntimeFeature::QueryDeep, _) => quote! { request.#method(#wire, #value)?; },
+            (RuntimeFeature::QueryJoined, QueryStyle::Joined(separator)) => {
+                let separator = separator.to_string();
+                quote! { request.#method(#wire, #value, #separator); }
             }
-            (ParameterLocation::Query, TypeRef::Array(_)) => match p.style {
-                QueryStyle::Joined(separator) => {
-                    let separator = separator.to_string();
-                    fill.push(quote! { request.query_joined(#wire, #value, #separator); })
-                }
-                _ => fill.push(quote! { request.query_each(#wire, #value); }),
-            },
-            (ParameterLocation::Query, _) => fill.push(quote! { request.query(#wire, #value); }),
-            (ParameterLocation::Header, _) => fill.push(quote! { request.header(#wire, #value); }),
-            (ParameterLocation::Cookie, _) => fill.push(quote! { request.cookie(#wire, #value); }),
-        }
+            _ => quote! { request.#method(#wire, #value); },
+        });
     }
     if let Some(body) = &op.body {
         let media = &body.media_type;
+        let method = format_ident!("{}", body.encoding.filler().name());
         let set = match &body.encoding {
-            BodyEncoding::Json => quote! { request.json(#media, body)?; },
+            BodyEncoding::Json => quote! { request.#method(#media, body)?; },
             BodyEncoding::Form { deep_object } => {
-                quote! { request.form(#media, body, &[#(#deep_object),*])?; }
+                quote! { request.#method(#media, body, &[#(#deep_object),*])?; }
             }
-            BodyEncoding::Raw(_) => quote! { request.raw(#media, body.clone()); },
-            BodyEncoding::Multipart { .. } => quote! { request.multipart(body); },
+            BodyEncoding::Raw(_) => quote! { request.#method(#media, body.clone()); },
+            BodyEncoding::Multipart { .. } => quote! { request.#method(body); },
         };
         fill.push(if body.required {
             quote! {
@@ -569,8 +561,8 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     let route = format!("{} {}", op.method.as_str(), op.path);
     let mutable = (!fill.is_empty()).then(|| quote! { mut });
     quote! {
-        fn request(&self) -> Result<crate::client::Request, crate::Error> {
-            let #mutable request = crate::client::Request::new(#route, reqwest::Method::#method, &[#(#path_values),*], #decoder)?;
+        fn request(&self) -> Result<crate::request::Request, crate::Error> {
+            let #mutable request = crate::request::Request::new(#route, reqwest::Method::#method, &[#(#path_values),*], #decoder)?;
             #(#fill)*
             Ok(request)
         }

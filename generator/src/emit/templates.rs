@@ -3,10 +3,11 @@
 
 use minijinja::{context, Environment};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::doc_lines;
-use crate::ir::{Api, AuthScheme, Operation, ParameterLocation, TypeKind, TypeRef};
+use super::needs::runtime_files;
+use crate::ir::{Api, AuthScheme, Operation, ParameterLocation, RuntimeFeature, TypeKind, TypeRef};
 
 fn render(name: &str, source: &str, ctx: minijinja::Value) -> Result<String, String> {
     let mut env = Environment::new();
@@ -37,7 +38,15 @@ pub(crate) fn cargo_toml(api: &Api, header: &str) -> Result<String, String> {
             header,
             crate_name => api.crate_name,
             lib_name => api.lib_name,
-            description => toml_escape(&format!("Generated Rust client for the {}", api.title)),
+            description => toml_escape(&if api.needs(RuntimeFeature::Client) {
+                format!("Generated Rust client for the {}", api.title)
+            } else {
+                format!("Generated Rust types for the {}", api.title)
+            }),
+            client => api.needs(RuntimeFeature::Client),
+            pagination => api.needs(RuntimeFeature::Pagination),
+            decode_json => api.needs(RuntimeFeature::SendJson) || api.needs(RuntimeFeature::SendJsonOrEmpty),
+            thiserror => api.needs(RuntimeFeature::Client) || api.needs(RuntimeFeature::CustomFields),
         },
     )
 }
@@ -81,6 +90,7 @@ pub(crate) fn readme(api: &Api, header: &str) -> Result<String, String> {
             // Rustdoc's hidden `# ` lines would show in a rendered README.
             example => without_hidden_lines(&example(api).join("\n")),
             guide => without_hidden_lines(&guide(api).join("\n\n")).replace("```no_run", "```rust,ignore"),
+            client => api.needs(RuntimeFeature::Client),
             operations,
         },
     )
@@ -157,12 +167,15 @@ fn example(api: &Api) -> Vec<String> {
     example_with(api, &[], &body)
 }
 
-/// The guide sections after the first example, each a Markdown paragraph
-/// list, with compiled examples for the features this spec uses.
-fn guide(api: &Api) -> Vec<String> {
-    let lib = &api.lib_name;
-    let fence = |lines: Vec<String>| format!("```no_run\n{}\n```", lines.join("\n"));
-    let mut sections = vec![
+/// The guide sections about the client: errors, retries and rate limits.
+fn client_guide(api: &Api) -> Vec<String> {
+    let wait = match &api.rate_limit_reset_body {
+        Some(pointer) => {
+            format!("the `RateLimit` reset, else `Retry-After`, else the body's `{pointer}`")
+        }
+        None => "the `RateLimit` reset, else `Retry-After`".to_owned(),
+    };
+    vec![
         "## Errors".to_owned(),
         "Every method fails with one [`Error`]. An error status is `Error::Api`, \
          whose [`ApiError`] has the status, headers and raw body, the body decoded \
@@ -170,16 +183,28 @@ fn guide(api: &Api) -> Vec<String> {
          wait it asked for. `Error::is_retryable` tells whether trying later may help."
             .to_owned(),
         "## Retries and rate limits".to_owned(),
-        "The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` \
-         reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for \
-         idempotent methods, with exponential backoff and full jitter. A request the server may \
-         have processed is never replayed unless its method is idempotent. When an endpoint's \
-         last answer said no requests remain, the next request to it waits for the reset. Tune \
-         it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and \
-         `proactive_throttling`; `send_with_response` returns the status, headers and \
-         rate-limit state along with the value."
-            .to_owned(),
-    ];
+        format!(
+            "The client retries by itself: a 429 after the wait the server asked for ({wait}), \
+             and 502, 503, 504, timeouts and dropped connections for \
+             idempotent methods, with exponential backoff and full jitter. A request the server may \
+             have processed is never replayed unless its method is idempotent. When an endpoint's \
+             last answer said no requests remain, the next request to it waits for the reset. Tune \
+             it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and \
+             `proactive_throttling`; `send_with_response` returns the status, headers and \
+             rate-limit state along with the value."
+        ),
+    ]
+}
+
+/// The guide sections after the first example, each a Markdown paragraph
+/// list, with compiled examples for the features this spec uses.
+fn guide(api: &Api) -> Vec<String> {
+    let lib = &api.lib_name;
+    let fence = |lines: Vec<String>| format!("```no_run\n{}\n```", lines.join("\n"));
+    let mut sections = Vec::new();
+    if api.needs(RuntimeFeature::Client) {
+        sections.extend(client_guide(api));
+    }
     if let Some((op, call)) = api
         .operations
         .iter()
@@ -257,42 +282,87 @@ fn guide(api: &Api) -> Vec<String> {
 }
 
 pub(crate) fn lib_rs(api: &Api) -> TokenStream {
+    let client = api.needs(RuntimeFeature::Client);
     let mut intro = vec![format!("# {}", api.title)];
-    intro.push(format!(
-        "A client for the {} (API version {}), generated from `{}`.",
-        api.title, api.api_version, api.spec_file
-    ));
+    intro.push(if client {
+        format!(
+            "A client for the {} (API version {}), generated from `{}`.",
+            api.title, api.api_version, api.spec_file
+        )
+    } else {
+        format!(
+            "The types of the {} (API version {}), generated from `{}`, which has no operations.",
+            api.title, api.api_version, api.spec_file
+        )
+    });
     if let Some(description) = &api.description {
         intro.push(description.clone());
     }
-    let mut code = vec!["```no_run".to_owned()];
-    code.extend(example(api));
-    code.push("```".to_owned());
-    intro.push(code.join("\n"));
-    intro.push(
-        "Each method of [`Client`] returns a request builder from [`requests`]: required \
-         parameters are arguments, optional ones are builder methods, and `.await` sends the \
-         request. Bodies are the types in [`types`]. Failures are an [`Error`]."
-            .to_owned(),
-    );
+    if client {
+        let mut code = vec!["```no_run".to_owned()];
+        code.extend(example(api));
+        code.push("```".to_owned());
+        intro.push(code.join("\n"));
+        intro.push(
+            "Each method of [`Client`] returns a request builder from [`requests`]: required \
+             parameters are arguments, optional ones are builder methods, and `.await` sends the \
+             request. Bodies are the types in [`types`]. Failures are an [`Error`]."
+                .to_owned(),
+        );
+    }
     intro.extend(guide(api));
     let docs = doc_lines(intro.iter().map(String::as_str));
-    let base_url = match &api.base_url {
-        Some(url) => quote! { Some(#url) },
-        None => quote! { None },
-    };
-    let custom_fields = api.custom_field_prefix.as_ref().map(|prefix| {
+    let modules: Vec<_> = runtime_files(&api.runtime).collect();
+    let mods = modules.iter().map(|file| format_ident!("{}", file.module));
+    let requests = client.then(|| quote! { pub mod requests; });
+    let uses = modules
+        .iter()
+        .filter(|file| !file.exports.is_empty())
+        .map(|file| {
+            let module = format_ident!("{}", file.module);
+            let exports: Vec<_> = file.exports.iter().map(|e| format_ident!("{e}")).collect();
+            match exports.as_slice() {
+                [one] => quote! { pub use #module::#one; },
+                many => quote! { pub use #module::{#(#many),*}; },
+            }
+        });
+    let streams = api.needs(RuntimeFeature::Pagination).then(|| {
         quote! {
-            mod custom_fields;
-            pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
+            /// Stream combinators for the streams of paginated operations
+            /// (`next`, `try_next`, `take`, `try_collect`, …), re-exported so
+            /// examples need no other crate.
+            pub use futures_util::{StreamExt, TryStreamExt};
+        }
+    });
+    let client_items = client.then(|| {
+        let base_url = match &api.base_url {
+            Some(url) => quote! { Some(#url) },
+            None => quote! { None },
+        };
+        quote! {
+            pub use types::ErrorBody;
+
+            /// The server URL the spec names first, used unless the builder sets another.
+            const DEFAULT_BASE_URL: Option<&str> = #base_url;
+        }
+    });
+    let custom_field_prefix = api.custom_field_prefix.as_ref().map(|prefix| {
+        quote! {
             /// The key prefix of custom fields (`x-custom-field-prefix`).
             const CUSTOM_FIELD_PREFIX: &str = #prefix;
         }
     });
-    let multipart = quote! {
-        mod multipart;
-        pub use multipart::Multipart;
-    };
+    let reset_body = api
+        .rate_limit_reset_body
+        .as_ref()
+        .filter(|_| api.needs(RuntimeFeature::RateLimitResetBody))
+        .map(|pointer| {
+            quote! {
+                /// Where a 429 body holds the seconds until the rate limit resets, as a
+                /// JSON pointer (`x-rate-limit-reset-body`).
+                const RATE_LIMIT_RESET_BODY: &str = #pointer;
+            }
+        });
     quote! {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
@@ -301,32 +371,14 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         // reads differently (bare URLs, brackets that look like links).
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
-        #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
-        mod client;
-        mod error;
-        #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
-        mod pagination;
-        mod rate_limit;
-        pub mod requests;
+        #(mod #mods;)*
+        #requests
         pub mod types;
-        #[allow(dead_code, reason = "the runtime serves every spec; this one may not use all of it")]
-        mod wire;
 
-        pub use client::{Client, ClientBuilder, Response, ResponseFuture};
-        pub use pagination::BoxStream;
-        pub use rate_limit::RateLimit;
-        /// Stream combinators for the streams of paginated operations
-        /// (`next`, `try_next`, `take`, `try_collect`, …), re-exported so
-        /// examples need no other crate.
-        pub use futures_util::{StreamExt, TryStreamExt};
-        pub use error::{ApiError, Error};
-        pub use types::ErrorBody;
-        pub use wire::Timestamp;
-
-        /// The server URL the spec names first, used unless the builder sets another.
-        const DEFAULT_BASE_URL: Option<&str> = #base_url;
-
-                #custom_fields
-        #multipart
+        #(#uses)*
+        #streams
+        #client_items
+        #custom_field_prefix
+        #reset_body
     }
 }

@@ -11,8 +11,8 @@ use quote::quote;
 use super::docs::{doc_attrs, item_doc_lines, item_docs};
 use super::format::{chunked, part, Part};
 use crate::ir::{
-    Api, EnumDef, ExtraFields, Field, FieldEnumDef, IntegerKind, NumberKind, Presence, StructDef,
-    TypeDef, TypeKind, TypeRef, UnionDef,
+    Api, EnumDef, ExtraFields, Field, FieldEnumDef, IntegerKind, NumberKind, Presence,
+    RuntimeFeature, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
 };
 use crate::naming;
 
@@ -67,7 +67,10 @@ pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
         let defs = chunk.iter().map(|def| type_def(def, &api.types));
         quote! { #(#defs)* }
     }));
-    parts.push(part(|| error_body(api)));
+    // `ErrorBody` is what the client's `ApiError` decodes into.
+    if api.needs(RuntimeFeature::Client) {
+        parts.push(part(|| error_body(api)));
+    }
     parts
 }
 
@@ -224,9 +227,9 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
     let values = s.fields.iter().zip(&locals).map(|(f, local)| {
         let wire = &f.wire_name;
         match f.presence {
-            Presence::Required => quote! { #local: crate::wire::required(#local, #wire)?, },
+            Presence::Required => quote! { #local: crate::decode::required(#local, #wire)?, },
             Presence::RequiredNullable | Presence::Optional => {
-                quote! { #local: crate::wire::absent_or_null(#local), }
+                quote! { #local: crate::decode::absent_or_null(#local), }
             }
             Presence::OptionalNullable => quote! { #local, },
         }
@@ -243,7 +246,7 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
         }
         None => (
             None,
-            quote! { crate::wire::extra(&mut #map, &mut #extra, #key)? },
+            quote! { crate::decode::extra(&mut #map, &mut #extra, #key)? },
             None,
         ),
     };
@@ -259,14 +262,14 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
         }
     };
     quote! {
-        crate::wire::object!(#name);
+        crate::decode::object!(#name);
 
-        impl<'de> crate::wire::Object<'de> for #name {
+        impl<'de> crate::decode::Object<'de> for #name {
             fn visit<A: serde::de::MapAccess<'de>>(mut #map: A) -> Result<Self, A::Error> {
                 #(let mut #locals = None;)*
                 #custom_local
                 let mut #extra = Default::default();
-                while let Some(#key) = crate::wire::next_key(&mut #map)? {
+                while let Some(#key) = crate::decode::next_key(&mut #map)? {
                     #dispatch
                 }
                 Ok(#name {
@@ -339,7 +342,7 @@ fn enum_def(
             }
         }
 
-        crate::wire::string_enum!(#name);
+        crate::decode::string_enum!(#name);
     }
 }
 

@@ -4,15 +4,21 @@
 //! | --- | --- | --- |
 //! | `x-custom-field-prefix` | object schema | keys starting with this prefix are custom fields; `additionalProperties` types their values |
 //! | `x-pagination` | operation | how to walk the pages of a list: offset (`skip`, `limit`, `items`, `has_more`) or cursor (`cursor`, `limit`, `items`, `next_cursor`) |
+//! | `x-field-selection` | string query parameter | the parameter selects which fields of a schema the response carries |
+//! | `x-rate-limit-reset-body` | 429 response | a JSON pointer to where its body holds the seconds until the limit resets |
+
+use std::collections::HashSet;
 
 use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, StatusCode};
 use serde_json::Value;
 
 use super::Lowerer;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{
-    Docs, EnumVariant, FieldEnumDef, PageField, Pagination, PaginationStyle, Parameter,
-    ParameterLocation, Presence, Selection, StructDef, SuccessResponse, TypeDef, TypeKind, TypeRef,
+    Docs, EnumVariant, ExtraFields, FieldEnumDef, Operation, PageField, Pagination,
+    PaginationStyle, Parameter, ParameterLocation, Presence, Selection, StatusMatch, StructDef,
+    SuccessResponse, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming::{self, Namespace};
 
@@ -24,6 +30,14 @@ pub(crate) const PAGINATION: &str = "x-pagination";
 
 /// The name of the field-selection extension.
 pub(crate) const FIELD_SELECTION: &str = "x-field-selection";
+
+/// The name of the extension that says where a 429 body holds the reset.
+pub(crate) const RATE_LIMIT_RESET_BODY: &str = "x-rate-limit-reset-body";
+
+/// The example shown when `x-rate-limit-reset-body` is malformed.
+const RATE_LIMIT_RESET_BODY_EXAMPLE: &str =
+    "write `x-rate-limit-reset-body: /error/rate_reset` on the 429 response: \
+     a JSON pointer to the number of seconds, in its JSON body, until the limit resets";
 
 /// The example shown when `x-field-selection` is malformed.
 const FIELD_SELECTION_EXAMPLE: &str =
@@ -481,5 +495,223 @@ impl<'a> Lowerer<'a> {
         });
         self.partials.insert(name.clone(), envelope_partial.clone());
         Some(TypeRef::Named(envelope_partial))
+    }
+}
+
+impl Lowerer<'_> {
+    /// Reads `x-rate-limit-reset-body` from the operations' responses: where
+    /// a 429 body holds the seconds until the rate limit resets. It must be
+    /// on a 429 response and be a JSON pointer to a number of that response's
+    /// JSON body. The client reads it from any 429, so a spec names one.
+    pub(crate) fn rate_limit_reset_body(&mut self, operations: &[Operation]) -> Option<String> {
+        let doc = self.doc;
+        // The pointer and where it was first met.
+        let mut found: Option<(String, String)> = None;
+        // A response component shared by many operations is checked once.
+        let mut checked = HashSet::new();
+        for (path, item) in doc.paths.iter() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            let item_at = pointer_join("#/paths", path);
+            for (method, operation) in item.iter() {
+                let op_at = pointer_join(&item_at, method);
+                let responses_at = pointer_join(&op_at, "responses");
+                let entries = operation
+                    .responses
+                    .responses
+                    .iter()
+                    .map(|(code, response)| {
+                        let key = match code {
+                            StatusCode::Code(c) => c.to_string(),
+                            StatusCode::Range(r) => format!("{r}XX"),
+                        };
+                        (*code == StatusCode::Code(429), response, key)
+                    })
+                    .chain(
+                        operation
+                            .responses
+                            .default
+                            .iter()
+                            .map(|r| (false, r, "default".to_owned())),
+                    );
+                for (is_429, response, key) in entries {
+                    let at = pointer_join(&responses_at, &key);
+                    let Some((response, at)) =
+                        self.resolve(response, &at, "responses", |c| &c.responses)
+                    else {
+                        continue;
+                    };
+                    let Some(value) = response.extensions.get(RATE_LIMIT_RESET_BODY) else {
+                        continue;
+                    };
+                    let at = pointer_join(&at, RATE_LIMIT_RESET_BODY);
+                    if !checked.insert(at.clone()) {
+                        continue;
+                    }
+                    let body = operations
+                        .iter()
+                        .find(|op| op.pointer == op_at)
+                        .and_then(|op| {
+                            op.errors
+                                .iter()
+                                .find(|e| e.status == StatusMatch::Code(429))
+                        })
+                        .and_then(|e| e.ty.clone());
+                    let Some(pointer) = self.check_reset_body(value, is_429, body, &at) else {
+                        continue;
+                    };
+                    match &found {
+                        None => found = Some((pointer, at)),
+                        Some((first, first_at)) if *first != pointer => {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    &at,
+                                    format!("this 429 response's reset is at `{pointer}`, but another says `{first}`"),
+                                )
+                                .with_related("the other", first_at.clone())
+                                .with_hint("the client reads the reset from every 429 at one place; use the same pointer everywhere"),
+                            );
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        found.map(|(pointer, _)| pointer)
+    }
+
+    /// Checks one `x-rate-limit-reset-body` (at `at`) and returns its pointer.
+    fn check_reset_body(
+        &mut self,
+        value: &Value,
+        is_429: bool,
+        body: Option<TypeRef>,
+        at: &str,
+    ) -> Option<String> {
+        let fail = |lowerer: &mut Self, message: String| {
+            lowerer
+                .diagnostics
+                .push(Diagnostic::error(at, message).with_hint(RATE_LIMIT_RESET_BODY_EXAMPLE));
+            None
+        };
+        if !is_429 {
+            return fail(
+                self,
+                format!("`{RATE_LIMIT_RESET_BODY}` is read only on a 429 response"),
+            );
+        }
+        let Some(pointer) = value.as_str() else {
+            return fail(
+                self,
+                format!("`{RATE_LIMIT_RESET_BODY}` must be a JSON pointer, found `{value}`"),
+            );
+        };
+        let Some(path) = json_pointer(pointer) else {
+            return fail(self, format!("`{RATE_LIMIT_RESET_BODY}` is `{pointer}`, which is not a JSON pointer to a property (`/error/rate_reset`: `/` before each key, `~1` for a `/` and `~0` for a `~` in one)"));
+        };
+        let Some(body) = body else {
+            return fail(
+                self,
+                format!(
+                    "`{RATE_LIMIT_RESET_BODY}` needs the 429 response to have a JSON body schema"
+                ),
+            );
+        };
+        if !self.number_at(&body, &path, &mut HashSet::new()) {
+            let name = match &body {
+                TypeRef::Named(name) => format!(" `{name}`"),
+                _ => String::new(),
+            };
+            return fail(self, format!("`{RATE_LIMIT_RESET_BODY}` points at `{pointer}`, which is not a number property of the 429 body{name}"));
+        }
+        Some(pointer.to_owned())
+    }
+
+    /// Whether the JSON pointer `path` (unescaped keys) leads to a number in
+    /// values of `ty`: through declared properties, any member of a union,
+    /// map values, array items and values of any JSON. `seen` holds the
+    /// named types already tried with as many keys left, so a cycle of
+    /// types, or unions that share members, is walked once.
+    fn number_at(
+        &self,
+        ty: &TypeRef,
+        path: &[String],
+        seen: &mut HashSet<(String, usize)>,
+    ) -> bool {
+        match (ty, path.split_first()) {
+            (TypeRef::Any, _) | (TypeRef::AnyObject, Some(_)) => true,
+            (TypeRef::Integer(_) | TypeRef::Number(_), None) => true,
+            (TypeRef::Map(inner), Some((_, rest))) => self.number_at(inner, rest, seen),
+            (TypeRef::Array(inner), Some((index, rest))) => {
+                index.parse::<usize>().is_ok() && self.number_at(inner, rest, seen)
+            }
+            (TypeRef::Named(name), _) => {
+                if !seen.insert((name.clone(), path.len())) {
+                    return false;
+                }
+                match self.types.iter().find(|t| t.name == *name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(inner)) => self.number_at(inner, path, seen),
+                    Some(TypeKind::Union(u)) => {
+                        u.variants.iter().any(|v| self.number_at(&v.ty, path, seen))
+                    }
+                    Some(TypeKind::Struct(s)) => {
+                        let Some((key, rest)) = path.split_first() else {
+                            return false;
+                        };
+                        match s.fields.iter().find(|f| f.wire_name == *key) {
+                            Some(field) => self.number_at(&field.ty, rest, seen),
+                            None => matches!(&s.extra, ExtraFields::Typed(extra)
+                                if self.number_at(extra, rest, seen)),
+                        }
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The keys of a JSON pointer (RFC 6901) with `~1` and `~0` unescaped, or
+/// `None` when it is not one or points at the whole document.
+fn json_pointer(text: &str) -> Option<Vec<String>> {
+    let rest = text.strip_prefix('/')?;
+    rest.split('/')
+        .map(|key| {
+            let mut unescaped = String::with_capacity(key.len());
+            let mut chars = key.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '~' => match chars.next() {
+                        Some('0') => unescaped.push('~'),
+                        Some('1') => unescaped.push('/'),
+                        _ => return None,
+                    },
+                    other => unescaped.push(other),
+                }
+            }
+            Some(unescaped)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_pointer;
+
+    #[test]
+    fn json_pointers_unescape_their_keys() {
+        assert_eq!(
+            json_pointer("/error/rate_reset"),
+            Some(vec!["error".to_owned(), "rate_reset".to_owned()])
+        );
+        assert_eq!(
+            json_pointer("/a~1b/c~0d"),
+            Some(vec!["a/b".to_owned(), "c~d".to_owned()])
+        );
+        assert_eq!(json_pointer("error.rate_reset"), None);
+        assert_eq!(json_pointer(""), None);
+        assert_eq!(json_pointer("/a~2"), None);
     }
 }

@@ -8,6 +8,7 @@ mod errors;
 mod extensions;
 mod operations;
 mod refs;
+mod runtime;
 mod types;
 
 use std::collections::HashMap;
@@ -60,6 +61,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
     let mut operations = lowerer.lower_operations();
     let error_bodies = errors::error_body_variants(&mut operations);
     let error_decoders = errors::error_decoders(&mut operations, &error_bodies);
+    let rate_limit_reset_body = lowerer.rate_limit_reset_body(&operations);
     let auth = lowerer.lower_security();
     cycles::box_cycles(&mut lowerer.types);
     let custom_field_prefix = lowerer.single_custom_prefix();
@@ -69,7 +71,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         .crate_name
         .clone()
         .unwrap_or_else(|| naming::crate_name(&doc.info.title));
-    let api = Api {
+    let mut api = Api {
         title: doc.info.title.clone(),
         description: doc.info.description.clone(),
         api_version: doc.info.version.clone(),
@@ -83,7 +85,10 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         custom_field_prefix,
         error_bodies,
         error_decoders,
+        rate_limit_reset_body,
+        runtime: Default::default(),
     };
+    api.runtime = runtime::needs(&api);
     if lowerer.diagnostics.has_errors() {
         Err(lowerer.diagnostics)
     } else {

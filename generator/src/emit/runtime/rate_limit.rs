@@ -1,6 +1,6 @@
 //! Rate-limit state: what the server says about its limits, parsed from the
-//! `RateLimit` header (and the legacy `x-rate-limit-*` headers and 429 body),
-//! and the per-endpoint-group throttle that waits before a group is exhausted.
+//! `RateLimit` header (else the older `x-rate-limit-*` headers), and the
+//! per-endpoint-group throttle that waits before a group is exhausted.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -98,23 +98,15 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let wait = date.signed_duration_since(now);
     Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
+// @needs rate_limit_reset_body
 
-/// The legacy 429 body `{"error": {"rate_reset": 1.5, ...}}`, deprecated by
-/// Close in 2024 but still read.
-pub(crate) fn legacy_body_reset(body: &[u8]) -> Option<Duration> {
+/// The wait a 429 body states, in decimal seconds, at the JSON pointer the
+/// spec names in `x-rate-limit-reset-body`.
+pub(crate) fn reset_from_body(body: &[u8]) -> Option<Duration> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let reset = value.get("error")?.get("rate_reset")?;
-    seconds(&reset.to_string())
+    seconds(&value.pointer(crate::RATE_LIMIT_RESET_BODY)?.to_string())
 }
-
-/// The wait a 429 response asks for: the `RateLimit` reset (which Close
-/// recommends over `Retry-After`), else `Retry-After`, else the legacy body.
-pub(crate) fn requested_wait(headers: &HeaderMap, body: &[u8]) -> Option<Duration> {
-    RateLimit::from_headers(headers)
-        .and_then(|r| r.reset)
-        .or_else(|| retry_after(headers))
-        .or_else(|| legacy_body_reset(body))
-}
+// @end
 
 /// Remembers, per endpoint group (method and path template), until when the
 /// group is exhausted, so the next request waits for the reset instead of
@@ -190,7 +182,7 @@ mod tests {
     }
 
     #[test]
-    fn parses_legacy_headers_and_body() {
+    fn parses_legacy_headers() {
         let legacy = headers(&[
             ("x-rate-limit-limit", "40"),
             ("x-rate-limit-remaining", "0"),
@@ -201,13 +193,26 @@ mod tests {
             (parsed.limit, parsed.remaining, parsed.reset),
             (Some(40), Some(0), Some(Duration::from_secs(2)))
         );
-        assert_eq!(
-            legacy_body_reset(br#"{"error": {"rate_reset": 0.25}}"#),
-            Some(Duration::from_millis(250))
-        );
-        assert_eq!(legacy_body_reset(br#"{"error": "x"}"#), None);
         assert_eq!(RateLimit::from_headers(&HeaderMap::new()), None);
     }
+    // @needs rate_limit_reset_body
+
+    #[test]
+    fn reads_the_reset_where_the_spec_says() {
+        // The body the spec describes, with the reset where it says.
+        let mut body = serde_json::json!(0.25);
+        let keys: Vec<&str> = crate::RATE_LIMIT_RESET_BODY.split('/').skip(1).collect();
+        for key in keys.into_iter().rev() {
+            let mut object = serde_json::Map::new();
+            object.insert(key.replace("~1", "/").replace("~0", "~"), body);
+            body = serde_json::Value::Object(object);
+        }
+        let body = serde_json::to_vec(&body).unwrap();
+        assert_eq!(reset_from_body(&body), Some(Duration::from_millis(250)));
+        assert_eq!(reset_from_body(br#"{"error": "x"}"#), None);
+        assert_eq!(reset_from_body(b"not json"), None);
+    }
+    // @end
 
     #[test]
     fn parses_retry_after() {
@@ -223,14 +228,5 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
-    }
-
-    #[test]
-    fn prefers_the_ratelimit_reset() {
-        let both = headers(&[
-            ("ratelimit", "limit=1, remaining=0, reset=0.5"),
-            ("retry-after", "1"),
-        ]);
-        assert_eq!(requested_wait(&both, b""), Some(Duration::from_millis(500)));
     }
 }

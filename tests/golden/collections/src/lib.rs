@@ -35,50 +35,30 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod client;
-mod error;
 
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod pagination;
+mod client;
+mod custom_fields;
+mod decode;
+mod error;
 mod rate_limit;
+mod request;
+mod retry;
+mod send;
+mod timestamp;
+mod wire;
 pub mod requests;
 pub mod types;
 
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod wire;
-
-pub use client::{Client, ClientBuilder, Response, ResponseFuture};
-pub use pagination::BoxStream;
-pub use rate_limit::RateLimit;
-
-/// Stream combinators for the streams of paginated operations
-/// (`next`, `try_next`, `take`, `try_collect`, …), re-exported so
-/// examples need no other crate.
-pub use futures_util::{StreamExt, TryStreamExt};
+pub use client::{Client, ClientBuilder};
+pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
 pub use error::{ApiError, Error};
+pub use rate_limit::RateLimit;
+pub use send::{Response, ResponseFuture};
+pub use timestamp::Timestamp;
 pub use types::ErrorBody;
-pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = None;
 
-mod custom_fields;
-
-pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};
-
 /// The key prefix of custom fields (`x-custom-field-prefix`).
 const CUSTOM_FIELD_PREFIX: &str = "custom.";
-
-mod multipart;
-
-pub use multipart::Multipart;

@@ -48,12 +48,12 @@ pub struct CreateBag {
 }
 
 impl CreateBag {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "POST /bags",
             reqwest::Method::POST,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         let body = &self.body;
         request.json("application/json", body)?;
@@ -61,6 +61,6 @@ impl CreateBag {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     CreateBag, types::Bag, send_json, " On success: The bag as stored."
 );

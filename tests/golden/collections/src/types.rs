@@ -59,9 +59,9 @@ pub struct Bag {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Bag);
+crate::decode::object!(Bag);
 
-impl<'de> crate::wire::Object<'de> for Bag {
+impl<'de> crate::decode::Object<'de> for Bag {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut tags = None;
         let mut matrix = None;
@@ -73,7 +73,7 @@ impl<'de> crate::wire::Object<'de> for Bag {
         let mut items = None;
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "tags" => tags = Some(map.next_value()?),
                 "matrix" => matrix = Some(map.next_value()?),
@@ -87,14 +87,14 @@ impl<'de> crate::wire::Object<'de> for Bag {
             }
         }
         Ok(Bag {
-            tags: crate::wire::absent_or_null(tags),
-            matrix: crate::wire::absent_or_null(matrix),
-            counts: crate::wire::absent_or_null(counts),
-            labels: crate::wire::absent_or_null(labels),
-            anything: crate::wire::absent_or_null(anything),
-            blob: crate::wire::absent_or_null(blob),
-            closed: crate::wire::absent_or_null(closed),
-            items: crate::wire::absent_or_null(items),
+            tags: crate::decode::absent_or_null(tags),
+            matrix: crate::decode::absent_or_null(matrix),
+            counts: crate::decode::absent_or_null(counts),
+            labels: crate::decode::absent_or_null(labels),
+            anything: crate::decode::absent_or_null(anything),
+            blob: crate::decode::absent_or_null(blob),
+            closed: crate::decode::absent_or_null(closed),
+            items: crate::decode::absent_or_null(items),
             custom,
             extra,
         })
@@ -119,23 +119,23 @@ pub struct BagItemsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(BagItemsItem);
+crate::decode::object!(BagItemsItem);
 
-impl<'de> crate::wire::Object<'de> for BagItemsItem {
+impl<'de> crate::decode::Object<'de> for BagItemsItem {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut sku = None;
         let mut quantity = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "sku" => sku = Some(map.next_value()?),
                 "quantity" => quantity = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(BagItemsItem {
-            sku: crate::wire::absent_or_null(sku),
-            quantity: crate::wire::absent_or_null(quantity),
+            sku: crate::decode::absent_or_null(sku),
+            quantity: crate::decode::absent_or_null(quantity),
             extra,
         })
     }
@@ -157,20 +157,20 @@ pub struct Metrics {
     pub extra: std::collections::BTreeMap<String, f64>,
 }
 
-crate::wire::object!(Metrics);
+crate::decode::object!(Metrics);
 
-impl<'de> crate::wire::Object<'de> for Metrics {
+impl<'de> crate::decode::Object<'de> for Metrics {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut total = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "total" => total = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Metrics {
-            total: crate::wire::absent_or_null(total),
+            total: crate::decode::absent_or_null(total),
             extra,
         })
     }

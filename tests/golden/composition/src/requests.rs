@@ -48,15 +48,15 @@ pub struct GetPet {
 }
 
 impl GetPet {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /pets/{petId}",
             reqwest::Method::GET,
             &[&self.pet_id],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(GetPet, types::Pet, send_json, " On success: A pet.");
+crate::send::request_builder!(GetPet, types::Pet, send_json, " On success: A pet.");

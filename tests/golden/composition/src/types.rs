@@ -23,23 +23,23 @@ pub struct Animal {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Animal);
+crate::decode::object!(Animal);
 
-impl<'de> crate::wire::Object<'de> for Animal {
+impl<'de> crate::decode::Object<'de> for Animal {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut age = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
                 "age" => age = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Animal {
-            name: crate::wire::required(name, "name")?,
-            age: crate::wire::absent_or_null(age),
+            name: crate::decode::required(name, "name")?,
+            age: crate::decode::absent_or_null(age),
             extra,
         })
     }
@@ -72,9 +72,9 @@ pub struct Pet {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Pet);
+crate::decode::object!(Pet);
 
-impl<'de> crate::wire::Object<'de> for Pet {
+impl<'de> crate::decode::Object<'de> for Pet {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut age = None;
@@ -82,22 +82,22 @@ impl<'de> crate::wire::Object<'de> for Pet {
         let mut owner = None;
         let mut friend = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
                 "age" => age = Some(map.next_value()?),
                 "kind" => kind = Some(map.next_value()?),
                 "owner" => owner = Some(map.next_value()?),
                 "friend" => friend = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Pet {
-            name: crate::wire::required(name, "name")?,
-            age: crate::wire::absent_or_null(age),
-            kind: crate::wire::required(kind, "kind")?,
+            name: crate::decode::required(name, "name")?,
+            age: crate::decode::absent_or_null(age),
+            kind: crate::decode::required(kind, "kind")?,
             owner,
-            friend: crate::wire::absent_or_null(friend),
+            friend: crate::decode::absent_or_null(friend),
             extra,
         })
     }
@@ -127,20 +127,20 @@ pub struct Dog {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Dog);
+crate::decode::object!(Dog);
 
-impl<'de> crate::wire::Object<'de> for Dog {
+impl<'de> crate::decode::Object<'de> for Dog {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut barks = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "barks" => barks = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Dog {
-            barks: crate::wire::required(barks, "barks")?,
+            barks: crate::decode::required(barks, "barks")?,
             extra,
         })
     }
@@ -156,20 +156,20 @@ pub struct Cat {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Cat);
+crate::decode::object!(Cat);
 
-impl<'de> crate::wire::Object<'de> for Cat {
+impl<'de> crate::decode::Object<'de> for Cat {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut meows = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "meows" => meows = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Cat {
-            meows: crate::wire::required(meows, "meows")?,
+            meows: crate::decode::required(meows, "meows")?,
             extra,
         })
     }
@@ -198,26 +198,26 @@ pub struct Person {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Person);
+crate::decode::object!(Person);
 
-impl<'de> crate::wire::Object<'de> for Person {
+impl<'de> crate::decode::Object<'de> for Person {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut partner = None;
         let mut children = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
                 "partner" => partner = Some(map.next_value()?),
                 "children" => children = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Person {
-            name: crate::wire::absent_or_null(name),
-            partner: crate::wire::absent_or_null(partner),
-            children: crate::wire::absent_or_null(children),
+            name: crate::decode::absent_or_null(name),
+            partner: crate::decode::absent_or_null(partner),
+            children: crate::decode::absent_or_null(children),
             extra,
         })
     }
@@ -248,20 +248,20 @@ pub struct ShapeVariant0 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ShapeVariant0);
+crate::decode::object!(ShapeVariant0);
 
-impl<'de> crate::wire::Object<'de> for ShapeVariant0 {
+impl<'de> crate::decode::Object<'de> for ShapeVariant0 {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut radius = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "radius" => radius = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ShapeVariant0 {
-            radius: crate::wire::absent_or_null(radius),
+            radius: crate::decode::absent_or_null(radius),
             extra,
         })
     }
@@ -280,20 +280,20 @@ pub struct ShapeVariant1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ShapeVariant1);
+crate::decode::object!(ShapeVariant1);
 
-impl<'de> crate::wire::Object<'de> for ShapeVariant1 {
+impl<'de> crate::decode::Object<'de> for ShapeVariant1 {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut side = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "side" => side = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ShapeVariant1 {
-            side: crate::wire::absent_or_null(side),
+            side: crate::decode::absent_or_null(side),
             extra,
         })
     }
@@ -360,23 +360,23 @@ pub struct Created {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Created);
+crate::decode::object!(Created);
 
-impl<'de> crate::wire::Object<'de> for Created {
+impl<'de> crate::decode::Object<'de> for Created {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut kind = None;
         let mut id = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "kind" => kind = Some(map.next_value()?),
                 "id" => id = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Created {
-            kind: crate::wire::required(kind, "kind")?,
-            id: crate::wire::required(id, "id")?,
+            kind: crate::decode::required(kind, "kind")?,
+            id: crate::decode::required(id, "id")?,
             extra,
         })
     }
@@ -397,23 +397,23 @@ pub struct Deleted {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Deleted);
+crate::decode::object!(Deleted);
 
-impl<'de> crate::wire::Object<'de> for Deleted {
+impl<'de> crate::decode::Object<'de> for Deleted {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut kind = None;
         let mut at = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "kind" => kind = Some(map.next_value()?),
                 "at" => at = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Deleted {
-            kind: crate::wire::required(kind, "kind")?,
-            at: crate::wire::absent_or_null(at),
+            kind: crate::decode::required(kind, "kind")?,
+            at: crate::decode::absent_or_null(at),
             extra,
         })
     }
@@ -465,23 +465,23 @@ pub struct Circle {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Circle);
+crate::decode::object!(Circle);
 
-impl<'de> crate::wire::Object<'de> for Circle {
+impl<'de> crate::decode::Object<'de> for Circle {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut radius = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "type" => r#type = Some(map.next_value()?),
                 "radius" => radius = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Circle {
-            r#type: crate::wire::required(r#type, "type")?,
-            radius: crate::wire::required(radius, "radius")?,
+            r#type: crate::decode::required(r#type, "type")?,
+            radius: crate::decode::required(radius, "radius")?,
             extra,
         })
     }
@@ -515,7 +515,7 @@ impl From<&str> for CircleType {
     }
 }
 
-crate::wire::string_enum!(CircleType);
+crate::decode::string_enum!(CircleType);
 
 /// The schema at `#/components/schemas/Square`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -529,23 +529,23 @@ pub struct Square {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Square);
+crate::decode::object!(Square);
 
-impl<'de> crate::wire::Object<'de> for Square {
+impl<'de> crate::decode::Object<'de> for Square {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut side = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "type" => r#type = Some(map.next_value()?),
                 "side" => side = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Square {
-            r#type: crate::wire::required(r#type, "type")?,
-            side: crate::wire::required(side, "side")?,
+            r#type: crate::decode::required(r#type, "type")?,
+            side: crate::decode::required(side, "side")?,
             extra,
         })
     }
@@ -579,7 +579,7 @@ impl From<&str> for SquareType {
     }
 }
 
-crate::wire::string_enum!(SquareType);
+crate::decode::string_enum!(SquareType);
 
 /// Stripe's way to say "a person, or the empty string to unset".
 ///
@@ -621,7 +621,7 @@ impl From<&str> for MaybeOwnerEmpty {
     }
 }
 
-crate::wire::string_enum!(MaybeOwnerEmpty);
+crate::decode::string_enum!(MaybeOwnerEmpty);
 
 /// The body of an error response, decoded as the type the spec documents for its status.
 ///

@@ -33,43 +33,23 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod client;
-mod error;
 
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod pagination;
+mod client;
+mod decode;
+mod error;
 mod rate_limit;
+mod request;
+mod retry;
+mod send;
+mod wire;
 pub mod requests;
 pub mod types;
 
-#[allow(
-    dead_code,
-    reason = "the runtime serves every spec; this one may not use all of it"
-)]
-mod wire;
-
-pub use client::{Client, ClientBuilder, Response, ResponseFuture};
-pub use pagination::BoxStream;
-pub use rate_limit::RateLimit;
-
-/// Stream combinators for the streams of paginated operations
-/// (`next`, `try_next`, `take`, `try_collect`, …), re-exported so
-/// examples need no other crate.
-pub use futures_util::{StreamExt, TryStreamExt};
+pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error};
+pub use rate_limit::RateLimit;
+pub use send::{Response, ResponseFuture};
 pub use types::ErrorBody;
-pub use wire::Timestamp;
 
 /// The server URL the spec names first, used unless the builder sets another.
 const DEFAULT_BASE_URL: Option<&str> = None;
-
-mod multipart;
-
-pub use multipart::Multipart;

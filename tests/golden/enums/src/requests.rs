@@ -52,18 +52,18 @@ impl ListOrders {
         self
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "GET /orders",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         request.query("status", self.status.as_ref());
         Ok(request)
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     ListOrders, Vec < types::Order >, send_json, " On success: Orders."
 );

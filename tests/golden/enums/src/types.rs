@@ -48,7 +48,7 @@ impl From<&str> for Status {
     }
 }
 
-crate::wire::string_enum!(Status);
+crate::decode::string_enum!(Status);
 
 /// The schema at `#/components/schemas/Order`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -80,9 +80,9 @@ pub struct Order {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Order);
+crate::decode::object!(Order);
 
-impl<'de> crate::wire::Object<'de> for Order {
+impl<'de> crate::decode::Object<'de> for Order {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut status = None;
         let mut period = None;
@@ -90,22 +90,22 @@ impl<'de> crate::wire::Object<'de> for Order {
         let mut priority = None;
         let mut flags = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "status" => status = Some(map.next_value()?),
                 "period" => period = Some(map.next_value()?),
                 "comparison" => comparison = Some(map.next_value()?),
                 "priority" => priority = Some(map.next_value()?),
                 "flags" => flags = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Order {
-            status: crate::wire::required(status, "status")?,
+            status: crate::decode::required(status, "status")?,
             period,
-            comparison: crate::wire::absent_or_null(comparison),
-            priority: crate::wire::absent_or_null(priority),
-            flags: crate::wire::absent_or_null(flags),
+            comparison: crate::decode::absent_or_null(comparison),
+            priority: crate::decode::absent_or_null(priority),
+            flags: crate::decode::absent_or_null(flags),
             extra,
         })
     }
@@ -147,7 +147,7 @@ impl From<&str> for OrderPeriod {
     }
 }
 
-crate::wire::string_enum!(OrderPeriod);
+crate::decode::string_enum!(OrderPeriod);
 
 /// Values that are not identifiers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -201,7 +201,7 @@ impl From<&str> for OrderComparison {
     }
 }
 
-crate::wire::string_enum!(OrderComparison);
+crate::decode::string_enum!(OrderComparison);
 
 /// The schema at `#/components/schemas/Order/properties/flags/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -235,7 +235,7 @@ impl From<&str> for OrderFlagsItem {
     }
 }
 
-crate::wire::string_enum!(OrderFlagsItem);
+crate::decode::string_enum!(OrderFlagsItem);
 
 /// The body of an error response, decoded as the type the spec documents for its status.
 ///

@@ -152,10 +152,12 @@ impl ApiError {
     }
 
     /// How long the server asked the client to wait before trying again:
-    /// the `RateLimit` reset, else `Retry-After`, else the legacy
-    /// `{"error": {"rate_reset": …}}` body.
+    /// the `RateLimit` reset (preferred over `Retry-After`, which is rounded
+    /// to whole seconds), else `Retry-After`.
     pub fn retry_after(&self) -> Option<Duration> {
-        crate::rate_limit::requested_wait(&self.headers, &self.body)
+        RateLimit::from_headers(&self.headers)
+            .and_then(|r| r.reset)
+            .or_else(|| crate::rate_limit::retry_after(&self.headers))
     }
 
     /// The server's own words, from a JSON body's `error` or `message`
@@ -235,3 +237,21 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn the_wait_prefers_the_ratelimit_reset() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "ratelimit",
+            HeaderValue::from_static("limit=1, remaining=0, reset=0.5"),
+        );
+        headers.insert("retry-after", HeaderValue::from_static("1"));
+        let error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, headers, Vec::new(), None);
+        assert_eq!(error.retry_after(), Some(Duration::from_millis(500)));
+    }
+}

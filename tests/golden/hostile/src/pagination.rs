@@ -7,8 +7,8 @@ use std::pin::Pin;
 
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 
-use crate::client::ResponseFuture;
 use crate::error::Error;
+use crate::send::ResponseFuture;
 
 /// A boxed stream: `Unpin`, so `next().await` works on it without pinning,
 /// and `'static`, so it can be moved into a spawned task.

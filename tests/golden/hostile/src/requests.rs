@@ -359,18 +359,18 @@ pub struct New {
 }
 
 impl New {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /new",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(New, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(New, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::builder2`](crate::Client::builder2): `GET /builder`.
 ///
@@ -382,18 +382,18 @@ pub struct Builder {
 }
 
 impl Builder {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /builder",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(Builder, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(Builder, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::base_url2`](crate::Client::base_url2): `GET /base-url`.
 ///
@@ -405,18 +405,18 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /base-url",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(BaseUrl, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(BaseUrl, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::execute`](crate::Client::execute): `GET /execute`.
 ///
@@ -428,18 +428,18 @@ pub struct Execute {
 }
 
 impl Execute {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /execute",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(Execute, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(Execute, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::attempt`](crate::Client::attempt): `GET /attempt`.
 ///
@@ -451,18 +451,18 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /attempt",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(Attempt, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(Attempt, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send_json`](crate::Client::send_json): `GET /send-json`.
 ///
@@ -474,18 +474,18 @@ pub struct SendJson {
 }
 
 impl SendJson {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /send-json",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(SendJson, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(SendJson, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send_json_or_empty`](crate::Client::send_json_or_empty): `GET /send-json-or-empty`.
 ///
@@ -497,20 +497,18 @@ pub struct SendJsonOrEmpty {
 }
 
 impl SendJsonOrEmpty {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /send-json-or-empty",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(
-    SendJsonOrEmpty, (), send_empty, " On success: Nothing."
-);
+crate::send::request_builder!(SendJsonOrEmpty, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send_text`](crate::Client::send_text): `GET /send-text`.
 ///
@@ -522,18 +520,18 @@ pub struct SendText {
 }
 
 impl SendText {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /send-text",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(SendText, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(SendText, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send_bytes`](crate::Client::send_bytes): `GET /send-bytes`.
 ///
@@ -545,18 +543,18 @@ pub struct SendBytes {
 }
 
 impl SendBytes {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /send-bytes",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(SendBytes, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(SendBytes, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send_empty`](crate::Client::send_empty): `GET /send-empty`.
 ///
@@ -568,18 +566,18 @@ pub struct SendEmpty {
 }
 
 impl SendEmpty {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /send-empty",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(SendEmpty, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(SendEmpty, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send_and`](crate::Client::send_and): `GET /send-and`.
 ///
@@ -591,18 +589,18 @@ pub struct SendAnd {
 }
 
 impl SendAnd {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /send-and",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(SendAnd, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(SendAnd, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send`](crate::Client::send): `GET /send`.
 ///
@@ -614,18 +612,18 @@ pub struct SendType {
 }
 
 impl SendType {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /send",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(SendType, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(SendType, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send_with_response`](crate::Client::send_with_response): `GET /send-with-response`.
 ///
@@ -637,20 +635,18 @@ pub struct SendWithResponse {
 }
 
 impl SendWithResponse {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /send-with-response",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(
-    SendWithResponse, (), send_empty, " On success: Nothing."
-);
+crate::send::request_builder!(SendWithResponse, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::request`](crate::Client::request): `GET /request`.
 ///
@@ -662,18 +658,18 @@ pub struct RequestType {
 }
 
 impl RequestType {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /request",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(RequestType, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(RequestType, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::into_future`](crate::Client::into_future): `GET /into-future`.
 ///
@@ -685,18 +681,18 @@ pub struct IntoFutureType {
 }
 
 impl IntoFutureType {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /into-future",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(IntoFutureType, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(IntoFutureType, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::clone2`](crate::Client::clone2): `GET /clone`.
 ///
@@ -708,18 +704,18 @@ pub struct CloneType {
 }
 
 impl CloneType {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /clone",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(CloneType, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(CloneType, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::clone_from2`](crate::Client::clone_from2): `GET /clone-from`.
 ///
@@ -731,18 +727,18 @@ pub struct CloneFrom {
 }
 
 impl CloneFrom {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /clone-from",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(CloneFrom, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(CloneFrom, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::fmt2`](crate::Client::fmt2): `GET /fmt`.
 ///
@@ -754,18 +750,18 @@ pub struct Fmt {
 }
 
 impl Fmt {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /fmt",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(Fmt, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(Fmt, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::select`](crate::Client::select): `GET /select`.
 ///
@@ -777,18 +773,18 @@ pub struct Select {
 }
 
 impl Select {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /select",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(Select, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(Select, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::pages`](crate::Client::pages): `GET /pages`.
 ///
@@ -800,18 +796,18 @@ pub struct Pages {
 }
 
 impl Pages {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /pages",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(Pages, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(Pages, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::items`](crate::Client::items): `GET /items`.
 ///
@@ -823,18 +819,18 @@ pub struct Items {
 }
 
 impl Items {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /items",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(Items, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(Items, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::fetch`](crate::Client::fetch): `GET /fetch`.
 ///
@@ -846,18 +842,18 @@ pub struct Fetch {
 }
 
 impl Fetch {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /fetch",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(Fetch, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(Fetch, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::next_page`](crate::Client::next_page): `GET /next-page`.
 ///
@@ -869,18 +865,18 @@ pub struct NextPage {
 }
 
 impl NextPage {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /next-page",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(NextPage, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(NextPage, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::into_items`](crate::Client::into_items): `GET /into-items`.
 ///
@@ -892,18 +888,18 @@ pub struct IntoItems {
 }
 
 impl IntoItems {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /into-items",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(IntoItems, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(IntoItems, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::client`](crate::Client::client): `GET /client`.
 ///
@@ -915,18 +911,18 @@ pub struct ClientType {
 }
 
 impl ClientType {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /client",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(ClientType, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(ClientType, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::body`](crate::Client::body): `GET /body`.
 ///
@@ -938,18 +934,18 @@ pub struct Body {
 }
 
 impl Body {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /body",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(Body, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(Body, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::keywords`](crate::Client::keywords): `POST /keywords/{type}/{self}`.
 ///
@@ -1081,8 +1077,8 @@ impl Keywords {
         self
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "POST /keywords/{type}/{self}",
             reqwest::Method::POST,
             &[&self.r#type, &self.self_],
@@ -1107,7 +1103,7 @@ impl Keywords {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     Keywords, types::Keywords, send_json, " On success: The keywords back."
 );
 
@@ -1184,12 +1180,12 @@ impl Paged {
         self
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "GET /paged",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         request.query("cursor", self.cursor.as_ref());
         request.query("limit", self.limit.as_ref());
@@ -1202,7 +1198,7 @@ impl Paged {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     Paged, types::PagedResponse, send_json, " On success: A page of results."
 );
 
@@ -1279,12 +1275,12 @@ impl<T> Selected<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "GET /selected",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         request.query("fields", self.fields.as_ref());
         request.query("select", self.select2.as_ref());
@@ -1292,7 +1288,7 @@ impl<T> Selected<T> {
     }
 }
 
-crate::client::request_builder!(Selected, T, send_json, " On success: One result.");
+crate::send::request_builder!(Selected, T, send_json, " On success: One result.");
 
 /// Request builder for [`Client::prelude`](crate::Client::prelude): `PUT /prelude`.
 ///
@@ -1305,12 +1301,12 @@ pub struct Prelude {
 }
 
 impl Prelude {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "PUT /prelude",
             reqwest::Method::PUT,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         let body = &self.body;
         request.json("application/json", body)?;
@@ -1318,7 +1314,7 @@ impl Prelude {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     Prelude, types::Prelude, send_json, " On success: The same back."
 );
 

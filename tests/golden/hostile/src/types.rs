@@ -80,9 +80,9 @@ pub struct Keywords {
     pub extra2: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Keywords);
+crate::decode::object!(Keywords);
 
-impl<'de> crate::wire::Object<'de> for Keywords {
+impl<'de> crate::decode::Object<'de> for Keywords {
     fn visit<A: serde::de::MapAccess<'de>>(mut map2: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut self_ = None;
@@ -97,7 +97,7 @@ impl<'de> crate::wire::Object<'de> for Keywords {
         let mut key = None;
         let mut value2 = None;
         let mut extra2 = Default::default();
-        while let Some(key2) = crate::wire::next_key(&mut map2)? {
+        while let Some(key2) = crate::decode::next_key(&mut map2)? {
             match key2.as_str() {
                 "type" => r#type = Some(map2.next_value()?),
                 "self" => self_ = Some(map2.next_value()?),
@@ -111,22 +111,22 @@ impl<'de> crate::wire::Object<'de> for Keywords {
                 "map" => map = Some(map2.next_value()?),
                 "key" => key = Some(map2.next_value()?),
                 "value" => value2 = Some(map2.next_value()?),
-                _ => crate::wire::extra(&mut map2, &mut extra2, key2)?,
+                _ => crate::decode::extra(&mut map2, &mut extra2, key2)?,
             }
         }
         Ok(Keywords {
-            r#type: crate::wire::required(r#type, "type")?,
-            self_: crate::wire::absent_or_null(self_),
-            self_2: crate::wire::absent_or_null(self_2),
-            crate_: crate::wire::absent_or_null(crate_),
-            super_: crate::wire::absent_or_null(super_),
-            r#async: crate::wire::absent_or_null(r#async),
-            r: crate::wire::absent_or_null(r),
-            value: crate::wire::absent_or_null(value),
-            extra: crate::wire::absent_or_null(extra),
-            map: crate::wire::absent_or_null(map),
-            key: crate::wire::absent_or_null(key),
-            value2: crate::wire::absent_or_null(value2),
+            r#type: crate::decode::required(r#type, "type")?,
+            self_: crate::decode::absent_or_null(self_),
+            self_2: crate::decode::absent_or_null(self_2),
+            crate_: crate::decode::absent_or_null(crate_),
+            super_: crate::decode::absent_or_null(super_),
+            r#async: crate::decode::absent_or_null(r#async),
+            r: crate::decode::absent_or_null(r),
+            value: crate::decode::absent_or_null(value),
+            extra: crate::decode::absent_or_null(extra),
+            map: crate::decode::absent_or_null(map),
+            key: crate::decode::absent_or_null(key),
+            value2: crate::decode::absent_or_null(value2),
             extra2,
         })
     }
@@ -192,7 +192,7 @@ impl From<&str> for Values {
     }
 }
 
-crate::wire::string_enum!(Values);
+crate::decode::string_enum!(Values);
 
 /// The schema at `#/components/schemas/Prelude`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -323,9 +323,9 @@ pub struct Prelude {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Prelude);
+crate::decode::object!(Prelude);
 
-impl<'de> crate::wire::Object<'de> for Prelude {
+impl<'de> crate::decode::Object<'de> for Prelude {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut serialize = None;
         let mut deserialize = None;
@@ -352,7 +352,7 @@ impl<'de> crate::wire::Object<'de> for Prelude {
         let mut value = None;
         let mut self_ = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "serialize" => serialize = Some(map.next_value()?),
                 "deserialize" => deserialize = Some(map.next_value()?),
@@ -378,34 +378,34 @@ impl<'de> crate::wire::Object<'de> for Prelude {
                 "s" => s = Some(map.next_value()?),
                 "value" => value = Some(map.next_value()?),
                 "self" => self_ = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Prelude {
-            serialize: crate::wire::absent_or_null(serialize),
-            deserialize: crate::wire::absent_or_null(deserialize),
-            result: crate::wire::absent_or_null(result),
-            option: crate::wire::absent_or_null(option),
-            vec: crate::wire::absent_or_null(vec),
-            r#box: crate::wire::absent_or_null(r#box),
-            string: crate::wire::absent_or_null(string),
-            error: crate::wire::absent_or_null(error),
-            client: crate::wire::absent_or_null(client),
-            request: crate::wire::absent_or_null(request),
-            response: crate::wire::absent_or_null(response),
-            timestamp: crate::wire::absent_or_null(timestamp),
-            stream: crate::wire::absent_or_null(stream),
-            some: crate::wire::absent_or_null(some),
-            ok: crate::wire::absent_or_null(ok),
-            default: crate::wire::absent_or_null(default),
-            send: crate::wire::absent_or_null(send),
-            into_future: crate::wire::absent_or_null(into_future),
-            t: crate::wire::absent_or_null(t),
-            d: crate::wire::absent_or_null(d),
-            a: crate::wire::absent_or_null(a),
-            s: crate::wire::absent_or_null(s),
-            value: crate::wire::absent_or_null(value),
-            self_: crate::wire::absent_or_null(self_),
+            serialize: crate::decode::absent_or_null(serialize),
+            deserialize: crate::decode::absent_or_null(deserialize),
+            result: crate::decode::absent_or_null(result),
+            option: crate::decode::absent_or_null(option),
+            vec: crate::decode::absent_or_null(vec),
+            r#box: crate::decode::absent_or_null(r#box),
+            string: crate::decode::absent_or_null(string),
+            error: crate::decode::absent_or_null(error),
+            client: crate::decode::absent_or_null(client),
+            request: crate::decode::absent_or_null(request),
+            response: crate::decode::absent_or_null(response),
+            timestamp: crate::decode::absent_or_null(timestamp),
+            stream: crate::decode::absent_or_null(stream),
+            some: crate::decode::absent_or_null(some),
+            ok: crate::decode::absent_or_null(ok),
+            default: crate::decode::absent_or_null(default),
+            send: crate::decode::absent_or_null(send),
+            into_future: crate::decode::absent_or_null(into_future),
+            t: crate::decode::absent_or_null(t),
+            d: crate::decode::absent_or_null(d),
+            a: crate::decode::absent_or_null(a),
+            s: crate::decode::absent_or_null(s),
+            value: crate::decode::absent_or_null(value),
+            self_: crate::decode::absent_or_null(self_),
             extra,
         })
     }
@@ -424,20 +424,20 @@ pub struct SerializeType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(SerializeType);
+crate::decode::object!(SerializeType);
 
-impl<'de> crate::wire::Object<'de> for SerializeType {
+impl<'de> crate::decode::Object<'de> for SerializeType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(SerializeType {
-            name: crate::wire::absent_or_null(name),
+            name: crate::decode::absent_or_null(name),
             extra,
         })
     }
@@ -456,20 +456,20 @@ pub struct DeserializeType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(DeserializeType);
+crate::decode::object!(DeserializeType);
 
-impl<'de> crate::wire::Object<'de> for DeserializeType {
+impl<'de> crate::decode::Object<'de> for DeserializeType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(DeserializeType {
-            name: crate::wire::absent_or_null(name),
+            name: crate::decode::absent_or_null(name),
             extra,
         })
     }
@@ -493,23 +493,23 @@ pub struct ResultType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ResultType);
+crate::decode::object!(ResultType);
 
-impl<'de> crate::wire::Object<'de> for ResultType {
+impl<'de> crate::decode::Object<'de> for ResultType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut ok = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "ok" => ok = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ResultType {
-            id: crate::wire::absent_or_null(id),
-            ok: crate::wire::absent_or_null(ok),
+            id: crate::decode::absent_or_null(id),
+            ok: crate::decode::absent_or_null(ok),
             extra,
         })
     }
@@ -547,7 +547,7 @@ impl From<&str> for OptionType {
     }
 }
 
-crate::wire::string_enum!(OptionType);
+crate::decode::string_enum!(OptionType);
 
 /// The schema at `#/components/schemas/Vec`.
 pub type VecType = Vec<StringType>;
@@ -565,20 +565,20 @@ pub struct BoxType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(BoxType);
+crate::decode::object!(BoxType);
 
-impl<'de> crate::wire::Object<'de> for BoxType {
+impl<'de> crate::decode::Object<'de> for BoxType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut inner = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "inner" => inner = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(BoxType {
-            inner: crate::wire::absent_or_null(inner),
+            inner: crate::decode::absent_or_null(inner),
             extra,
         })
     }
@@ -600,20 +600,20 @@ pub struct ErrorType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ErrorType);
+crate::decode::object!(ErrorType);
 
-impl<'de> crate::wire::Object<'de> for ErrorType {
+impl<'de> crate::decode::Object<'de> for ErrorType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut message = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "message" => message = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ErrorType {
-            message: crate::wire::absent_or_null(message),
+            message: crate::decode::absent_or_null(message),
             extra,
         })
     }
@@ -632,20 +632,20 @@ pub struct ErrorBodyType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ErrorBodyType);
+crate::decode::object!(ErrorBodyType);
 
-impl<'de> crate::wire::Object<'de> for ErrorBodyType {
+impl<'de> crate::decode::Object<'de> for ErrorBodyType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut code = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "code" => code = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ErrorBodyType {
-            code: crate::wire::absent_or_null(code),
+            code: crate::decode::absent_or_null(code),
             extra,
         })
     }
@@ -664,20 +664,20 @@ pub struct ClientType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ClientType);
+crate::decode::object!(ClientType);
 
-impl<'de> crate::wire::Object<'de> for ClientType {
+impl<'de> crate::decode::Object<'de> for ClientType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ClientType {
-            name: crate::wire::absent_or_null(name),
+            name: crate::decode::absent_or_null(name),
             extra,
         })
     }
@@ -696,20 +696,20 @@ pub struct RequestType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(RequestType);
+crate::decode::object!(RequestType);
 
-impl<'de> crate::wire::Object<'de> for RequestType {
+impl<'de> crate::decode::Object<'de> for RequestType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut method = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "method" => method = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(RequestType {
-            method: crate::wire::absent_or_null(method),
+            method: crate::decode::absent_or_null(method),
             extra,
         })
     }
@@ -728,20 +728,20 @@ pub struct ResponseType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ResponseType);
+crate::decode::object!(ResponseType);
 
-impl<'de> crate::wire::Object<'de> for ResponseType {
+impl<'de> crate::decode::Object<'de> for ResponseType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut status = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "status" => status = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ResponseType {
-            status: crate::wire::absent_or_null(status),
+            status: crate::decode::absent_or_null(status),
             extra,
         })
     }
@@ -784,20 +784,20 @@ pub struct SendType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(SendType);
+crate::decode::object!(SendType);
 
-impl<'de> crate::wire::Object<'de> for SendType {
+impl<'de> crate::decode::Object<'de> for SendType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut to = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "to" => to = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(SendType {
-            to: crate::wire::absent_or_null(to),
+            to: crate::decode::absent_or_null(to),
             extra,
         })
     }
@@ -816,20 +816,20 @@ pub struct IntoFutureType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(IntoFutureType);
+crate::decode::object!(IntoFutureType);
 
-impl<'de> crate::wire::Object<'de> for IntoFutureType {
+impl<'de> crate::decode::Object<'de> for IntoFutureType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut ready = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "ready" => ready = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(IntoFutureType {
-            ready: crate::wire::absent_or_null(ready),
+            ready: crate::decode::absent_or_null(ready),
             extra,
         })
     }
@@ -848,20 +848,20 @@ pub struct TType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(TType);
+crate::decode::object!(TType);
 
-impl<'de> crate::wire::Object<'de> for TType {
+impl<'de> crate::decode::Object<'de> for TType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut t = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "t" => t = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(TType {
-            t: crate::wire::absent_or_null(t),
+            t: crate::decode::absent_or_null(t),
             extra,
         })
     }
@@ -880,20 +880,20 @@ pub struct DType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(DType);
+crate::decode::object!(DType);
 
-impl<'de> crate::wire::Object<'de> for DType {
+impl<'de> crate::decode::Object<'de> for DType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut d = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "d" => d = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(DType {
-            d: crate::wire::absent_or_null(d),
+            d: crate::decode::absent_or_null(d),
             extra,
         })
     }
@@ -912,20 +912,20 @@ pub struct AType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(AType);
+crate::decode::object!(AType);
 
-impl<'de> crate::wire::Object<'de> for AType {
+impl<'de> crate::decode::Object<'de> for AType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut a = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "a" => a = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(AType {
-            a: crate::wire::absent_or_null(a),
+            a: crate::decode::absent_or_null(a),
             extra,
         })
     }
@@ -944,20 +944,20 @@ pub struct SType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(SType);
+crate::decode::object!(SType);
 
-impl<'de> crate::wire::Object<'de> for SType {
+impl<'de> crate::decode::Object<'de> for SType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut s = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "s" => s = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(SType {
-            s: crate::wire::absent_or_null(s),
+            s: crate::decode::absent_or_null(s),
             extra,
         })
     }
@@ -976,20 +976,20 @@ pub struct ValueType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ValueType);
+crate::decode::object!(ValueType);
 
-impl<'de> crate::wire::Object<'de> for ValueType {
+impl<'de> crate::decode::Object<'de> for ValueType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "value" => value = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ValueType {
-            value: crate::wire::absent_or_null(value),
+            value: crate::decode::absent_or_null(value),
             extra,
         })
     }
@@ -1009,20 +1009,20 @@ pub struct SelfType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(SelfType);
+crate::decode::object!(SelfType);
 
-impl<'de> crate::wire::Object<'de> for SelfType {
+impl<'de> crate::decode::Object<'de> for SelfType {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut self_ = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "self" => self_ = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(SelfType {
-            self_: crate::wire::absent_or_null(self_),
+            self_: crate::decode::absent_or_null(self_),
             extra,
         })
     }
@@ -1043,22 +1043,22 @@ pub struct PagedResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(PagedResponse);
+crate::decode::object!(PagedResponse);
 
-impl<'de> crate::wire::Object<'de> for PagedResponse {
+impl<'de> crate::decode::Object<'de> for PagedResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut data = None;
         let mut next = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "data" => data = Some(map.next_value()?),
                 "next" => next = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(PagedResponse {
-            data: crate::wire::required(data, "data")?,
+            data: crate::decode::required(data, "data")?,
             next,
             extra,
         })
@@ -1083,23 +1083,23 @@ pub struct ResultTypePartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ResultTypePartial);
+crate::decode::object!(ResultTypePartial);
 
-impl<'de> crate::wire::Object<'de> for ResultTypePartial {
+impl<'de> crate::decode::Object<'de> for ResultTypePartial {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut ok = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "ok" => ok = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ResultTypePartial {
-            id: crate::wire::absent_or_null(id),
-            ok: crate::wire::absent_or_null(ok),
+            id: crate::decode::absent_or_null(id),
+            ok: crate::decode::absent_or_null(ok),
             extra,
         })
     }

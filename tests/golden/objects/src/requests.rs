@@ -48,17 +48,17 @@ pub struct GetThing {
 }
 
 impl GetThing {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /things/{id}",
             reqwest::Method::GET,
             &[&self.id],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     GetThing, types::Thing, send_json, " On success: The thing."
 );

@@ -110,9 +110,9 @@ pub struct Thing {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Thing);
+crate::decode::object!(Thing);
 
-impl<'de> crate::wire::Object<'de> for Thing {
+impl<'de> crate::decode::Object<'de> for Thing {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut label = None;
@@ -134,7 +134,7 @@ impl<'de> crate::wire::Object<'de> for Thing {
         let mut secret = None;
         let mut owner = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "label" => label = Some(map.next_value()?),
@@ -155,29 +155,29 @@ impl<'de> crate::wire::Object<'de> for Thing {
                 "legacy" => legacy = Some(map.next_value()?),
                 "secret" => secret = Some(map.next_value()?),
                 "owner" => owner = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Thing {
-            id: crate::wire::required(id, "id")?,
-            label: crate::wire::absent_or_null(label),
-            note: crate::wire::absent_or_null(note),
+            id: crate::decode::required(id, "id")?,
+            label: crate::decode::absent_or_null(label),
+            note: crate::decode::absent_or_null(note),
             summary,
-            created_at: crate::wire::required(created_at, "created_at")?,
-            birthday: crate::wire::absent_or_null(birthday),
-            count: crate::wire::absent_or_null(count),
-            big: crate::wire::absent_or_null(big),
-            ratio: crate::wire::absent_or_null(ratio),
-            score: crate::wire::absent_or_null(score),
-            active: crate::wire::absent_or_null(active),
-            r#type: crate::wire::absent_or_null(r#type),
-            self_: crate::wire::absent_or_null(self_),
-            field_errors: crate::wire::absent_or_null(field_errors),
-            camel_case_name: crate::wire::absent_or_null(camel_case_name),
-            _2fa: crate::wire::absent_or_null(_2fa),
-            legacy: crate::wire::absent_or_null(legacy),
-            secret: crate::wire::absent_or_null(secret),
-            owner: crate::wire::absent_or_null(owner),
+            created_at: crate::decode::required(created_at, "created_at")?,
+            birthday: crate::decode::absent_or_null(birthday),
+            count: crate::decode::absent_or_null(count),
+            big: crate::decode::absent_or_null(big),
+            ratio: crate::decode::absent_or_null(ratio),
+            score: crate::decode::absent_or_null(score),
+            active: crate::decode::absent_or_null(active),
+            r#type: crate::decode::absent_or_null(r#type),
+            self_: crate::decode::absent_or_null(self_),
+            field_errors: crate::decode::absent_or_null(field_errors),
+            camel_case_name: crate::decode::absent_or_null(camel_case_name),
+            _2fa: crate::decode::absent_or_null(_2fa),
+            legacy: crate::decode::absent_or_null(legacy),
+            secret: crate::decode::absent_or_null(secret),
+            owner: crate::decode::absent_or_null(owner),
             extra,
         })
     }
@@ -198,23 +198,23 @@ pub struct ThingOwner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ThingOwner);
+crate::decode::object!(ThingOwner);
 
-impl<'de> crate::wire::Object<'de> for ThingOwner {
+impl<'de> crate::decode::Object<'de> for ThingOwner {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut email = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
                 "email" => email = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ThingOwner {
-            name: crate::wire::required(name, "name")?,
-            email: crate::wire::absent_or_null(email),
+            name: crate::decode::required(name, "name")?,
+            email: crate::decode::absent_or_null(email),
             extra,
         })
     }

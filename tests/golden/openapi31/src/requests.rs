@@ -48,15 +48,15 @@ pub struct GetNote {
 }
 
 impl GetNote {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /notes/{id}",
             reqwest::Method::GET,
             &[&self.id],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(GetNote, types::Note, send_json, " On success: A note.");
+crate::send::request_builder!(GetNote, types::Note, send_json, " On success: A note.");

@@ -40,9 +40,9 @@ pub struct Note {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Note);
+crate::decode::object!(Note);
 
-impl<'de> crate::wire::Object<'de> for Note {
+impl<'de> crate::decode::Object<'de> for Note {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut body = None;
@@ -51,7 +51,7 @@ impl<'de> crate::wire::Object<'de> for Note {
         let mut author = None;
         let mut tags = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "body" => body = Some(map.next_value()?),
@@ -59,16 +59,16 @@ impl<'de> crate::wire::Object<'de> for Note {
                 "rating" => rating = Some(map.next_value()?),
                 "author" => author = Some(map.next_value()?),
                 "tags" => tags = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Note {
-            id: crate::wire::required(id, "id")?,
+            id: crate::decode::required(id, "id")?,
             body,
-            kind: crate::wire::required(kind, "kind")?,
-            rating: crate::wire::absent_or_null(rating),
+            kind: crate::decode::required(kind, "kind")?,
+            rating: crate::decode::absent_or_null(rating),
             author,
-            tags: crate::wire::absent_or_null(tags),
+            tags: crate::decode::absent_or_null(tags),
             extra,
         })
     }
@@ -102,7 +102,7 @@ impl From<&str> for NoteKind {
     }
 }
 
-crate::wire::string_enum!(NoteKind);
+crate::decode::string_enum!(NoteKind);
 
 /// The schema at `#/components/schemas/Note/properties/tags/items`.
 ///
@@ -138,20 +138,20 @@ pub struct Author {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Author);
+crate::decode::object!(Author);
 
-impl<'de> crate::wire::Object<'de> for Author {
+impl<'de> crate::decode::Object<'de> for Author {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Author {
-            name: crate::wire::absent_or_null(name),
+            name: crate::decode::absent_or_null(name),
             extra,
         })
     }

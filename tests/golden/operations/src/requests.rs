@@ -309,8 +309,8 @@ impl<T> ListItems<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "GET /items/",
             reqwest::Method::GET,
             &[],
@@ -329,7 +329,7 @@ impl<T> ListItems<T> {
     }
 }
 
-crate::client::request_builder!(ListItems, T, send_json, " On success: Items.");
+crate::send::request_builder!(ListItems, T, send_json, " On success: Items.");
 
 /// Request builder for [`Client::create_item`](crate::Client::create_item): `POST /items/`.
 ///
@@ -351,8 +351,8 @@ impl CreateItem {
         self
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "POST /items/",
             reqwest::Method::POST,
             &[],
@@ -365,7 +365,7 @@ impl CreateItem {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     CreateItem, types::Item, send_json, " On success: Created."
 );
 
@@ -406,12 +406,12 @@ impl ListEvents {
         self
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "GET /events/",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         request.query("_cursor", self.cursor.as_ref());
         request.query("_limit", self.limit.as_ref());
@@ -420,7 +420,7 @@ impl ListEvents {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     ListEvents, types::ListEventsResponse, send_json, " On success: A page of events."
 );
 
@@ -474,12 +474,12 @@ pub struct CreateCharge {
 }
 
 impl CreateCharge {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "POST /charges",
             reqwest::Method::POST,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         let body = &self.body;
         request.form("application/x-www-form-urlencoded", body, &["metadata", "items"])?;
@@ -487,7 +487,7 @@ impl CreateCharge {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     CreateCharge, types::CreateChargeResponse, send_json, " On success: The charge."
 );
 
@@ -503,12 +503,12 @@ pub struct UploadFile {
 }
 
 impl UploadFile {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "PUT /files/{name}",
             reqwest::Method::PUT,
             &[&self.name],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         let body = &self.body;
         request.raw("application/octet-stream", body.clone());
@@ -516,7 +516,7 @@ impl UploadFile {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     UploadFile, Vec < u8 >, send_bytes, " On success: The stored bytes."
 );
 
@@ -531,18 +531,18 @@ pub struct AddCollaborator {
 }
 
 impl AddCollaborator {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "PUT /collaborators/{user}",
             reqwest::Method::PUT,
             &[&self.user],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     AddCollaborator, Option < types::Item >, send_json_or_empty,
     " On success: An invitation was created."
 );
@@ -557,18 +557,18 @@ pub struct StartJob {
 }
 
 impl StartJob {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "POST /jobs",
             reqwest::Method::POST,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     StartJob, serde_json::Value, send_json, " On success: Done at once."
 );
 
@@ -583,12 +583,12 @@ pub struct CreateUpload {
 }
 
 impl CreateUpload {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "POST /uploads",
             reqwest::Method::POST,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         let body = &self.body;
         request.multipart(body);
@@ -596,7 +596,7 @@ impl CreateUpload {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     CreateUpload, types::Item, send_json, " On success: The upload."
 );
 
@@ -610,8 +610,8 @@ pub struct Health {
 }
 
 impl Health {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /health",
             reqwest::Method::GET,
             &[],
@@ -621,7 +621,7 @@ impl Health {
     }
 }
 
-crate::client::request_builder!(Health, String, send_text, " On success: Healthy.");
+crate::send::request_builder!(Health, String, send_text, " On success: Healthy.");
 
 /// Request builder for [`Client::delete_part`](crate::Client::delete_part): `DELETE /items/{item_id}/parts/{part}`.
 ///
@@ -635,8 +635,8 @@ pub struct DeletePart {
 }
 
 impl DeletePart {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
             &[&self.item_id, &self.part],
@@ -646,7 +646,7 @@ impl DeletePart {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     DeletePart, (), send_empty, " On success: Deleted, no body."
 );
 
@@ -669,12 +669,12 @@ impl TouchPart {
         self
     }
 
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let mut request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
             "PATCH /items/{item_id}/parts/{part}",
             reqwest::Method::PATCH,
             &[&self.item_id, &self.part],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         if let Some(body) = &self.body {
             request.json("application/json", body)?;
@@ -683,7 +683,7 @@ impl TouchPart {
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     TouchPart, types::Item, send_json, " On success: Touched."
 );
 

@@ -23,23 +23,23 @@ pub struct Item {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Item);
+crate::decode::object!(Item);
 
-impl<'de> crate::wire::Object<'de> for Item {
+impl<'de> crate::decode::Object<'de> for Item {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "name" => name = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Item {
-            id: crate::wire::required(id, "id")?,
-            name: crate::wire::absent_or_null(name),
+            id: crate::decode::required(id, "id")?,
+            name: crate::decode::absent_or_null(name),
             extra,
         })
     }
@@ -63,23 +63,23 @@ pub struct Problem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(Problem);
+crate::decode::object!(Problem);
 
-impl<'de> crate::wire::Object<'de> for Problem {
+impl<'de> crate::decode::Object<'de> for Problem {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut title = None;
         let mut status = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "title" => title = Some(map.next_value()?),
                 "status" => status = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(Problem {
-            title: crate::wire::absent_or_null(title),
-            status: crate::wire::absent_or_null(status),
+            title: crate::decode::absent_or_null(title),
+            status: crate::decode::absent_or_null(status),
             extra,
         })
     }
@@ -95,20 +95,20 @@ pub struct ListItemsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ListItemsResponse);
+crate::decode::object!(ListItemsResponse);
 
-impl<'de> crate::wire::Object<'de> for ListItemsResponse {
+impl<'de> crate::decode::Object<'de> for ListItemsResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut items = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "items" => items = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ListItemsResponse {
-            items: crate::wire::required(items, "items")?,
+            items: crate::decode::required(items, "items")?,
             extra,
         })
     }
@@ -132,23 +132,23 @@ pub struct ItemPartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ItemPartial);
+crate::decode::object!(ItemPartial);
 
-impl<'de> crate::wire::Object<'de> for ItemPartial {
+impl<'de> crate::decode::Object<'de> for ItemPartial {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "name" => name = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ItemPartial {
-            id: crate::wire::absent_or_null(id),
-            name: crate::wire::absent_or_null(name),
+            id: crate::decode::absent_or_null(id),
+            name: crate::decode::absent_or_null(name),
             extra,
         })
     }
@@ -185,20 +185,20 @@ pub struct ListItemsResponsePartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ListItemsResponsePartial);
+crate::decode::object!(ListItemsResponsePartial);
 
-impl<'de> crate::wire::Object<'de> for ListItemsResponsePartial {
+impl<'de> crate::decode::Object<'de> for ListItemsResponsePartial {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut items = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "items" => items = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ListItemsResponsePartial {
-            items: crate::wire::required(items, "items")?,
+            items: crate::decode::required(items, "items")?,
             extra,
         })
     }
@@ -217,20 +217,20 @@ pub struct CreateItemStatus409Response {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(CreateItemStatus409Response);
+crate::decode::object!(CreateItemStatus409Response);
 
-impl<'de> crate::wire::Object<'de> for CreateItemStatus409Response {
+impl<'de> crate::decode::Object<'de> for CreateItemStatus409Response {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut conflicting_id = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "conflicting_id" => conflicting_id = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(CreateItemStatus409Response {
-            conflicting_id: crate::wire::absent_or_null(conflicting_id),
+            conflicting_id: crate::decode::absent_or_null(conflicting_id),
             extra,
         })
     }
@@ -251,22 +251,22 @@ pub struct ListEventsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ListEventsResponse);
+crate::decode::object!(ListEventsResponse);
 
-impl<'de> crate::wire::Object<'de> for ListEventsResponse {
+impl<'de> crate::decode::Object<'de> for ListEventsResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut data = None;
         let mut cursor_next = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "data" => data = Some(map.next_value()?),
                 "cursor_next" => cursor_next = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ListEventsResponse {
-            data: crate::wire::required(data, "data")?,
+            data: crate::decode::required(data, "data")?,
             cursor_next,
             extra,
         })
@@ -283,20 +283,20 @@ pub struct ListEventsResponseDataItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(ListEventsResponseDataItem);
+crate::decode::object!(ListEventsResponseDataItem);
 
-impl<'de> crate::wire::Object<'de> for ListEventsResponseDataItem {
+impl<'de> crate::decode::Object<'de> for ListEventsResponseDataItem {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(ListEventsResponseDataItem {
-            id: crate::wire::required(id, "id")?,
+            id: crate::decode::required(id, "id")?,
             extra,
         })
     }
@@ -332,9 +332,9 @@ pub struct CreateChargeBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(CreateChargeBody);
+crate::decode::object!(CreateChargeBody);
 
-impl<'de> crate::wire::Object<'de> for CreateChargeBody {
+impl<'de> crate::decode::Object<'de> for CreateChargeBody {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut amount = None;
         let mut description = None;
@@ -342,7 +342,7 @@ impl<'de> crate::wire::Object<'de> for CreateChargeBody {
         let mut metadata = None;
         let mut items = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "amount" => amount = Some(map.next_value()?),
                 "description" => description = Some(map.next_value()?),
@@ -351,15 +351,15 @@ impl<'de> crate::wire::Object<'de> for CreateChargeBody {
                 }
                 "metadata" => metadata = Some(map.next_value()?),
                 "items" => items = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(CreateChargeBody {
-            amount: crate::wire::required(amount, "amount")?,
-            description: crate::wire::absent_or_null(description),
-            status_callback_event: crate::wire::absent_or_null(status_callback_event),
-            metadata: crate::wire::absent_or_null(metadata),
-            items: crate::wire::absent_or_null(items),
+            amount: crate::decode::required(amount, "amount")?,
+            description: crate::decode::absent_or_null(description),
+            status_callback_event: crate::decode::absent_or_null(status_callback_event),
+            metadata: crate::decode::absent_or_null(metadata),
+            items: crate::decode::absent_or_null(items),
             extra,
         })
     }
@@ -383,23 +383,23 @@ pub struct CreateChargeBodyItemsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(CreateChargeBodyItemsItem);
+crate::decode::object!(CreateChargeBodyItemsItem);
 
-impl<'de> crate::wire::Object<'de> for CreateChargeBodyItemsItem {
+impl<'de> crate::decode::Object<'de> for CreateChargeBodyItemsItem {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut price = None;
         let mut quantity = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "price" => price = Some(map.next_value()?),
                 "quantity" => quantity = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(CreateChargeBodyItemsItem {
-            price: crate::wire::absent_or_null(price),
-            quantity: crate::wire::absent_or_null(quantity),
+            price: crate::decode::absent_or_null(price),
+            quantity: crate::decode::absent_or_null(quantity),
             extra,
         })
     }
@@ -418,20 +418,20 @@ pub struct CreateChargeResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(CreateChargeResponse);
+crate::decode::object!(CreateChargeResponse);
 
-impl<'de> crate::wire::Object<'de> for CreateChargeResponse {
+impl<'de> crate::decode::Object<'de> for CreateChargeResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(CreateChargeResponse {
-            id: crate::wire::absent_or_null(id),
+            id: crate::decode::absent_or_null(id),
             extra,
         })
     }
@@ -450,20 +450,20 @@ pub struct StartJobStatus202Response {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(StartJobStatus202Response);
+crate::decode::object!(StartJobStatus202Response);
 
-impl<'de> crate::wire::Object<'de> for StartJobStatus202Response {
+impl<'de> crate::decode::Object<'de> for StartJobStatus202Response {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut queue_position = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "queue_position" => queue_position = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(StartJobStatus202Response {
-            queue_position: crate::wire::absent_or_null(queue_position),
+            queue_position: crate::decode::absent_or_null(queue_position),
             extra,
         })
     }
@@ -482,20 +482,20 @@ pub struct TouchPartBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(TouchPartBody);
+crate::decode::object!(TouchPartBody);
 
-impl<'de> crate::wire::Object<'de> for TouchPartBody {
+impl<'de> crate::decode::Object<'de> for TouchPartBody {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut note = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "note" => note = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(TouchPartBody {
-            note: crate::wire::absent_or_null(note),
+            note: crate::decode::absent_or_null(note),
             extra,
         })
     }

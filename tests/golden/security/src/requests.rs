@@ -42,17 +42,17 @@ pub struct Whoami {
 }
 
 impl Whoami {
-    fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let request = crate::client::Request::new(
+    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
             "GET /me",
             reqwest::Method::GET,
             &[],
-            crate::client::no_error_body,
+            crate::request::no_error_body,
         )?;
         Ok(request)
     }
 }
 
-crate::client::request_builder!(
+crate::send::request_builder!(
     Whoami, types::WhoamiResponse, send_json, " On success: Who you are."
 );

@@ -21,20 +21,20 @@ pub struct WhoamiResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-crate::wire::object!(WhoamiResponse);
+crate::decode::object!(WhoamiResponse);
 
-impl<'de> crate::wire::Object<'de> for WhoamiResponse {
+impl<'de> crate::decode::Object<'de> for WhoamiResponse {
     fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut extra = Default::default();
-        while let Some(key) = crate::wire::next_key(&mut map)? {
+        while let Some(key) = crate::decode::next_key(&mut map)? {
             match key.as_str() {
                 "name" => name = Some(map.next_value()?),
-                _ => crate::wire::extra(&mut map, &mut extra, key)?,
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
             }
         }
         Ok(WhoamiResponse {
-            name: crate::wire::absent_or_null(name),
+            name: crate::decode::absent_or_null(name),
             extra,
         })
     }
