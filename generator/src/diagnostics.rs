@@ -34,6 +34,18 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// Another place that matters (where a duplicate was first defined).
     pub related: Option<Related>,
+    /// The problem this one follows from: it is listed right after that
+    /// problem, never before it, so the first problem shown is a cause.
+    pub cause: Option<Related>,
+}
+
+/// The note that names the problem another follows from.
+fn cause_note(pointer: &str) -> Related {
+    Related {
+        label: "this follows from the problem".to_owned(),
+        pointer: pointer.to_owned(),
+        location: None,
+    }
 }
 
 /// A second place a diagnostic points at.
@@ -67,6 +79,7 @@ impl Diagnostic {
             message,
             hint: None,
             related: None,
+            cause: None,
         }
     }
 
@@ -80,6 +93,13 @@ impl Diagnostic {
     /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Says that this problem follows from the one at `pointer`, so it is
+    /// listed after it.
+    pub fn caused_by(mut self, pointer: &str) -> Self {
+        self.cause = Some(cause_note(pointer));
         self
     }
 
@@ -108,7 +128,7 @@ impl fmt::Display for Diagnostic {
         if let Some(pointer) = &self.pointer {
             writeln!(f, "   = at {pointer}")?;
         }
-        if let Some(related) = &self.related {
+        for related in [&self.related, &self.cause].into_iter().flatten() {
             let Related {
                 label,
                 pointer,
@@ -167,6 +187,32 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
+    /// The number of problems recorded so far: a mark for [`Self::attribute`].
+    pub(crate) fn mark(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Every problem recorded since `effects` that has no cause yet follows
+    /// from the first error recorded between `causes` and `effects`, if
+    /// there is one: a check that needed what that error broke.
+    pub(crate) fn attribute(&mut self, causes: usize, effects: usize) {
+        let Some(cause) = self
+            .items
+            .get(causes..effects)
+            .into_iter()
+            .flatten()
+            .find(|d| d.severity == Severity::Error)
+            .and_then(|d| d.pointer.clone())
+        else {
+            return;
+        };
+        for d in self.items.iter_mut().skip(effects) {
+            if d.cause.is_none() && d.pointer.as_deref() != Some(cause.as_str()) {
+                d.cause = Some(cause_note(&cause));
+            }
+        }
+    }
+
     /// Stamps every problem with the file name and, where the parser gave no
     /// line, the line and column of its pointer in `text`; then sorts them by
     /// place, errors before warnings at the same place, so output is stable.
@@ -176,7 +222,10 @@ impl Diagnostics {
     pub(crate) fn finish(mut self, file: &str, text: &str) -> Self {
         let needs_index = self.items.iter().any(|d| {
             (d.location.is_none() && d.pointer.is_some())
-                || d.related.as_ref().is_some_and(|r| r.location.is_none())
+                || [&d.related, &d.cause]
+                    .into_iter()
+                    .flatten()
+                    .any(|r| r.location.is_none())
         });
         let locator = needs_index.then(|| Locator::new(text));
         for d in &mut self.items {
@@ -187,7 +236,7 @@ impl Diagnostics {
                     d.location = locator.locate(pointer);
                 }
             }
-            if let Some(related) = &mut d.related {
+            for related in [&mut d.related, &mut d.cause].into_iter().flatten() {
                 if related.location.is_none() {
                     related.location = locator.locate(&related.pointer);
                 }
@@ -198,8 +247,66 @@ impl Diagnostics {
                 .cmp(&(b.location, &b.pointer, a.severity, &b.message))
         });
         self.items.dedup();
+        self.items = causes_first(std::mem::take(&mut self.items));
         self
     }
+}
+
+/// Puts every problem that follows from another right after it (and after
+/// the problems that follow from that one too), keeping the sorted order
+/// otherwise. A cause that is not among the problems is forgotten, so no note
+/// points at nothing; so is one on a loop of causes.
+fn causes_first(items: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let count = items.len();
+    let mut parent: Vec<Option<usize>> = (0..count).map(|i| cause_index(&items, i)).collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(p) = p {
+            children[*p].push(i);
+        }
+    }
+    let mut order = Vec::with_capacity(count);
+    let mut seen = vec![false; count];
+    let mut visit = |root: usize, order: &mut Vec<usize>| {
+        let mut stack = vec![root];
+        while let Some(i) = stack.pop() {
+            if !std::mem::replace(&mut seen[i], true) {
+                order.push(i);
+                stack.extend(children[i].iter().rev());
+            }
+        }
+    };
+    for root in (0..count).filter(|i| parent[*i].is_none()) {
+        visit(root, &mut order);
+    }
+    // What is left is on a loop of causes: each is shown as a cause itself.
+    while let Some(i) = (0..count).find(|i| !order.contains(i)) {
+        parent[i] = None;
+        visit(i, &mut order);
+    }
+    let mut slots: Vec<Option<Diagnostic>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| {
+            let mut d = slots[i].take()?;
+            if parent[i].is_none() {
+                d.cause = None;
+            }
+            Some(d)
+        })
+        .collect()
+}
+
+/// The index of the problem `items[i]` follows from: an error at its cause's
+/// place, else any other problem there.
+fn cause_index(items: &[Diagnostic], i: usize) -> Option<usize> {
+    let cause = &items[i].cause.as_ref()?.pointer;
+    let mut at = (0..items.len()).filter(|j| *j != i && items[*j].pointer.as_ref() == Some(cause));
+    let first = at.clone().next()?;
+    Some(
+        at.find(|j| items[*j].severity == Severity::Error)
+            .unwrap_or(first),
+    )
 }
 
 impl fmt::Display for Diagnostics {
@@ -227,4 +334,104 @@ pub fn escape_pointer_segment(segment: &str) -> String {
 /// Builds `base/segment` with the segment escaped.
 pub fn pointer_join(base: &str, segment: &str) -> String {
     format!("{base}/{}", escape_pointer_segment(segment))
+}
+
+/// The candidate closest to `name`, if it is close enough to be a typo.
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["Lead", "Contact", "LeadList"];
+        assert_eq!(closest("Leed", names.into_iter()), Some("Lead"));
+        assert_eq!(closest("lead", names.into_iter()), Some("Lead"));
+        assert_eq!(closest("Opportunity", names.into_iter()), None);
+        assert_eq!(
+            closest("requried", ["required", "readOnly"].into_iter()),
+            Some("required")
+        );
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    fn at(pointer: &str, message: &str) -> Diagnostic {
+        Diagnostic::error(pointer, message)
+    }
+
+    #[test]
+    fn consequences_follow_their_cause() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(at("#/a", "follows").caused_by("#/c"));
+        diagnostics.push(at("#/b", "unrelated"));
+        diagnostics.push(at("#/c", "cause"));
+        diagnostics.push(at("#/d", "no such cause").caused_by("#/nowhere"));
+        diagnostics.push(at("#/e", "loop one").caused_by("#/f"));
+        diagnostics.push(at("#/f", "loop two").caused_by("#/e"));
+        let text = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\n";
+        let finished = diagnostics.finish("t.yaml", text);
+        let order: Vec<&str> = finished.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "unrelated",
+                "cause",
+                "follows",
+                "no such cause",
+                "loop one",
+                "loop two"
+            ]
+        );
+        let follows = finished.iter().nth(2).unwrap();
+        assert!(
+            follows
+                .to_string()
+                .contains("= note: this follows from the problem at t.yaml:3:1 (#/c)"),
+            "{follows}"
+        );
+        assert!(finished.iter().nth(3).unwrap().cause.is_none());
+    }
+
+    #[test]
+    fn attribute_names_the_first_error_since_the_mark() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(at("#/before", "earlier"));
+        let causes = diagnostics.mark();
+        diagnostics.push(Diagnostic::warning("#/w", "a warning is no cause"));
+        diagnostics.push(at("#/ref", "dangling"));
+        let effects = diagnostics.mark();
+        diagnostics.push(at("#/check", "a check that needed it"));
+        diagnostics.attribute(causes, effects);
+        let check = diagnostics.iter().last().unwrap();
+        assert_eq!(
+            check.cause.as_ref().map(|c| c.pointer.as_str()),
+            Some("#/ref")
+        );
+    }
 }

@@ -16,7 +16,7 @@ mod value;
 use openapiv3::OpenAPI;
 use serde_yaml::Value;
 
-use crate::diagnostics::{pointer_join, Diagnostic, Diagnostics};
+use crate::diagnostics::{closest, pointer_join, Diagnostic, Diagnostics};
 use shape::Walk;
 use value::Generic;
 
@@ -264,6 +264,10 @@ fn scalar_text(value: &Value) -> String {
 
 /// Warns about components no `$ref` points at. Security schemes are named by
 /// security requirements rather than referenced, so they are not checked.
+///
+/// A component that a dangling `$ref` was probably meant for (the one its
+/// "did you mean" names, as lowering reports it) is unused because of that
+/// typo: the warning says it follows from the `$ref`.
 fn unused_components(document: &Value, walk: &Walk, diagnostics: &mut Diagnostics) {
     let Some(components) = document.get("components").and_then(Value::as_mapping) else {
         return;
@@ -280,14 +284,38 @@ fn unused_components(document: &Value, walk: &Walk, diagnostics: &mut Diagnostic
             continue;
         };
         let base = pointer_join("#/components", section);
-        for name in entries.keys().filter_map(Value::as_str) {
+        let names = || entries.keys().filter_map(Value::as_str);
+        // Dangling references into this section, by the name they most
+        // likely meant.
+        let prefix = format!("{base}/");
+        let mut meant: Vec<(&str, &String)> = Vec::new();
+        let mut dangling: Vec<(&String, &String)> = walk
+            .refs
+            .iter()
+            .filter(|(target, _)| {
+                target
+                    .strip_prefix(&prefix)
+                    .is_some_and(|name| !entries.contains_key(name))
+            })
+            .collect();
+        dangling.sort();
+        for (target, at) in dangling {
+            if let Some(name) = closest(&target[prefix.len()..], names()) {
+                meant.push((name, at));
+            }
+        }
+        for name in names() {
             let escaped = pointer_join(&base, name);
             let plain = format!("{base}/{name}");
-            if !walk.refs.contains(&escaped) && !walk.refs.contains(&plain) {
-                diagnostics.push(Diagnostic::warning(
+            if !walk.refs.contains_key(&escaped) && !walk.refs.contains_key(&plain) {
+                let mut warning = Diagnostic::warning(
                     escaped,
                     format!("{noun} `{name}` is not referenced anywhere; {effect}"),
-                ));
+                );
+                if let Some((_, at)) = meant.iter().find(|(meant, _)| *meant == name) {
+                    warning = warning.caused_by(at);
+                }
+                diagnostics.push(warning);
             }
         }
     }

@@ -25,7 +25,7 @@
 //! - warns about constructs the generator accepts but does not implement
 //!   (callbacks, discriminators) and deprecated ones (`allowEmptyValue`).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde_yaml::{Mapping, Value};
 
@@ -39,8 +39,9 @@ pub(crate) struct Walk {
     /// Fields of the wrong shape; when there are any, they are the report
     /// and the typed parse does not run.
     pub(crate) shape_errors: Vec<Diagnostic>,
-    /// Every `$ref` target in the document.
-    pub(crate) refs: HashSet<String>,
+    /// Every `$ref` target in the document, with the first place that
+    /// refers to it.
+    pub(crate) refs: HashMap<String, String>,
     /// The document's first server URL, which the client uses for every
     /// operation.
     base_url: Option<String>,
@@ -708,7 +709,9 @@ impl Walk {
             );
             return;
         };
-        self.refs.insert(target.clone());
+        self.refs
+            .entry(target.clone())
+            .or_insert_with(|| pointer.to_owned());
         let siblings: Vec<String> = map
             .keys()
             .map(|k| key_text(k).to_owned())

@@ -198,6 +198,7 @@ impl<'a> Lowerer<'a> {
         method_name: String,
         builder_name: String,
     ) -> Option<Operation> {
+        let mark = self.diagnostics.mark();
         let errors_before = self
             .diagnostics
             .iter()
@@ -431,8 +432,12 @@ impl<'a> Lowerer<'a> {
         };
 
         let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
+        // The extensions are checked against the parameters and responses;
+        // where those have an error, what the checks say follows from it.
+        let checks = self.diagnostics.mark();
         let pagination = self.pagination(&operation.extensions, pointer, &parameters, &success);
         let selection = self.selection(&declared, &parameters, &success, pagination.as_ref());
+        self.diagnostics.attribute(mark, checks);
         let errors_after = self
             .diagnostics
             .iter()
