@@ -154,6 +154,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// How many of the errors are warnings that strict mode denied.
+    denied: usize,
 }
 
 impl Diagnostics {
@@ -185,6 +187,23 @@ impl Diagnostics {
     /// Adds every problem of `other`.
     pub(crate) fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.denied += other.denied;
+    }
+
+    /// How many of the errors are warnings denied by strict mode.
+    pub fn denied_warnings(&self) -> usize {
+        self.denied
+    }
+
+    /// Strict mode: every warning becomes an error. The problems keep their
+    /// order and wording; the summary line says how many were warnings.
+    pub(crate) fn deny_warnings(&mut self) {
+        for d in &mut self.items {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+                self.denied += 1;
+            }
+        }
     }
 
     /// The number of problems recorded so far: a mark for [`Self::attribute`].
@@ -320,7 +339,13 @@ impl fmt::Display for Diagnostics {
             .filter(|d| d.severity == Severity::Error)
             .count();
         let warnings = self.items.len() - errors;
-        write!(f, "{errors} error(s), {warnings} warning(s)")
+        match self.denied {
+            0 => write!(f, "{errors} error(s), {warnings} warning(s)"),
+            denied => write!(
+                f,
+                "{errors} error(s) ({denied} of them warnings, denied in strict mode), {warnings} warning(s)"
+            ),
+        }
     }
 }
 
@@ -433,5 +458,17 @@ mod tests {
             check.cause.as_ref().map(|c| c.pointer.as_str()),
             Some("#/ref")
         );
+    }
+
+    #[test]
+    fn denied_warnings_are_errors_and_counted() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::warning("#/a", "w"));
+        diagnostics.push(at("#/b", "e"));
+        diagnostics.deny_warnings();
+        assert!(diagnostics.iter().all(|d| d.severity == Severity::Error));
+        assert!(diagnostics
+            .to_string()
+            .ends_with("2 error(s) (1 of them warnings, denied in strict mode), 0 warning(s)"));
     }
 }
