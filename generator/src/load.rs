@@ -397,6 +397,29 @@ mod tests {
     }
 
     #[test]
+    fn a_trailing_member_that_admits_only_null_makes_the_schema_nullable() {
+        let text = format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      oneOf:\n        - $ref: '#/components/schemas/B'\n        - type: object\n          nullable: true\n          enum: [null]\n    V:\n      oneOf:\n        - type: string\n        - type: number\n        - enum: [null]\n    B:\n      type: string\n"
+        );
+        let document = load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        assert!(
+            document
+                .warnings
+                .iter()
+                .all(|w| w.message.contains("not referenced")),
+            "{}",
+            document.warnings
+        );
+        let schemas = &document.api.components.unwrap().schemas;
+        let a = serde_json::to_value(&schemas["A"]).unwrap();
+        assert_eq!(a["nullable"], true);
+        assert_eq!(a["allOf"][0]["$ref"], "#/components/schemas/B");
+        let v = serde_json::to_value(&schemas["V"]).unwrap();
+        assert_eq!(v["nullable"], true);
+        assert_eq!(v["oneOf"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
     fn ref_siblings_are_honoured_with_a_warning() {
         let text = format!(
             "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/B'\n          nullable: true\n          description: The B.\n          properties: {{}}\n    B:\n      type: string\n"

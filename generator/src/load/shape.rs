@@ -31,6 +31,8 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{pointer_join, Diagnostic};
 
+mod schema;
+
 /// What the walk found.
 #[derive(Default)]
 pub(crate) struct Walk {
@@ -477,6 +479,9 @@ impl Walk {
             let at = pointer_join(pointer, key);
             self.field(kind, key, child, &at);
         }
+        if kind == Kind::Schema {
+            self.schema(map, pointer);
+        }
         // Constructs the generator accepts but does not implement, and
         // deprecated ones: each is reported with what happens instead.
         let unsupported: [(bool, &str, &str); 5] = [
@@ -507,9 +512,12 @@ impl Walk {
                 "`allowEmptyValue` is deprecated by OpenAPI and ignored: an empty value is sent like any other",
             ),
             (
-                kind == Kind::Schema && map.contains_key("discriminator"),
+                kind == Kind::Schema
+                    && map.contains_key("discriminator")
+                    && !map.contains_key("oneOf")
+                    && !map.contains_key("anyOf"),
                 "discriminator",
-                "`discriminator` is not used yet; the members are tried in order instead",
+                "a `discriminator` is read only beside `oneOf` or `anyOf`; here it is ignored",
             ),
         ];
         for (applies, key, message) in unsupported {
