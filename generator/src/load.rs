@@ -99,7 +99,8 @@ fn prepare(text: &str, diagnostics: &mut Diagnostics) -> Option<Value> {
     };
     // OpenAPI 3.1 is rewritten into its 3.0 spelling before anything else
     // looks at it; what the rewrite drops is said.
-    if crate::downgrade::is_31(&value) {
+    let is_31 = crate::downgrade::is_31(&value);
+    if is_31 {
         for (pointer, message) in crate::downgrade::downgrade(&mut value) {
             diagnostics.push(Diagnostic::warning(pointer, message));
         }
@@ -108,7 +109,7 @@ fn prepare(text: &str, diagnostics: &mut Diagnostics) -> Option<Value> {
         diagnostics.push(error);
         return None;
     }
-    let walk = Walk::document(&mut value);
+    let walk = Walk::document(&mut value, is_31);
     for warning in walk.warnings.iter().cloned() {
         diagnostics.push(warning);
     }

@@ -31,6 +31,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{pointer_join, Diagnostic};
 
+mod keys;
 mod schema;
 
 /// What the walk found.
@@ -52,6 +53,9 @@ pub(crate) struct Walk {
     security: Option<Value>,
     /// How many schemas enclose the one being walked.
     schema_depth: usize,
+    /// Whether the document was OpenAPI 3.1 (rewritten into 3.0 before the
+    /// walk): 3.1 adds fields to some objects.
+    is_31: bool,
 }
 
 /// The kinds of OpenAPI objects the walk knows.
@@ -81,6 +85,13 @@ enum Kind {
     SecurityRequirement,
     Link,
     Example,
+    Contact,
+    License,
+    Tag,
+    Xml,
+    OAuthFlows,
+    /// One flow of `flows`; which fields it needs depends on its name.
+    OAuthFlow,
 }
 
 impl Kind {
@@ -107,6 +118,12 @@ impl Kind {
             Kind::SecurityRequirement => "a security requirement",
             Kind::Link => "a link",
             Kind::Example => "an example",
+            Kind::Contact => "`contact`",
+            Kind::License => "`license`",
+            Kind::Tag => "a tag",
+            Kind::Xml => "`xml`",
+            Kind::OAuthFlows => "`flows`",
+            Kind::OAuthFlow => "an OAuth flow",
         }
     }
 
@@ -134,6 +151,12 @@ impl Kind {
             Kind::SecurityRequirement => "this security requirement",
             Kind::Link => "this link",
             Kind::Example => "this example",
+            Kind::Contact => "`contact`",
+            Kind::License => "`license`",
+            Kind::Tag => "this tag",
+            Kind::Xml => "`xml`",
+            Kind::OAuthFlows => "`flows`",
+            Kind::OAuthFlow => "this OAuth flow",
         }
     }
 
@@ -159,6 +182,8 @@ impl Kind {
         match self {
             Kind::Document => &["info", "paths"],
             Kind::Info => &["title", "version"],
+            Kind::Operation => &["responses"],
+            Kind::Tag | Kind::License => &["name"],
             Kind::Parameter => &["name", "in"],
             Kind::RequestBody => &["content"],
             Kind::Response => &["description"],
@@ -230,6 +255,12 @@ fn field(kind: Kind, key: &str) -> Field {
         (Kind::Document, "info") => Node(Kind::Info),
         (Kind::Document, "paths") => MapOf(Kind::PathItem),
         (Kind::Document, "components") => Node(Kind::Components),
+        (Kind::Document, "tags") => ListOf(Kind::Tag),
+        (Kind::Info, "contact") => Node(Kind::Contact),
+        (Kind::Info, "license") => Node(Kind::License),
+        (Kind::Contact, "name" | "url" | "email") => String,
+        (Kind::License, "name" | "url") => String,
+        (Kind::Tag, "name" | "description") => String,
         (Kind::Info, "title" | "version" | "description" | "termsOfService") => String,
         (Kind::PathItem, "summary" | "description") => String,
         (Kind::PathItem, "parameters") => ListOf(Kind::Parameter),
@@ -283,9 +314,19 @@ fn field(kind: Kind, key: &str) -> Field {
         (Kind::Schema, "discriminator") => Node(Kind::Discriminator),
         (Kind::Discriminator, "propertyName") => String,
         (Kind::Discriminator, "mapping") => StringMap,
-        (Kind::Schema | Kind::Operation | Kind::Document, "externalDocs") => {
+        (Kind::Schema | Kind::Operation | Kind::Document | Kind::Tag, "externalDocs") => {
             Node(Kind::ExternalDocs)
         }
+        // `openapiv3` does not read `xml`; its fields are only named.
+        (Kind::Schema, "xml") => Node(Kind::Xml),
+        (Kind::SecurityScheme, "in") => OneOf(&["query", "header", "cookie"]),
+        (Kind::SecurityScheme, "openIdConnectUrl") => String,
+        (Kind::SecurityScheme, "flows") => Node(Kind::OAuthFlows),
+        (Kind::OAuthFlows, "implicit" | "password" | "clientCredentials" | "authorizationCode") => {
+            Node(Kind::OAuthFlow)
+        }
+        (Kind::OAuthFlow, "authorizationUrl" | "tokenUrl" | "refreshUrl") => String,
+        (Kind::OAuthFlow, "scopes") => StringMap,
         (Kind::ExternalDocs, "url" | "description") => String,
         (Kind::Schema, "format" | "title" | "description" | "pattern") => String,
         (
@@ -329,6 +370,9 @@ fn missing_field_hint(kind: Kind, field: &str) -> Option<&'static str> {
         (Kind::Document, "paths") => "add `paths: {}` if the API has no operations yet",
         (Kind::Response, "description") => {
             "every response needs a `description`, even a short one such as `description: OK`"
+        }
+        (Kind::Operation, "responses") => {
+            "list what the operation answers, at least one response: `responses: {'200': {description: OK}}`"
         }
         (Kind::RequestBody, "content") => {
             "`content` maps media types to schemas: `content: {application/json: {schema: ...}}`"
@@ -385,10 +429,12 @@ fn key_text(key: &Value) -> &str {
 
 impl Walk {
     /// Walks the whole document, rewriting `$ref` siblings in place.
-    pub(crate) fn document(document: &mut Value) -> Walk {
+    /// `is_31` says the document was OpenAPI 3.1 before it was rewritten.
+    pub(crate) fn document(document: &mut Value, is_31: bool) -> Walk {
         let mut walk = Walk {
             base_url: first_server_url(document),
             security: document.get("security").cloned(),
+            is_31,
             ..Walk::default()
         };
         walk.node(document, Kind::Document, "#");
@@ -471,12 +517,28 @@ impl Walk {
                 diagnostic.hint = missing_field_hint(kind, required).map(str::to_owned);
             }
         }
+        self.required_by_kind(kind, map, pointer);
+        // A Swagger 2.0 parameter (`type` and the rest beside `name`) has
+        // no `schema`, and a Swagger 2.0 request body no `content`: that is
+        // the problem, the keys in their place follow from it.
+        let swagger2 = !map.contains_key("content")
+            && (kind == Kind::RequestBody
+                || (matches!(kind, Kind::Parameter | Kind::Header) && !map.contains_key("schema")));
         for (key, child) in map.iter_mut() {
             let key = key_text(key);
             if key.starts_with("x-") {
                 continue;
             }
             let at = pointer_join(pointer, key);
+            if !keys::is_field(kind, key, self.is_31) {
+                self.unknown_key(kind, key, &at, swagger2.then_some(pointer));
+                // A Swagger 2.0 body schema is still a schema: the
+                // components it refers to are used, not unreferenced.
+                if key == "schema" && matches!(kind, Kind::Response | Kind::RequestBody) {
+                    self.node(child, Kind::Schema, &at);
+                }
+                continue;
+            }
             self.field(kind, key, child, &at);
         }
         if kind == Kind::Schema {
@@ -525,6 +587,71 @@ impl Walk {
                 self.warnings
                     .push(Diagnostic::warning(pointer_join(pointer, key), message));
             }
+        }
+    }
+
+    /// Fields whose need depends on another field: a security scheme's on
+    /// its `type`, an OAuth flow's on its name, and a parameter's or
+    /// header's `schema` or `content` (one of them). Reported at the object
+    /// that lacks them, as `openapiv3` would only say that some enum far
+    /// above matched no variant.
+    fn required_by_kind(&mut self, kind: Kind, map: &Mapping, pointer: &str) {
+        let needs = |walk: &mut Self, at: &str, what: &str, field: &str, hint: Option<String>| {
+            let diagnostic =
+                walk.shape(at, format!("{what} has no `{field}` field, which it needs"));
+            diagnostic.hint = hint;
+        };
+        match kind {
+            Kind::SecurityScheme => {
+                let (scheme, fields): (&str, &[&str]) =
+                    match map.get("type").and_then(Value::as_str) {
+                        Some("apiKey") => ("an `apiKey` security scheme", &["name", "in"]),
+                        Some("http") => ("an `http` security scheme", &["scheme"]),
+                        Some("oauth2") => ("an `oauth2` security scheme", &["flows"]),
+                        Some("openIdConnect") => {
+                            ("an `openIdConnect` security scheme", &["openIdConnectUrl"])
+                        }
+                        _ => return,
+                    };
+                for field in fields.iter().filter(|f| !map.contains_key(**f)) {
+                    needs(self, pointer, scheme, field, None);
+                }
+            }
+            Kind::OAuthFlows => {
+                for (name, flow) in map {
+                    let fields: &[&str] = match name.as_str() {
+                        Some("implicit") => &["authorizationUrl", "scopes"],
+                        Some("password" | "clientCredentials") => &["tokenUrl", "scopes"],
+                        Some("authorizationCode") => &["authorizationUrl", "tokenUrl", "scopes"],
+                        _ => continue,
+                    };
+                    let Some(flow) = flow.as_mapping() else {
+                        continue;
+                    };
+                    let at = pointer_join(pointer, key_text(name));
+                    let what = format!("the `{}` flow", key_text(name));
+                    for field in fields.iter().filter(|f| !flow.contains_key(**f)) {
+                        let hint = (*field == "scopes")
+                            .then(|| "`scopes` may be empty: `scopes: {}`".to_owned());
+                        needs(self, &at, &what, field, hint);
+                    }
+                }
+            }
+            Kind::Parameter | Kind::Header
+                if !map.contains_key("schema") && !map.contains_key("content") =>
+            {
+                let hint = if map.contains_key("type") {
+                    "Swagger 2.0 put `type` on the parameter; in OpenAPI 3 it goes in a schema: `schema: {type: string}`"
+                } else {
+                    "say what the value is: `schema: {type: string}`"
+                };
+                let message = format!(
+                    "{} has neither `schema` nor `content`, one of which it needs",
+                    kind.this()
+                );
+                self.shape(pointer, message).hint = Some(hint.to_owned());
+            }
+            _ => {}
         }
     }
 
