@@ -382,19 +382,26 @@ mod tests {
 
     #[test]
     fn nested_type_errors_are_reported_where_they_are() {
-        // Swagger 2.0's `required: true` on a property, deep in a request
-        // body: serde alone reports it at `paths`.
-        let text = format!(
-            "{HEAD}paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                name:\n                  type: string\n                  required: true\n      responses:\n        '200':\n          description: ok\n"
-        );
+        // A field of the wrong type deep in a request body: serde alone
+        // reports it at `paths`.
+        let body = "paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                name:\n                  type: string\n                  FLAG\n      responses:\n        '200':\n          description: ok\n";
+        let text = format!("{HEAD}{}", body.replace("FLAG", "deprecated: yes"));
         let errors = load("t.yaml", &text).unwrap_err();
         let error = errors.iter().next().unwrap();
-        assert_eq!(
-            error.pointer.as_deref(),
-            Some("#/paths/~1a/post/requestBody/content/application~1json/schema/properties/name/required")
-        );
+        let at = "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/name";
+        assert_eq!(error.pointer.as_deref(), Some(&*format!("{at}/deprecated")));
         assert_eq!(error.location, Some((16, 19)));
-        assert!(error.hint.as_deref().unwrap().contains("Swagger 2.0"));
+
+        // Swagger 2.0's `required: true` there has one reading, which the
+        // generator takes, with a warning where it is.
+        let text = format!("{HEAD}{}", body.replace("FLAG", "required: true"));
+        let document = load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        let warning = document.warnings.iter().next().unwrap();
+        assert_eq!(warning.pointer.as_deref(), Some(&*format!("{at}/required")));
+        assert!(warning.message.contains("Swagger 2.0"), "{warning}");
+        let operation = serde_json::to_value(&document.api.paths.paths["/a"]).unwrap();
+        let schema = &operation["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["required"], serde_json::json!(["name"]));
     }
 
     #[test]

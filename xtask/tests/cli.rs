@@ -208,11 +208,19 @@ fn warning_specs_generate_leniently_and_fail_strictly() {
             &stderr,
             &mut failures,
         );
+        let types = || fs::read_to_string(out.join("src/types.rs")).unwrap();
         if stem == "ref-cycle-required" {
             // A cycle through required fields is boxed, not infinitely sized.
-            let types = fs::read_to_string(out.join("src/types.rs")).unwrap();
+            let types = types();
             assert!(types.contains("pub next: Box<Link>"), "{types}");
             assert!(types.contains("pub node: Box<Node>"), "{types}");
+        }
+        if stem == "required-true-swagger2" {
+            // The one reading of Swagger 2.0's flag: the property is required.
+            let types = types();
+            assert!(types.contains("pub name: String,"), "{types}");
+            assert!(types.contains("pub description: Description,"), "{types}");
+            assert!(types.contains("pub public: Option<bool>,"), "{types}");
         }
         let warned = !stderr.is_empty();
         fs::remove_dir_all(&out).unwrap();

@@ -56,6 +56,9 @@ pub(crate) struct Walk {
     /// Whether the document was OpenAPI 3.1 (rewritten into 3.0 before the
     /// walk): 3.1 adds fields to some objects.
     is_31: bool,
+    /// Whether the walk is in a schema it rewrote from a `$ref` with keys
+    /// beside it, already reported.
+    in_rewrite: bool,
 }
 
 /// The kinds of OpenAPI objects the walk knows.
@@ -518,6 +521,9 @@ impl Walk {
             }
         }
         self.required_by_kind(kind, map, pointer);
+        if kind == Kind::Schema {
+            self.schema_before(map, pointer);
+        }
         // A Swagger 2.0 parameter (`type` and the rest beside `name`) has
         // no `schema`, and a Swagger 2.0 request body no `content`: that is
         // the problem, the keys in their place follow from it.
@@ -542,7 +548,7 @@ impl Walk {
             self.field(kind, key, child, &at);
         }
         if kind == Kind::Schema {
-            self.schema(map, pointer);
+            self.schema_after(map, pointer);
         }
         // Constructs the generator accepts but does not implement, and
         // deprecated ones: each is reported with what happens instead.
@@ -746,15 +752,7 @@ impl Walk {
             }
             Field::SchemaType => match value.as_str() {
                 Some(name) if TYPES.contains(&name) => {}
-                // `openapiv3` reads an unknown type name as a schema of any
-                // type, and so does the generator; the user should know.
-                Some(name) => self.warnings.push(
-                    Diagnostic::warning(
-                        at,
-                        format!("`type: {name}` is not an OpenAPI 3.0 type; the value is kept as any JSON value"),
-                    )
-                    .with_hint("use one of `string`, `number`, `integer`, `boolean`, `array`, `object`"),
-                ),
+                Some(name) => self.type_name(name, at),
                 None => {
                     let message = wrong("one type name", value);
                     let diagnostic = self.shape(at, message);
@@ -811,6 +809,10 @@ impl Walk {
                             continue;
                         }
                         let item_at = pointer_join(at, name);
+                        if key == "content" && !schema::is_media_type(name) {
+                            self.not_a_media_type(name, item, &item_at);
+                            continue;
+                        }
                         self.node(item, child, &item_at);
                     }
                 }
@@ -878,6 +880,9 @@ impl Walk {
         let hint = if honoured.is_empty() {
             let them = if ignored.len() == 1 { "it" } else { "them" };
             format!("remove {them}, or move {them} into the referenced object")
+        } else if honoured.iter().any(|k| *k == "nullable") {
+            // 3.0.3 ignores `nullable` beside `allOf` too.
+            format!("OpenAPI 3.0.3 writes a nullable reference `oneOf: [{{$ref: '{target}'}}, {{type: object, nullable: true, enum: [null]}}]`, other keys beside it")
         } else {
             format!("write `allOf: [{{$ref: '{target}'}}]` with the keys beside it, which is the OpenAPI 3.0 way")
         };
@@ -903,9 +908,12 @@ impl Walk {
             );
             map.extend(kept);
             // The rewritten schema is walked like any other, so a honoured
-            // key of the wrong type is still reported.
+            // key of the wrong type is still reported; what the rewrite
+            // itself wrote is not the user's to hear about.
             let mut rewritten = Value::Mapping(std::mem::take(map));
+            self.in_rewrite = true;
             self.node(&mut rewritten, Kind::Schema, pointer);
+            self.in_rewrite = false;
             if let Value::Mapping(rewritten) = rewritten {
                 *map = rewritten;
             }
