@@ -206,28 +206,34 @@ impl Diagnostics {
         }
     }
 
-    /// The number of problems recorded so far: a mark for [`Self::attribute`].
+    /// The number of problems recorded so far: a mark for
+    /// [`Self::first_error`] and [`Self::attribute_to`].
     pub(crate) fn mark(&self) -> usize {
         self.items.len()
     }
 
-    /// Every problem recorded since `effects` that has no cause yet follows
-    /// from the first error recorded between `causes` and `effects`, if
-    /// there is one: a check that needed what that error broke.
-    pub(crate) fn attribute(&mut self, causes: usize, effects: usize) {
-        let Some(cause) = self
-            .items
-            .get(causes..effects)
+    /// The pointer of the first error recorded in `range` whose pointer
+    /// `place` accepts.
+    pub(crate) fn first_error(
+        &self,
+        range: std::ops::Range<usize>,
+        place: impl Fn(&str) -> bool,
+    ) -> Option<String> {
+        self.items
+            .get(range)
             .into_iter()
             .flatten()
-            .find(|d| d.severity == Severity::Error)
-            .and_then(|d| d.pointer.clone())
-        else {
-            return;
-        };
+            .filter(|d| d.severity == Severity::Error)
+            .filter_map(|d| d.pointer.clone())
+            .find(|pointer| place(pointer))
+    }
+
+    /// Every problem recorded since `effects` that has no cause yet follows
+    /// from the problem at `cause`.
+    pub(crate) fn attribute_to(&mut self, cause: &str, effects: usize) {
         for d in self.items.iter_mut().skip(effects) {
-            if d.cause.is_none() && d.pointer.as_deref() != Some(cause.as_str()) {
-                d.cause = Some(cause_note(&cause));
+            if d.cause.is_none() && d.pointer.as_deref() != Some(cause) {
+                d.cause = Some(cause_note(cause));
             }
         }
     }
@@ -458,7 +464,7 @@ mod tests {
     }
 
     #[test]
-    fn attribute_names_the_first_error_since_the_mark() {
+    fn a_check_follows_from_the_first_error_since_the_mark() {
         let mut diagnostics = Diagnostics::default();
         diagnostics.push(at("#/before", "earlier"));
         let causes = diagnostics.mark();
@@ -466,7 +472,13 @@ mod tests {
         diagnostics.push(at("#/ref", "dangling"));
         let effects = diagnostics.mark();
         diagnostics.push(at("#/check", "a check that needed it"));
-        diagnostics.attribute(causes, effects);
+        let cause = diagnostics.first_error(causes..effects, |_| true).unwrap();
+        assert_eq!(cause, "#/ref");
+        assert_eq!(
+            diagnostics.first_error(0..effects, |p| p.starts_with("#/w")),
+            None
+        );
+        diagnostics.attribute_to(&cause, effects);
         let check = diagnostics.iter().last().unwrap();
         assert_eq!(
             check.cause.as_ref().map(|c| c.pointer.as_str()),

@@ -437,7 +437,7 @@ impl<'a> Lowerer<'a> {
         let checks = self.diagnostics.mark();
         let pagination = self.pagination(&operation.extensions, pointer, &parameters, &success);
         let selection = self.selection(&declared, &parameters, &success, pagination.as_ref());
-        self.diagnostics.attribute(mark, checks);
+        self.attribute_checks(mark, checks, &parameters, &success);
         let errors_after = self
             .diagnostics
             .iter()
