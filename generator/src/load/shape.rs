@@ -661,6 +661,40 @@ impl Walk {
         }
     }
 
+    /// Checks that `name`, a key of `paths` (`kind` the document) or of an
+    /// operation's `responses`, is a path or a status. `openapiv3` drops
+    /// any other key without a word, and with it an operation or a
+    /// response, so that is an error here.
+    fn names_an_entry(&mut self, kind: Kind, name: &str, at: &str) {
+        if kind == Kind::Document {
+            if name.starts_with('/') {
+                return;
+            }
+            let message = format!(
+                "the path `{name}` does not start with `/`, so its operations would be left out"
+            );
+            self.shape(at, message).hint = Some(format!(
+                "paths are relative to the server URL and start with `/`: `/{}`",
+                name.trim_start_matches('/')
+            ));
+            return;
+        }
+        let bytes = name.as_bytes();
+        let status = match bytes {
+            [b'1'..=b'5', b'0'..=b'9', b'0'..=b'9'] => true,
+            [b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => true,
+            _ => name == "default",
+        };
+        if !status {
+            let message =
+                format!("`{name}` is not a status code, so this response would be left out");
+            self.shape(at, message).hint = Some(
+                "the keys of `responses` are status codes (`'200'`), ranges (`2XX`) or `default`"
+                    .to_owned(),
+            );
+        }
+    }
+
     fn field(&mut self, kind: Kind, key: &str, value: &mut Value, at: &str) {
         let wrong = |expected: &str, value: &Value| {
             format!("`{key}` must be {expected}, found {}", describe(value))
@@ -812,6 +846,11 @@ impl Walk {
                         if key == "content" && !schema::is_media_type(name) {
                             self.not_a_media_type(name, item, &item_at);
                             continue;
+                        }
+                        if extensible {
+                            // Reported, and still walked: what it holds
+                            // is checked, and what it refers to is used.
+                            self.names_an_entry(kind, name, &item_at);
                         }
                         self.node(item, child, &item_at);
                     }
