@@ -28,8 +28,10 @@ commands:
       generated client's decode throughput and per-request overhead.
       --quick runs each once (CI uses it to keep it working).
   corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
-      Generate every spec under DIR (default ../shared/specs), cargo check each
-      crate, and print a table. Exits 1 if any spec fails or has warnings.
+      Generate every spec under DIR (default ../shared/specs) in lenient mode,
+      cargo check each crate, and print a table (with the generator's warnings
+      counted). Exits 1 if any spec fails to generate or its crate fails
+      cargo check or has compiler warnings.
   fuzz [--iterations N] [--seed S] [--start K] [--timeout SECS] [--root DIR]
        [--shared] [--max-seed-kb KB]
       Run N mutated specs (default 10000) through the whole pipeline in a
