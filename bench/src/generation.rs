@@ -81,6 +81,7 @@ pub fn run(root: &Path, runs: usize) {
             spec_file: (*spec).to_owned(),
             crate_name: Some("bench".to_owned()),
             command: "bench".to_owned(),
+            deny_warnings: false,
         };
 
         let mut phases: Vec<PhaseTimes> = Vec::new();

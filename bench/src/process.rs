@@ -80,6 +80,7 @@ fn generate_ours(spec: &str, out: &Path, name: &str) -> Result<usize, String> {
         spec_file: spec.to_owned(),
         crate_name: Some(name.to_owned()),
         command: "bench".to_owned(),
+        deny_warnings: false,
     };
     let generated = generator::generate(&text, &options).map_err(|_| "spec error".to_owned())?;
     let mut lines = 0;

@@ -105,12 +105,12 @@ pub struct Lead {
     /// `None` when absent, `Some(None)` when `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address_summary: Option<Option<String>>,
-    /// The lead's primary email address, if any.
+    /// The lead's primary email address, or null when it has none.
     ///
     /// `None` when absent, `Some(None)` when `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_email: Option<Option<Email>>,
-    /// The lead's primary phone number, if any.
+    /// The lead's primary phone number, or null when it has none.
     ///
     /// `None` when absent, `Some(None)` when `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -385,6 +385,36 @@ pub struct Contact {
     /// `None` when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<Url>>,
+    /// Links into integrated third-party tools, rendered for this contact.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration_links: Option<Vec<IntegrationLink>>,
+    /// Recent calls with the contact, as free-form objects.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_calls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The contact's subscriptions to sequences, as free-form objects.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscriptions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// IANA time zone id of the contact, if known.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<Option<String>>,
+    /// Where the time zone came from, if known.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone_source: Option<Option<String>>,
+    /// Id of a pending lead-suggestion operation for the contact, if any.
+    ///
+    /// `None` when absent, `Some(None)` when `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_suggestions_operation_id: Option<Option<String>>,
     /// Custom fields, by field id; written back as one flat key each.
     #[serde(flatten)]
     pub custom: crate::CustomFields,
@@ -410,6 +440,12 @@ impl<'de> crate::decode::Object<'de> for Contact {
         let mut emails = None;
         let mut phones = None;
         let mut urls = None;
+        let mut integration_links = None;
+        let mut recent_calls = None;
+        let mut subscriptions = None;
+        let mut timezone = None;
+        let mut timezone_source = None;
+        let mut lead_suggestions_operation_id = None;
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
@@ -427,6 +463,14 @@ impl<'de> crate::decode::Object<'de> for Contact {
                 "emails" => emails = Some(map.next_value()?),
                 "phones" => phones = Some(map.next_value()?),
                 "urls" => urls = Some(map.next_value()?),
+                "integration_links" => integration_links = Some(map.next_value()?),
+                "recent_calls" => recent_calls = Some(map.next_value()?),
+                "subscriptions" => subscriptions = Some(map.next_value()?),
+                "timezone" => timezone = Some(map.next_value()?),
+                "timezone_source" => timezone_source = Some(map.next_value()?),
+                "lead_suggestions_operation_id" => {
+                    lead_suggestions_operation_id = Some(map.next_value()?);
+                }
                 _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
             }
         }
@@ -447,6 +491,12 @@ impl<'de> crate::decode::Object<'de> for Contact {
             emails: crate::decode::absent_or_null(emails),
             phones: crate::decode::absent_or_null(phones),
             urls: crate::decode::absent_or_null(urls),
+            integration_links: crate::decode::absent_or_null(integration_links),
+            recent_calls: crate::decode::absent_or_null(recent_calls),
+            subscriptions: crate::decode::absent_or_null(subscriptions),
+            timezone,
+            timezone_source,
+            lead_suggestions_operation_id,
             custom,
             extra,
         })
@@ -1310,7 +1360,7 @@ impl<'de> crate::decode::Object<'de> for ValidationErrorResponse {
     }
 }
 
-/// Map from field name to its error message, or, for a nested object, to a map of the same shape.
+/// Map from field name to its error message, or, for a nested object (an address, a contact), to the errors of that object in the shape of the whole error body: `{"errors": [...], "field-errors": {...}}`.
 pub type FieldErrors = std::collections::BTreeMap<String, FieldErrorsValue>;
 
 /// The schema at `#/components/schemas/FieldErrors/additionalProperties`.
@@ -1321,8 +1371,8 @@ pub type FieldErrors = std::collections::BTreeMap<String, FieldErrorsValue>;
 pub enum FieldErrorsValue {
     /// The value as `String`.
     String(String),
-    /// The value as `FieldErrors`.
-    FieldErrors(FieldErrors),
+    /// The value as `ValidationErrorResponse`.
+    ValidationErrorResponse(ValidationErrorResponse),
 }
 
 /// Body of a 429 answer.
@@ -1422,7 +1472,7 @@ impl<'de> crate::decode::Object<'de> for RateLimitDetail {
     }
 }
 
-/// Value of one custom field: text, number, date, datetime, choice, user id, contact id and so on. Fields that accept several values (user, choices, contact, custom_object) hold a JSON array; null means unset.
+/// Value of one custom field: text, number, date, datetime, choice, user id, contact id and so on. Fields that accept several values (user, choices, contact, custom_object) hold a JSON array; null means unset, and sending null in an update clears the field.
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1582,12 +1632,12 @@ pub struct LeadPartial {
     /// `None` when absent, `Some(None)` when `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address_summary: Option<Option<String>>,
-    /// The lead's primary email address, if any.
+    /// The lead's primary email address, or null when it has none.
     ///
     /// `None` when absent, `Some(None)` when `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_email: Option<Option<Email>>,
-    /// The lead's primary phone number, if any.
+    /// The lead's primary phone number, or null when it has none.
     ///
     /// `None` when absent, `Some(None)` when `null`.
     #[serde(skip_serializing_if = "Option::is_none")]

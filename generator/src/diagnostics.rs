@@ -34,6 +34,18 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// Another place that matters (where a duplicate was first defined).
     pub related: Option<Related>,
+    /// The problem this one follows from: it is listed right after that
+    /// problem, never before it, so the first problem shown is a cause.
+    pub cause: Option<Related>,
+}
+
+/// The note that names the problem another follows from.
+fn cause_note(pointer: &str) -> Related {
+    Related {
+        label: "this follows from the problem".to_owned(),
+        pointer: pointer.to_owned(),
+        location: None,
+    }
 }
 
 /// A second place a diagnostic points at.
@@ -67,6 +79,7 @@ impl Diagnostic {
             message,
             hint: None,
             related: None,
+            cause: None,
         }
     }
 
@@ -80,6 +93,13 @@ impl Diagnostic {
     /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Says that this problem follows from the one at `pointer`, so it is
+    /// listed after it.
+    pub fn caused_by(mut self, pointer: &str) -> Self {
+        self.cause = Some(cause_note(pointer));
         self
     }
 
@@ -108,7 +128,7 @@ impl fmt::Display for Diagnostic {
         if let Some(pointer) = &self.pointer {
             writeln!(f, "   = at {pointer}")?;
         }
-        if let Some(related) = &self.related {
+        for related in [&self.related, &self.cause].into_iter().flatten() {
             let Related {
                 label,
                 pointer,
@@ -134,6 +154,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// How many of the errors are warnings that strict mode denied.
+    denied: usize,
 }
 
 impl Diagnostics {
@@ -165,6 +187,55 @@ impl Diagnostics {
     /// Adds every problem of `other`.
     pub(crate) fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.denied += other.denied;
+    }
+
+    /// How many of the errors are warnings denied by strict mode.
+    pub fn denied_warnings(&self) -> usize {
+        self.denied
+    }
+
+    /// Strict mode: every warning becomes an error. The problems keep their
+    /// order and wording; the summary line says how many were warnings.
+    pub(crate) fn deny_warnings(&mut self) {
+        for d in &mut self.items {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+                self.denied += 1;
+            }
+        }
+    }
+
+    /// The number of problems recorded so far: a mark for
+    /// [`Self::first_error`] and [`Self::attribute_to`].
+    pub(crate) fn mark(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The pointer of the first error recorded in `range` whose pointer
+    /// `place` accepts.
+    pub(crate) fn first_error(
+        &self,
+        range: std::ops::Range<usize>,
+        place: impl Fn(&str) -> bool,
+    ) -> Option<String> {
+        self.items
+            .get(range)
+            .into_iter()
+            .flatten()
+            .filter(|d| d.severity == Severity::Error)
+            .filter_map(|d| d.pointer.clone())
+            .find(|pointer| place(pointer))
+    }
+
+    /// Every problem recorded since `effects` that has no cause yet follows
+    /// from the problem at `cause`.
+    pub(crate) fn attribute_to(&mut self, cause: &str, effects: usize) {
+        for d in self.items.iter_mut().skip(effects) {
+            if d.cause.is_none() && d.pointer.as_deref() != Some(cause) {
+                d.cause = Some(cause_note(cause));
+            }
+        }
     }
 
     /// Stamps every problem with the file name and, where the parser gave no
@@ -176,7 +247,10 @@ impl Diagnostics {
     pub(crate) fn finish(mut self, file: &str, text: &str) -> Self {
         let needs_index = self.items.iter().any(|d| {
             (d.location.is_none() && d.pointer.is_some())
-                || d.related.as_ref().is_some_and(|r| r.location.is_none())
+                || [&d.related, &d.cause]
+                    .into_iter()
+                    .flatten()
+                    .any(|r| r.location.is_none())
         });
         let locator = needs_index.then(|| Locator::new(text));
         for d in &mut self.items {
@@ -187,7 +261,7 @@ impl Diagnostics {
                     d.location = locator.locate(pointer);
                 }
             }
-            if let Some(related) = &mut d.related {
+            for related in [&mut d.related, &mut d.cause].into_iter().flatten() {
                 if related.location.is_none() {
                     related.location = locator.locate(&related.pointer);
                 }
@@ -198,8 +272,66 @@ impl Diagnostics {
                 .cmp(&(b.location, &b.pointer, a.severity, &b.message))
         });
         self.items.dedup();
+        self.items = causes_first(std::mem::take(&mut self.items));
         self
     }
+}
+
+/// Puts every problem that follows from another right after it (and after
+/// the problems that follow from that one too), keeping the sorted order
+/// otherwise. A cause that is not among the problems is forgotten, so no note
+/// points at nothing; so is one on a loop of causes.
+fn causes_first(items: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let count = items.len();
+    let mut parent: Vec<Option<usize>> = (0..count).map(|i| cause_index(&items, i)).collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(p) = p {
+            children[*p].push(i);
+        }
+    }
+    let mut order = Vec::with_capacity(count);
+    let mut seen = vec![false; count];
+    let mut visit = |root: usize, order: &mut Vec<usize>| {
+        let mut stack = vec![root];
+        while let Some(i) = stack.pop() {
+            if !std::mem::replace(&mut seen[i], true) {
+                order.push(i);
+                stack.extend(children[i].iter().rev());
+            }
+        }
+    };
+    for root in (0..count).filter(|i| parent[*i].is_none()) {
+        visit(root, &mut order);
+    }
+    // What is left is on a loop of causes: each is shown as a cause itself.
+    while let Some(i) = (0..count).find(|i| !order.contains(i)) {
+        parent[i] = None;
+        visit(i, &mut order);
+    }
+    let mut slots: Vec<Option<Diagnostic>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| {
+            let mut d = slots[i].take()?;
+            if parent[i].is_none() {
+                d.cause = None;
+            }
+            Some(d)
+        })
+        .collect()
+}
+
+/// The index of the problem `items[i]` follows from: an error at its cause's
+/// place, else any other problem there.
+fn cause_index(items: &[Diagnostic], i: usize) -> Option<usize> {
+    let cause = &items[i].cause.as_ref()?.pointer;
+    let mut at = (0..items.len()).filter(|j| *j != i && items[*j].pointer.as_ref() == Some(cause));
+    let first = at.clone().next()?;
+    Some(
+        at.find(|j| items[*j].severity == Severity::Error)
+            .unwrap_or(first),
+    )
 }
 
 impl fmt::Display for Diagnostics {
@@ -213,7 +345,13 @@ impl fmt::Display for Diagnostics {
             .filter(|d| d.severity == Severity::Error)
             .count();
         let warnings = self.items.len() - errors;
-        write!(f, "{errors} error(s), {warnings} warning(s)")
+        match self.denied {
+            0 => write!(f, "{errors} error(s), {warnings} warning(s)"),
+            denied => write!(
+                f,
+                "{errors} error(s) ({denied} of them warnings, denied in strict mode), {warnings} warning(s)"
+            ),
+        }
     }
 }
 
@@ -227,4 +365,136 @@ pub fn escape_pointer_segment(segment: &str) -> String {
 /// Builds `base/segment` with the segment escaped.
 pub fn pointer_join(base: &str, segment: &str) -> String {
     format!("{base}/{}", escape_pointer_segment(segment))
+}
+
+/// The candidate closest to `name`, if it is close enough to be a typo.
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Edit distance over chars, counting a swap of two neighbours as one edit
+/// (optimal string alignment), so `nmae` is one edit from `name`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // Three rows: the one before the previous, the previous, the current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 0..a.len() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for j in 0..b.len() {
+            let substitution = previous[j] + usize::from(a[i] != b[j]);
+            let mut best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                best = best.min(before[j - 1] + 1);
+            }
+            current[j + 1] = best;
+        }
+        before = std::mem::replace(&mut previous, current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["Lead", "Contact", "LeadList"];
+        assert_eq!(closest("Leed", names.into_iter()), Some("Lead"));
+        assert_eq!(closest("lead", names.into_iter()), Some("Lead"));
+        assert_eq!(closest("Opportunity", names.into_iter()), None);
+        assert_eq!(
+            closest("requried", ["required", "readOnly"].into_iter()),
+            Some("required")
+        );
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("nmae", "name"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(
+            closest("nmae", ["lead_id", "name"].into_iter()),
+            Some("name")
+        );
+    }
+
+    fn at(pointer: &str, message: &str) -> Diagnostic {
+        Diagnostic::error(pointer, message)
+    }
+
+    #[test]
+    fn consequences_follow_their_cause() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(at("#/a", "follows").caused_by("#/c"));
+        diagnostics.push(at("#/b", "unrelated"));
+        diagnostics.push(at("#/c", "cause"));
+        diagnostics.push(at("#/d", "no such cause").caused_by("#/nowhere"));
+        diagnostics.push(at("#/e", "loop one").caused_by("#/f"));
+        diagnostics.push(at("#/f", "loop two").caused_by("#/e"));
+        let text = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\n";
+        let finished = diagnostics.finish("t.yaml", text);
+        let order: Vec<&str> = finished.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "unrelated",
+                "cause",
+                "follows",
+                "no such cause",
+                "loop one",
+                "loop two"
+            ]
+        );
+        let follows = finished.iter().nth(2).unwrap();
+        assert!(
+            follows
+                .to_string()
+                .contains("= note: this follows from the problem at t.yaml:3:1 (#/c)"),
+            "{follows}"
+        );
+        assert!(finished.iter().nth(3).unwrap().cause.is_none());
+    }
+
+    #[test]
+    fn a_check_follows_from_the_first_error_since_the_mark() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(at("#/before", "earlier"));
+        let causes = diagnostics.mark();
+        diagnostics.push(Diagnostic::warning("#/w", "a warning is no cause"));
+        diagnostics.push(at("#/ref", "dangling"));
+        let effects = diagnostics.mark();
+        diagnostics.push(at("#/check", "a check that needed it"));
+        let cause = diagnostics.first_error(causes..effects, |_| true).unwrap();
+        assert_eq!(cause, "#/ref");
+        assert_eq!(
+            diagnostics.first_error(0..effects, |p| p.starts_with("#/w")),
+            None
+        );
+        diagnostics.attribute_to(&cause, effects);
+        let check = diagnostics.iter().last().unwrap();
+        assert_eq!(
+            check.cause.as_ref().map(|c| c.pointer.as_str()),
+            Some("#/ref")
+        );
+    }
+
+    #[test]
+    fn denied_warnings_are_errors_and_counted() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::warning("#/a", "w"));
+        diagnostics.push(at("#/b", "e"));
+        diagnostics.deny_warnings();
+        assert!(diagnostics.iter().all(|d| d.severity == Severity::Error));
+        assert!(diagnostics
+            .to_string()
+            .ends_with("2 error(s) (1 of them warnings, denied in strict mode), 0 warning(s)"));
+    }
 }

@@ -31,6 +31,10 @@ pub struct Options {
     pub crate_name: Option<String>,
     /// The command named in generated headers, such as `cargo xtask codegen`.
     pub command: String,
+    /// Strict mode: every warning is an error, so generation fails unless
+    /// the spec is warning-free. For a spec the project owns (whose client
+    /// is committed); lenient mode (`false`) is for specs from elsewhere.
+    pub deny_warnings: bool,
 }
 
 /// The generated crate.
@@ -50,7 +54,8 @@ pub struct Generated {
 ///
 /// # Errors
 ///
-/// Every problem found in the phase that failed, located in the spec.
+/// Every problem found in the phase that failed, located in the spec; in
+/// strict mode ([`Options::deny_warnings`]) also every warning, as an error.
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     generate_timed(text, options).0
 }
@@ -79,9 +84,16 @@ pub fn generate_timed(
     let mut times = PhaseTimes::default();
     let file = &options.spec_file;
     let started = Instant::now();
+    // Strict mode reports warnings as errors wherever the run stops.
+    let fail = |mut diagnostics: Diagnostics| {
+        if options.deny_warnings {
+            diagnostics.deny_warnings();
+        }
+        Err(diagnostics)
+    };
     let document = match load::load(file, text) {
         Ok(document) => document,
-        Err(diagnostics) => return (Err(diagnostics), times),
+        Err(diagnostics) => return (fail(diagnostics), times),
     };
     times.load = started.elapsed();
     let mut diagnostics = document.warnings;
@@ -95,16 +107,21 @@ pub fn generate_timed(
         }
         Err(errors) => {
             diagnostics.extend(errors);
-            return (Err(diagnostics.finish(file, text)), times);
+            return (fail(diagnostics.finish(file, text)), times);
         }
     };
+    // A warning-free spec is what strict mode asks; the whole document has
+    // been checked by now, so every warning is reported in this one round.
+    if options.deny_warnings && !diagnostics.is_empty() {
+        return (fail(diagnostics.finish(file, text)), times);
+    }
     let started = Instant::now();
     let emitted = emit::emit(&api, &options.command);
     let (files, format) = match emitted {
         Ok(emitted) => emitted,
         Err(message) => {
             diagnostics.push(Diagnostic::document_error(message, None));
-            return (Err(diagnostics.finish(file, text)), times);
+            return (fail(diagnostics.finish(file, text)), times);
         }
     };
     times.format = format;

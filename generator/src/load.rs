@@ -16,7 +16,7 @@ mod value;
 use openapiv3::OpenAPI;
 use serde_yaml::Value;
 
-use crate::diagnostics::{pointer_join, Diagnostic, Diagnostics};
+use crate::diagnostics::{closest, pointer_join, Diagnostic, Diagnostics};
 use shape::Walk;
 use value::Generic;
 
@@ -99,7 +99,8 @@ fn prepare(text: &str, diagnostics: &mut Diagnostics) -> Option<Value> {
     };
     // OpenAPI 3.1 is rewritten into its 3.0 spelling before anything else
     // looks at it; what the rewrite drops is said.
-    if crate::downgrade::is_31(&value) {
+    let is_31 = crate::downgrade::is_31(&value);
+    if is_31 {
         for (pointer, message) in crate::downgrade::downgrade(&mut value) {
             diagnostics.push(Diagnostic::warning(pointer, message));
         }
@@ -108,7 +109,7 @@ fn prepare(text: &str, diagnostics: &mut Diagnostics) -> Option<Value> {
         diagnostics.push(error);
         return None;
     }
-    let walk = Walk::document(&mut value);
+    let walk = Walk::document(&mut value, is_31);
     for warning in walk.warnings.iter().cloned() {
         diagnostics.push(warning);
     }
@@ -264,6 +265,10 @@ fn scalar_text(value: &Value) -> String {
 
 /// Warns about components no `$ref` points at. Security schemes are named by
 /// security requirements rather than referenced, so they are not checked.
+///
+/// A component that a dangling `$ref` was probably meant for (the one its
+/// "did you mean" names, as lowering reports it) is unused because of that
+/// typo: the warning says it follows from the `$ref`.
 fn unused_components(document: &Value, walk: &Walk, diagnostics: &mut Diagnostics) {
     let Some(components) = document.get("components").and_then(Value::as_mapping) else {
         return;
@@ -280,14 +285,38 @@ fn unused_components(document: &Value, walk: &Walk, diagnostics: &mut Diagnostic
             continue;
         };
         let base = pointer_join("#/components", section);
-        for name in entries.keys().filter_map(Value::as_str) {
+        let names = || entries.keys().filter_map(Value::as_str);
+        // Dangling references into this section, by the name they most
+        // likely meant.
+        let prefix = format!("{base}/");
+        let mut meant: Vec<(&str, &String)> = Vec::new();
+        let mut dangling: Vec<(&String, &String)> = walk
+            .refs
+            .iter()
+            .filter(|(target, _)| {
+                target
+                    .strip_prefix(&prefix)
+                    .is_some_and(|name| !entries.contains_key(name))
+            })
+            .collect();
+        dangling.sort();
+        for (target, at) in dangling {
+            if let Some(name) = closest(&target[prefix.len()..], names()) {
+                meant.push((name, at));
+            }
+        }
+        for name in names() {
             let escaped = pointer_join(&base, name);
             let plain = format!("{base}/{name}");
-            if !walk.refs.contains(&escaped) && !walk.refs.contains(&plain) {
-                diagnostics.push(Diagnostic::warning(
+            if !walk.refs.contains_key(&escaped) && !walk.refs.contains_key(&plain) {
+                let mut warning = Diagnostic::warning(
                     escaped,
                     format!("{noun} `{name}` is not referenced anywhere; {effect}"),
-                ));
+                );
+                if let Some((_, at)) = meant.iter().find(|(meant, _)| *meant == name) {
+                    warning = warning.caused_by(at);
+                }
+                diagnostics.push(warning);
             }
         }
     }
@@ -353,19 +382,49 @@ mod tests {
 
     #[test]
     fn nested_type_errors_are_reported_where_they_are() {
-        // Swagger 2.0's `required: true` on a property, deep in a request
-        // body: serde alone reports it at `paths`.
-        let text = format!(
-            "{HEAD}paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                name:\n                  type: string\n                  required: true\n      responses:\n        '200':\n          description: ok\n"
-        );
+        // A field of the wrong type deep in a request body: serde alone
+        // reports it at `paths`.
+        let body = "paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                name:\n                  type: string\n                  FLAG\n      responses:\n        '200':\n          description: ok\n";
+        let text = format!("{HEAD}{}", body.replace("FLAG", "deprecated: yes"));
         let errors = load("t.yaml", &text).unwrap_err();
         let error = errors.iter().next().unwrap();
-        assert_eq!(
-            error.pointer.as_deref(),
-            Some("#/paths/~1a/post/requestBody/content/application~1json/schema/properties/name/required")
-        );
+        let at = "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/name";
+        assert_eq!(error.pointer.as_deref(), Some(&*format!("{at}/deprecated")));
         assert_eq!(error.location, Some((16, 19)));
-        assert!(error.hint.as_deref().unwrap().contains("Swagger 2.0"));
+
+        // Swagger 2.0's `required: true` there has one reading, which the
+        // generator takes, with a warning where it is.
+        let text = format!("{HEAD}{}", body.replace("FLAG", "required: true"));
+        let document = load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        let warning = document.warnings.iter().next().unwrap();
+        assert_eq!(warning.pointer.as_deref(), Some(&*format!("{at}/required")));
+        assert!(warning.message.contains("Swagger 2.0"), "{warning}");
+        let operation = serde_json::to_value(&document.api.paths.paths["/a"]).unwrap();
+        let schema = &operation["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["required"], serde_json::json!(["name"]));
+    }
+
+    #[test]
+    fn a_trailing_member_that_admits_only_null_makes_the_schema_nullable() {
+        let text = format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      oneOf:\n        - $ref: '#/components/schemas/B'\n        - type: object\n          nullable: true\n          enum: [null]\n    V:\n      oneOf:\n        - type: string\n        - type: number\n        - enum: [null]\n    B:\n      type: string\n"
+        );
+        let document = load("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        assert!(
+            document
+                .warnings
+                .iter()
+                .all(|w| w.message.contains("not referenced")),
+            "{}",
+            document.warnings
+        );
+        let schemas = &document.api.components.unwrap().schemas;
+        let a = serde_json::to_value(&schemas["A"]).unwrap();
+        assert_eq!(a["nullable"], true);
+        assert_eq!(a["allOf"][0]["$ref"], "#/components/schemas/B");
+        let v = serde_json::to_value(&schemas["V"]).unwrap();
+        assert_eq!(v["nullable"], true);
+        assert_eq!(v["oneOf"].as_array().map(Vec::len), Some(2));
     }
 
     #[test]

@@ -103,6 +103,7 @@ fn generated() -> Vec<Generated> {
                 spec_file: spec.clone(),
                 crate_name: None,
                 command: "test".to_owned(),
+                deny_warnings: false,
             };
             let document = generator::load::load(&spec, &text)
                 .unwrap_or_else(|e| panic!("{spec} does not load:\n{e}"));

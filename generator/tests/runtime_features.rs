@@ -33,6 +33,7 @@ fn features(path: &str) -> BTreeSet<RuntimeFeature> {
         spec_file: path.to_owned(),
         crate_name: None,
         command: "test".to_owned(),
+        deny_warnings: false,
     };
     let (api, _) = generator::lower::lower(&document.api, &options)
         .unwrap_or_else(|d| panic!("{path} does not lower:\n{d:?}"));

@@ -23,13 +23,16 @@ pub fn workspace_root() -> PathBuf {
 ///
 /// On a mismatch it returns a unified diff per file and `fix`, the command that
 /// brings `dir` up to date. With `UPDATE_GOLDEN=1` in `update_allowed` mode it
-/// rewrites `dir` instead.
+/// rewrites `dir` instead. With `deny_warnings` (strict mode, as `cargo xtask
+/// codegen` reads the project's own spec) a spec with warnings does not
+/// generate.
 pub fn check_crate(
     spec: &str,
     dir: &str,
     crate_name: &str,
     command: &str,
     fix: &str,
+    deny_warnings: bool,
     update_allowed: bool,
 ) -> Result<(), String> {
     let root = workspace_root();
@@ -39,6 +42,7 @@ pub fn check_crate(
         spec_file: spec.to_owned(),
         crate_name: Some(crate_name.to_owned()),
         command: command.to_owned(),
+        deny_warnings,
     };
     let generated = generator::generate(&text, &options)
         .map_err(|d| format!("{spec} does not generate:\n{d}"))?;

@@ -2,7 +2,9 @@
 //! each method sends (method, path, query, body, `Authorization`) and what it
 //! makes of the answer, errors included.
 
-use close_api::types::{ErrorResponse, LeadCreate, LeadField, LeadMerge, LeadUpdate};
+use close_api::types::{
+    ErrorResponse, FieldErrorsValue, LeadCreate, LeadField, LeadMerge, LeadUpdate,
+};
 use close_api::{Client, CustomFieldId, Error, ErrorBody};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -244,7 +246,10 @@ async fn bad_request_carries_field_errors() {
     let (server, client) = setup().await;
     let body = json!({
         "errors": [],
-        "field-errors": {"status_id": "Invalid status.", "addresses": {"0": {"country": "Unknown country."}}}
+        "field-errors": {
+            "status_id": "Invalid status.",
+            "addresses": {"errors": ["Invalid address."], "field-errors": {"zipcode": "Not a valid zip code."}}
+        }
     });
     Mock::given(method("POST"))
         .and(path("/lead/"))
@@ -270,6 +275,16 @@ async fn bad_request_carries_field_errors() {
         serde_json::to_value(field_errors).unwrap(),
         body["field-errors"],
         "nested field errors are kept as sent"
+    );
+    // A nested object's errors have the shape of the whole error body.
+    let Some(FieldErrorsValue::ValidationErrorResponse(nested)) = field_errors.get("addresses")
+    else {
+        panic!("nested field errors are an error body: {field_errors:?}")
+    };
+    let zipcode = nested.field_errors.as_ref().and_then(|f| f.get("zipcode"));
+    assert_eq!(
+        zipcode,
+        Some(&FieldErrorsValue::String("Not a valid zip code.".into()))
     );
     assert_eq!(api.json::<Value>().unwrap(), body);
 }

@@ -157,6 +157,39 @@ fn typed_additional_properties_are_kept_and_checked() {
     assert_eq!(bag.tags, Some(vec!["t".to_owned()]));
 }
 
+/// What the spec was fixed to allow (see `spec_examples.rs`) decodes into
+/// the generated types, and encodes back unchanged.
+#[test]
+fn nulls_and_published_extra_fields_decode() {
+    use close_api::types::Contact;
+    let mut lead = data("seed-get-lead-response.json");
+    lead["primary_email"] = Value::Null;
+    lead["custom.cf_empty"] = Value::Null;
+    lead["smart_fields"] = json!({"num_calls": 3});
+    let decoded: Lead = round_trip(&lead);
+    assert_eq!(decoded.primary_email, Some(None));
+    assert_eq!(decoded.custom.get("cf_empty"), Some(&Value::Null));
+    assert_eq!(
+        decoded.extra.get("smart_fields"),
+        Some(&json!({"num_calls": 3}))
+    );
+
+    let mut contact = lead["contacts"][0].clone();
+    contact["timezone"] = json!("America/New_York");
+    contact["lead_suggestions_operation_id"] = Value::Null;
+    contact["integration_links"] = json!([{"name": "Dialer", "url": "https://example.com"}]);
+    contact["subscriptions"] = json!([{"subscription_id": "sub_1", "start_date": null}]);
+    contact["a_future_field"] = json!({"nested": [1]});
+    let decoded: Contact = round_trip(&contact);
+    assert_eq!(decoded.timezone, Some(Some("America/New_York".into())));
+    assert_eq!(decoded.lead_suggestions_operation_id, Some(None));
+    assert_eq!(decoded.integration_links.map(|l| l.len()), Some(1));
+    assert_eq!(
+        decoded.extra.get("a_future_field"),
+        Some(&json!({"nested": [1]}))
+    );
+}
+
 #[test]
 fn absent_null_and_value_stay_apart_in_updates() {
     use close_api::types::LeadUpdate;

@@ -18,11 +18,17 @@ pub fn workspace_root() -> PathBuf {
         .to_owned()
 }
 
+#[derive(Debug)]
 struct Args {
     check: bool,
     spec: Option<String>,
     out: Option<String>,
     name: Option<String>,
+    /// Strict mode. The project's own spec is read strictly (its client is
+    /// committed, so it must be warning-free); a spec named with `--spec`
+    /// leniently, with warnings. `--deny-warnings` and `--allow-warnings`
+    /// choose explicitly.
+    deny_warnings: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args> {
@@ -31,7 +37,9 @@ fn parse(args: &[String]) -> Result<Args> {
         spec: None,
         out: None,
         name: None,
+        deny_warnings: false,
     };
+    let mut warnings_flag: Option<(&str, bool)> = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |flag: &str| {
@@ -44,12 +52,25 @@ fn parse(args: &[String]) -> Result<Args> {
             "--spec" => parsed.spec = Some(value("--spec")?),
             "--out" => parsed.out = Some(value("--out")?),
             "--name" => parsed.name = Some(value("--name")?),
+            flag @ ("--deny-warnings" | "--allow-warnings") => {
+                let deny = flag == "--deny-warnings";
+                if let Some((other, before)) = warnings_flag {
+                    if before != deny {
+                        bail!("`{other}` and `{flag}` contradict each other; give one");
+                    }
+                }
+                warnings_flag = Some((flag, deny));
+            }
             other => bail!("unknown argument `{other}` (see `cargo xtask --help`)"),
         }
     }
     if parsed.spec.is_some() != parsed.out.is_some() {
         bail!("`--spec` and `--out` go together: name the spec and the crate directory to write");
     }
+    parsed.deny_warnings = match warnings_flag {
+        Some((_, deny)) => deny,
+        None => parsed.spec.is_none(),
+    };
     Ok(parsed)
 }
 
@@ -86,11 +107,21 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         spec_file: spec_label,
         crate_name: name,
         command,
+        deny_warnings: args.deny_warnings,
     };
     let generated = match generator::generate(&text, &options) {
         Ok(generated) => generated,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
+            if diagnostics.denied_warnings() > 0 {
+                let why = match args.spec {
+                    None => "the project's own spec must be warning-free",
+                    Some(_) => "`--deny-warnings`",
+                };
+                eprintln!(
+                    "warnings are errors in strict mode ({why}); `--allow-warnings` generates anyway"
+                );
+            }
             eprintln!("nothing was written to `{}`", out.display());
             return Ok(ExitCode::FAILURE);
         }
@@ -247,4 +278,27 @@ fn apply(write: Vec<(PathBuf, Option<String>, String)>, remove: &[PathBuf]) -> R
         fs::remove_file(path).with_context(|| format!("cannot remove `{}`", path.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_own_spec_is_strict_and_others_lenient_unless_told() {
+        let own = parse(&args(&[])).unwrap();
+        assert!(own.deny_warnings);
+        assert!(parse(&args(&["--check"])).unwrap().deny_warnings);
+        assert!(!parse(&args(&["--allow-warnings"])).unwrap().deny_warnings);
+        let other = ["--spec", "a.yaml", "--out", "dir"];
+        assert!(!parse(&args(&other)).unwrap().deny_warnings);
+        let strict = parse(&args(&[&other[..], &["--deny-warnings"]].concat())).unwrap();
+        assert!(strict.deny_warnings);
+        let both = parse(&args(&["--deny-warnings", "--allow-warnings"])).unwrap_err();
+        assert!(both.to_string().contains("contradict"), "{both}");
+    }
 }

@@ -14,8 +14,13 @@ usage: cargo xtask <command>
 
 commands:
   codegen [--check] [--spec PATH --out DIR] [--name CRATE]
+          [--deny-warnings | --allow-warnings]
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
       --check writes nothing and fails if any file is stale, printing a diff.
+      The project's own spec is read in strict mode (a warning fails, nothing
+      is written); a spec given with --spec in lenient mode (warnings are
+      printed and generation goes on). --deny-warnings / --allow-warnings
+      choose the mode explicitly.
   bench [--quick] [--only generation|process|compile|runtime]
       Benchmarks in release mode, printed as tables, against progenitor in the
       same run: generation (in process, phase by phase, and as a whole process
@@ -23,8 +28,10 @@ commands:
       generated client's decode throughput and per-request overhead.
       --quick runs each once (CI uses it to keep it working).
   corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
-      Generate every spec under DIR (default ../shared/specs), cargo check each
-      crate, and print a table. Exits 1 if any spec fails or has warnings.
+      Generate every spec under DIR (default ../shared/specs) in lenient mode,
+      cargo check each crate, and print a table (with the generator's warnings
+      counted). Exits 1 if any spec fails to generate or its crate fails
+      cargo check or has compiler warnings.
   fuzz [--iterations N] [--seed S] [--start K] [--timeout SECS] [--root DIR]
        [--shared] [--max-seed-kb KB]
       Run N mutated specs (default 10000) through the whole pipeline in a

@@ -2,10 +2,13 @@
 //! leave the output untouched; good ones write only what changed, `--check`
 //! reports drift, and files the spec no longer produces are removed.
 //!
-//! The expected message of each spec in `tests/bad/` (which must fail) and
-//! `tests/warn/` (which must generate, with warnings) is in the `.stderr`
-//! file beside it; accept new wording with `UPDATE_GOLDEN=1 cargo test -p
-//! xtask`, and review the diff as you would code.
+//! The folder says a case's mode. A spec in `tests/bad/` has an error, so
+//! it fails in both modes (it is run as `--spec` runs it, leniently). A spec
+//! in `tests/warn/` has only warnings: in lenient mode it generates and
+//! prints them (`NAME.stderr`); in strict mode (`--deny-warnings`, how the
+//! project's own spec is read) it fails, writes nothing, and prints them as
+//! errors (`NAME.strict.stderr`). Accept new wording with `UPDATE_GOLDEN=1
+//! cargo test -p xtask`, and review the diff as you would code.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -82,7 +85,6 @@ fn bad_specs_get_located_errors_and_write_nothing() {
     let ok = codegen(&["--spec", "tests/fixtures/objects.yaml", "--out", out_str]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     let before = snapshot(&out);
-    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     let mut failures = Vec::new();
     let mut specs: Vec<PathBuf> = fs::read_dir(root().join("tests/bad"))
         .unwrap()
@@ -91,7 +93,7 @@ fn bad_specs_get_located_errors_and_write_nothing() {
         .collect();
     specs.sort();
     assert!(
-        specs.len() >= 30,
+        specs.len() >= 47,
         "the bad-spec suite shrank to {} specs",
         specs.len()
     );
@@ -122,18 +124,12 @@ fn bad_specs_get_located_errors_and_write_nothing() {
             "{relative}: no error line:\n{stderr}"
         );
         assert_located(&relative, &stderr);
-        let expected_path = spec.with_extension("stderr");
-        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
-        if update {
-            fs::write(&expected_path, &stderr).unwrap();
-        } else if expected != stderr {
-            failures.push(format!(
-                "{relative}: the message changed:\n{}",
-                similar::TextDiff::from_lines(&expected, &stderr)
-                    .unified_diff()
-                    .header("expected", "actual")
-            ));
-        }
+        golden(
+            &spec.with_extension("stderr"),
+            &relative,
+            &stderr,
+            &mut failures,
+        );
         assert_eq!(
             snapshot(&out),
             before,
@@ -148,11 +144,30 @@ fn bad_specs_get_located_errors_and_write_nothing() {
     fs::remove_dir_all(&out).unwrap();
 }
 
-/// Specs in `tests/warn/` generate a crate, and what they print (their
-/// warnings) is reviewed like the errors: the expected stderr is beside each.
-#[test]
-fn warning_specs_generate_and_explain() {
+/// Compares `actual` with the golden file at `path`, or rewrites it.
+fn golden(path: &Path, relative: &str, actual: &str, failures: &mut Vec<String>) {
     let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    let expected = fs::read_to_string(path).unwrap_or_default();
+    if update {
+        fs::write(path, actual).unwrap();
+    } else if expected != actual {
+        failures.push(format!(
+            "{relative}: the message in {} changed:\n{}",
+            path.file_name().unwrap().to_string_lossy(),
+            similar::TextDiff::from_lines(expected.as_str(), actual)
+                .unified_diff()
+                .header("expected", "actual")
+        ));
+    }
+}
+
+/// Specs in `tests/warn/` generate a crate in lenient mode, and what they
+/// print (their warnings) is reviewed like the errors. In strict mode the
+/// same warnings are errors, nothing is written, and the first line printed
+/// is an error; a spec without warnings generates in both modes. The
+/// expected stderr of each mode is beside each spec.
+#[test]
+fn warning_specs_generate_leniently_and_fail_strictly() {
     let mut failures = Vec::new();
     let mut specs: Vec<PathBuf> = fs::read_dir(root().join("tests/warn"))
         .unwrap()
@@ -160,7 +175,11 @@ fn warning_specs_generate_and_explain() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
         .collect();
     specs.sort();
-    assert!(!specs.is_empty());
+    assert!(
+        specs.len() >= 21,
+        "the warning suite shrank to {} specs",
+        specs.len()
+    );
     for spec in specs {
         let relative = spec
             .strip_prefix(root())
@@ -171,31 +190,77 @@ fn warning_specs_generate_and_explain() {
         let stem = spec.file_stem().unwrap().to_str().unwrap();
         let out = temp_dir(&format!("warn-{stem}"));
         let out_str = out.to_str().unwrap();
+
         let result = codegen(&["--spec", &relative, "--out", out_str]);
         let stderr = text(&result.stderr).replace(out_str, "<out>");
         assert!(
             result.status.success(),
-            "{relative} must generate a crate:\n{stderr}"
+            "{relative} must generate a crate in lenient mode:\n{stderr}"
+        );
+        assert!(
+            stderr.is_empty() || stderr.starts_with("warning: "),
+            "{relative}: lenient mode prints only warnings:\n{stderr}"
         );
         assert_located(&relative, &stderr);
-        let expected_path = spec.with_extension("stderr");
-        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
-        if update {
-            fs::write(&expected_path, &stderr).unwrap();
-        } else if expected != stderr {
-            failures.push(format!(
-                "{relative}: the message changed:\n{}",
-                similar::TextDiff::from_lines(&expected, &stderr)
-                    .unified_diff()
-                    .header("expected", "actual")
-            ));
-        }
+        golden(
+            &spec.with_extension("stderr"),
+            &relative,
+            &stderr,
+            &mut failures,
+        );
+        let types = || fs::read_to_string(out.join("src/types.rs")).unwrap();
         if stem == "ref-cycle-required" {
             // A cycle through required fields is boxed, not infinitely sized.
-            let types = fs::read_to_string(out.join("src/types.rs")).unwrap();
+            let types = types();
             assert!(types.contains("pub next: Box<Link>"), "{types}");
             assert!(types.contains("pub node: Box<Node>"), "{types}");
         }
+        if stem == "required-true-swagger2" {
+            // The one reading of Swagger 2.0's flag: the property is required.
+            let types = types();
+            assert!(types.contains("pub name: String,"), "{types}");
+            assert!(types.contains("pub description: Description,"), "{types}");
+            assert!(types.contains("pub public: Option<bool>,"), "{types}");
+        }
+        let warned = !stderr.is_empty();
+        fs::remove_dir_all(&out).unwrap();
+
+        let out = temp_dir(&format!("warn-strict-{stem}"));
+        let out_str = out.to_str().unwrap();
+        let strict = codegen(&["--spec", &relative, "--out", out_str, "--deny-warnings"]);
+        let stderr = text(&strict.stderr).replace(out_str, "<out>");
+        if !warned {
+            assert!(
+                strict.status.success() && stderr.is_empty(),
+                "{relative} has no warning, so strict mode generates it too:\n{stderr}"
+            );
+            fs::remove_dir_all(&out).unwrap();
+            continue;
+        }
+        assert_eq!(
+            strict.status.code(),
+            Some(1),
+            "{relative} must fail in strict mode:\n{stderr}"
+        );
+        assert!(
+            stderr.starts_with("error: ") && !stderr.contains("\nwarning: "),
+            "{relative}: in strict mode every problem is an error:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("denied in strict mode"),
+            "{relative}: strict mode must say why warnings fail:\n{stderr}"
+        );
+        assert_located(&relative, &stderr);
+        assert!(
+            snapshot(&out).is_empty(),
+            "{relative} wrote files in strict mode"
+        );
+        golden(
+            &spec.with_extension("strict.stderr"),
+            &relative,
+            &stderr,
+            &mut failures,
+        );
         fs::remove_dir_all(&out).unwrap();
     }
     assert!(

@@ -25,11 +25,14 @@
 //! - warns about constructs the generator accepts but does not implement
 //!   (callbacks, discriminators) and deprecated ones (`allowEmptyValue`).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{pointer_join, Diagnostic};
+
+mod keys;
+mod schema;
 
 /// What the walk found.
 #[derive(Default)]
@@ -39,8 +42,9 @@ pub(crate) struct Walk {
     /// Fields of the wrong shape; when there are any, they are the report
     /// and the typed parse does not run.
     pub(crate) shape_errors: Vec<Diagnostic>,
-    /// Every `$ref` target in the document.
-    pub(crate) refs: HashSet<String>,
+    /// Every `$ref` target in the document, with the first place that
+    /// refers to it.
+    pub(crate) refs: HashMap<String, String>,
     /// The document's first server URL, which the client uses for every
     /// operation.
     base_url: Option<String>,
@@ -49,6 +53,12 @@ pub(crate) struct Walk {
     security: Option<Value>,
     /// How many schemas enclose the one being walked.
     schema_depth: usize,
+    /// Whether the document was OpenAPI 3.1 (rewritten into 3.0 before the
+    /// walk): 3.1 adds fields to some objects.
+    is_31: bool,
+    /// Whether the walk is in a schema it rewrote from a `$ref` with keys
+    /// beside it, already reported.
+    in_rewrite: bool,
 }
 
 /// The kinds of OpenAPI objects the walk knows.
@@ -78,6 +88,13 @@ enum Kind {
     SecurityRequirement,
     Link,
     Example,
+    Contact,
+    License,
+    Tag,
+    Xml,
+    OAuthFlows,
+    /// One flow of `flows`; which fields it needs depends on its name.
+    OAuthFlow,
 }
 
 impl Kind {
@@ -104,6 +121,12 @@ impl Kind {
             Kind::SecurityRequirement => "a security requirement",
             Kind::Link => "a link",
             Kind::Example => "an example",
+            Kind::Contact => "`contact`",
+            Kind::License => "`license`",
+            Kind::Tag => "a tag",
+            Kind::Xml => "`xml`",
+            Kind::OAuthFlows => "`flows`",
+            Kind::OAuthFlow => "an OAuth flow",
         }
     }
 
@@ -131,6 +154,12 @@ impl Kind {
             Kind::SecurityRequirement => "this security requirement",
             Kind::Link => "this link",
             Kind::Example => "this example",
+            Kind::Contact => "`contact`",
+            Kind::License => "`license`",
+            Kind::Tag => "this tag",
+            Kind::Xml => "`xml`",
+            Kind::OAuthFlows => "`flows`",
+            Kind::OAuthFlow => "this OAuth flow",
         }
     }
 
@@ -156,6 +185,8 @@ impl Kind {
         match self {
             Kind::Document => &["info", "paths"],
             Kind::Info => &["title", "version"],
+            Kind::Operation => &["responses"],
+            Kind::Tag | Kind::License => &["name"],
             Kind::Parameter => &["name", "in"],
             Kind::RequestBody => &["content"],
             Kind::Response => &["description"],
@@ -227,6 +258,12 @@ fn field(kind: Kind, key: &str) -> Field {
         (Kind::Document, "info") => Node(Kind::Info),
         (Kind::Document, "paths") => MapOf(Kind::PathItem),
         (Kind::Document, "components") => Node(Kind::Components),
+        (Kind::Document, "tags") => ListOf(Kind::Tag),
+        (Kind::Info, "contact") => Node(Kind::Contact),
+        (Kind::Info, "license") => Node(Kind::License),
+        (Kind::Contact, "name" | "url" | "email") => String,
+        (Kind::License, "name" | "url") => String,
+        (Kind::Tag, "name" | "description") => String,
         (Kind::Info, "title" | "version" | "description" | "termsOfService") => String,
         (Kind::PathItem, "summary" | "description") => String,
         (Kind::PathItem, "parameters") => ListOf(Kind::Parameter),
@@ -280,9 +317,19 @@ fn field(kind: Kind, key: &str) -> Field {
         (Kind::Schema, "discriminator") => Node(Kind::Discriminator),
         (Kind::Discriminator, "propertyName") => String,
         (Kind::Discriminator, "mapping") => StringMap,
-        (Kind::Schema | Kind::Operation | Kind::Document, "externalDocs") => {
+        (Kind::Schema | Kind::Operation | Kind::Document | Kind::Tag, "externalDocs") => {
             Node(Kind::ExternalDocs)
         }
+        // `openapiv3` does not read `xml`; its fields are only named.
+        (Kind::Schema, "xml") => Node(Kind::Xml),
+        (Kind::SecurityScheme, "in") => OneOf(&["query", "header", "cookie"]),
+        (Kind::SecurityScheme, "openIdConnectUrl") => String,
+        (Kind::SecurityScheme, "flows") => Node(Kind::OAuthFlows),
+        (Kind::OAuthFlows, "implicit" | "password" | "clientCredentials" | "authorizationCode") => {
+            Node(Kind::OAuthFlow)
+        }
+        (Kind::OAuthFlow, "authorizationUrl" | "tokenUrl" | "refreshUrl") => String,
+        (Kind::OAuthFlow, "scopes") => StringMap,
         (Kind::ExternalDocs, "url" | "description") => String,
         (Kind::Schema, "format" | "title" | "description" | "pattern") => String,
         (
@@ -326,6 +373,9 @@ fn missing_field_hint(kind: Kind, field: &str) -> Option<&'static str> {
         (Kind::Document, "paths") => "add `paths: {}` if the API has no operations yet",
         (Kind::Response, "description") => {
             "every response needs a `description`, even a short one such as `description: OK`"
+        }
+        (Kind::Operation, "responses") => {
+            "list what the operation answers, at least one response: `responses: {'200': {description: OK}}`"
         }
         (Kind::RequestBody, "content") => {
             "`content` maps media types to schemas: `content: {application/json: {schema: ...}}`"
@@ -382,10 +432,12 @@ fn key_text(key: &Value) -> &str {
 
 impl Walk {
     /// Walks the whole document, rewriting `$ref` siblings in place.
-    pub(crate) fn document(document: &mut Value) -> Walk {
+    /// `is_31` says the document was OpenAPI 3.1 before it was rewritten.
+    pub(crate) fn document(document: &mut Value, is_31: bool) -> Walk {
         let mut walk = Walk {
             base_url: first_server_url(document),
             security: document.get("security").cloned(),
+            is_31,
             ..Walk::default()
         };
         walk.node(document, Kind::Document, "#");
@@ -468,13 +520,35 @@ impl Walk {
                 diagnostic.hint = missing_field_hint(kind, required).map(str::to_owned);
             }
         }
+        self.required_by_kind(kind, map, pointer);
+        if kind == Kind::Schema {
+            self.schema_before(map, pointer);
+        }
+        // A Swagger 2.0 parameter (`type` and the rest beside `name`) has
+        // no `schema`, and a Swagger 2.0 request body no `content`: that is
+        // the problem, the keys in their place follow from it.
+        let swagger2 = !map.contains_key("content")
+            && (kind == Kind::RequestBody
+                || (matches!(kind, Kind::Parameter | Kind::Header) && !map.contains_key("schema")));
         for (key, child) in map.iter_mut() {
             let key = key_text(key);
             if key.starts_with("x-") {
                 continue;
             }
             let at = pointer_join(pointer, key);
+            if !keys::is_field(kind, key, self.is_31) {
+                self.unknown_key(kind, key, &at, swagger2.then_some(pointer));
+                // A Swagger 2.0 body schema is still a schema: the
+                // components it refers to are used, not unreferenced.
+                if key == "schema" && matches!(kind, Kind::Response | Kind::RequestBody) {
+                    self.node(child, Kind::Schema, &at);
+                }
+                continue;
+            }
             self.field(kind, key, child, &at);
+        }
+        if kind == Kind::Schema {
+            self.schema_after(map, pointer);
         }
         // Constructs the generator accepts but does not implement, and
         // deprecated ones: each is reported with what happens instead.
@@ -506,9 +580,12 @@ impl Walk {
                 "`allowEmptyValue` is deprecated by OpenAPI and ignored: an empty value is sent like any other",
             ),
             (
-                kind == Kind::Schema && map.contains_key("discriminator"),
+                kind == Kind::Schema
+                    && map.contains_key("discriminator")
+                    && !map.contains_key("oneOf")
+                    && !map.contains_key("anyOf"),
                 "discriminator",
-                "`discriminator` is not used yet; the members are tried in order instead",
+                "a `discriminator` is read only beside `oneOf` or `anyOf`; here it is ignored",
             ),
         ];
         for (applies, key, message) in unsupported {
@@ -516,6 +593,105 @@ impl Walk {
                 self.warnings
                     .push(Diagnostic::warning(pointer_join(pointer, key), message));
             }
+        }
+    }
+
+    /// Fields whose need depends on another field: a security scheme's on
+    /// its `type`, an OAuth flow's on its name, and a parameter's or
+    /// header's `schema` or `content` (one of them). Reported at the object
+    /// that lacks them, as `openapiv3` would only say that some enum far
+    /// above matched no variant.
+    fn required_by_kind(&mut self, kind: Kind, map: &Mapping, pointer: &str) {
+        let needs = |walk: &mut Self, at: &str, what: &str, field: &str, hint: Option<String>| {
+            let diagnostic =
+                walk.shape(at, format!("{what} has no `{field}` field, which it needs"));
+            diagnostic.hint = hint;
+        };
+        match kind {
+            Kind::SecurityScheme => {
+                let (scheme, fields): (&str, &[&str]) =
+                    match map.get("type").and_then(Value::as_str) {
+                        Some("apiKey") => ("an `apiKey` security scheme", &["name", "in"]),
+                        Some("http") => ("an `http` security scheme", &["scheme"]),
+                        Some("oauth2") => ("an `oauth2` security scheme", &["flows"]),
+                        Some("openIdConnect") => {
+                            ("an `openIdConnect` security scheme", &["openIdConnectUrl"])
+                        }
+                        _ => return,
+                    };
+                for field in fields.iter().filter(|f| !map.contains_key(**f)) {
+                    needs(self, pointer, scheme, field, None);
+                }
+            }
+            Kind::OAuthFlows => {
+                for (name, flow) in map {
+                    let fields: &[&str] = match name.as_str() {
+                        Some("implicit") => &["authorizationUrl", "scopes"],
+                        Some("password" | "clientCredentials") => &["tokenUrl", "scopes"],
+                        Some("authorizationCode") => &["authorizationUrl", "tokenUrl", "scopes"],
+                        _ => continue,
+                    };
+                    let Some(flow) = flow.as_mapping() else {
+                        continue;
+                    };
+                    let at = pointer_join(pointer, key_text(name));
+                    let what = format!("the `{}` flow", key_text(name));
+                    for field in fields.iter().filter(|f| !flow.contains_key(**f)) {
+                        let hint = (*field == "scopes")
+                            .then(|| "`scopes` may be empty: `scopes: {}`".to_owned());
+                        needs(self, &at, &what, field, hint);
+                    }
+                }
+            }
+            Kind::Parameter | Kind::Header
+                if !map.contains_key("schema") && !map.contains_key("content") =>
+            {
+                let hint = if map.contains_key("type") {
+                    "Swagger 2.0 put `type` on the parameter; in OpenAPI 3 it goes in a schema: `schema: {type: string}`"
+                } else {
+                    "say what the value is: `schema: {type: string}`"
+                };
+                let message = format!(
+                    "{} has neither `schema` nor `content`, one of which it needs",
+                    kind.this()
+                );
+                self.shape(pointer, message).hint = Some(hint.to_owned());
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks that `name`, a key of `paths` (`kind` the document) or of an
+    /// operation's `responses`, is a path or a status. `openapiv3` drops
+    /// any other key without a word, and with it an operation or a
+    /// response, so that is an error here.
+    fn names_an_entry(&mut self, kind: Kind, name: &str, at: &str) {
+        if kind == Kind::Document {
+            if name.starts_with('/') {
+                return;
+            }
+            let message = format!(
+                "the path `{name}` does not start with `/`, so its operations would be left out"
+            );
+            self.shape(at, message).hint = Some(format!(
+                "paths are relative to the server URL and start with `/`: `/{}`",
+                name.trim_start_matches('/')
+            ));
+            return;
+        }
+        let bytes = name.as_bytes();
+        let status = match bytes {
+            [b'1'..=b'5', b'0'..=b'9', b'0'..=b'9'] => true,
+            [b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => true,
+            _ => name == "default",
+        };
+        if !status {
+            let message =
+                format!("`{name}` is not a status code, so this response would be left out");
+            self.shape(at, message).hint = Some(
+                "the keys of `responses` are status codes (`'200'`), ranges (`2XX`) or `default`"
+                    .to_owned(),
+            );
         }
     }
 
@@ -610,15 +786,7 @@ impl Walk {
             }
             Field::SchemaType => match value.as_str() {
                 Some(name) if TYPES.contains(&name) => {}
-                // `openapiv3` reads an unknown type name as a schema of any
-                // type, and so does the generator; the user should know.
-                Some(name) => self.warnings.push(
-                    Diagnostic::warning(
-                        at,
-                        format!("`type: {name}` is not an OpenAPI 3.0 type; the value is kept as any JSON value"),
-                    )
-                    .with_hint("use one of `string`, `number`, `integer`, `boolean`, `array`, `object`"),
-                ),
+                Some(name) => self.type_name(name, at),
                 None => {
                     let message = wrong("one type name", value);
                     let diagnostic = self.shape(at, message);
@@ -675,6 +843,15 @@ impl Walk {
                             continue;
                         }
                         let item_at = pointer_join(at, name);
+                        if key == "content" && !schema::is_media_type(name) {
+                            self.not_a_media_type(name, item, &item_at);
+                            continue;
+                        }
+                        if extensible {
+                            // Reported, and still walked: what it holds
+                            // is checked, and what it refers to is used.
+                            self.names_an_entry(kind, name, &item_at);
+                        }
                         self.node(item, child, &item_at);
                     }
                 }
@@ -708,7 +885,9 @@ impl Walk {
             );
             return;
         };
-        self.refs.insert(target.clone());
+        self.refs
+            .entry(target.clone())
+            .or_insert_with(|| pointer.to_owned());
         let siblings: Vec<String> = map
             .keys()
             .map(|k| key_text(k).to_owned())
@@ -740,6 +919,9 @@ impl Walk {
         let hint = if honoured.is_empty() {
             let them = if ignored.len() == 1 { "it" } else { "them" };
             format!("remove {them}, or move {them} into the referenced object")
+        } else if honoured.iter().any(|k| *k == "nullable") {
+            // 3.0.3 ignores `nullable` beside `allOf` too.
+            format!("OpenAPI 3.0.3 writes a nullable reference `oneOf: [{{$ref: '{target}'}}, {{type: object, nullable: true, enum: [null]}}]`, other keys beside it")
         } else {
             format!("write `allOf: [{{$ref: '{target}'}}]` with the keys beside it, which is the OpenAPI 3.0 way")
         };
@@ -765,9 +947,12 @@ impl Walk {
             );
             map.extend(kept);
             // The rewritten schema is walked like any other, so a honoured
-            // key of the wrong type is still reported.
+            // key of the wrong type is still reported; what the rewrite
+            // itself wrote is not the user's to hear about.
             let mut rewritten = Value::Mapping(std::mem::take(map));
+            self.in_rewrite = true;
             self.node(&mut rewritten, Kind::Schema, pointer);
+            self.in_rewrite = false;
             if let Value::Mapping(rewritten) = rewritten {
                 *map = rewritten;
             }

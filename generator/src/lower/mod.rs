@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
 
 use crate::diagnostics::{pointer_join, Diagnostic, Diagnostics};
-use crate::ir::{Api, ApiKeyLocation, AuthScheme, TypeDef};
+use crate::ir::{Api, ApiKeyLocation, AuthScheme, TypeDef, TypeRef};
 use crate::naming::{self, Namespace};
 use crate::Options;
 
@@ -182,6 +182,79 @@ impl Lowerer<'_> {
                 None
             }
         }
+    }
+
+    /// What an operation's extension checks reported since `checks` follows
+    /// from an error they could not see past: the first one in the
+    /// operation since `mark`, else the first one inside a type its
+    /// parameters or success response are made of (a dangling `$ref` in a
+    /// component turns a field into any JSON value, and `x-field-selection`
+    /// no longer finds its type).
+    pub(crate) fn attribute_checks(
+        &mut self,
+        mark: usize,
+        checks: usize,
+        parameters: &[crate::ir::Parameter],
+        success: &crate::ir::SuccessResponse,
+    ) {
+        if self.diagnostics.mark() == checks {
+            return;
+        }
+        if let Some(cause) = self.diagnostics.first_error(mark..checks, |_| true) {
+            self.diagnostics.attribute_to(&cause, checks);
+            return;
+        }
+        let roots = parameters.iter().map(|p| &p.ty).chain(success.ty.as_ref());
+        let places = self.type_pointers(roots);
+        let inside = |pointer: &str| {
+            places.iter().any(|place| {
+                pointer
+                    .strip_prefix(place.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        };
+        if let Some(cause) = self.diagnostics.first_error(0..checks, inside) {
+            self.diagnostics.attribute_to(&cause, checks);
+        }
+    }
+
+    /// The pointers of the named types `roots` are made of, through fields,
+    /// variants, aliases, lists and maps.
+    fn type_pointers<'t>(&self, roots: impl Iterator<Item = &'t TypeRef>) -> Vec<String> {
+        use crate::ir::{ExtraFields, TypeKind};
+        let mut pending: Vec<TypeRef> = roots.cloned().collect();
+        let mut seen: Vec<String> = Vec::new();
+        let mut pointers = Vec::new();
+        while let Some(ty) = pending.pop() {
+            let name = match ty {
+                TypeRef::Named(name) => name,
+                TypeRef::Array(inner) | TypeRef::Map(inner) => {
+                    pending.push(*inner);
+                    continue;
+                }
+                _ => continue,
+            };
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name.clone());
+            let Some(def) = self.types.iter().find(|t| t.name == name) else {
+                continue;
+            };
+            pointers.push(def.pointer.clone());
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    pending.extend(s.fields.iter().map(|f| f.ty.clone()));
+                    if let ExtraFields::Typed(ty) = &s.extra {
+                        pending.push(ty.clone());
+                    }
+                }
+                TypeKind::Union(u) => pending.extend(u.variants.iter().map(|v| v.ty.clone())),
+                TypeKind::Alias(ty) => pending.push(ty.clone()),
+                TypeKind::Enum(_) | TypeKind::FieldEnum(_) => {}
+            }
+        }
+        pointers
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {

@@ -187,6 +187,7 @@ impl<'a> Lowerer<'a> {
         method_name: String,
         builder_name: String,
     ) -> Option<Operation> {
+        let mark = self.diagnostics.mark();
         let errors_before = self
             .diagnostics
             .iter()
@@ -275,10 +276,21 @@ impl<'a> Lowerer<'a> {
                             // One sloppy endpoint must not cost the whole
                             // client: the template says the parameter is
                             // there, so take it as a required string.
-                            self.diagnostics.push(
-                                Diagnostic::warning(pointer, format!("the path template uses `{{{name}}}`, but no path parameter `{name}` is declared; the method takes it as a string"))
-                                    .with_hint(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to `parameters`")),
-                            );
+                            let mut warning = Diagnostic::warning(pointer, format!("the path template uses `{{{name}}}`, but no path parameter `{name}` is declared; the method takes it as a string"))
+                                .with_hint(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to `parameters`"));
+                            // A parameter whose `$ref` could not be followed
+                            // may well be the one the template names.
+                            let unresolved = |at: &str| {
+                                [item_pointer.as_str(), pointer].iter().any(|base| {
+                                    at.strip_prefix(&format!("{base}/parameters/"))
+                                        .is_some_and(|i| i.parse::<usize>().is_ok())
+                                })
+                            };
+                            let here = mark..self.diagnostics.mark();
+                            if let Some(cause) = self.diagnostics.first_error(here, unresolved) {
+                                warning = warning.caused_by(&cause);
+                            }
+                            self.diagnostics.push(warning);
                             let (rust_name, _) = setters.claim(&naming::value_name(name));
                             path_parts.push(PathPart::Parameter(parameters.len()));
                             parameters.push(Parameter {
@@ -414,8 +426,12 @@ impl<'a> Lowerer<'a> {
         };
 
         let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
+        // The extensions are checked against the parameters and responses;
+        // where those have an error, what the checks say follows from it.
+        let checks = self.diagnostics.mark();
         let pagination = self.pagination(&operation.extensions, pointer, &parameters, &success);
         let selection = self.selection(&declared, &parameters, &success, pagination.as_ref());
+        self.attribute_checks(mark, checks, &parameters, &success);
         let errors_after = self
             .diagnostics
             .iter()

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use openapiv3::ReferenceOr;
 
 use super::Lowerer;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{closest, Diagnostic};
 
 /// A `$ref` that could not be followed.
 pub(crate) fn ref_error<T>(
@@ -40,31 +40,6 @@ pub(crate) fn ref_error<T>(
         Some(best) => diagnostic.with_hint(format!("did you mean `{prefix}{best}`?")),
         None => diagnostic,
     }
-}
-
-/// The candidate closest to `name`, if it is close enough to be a typo.
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 impl<'a> Lowerer<'a> {
@@ -114,19 +89,5 @@ impl<'a> Lowerer<'a> {
             .with_hint("make one entry of the chain a definition rather than another `$ref`"),
         );
         None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_close_names_only() {
-        let names = ["Lead", "Contact", "LeadList"];
-        assert_eq!(closest("Leed", names.into_iter()), Some("Lead"));
-        assert_eq!(closest("lead", names.into_iter()), Some("Lead"));
-        assert_eq!(closest("Opportunity", names.into_iter()), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

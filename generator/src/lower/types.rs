@@ -47,6 +47,8 @@ type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 struct ObjectParts<'a> {
     properties: IndexMap<&'a str, (SchemaRef<'a>, String)>,
     required: Vec<&'a str>,
+    /// Where each entry of `required` is, in the same order.
+    required_at: Vec<String>,
     additional: Option<(&'a AdditionalProperties, String)>,
     prefix: Option<String>,
     /// The `allOf` members merged so far, by pointer: merging one twice adds
@@ -516,9 +518,12 @@ impl<'a> Lowerer<'a> {
                 parts.properties.insert(key, (value.into(), at));
             }
         }
-        for r in required {
+        for (i, r) in required.iter().enumerate() {
             if !parts.required.contains(&r.as_str()) {
                 parts.required.push(r);
+                parts
+                    .required_at
+                    .push(format!("{}/{i}", pointer_join(pointer, "required")));
             }
         }
         if let Some(additional) = additional {
@@ -577,9 +582,26 @@ impl<'a> Lowerer<'a> {
                 write_only,
             });
         }
-        for r in &parts.required {
-            if !parts.properties.contains_key(r) && parts.prefix.is_none() {
-                self.warning(pointer, format!("`required` lists `{r}`, which is not among the properties; it is kept with the extra fields"));
+        // A name in `required` that no property has is most often a typo;
+        // the generator reads it as JSON Schema does (the key must be
+        // there, and it is kept with the extra fields).
+        if parts.prefix.is_none() {
+            for (r, at) in parts.required.iter().zip(&parts.required_at) {
+                if parts.properties.contains_key(r) {
+                    continue;
+                }
+                let names = parts.properties.keys().copied();
+                let hint = match crate::diagnostics::closest(r, names) {
+                    Some(meant) => format!("did you mean `{meant}`?"),
+                    None => format!("add a property `{r}`, or remove it from `required`"),
+                };
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        at,
+                        format!("`required` lists `{r}`, which is not among the properties; the generator keeps it with the extra fields"),
+                    )
+                    .with_hint(hint),
+                );
             }
         }
         let extra = match (&parts.additional, &parts.prefix) {
