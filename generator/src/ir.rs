@@ -12,6 +12,30 @@ impl Api {
     pub fn needs(&self, feature: RuntimeFeature) -> bool {
         self.runtime.contains(&feature)
     }
+
+    /// Whether some operation names a type of the `types` module: in a
+    /// parameter, a JSON or form body, its success, its pages or selection,
+    /// or through an error decoder (`ErrorBody`).
+    pub fn operations_name_types(&self) -> bool {
+        fn named(ty: &TypeRef) -> bool {
+            match ty {
+                TypeRef::Named(_) => true,
+                TypeRef::Array(inner) | TypeRef::Map(inner) => named(inner),
+                _ => false,
+            }
+        }
+        !self.error_decoders.is_empty()
+            || self.operations.iter().any(|op| {
+                op.parameters.iter().any(|p| named(&p.ty))
+                    || op.body.as_ref().is_some_and(|b| {
+                        matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form { .. })
+                            && named(&b.ty)
+                    })
+                    || op.success.ty.as_ref().is_some_and(named)
+                    || op.selection.is_some()
+                    || op.pagination.as_ref().is_some_and(|p| named(&p.item_type))
+            })
+    }
 }
 
 /// Everything the emitters need to know about one API.

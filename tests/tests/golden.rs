@@ -72,3 +72,8 @@ fn hostile() {
 fn types_only() {
     check("types-only");
 }
+
+#[test]
+fn untyped() {
+    check("untyped");
+}

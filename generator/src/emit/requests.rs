@@ -27,6 +27,9 @@ use crate::ir::{
 pub(crate) fn requests_module(api: &Api) -> Vec<Part<'_>> {
     let mut parts: Vec<Part<'_>> = vec![part(|| {
         let constructor = constructor(api);
+        let types = api
+            .operations_name_types()
+            .then(|| quote! { use crate::types; });
         quote! {
             #![doc = " One request builder per operation, returned by the methods of [`Client`](crate::Client)."]
             #![doc = ""]
@@ -34,7 +37,7 @@ pub(crate) fn requests_module(api: &Api) -> Vec<Part<'_>> {
             #![doc = " methods. Await it to send the request, or call its `send` method."]
             #![allow(deprecated)]
 
-            use crate::types;
+            #types
 
             #constructor
         }
