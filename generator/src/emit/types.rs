@@ -141,6 +141,11 @@ fn field_tokens(field: &Field, here: &TokenStream) -> TokenStream {
     if field.write_only {
         notes.push("Sent by the client only.");
     }
+    let default = field
+        .default
+        .as_ref()
+        .map(|d| format!("The server assumes `{d}` when it is absent."));
+    notes.extend(default.as_deref());
     let docs = item_doc_lines(
         &field.docs,
         &format!("The `{}` property.", field.wire_name),

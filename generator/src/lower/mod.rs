@@ -76,6 +76,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         lib_name: naming::lib_name(&crate_name),
         crate_name,
         spec_file: options.spec_file.clone(),
+        crate_version: "0.1.0".to_owned(),
         base_url,
         auth,
         types: lowerer.types,
