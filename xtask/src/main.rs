@@ -8,6 +8,7 @@ mod corpus;
 mod diff;
 mod fuzz;
 mod report;
+mod semver_checks;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,12 @@ commands:
       OLD or NEW may be a generated crate (its api.yaml). The text ends with
       `semver: major|minor|patch|none`. Exit 1 with --fail-on breaking when a
       change is breaking.
+  semver-checks [--only NAME[,NAME...]]
+      Cross-check the change report with cargo-semver-checks (installed into
+      .tools/ on first use): generate each pair of tests/changes/ before and
+      after, run cargo-semver-checks on the two crates and print a Markdown
+      table (CHANGES.md). Exit 1 when it finds a breaking change in a pair
+      the report calls safe.
   bench [--quick] [--only generation|process|compile|runtime]
       Benchmarks in release mode, printed as tables, against progenitor in the
       same run: generation (in process, phase by phase, and as a whole process
@@ -57,6 +64,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
+        Some("semver-checks") => semver_checks::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
