@@ -1535,12 +1535,15 @@ impl Compare {
             && a.presence == b.presence
             && a.name == b.name
         {
-            let gone =
-                a.setter.is_some() && b.setter.is_none() || a.clear.is_some() && b.clear.is_none();
-            let class = if gone {
-                Class::Breaking
+            let gone = a.setter.is_some() && a.setter != b.setter
+                || a.clear.is_some() && a.clear != b.clear;
+            let (class, meaning) = if gone {
+                (
+                    Class::Breaking,
+                    "code that calls the old methods stops compiling.",
+                )
             } else {
-                Class::Additive
+                (Class::Additive, "new methods; nothing existing changes.")
             };
             self.add(entry(
                 class,
@@ -1548,7 +1551,7 @@ impl Compare {
                 Section::Changed,
                 &item,
                 format!("methods {} → {}", methods(a), methods(b)),
-                "code that calls the old methods must change.",
+                meaning,
                 &b.at,
             ));
         }

@@ -141,7 +141,7 @@ fn entry(report: &Report, version: &str) -> String {
                     Class::Additive => "",
                     Class::Internal => "Internal: ",
                 };
-                format!("- {mark}`{}`: {}. {}", c.item, c.what, c.meaning)
+                format!("- {mark}`{}`: {}; {}", c.item, c.what, c.meaning)
             })
             .collect();
         if !items.is_empty() {

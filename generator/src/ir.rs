@@ -207,6 +207,12 @@ pub struct Field {
     /// The schema's `default`, as compact JSON: what the server assumes
     /// when the property is absent (the client never fills it in).
     pub default: Option<String>,
+    /// The struct's method that sets the field (`with_name`); `None` for a
+    /// required field, which `new` takes.
+    pub setter: Option<String>,
+    /// The struct's method that sets an optional nullable field to `null`
+    /// (`clear_name`).
+    pub clear: Option<String>,
 }
 
 /// Required or optional, nullable or not: four cases kept apart on the wire.

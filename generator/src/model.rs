@@ -581,9 +581,15 @@ fn shape(kind: &TypeKind) -> Shape {
         TypeKind::Struct(s) => {
             let fields = s.fields.iter().map(field).collect();
             Shape::Struct {
-                non_exhaustive: false,
+                non_exhaustive: true,
                 default: s.all_optional,
-                new: None,
+                new: Some(
+                    s.fields
+                        .iter()
+                        .filter(|f| f.presence == Presence::Required)
+                        .map(|f| crate::naming::unraw(&f.rust_name).to_owned())
+                        .collect(),
+                ),
                 fields,
                 extra: format!(
                     "{}: {}",
@@ -601,7 +607,7 @@ fn shape(kind: &TypeKind) -> Shape {
             }
         }
         TypeKind::Enum(e) => Shape::Enum {
-            non_exhaustive: false,
+            non_exhaustive: true,
             variants: e
                 .variants
                 .iter()
@@ -634,7 +640,7 @@ fn shape(kind: &TypeKind) -> Shape {
                 });
             }
             Shape::Union {
-                non_exhaustive: false,
+                non_exhaustive: true,
                 tag: u.tag.as_ref().map(|t| t.property.clone()),
                 variants,
             }
@@ -643,7 +649,7 @@ fn shape(kind: &TypeKind) -> Shape {
             target: rust_type(ty),
         },
         TypeKind::FieldEnum(f) => Shape::FieldEnum {
-            non_exhaustive: false,
+            non_exhaustive: true,
             of: f.of.clone(),
             variants: f
                 .variants
@@ -681,8 +687,8 @@ fn field(f: &Field) -> FieldModel {
         ty,
         presence: presence.to_owned(),
         at: f.pointer.clone(),
-        setter: None,
-        clear: None,
+        setter: f.setter.clone(),
+        clear: f.clear.clone(),
         default: f.default.clone(),
         docs: fingerprint(&[docs_text(&f.docs), &flags]),
     }

@@ -8,6 +8,7 @@ mod errors;
 mod extensions;
 mod operations;
 mod refs;
+mod setters;
 mod types;
 
 use std::collections::HashMap;
@@ -62,6 +63,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
     let error_decoders = errors::error_decoders(&mut operations, &error_bodies);
     let auth = lowerer.lower_security();
     cycles::box_cycles(&mut lowerer.types);
+    setters::name_setters(&mut lowerer.types);
     let custom_field_prefix = lowerer.single_custom_prefix();
     let base_url = lowerer.base_url();
 

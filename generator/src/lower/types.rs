@@ -578,6 +578,8 @@ impl<'a> Lowerer<'a> {
                 write_only,
                 pointer: at.clone(),
                 default,
+                setter: None,
+                clear: None,
             });
         }
         for r in &parts.required {
