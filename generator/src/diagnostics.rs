@@ -43,6 +43,7 @@ pub struct Diagnostic {
 fn cause_note(pointer: &str) -> Related {
     Related {
         label: "this follows from the problem".to_owned(),
+        file: String::new(),
         pointer: pointer.to_owned(),
         location: None,
     }
@@ -53,6 +54,10 @@ fn cause_note(pointer: &str) -> Related {
 pub struct Related {
     /// What is there, such as "first used".
     pub label: String,
+    /// The file it is in. Empty until located: the pointer is then into the
+    /// document as the generator read it (with other files brought in), and
+    /// locating finds the file it was written in.
+    pub file: String,
     /// JSON pointer into the document.
     pub pointer: String,
     /// One-based line and column, once located.
@@ -107,6 +112,7 @@ impl Diagnostic {
     pub fn with_related(mut self, label: impl Into<String>, pointer: impl Into<String>) -> Self {
         self.related = Some(Related {
             label: label.into(),
+            file: String::new(),
             pointer: pointer.into(),
             location: None,
         });
@@ -131,14 +137,15 @@ impl fmt::Display for Diagnostic {
         for related in [&self.related, &self.cause].into_iter().flatten() {
             let Related {
                 label,
+                file,
                 pointer,
                 location,
             } = related;
+            let file = if file.is_empty() { &self.file } else { file };
             match location {
                 Some((line, column)) => writeln!(
                     f,
-                    "   = note: {label} at {}:{line}:{column} ({pointer})",
-                    self.file
+                    "   = note: {label} at {file}:{line}:{column} ({pointer})"
                 )?,
                 None => writeln!(f, "   = note: {label} at {pointer}")?,
             }
@@ -244,33 +251,82 @@ impl Diagnostics {
     ///
     /// `text` is indexed only when some problem needs a location, once, in
     /// linear time (see [`Locator`]).
-    pub(crate) fn finish(mut self, file: &str, text: &str) -> Self {
-        let needs_index = self.items.iter().any(|d| {
-            (d.location.is_none() && d.pointer.is_some())
-                || [&d.related, &d.cause]
-                    .into_iter()
-                    .flatten()
-                    .any(|r| r.location.is_none())
-        });
-        let locator = needs_index.then(|| Locator::new(text));
-        for d in &mut self.items {
-            d.file = file.to_owned();
-            let Some(locator) = &locator else { continue };
-            if d.location.is_none() {
-                if let Some(pointer) = &d.pointer {
-                    d.location = locator.locate(pointer);
+    #[cfg(test)]
+    pub(crate) fn finish(self, file: &str, text: &str) -> Self {
+        self.finish_in(&[(file, text)], &|_| None)
+    }
+
+    /// [`Self::finish`] for a spec of several files (`files`, the root
+    /// first). A problem that names no file yet is at a pointer into the
+    /// document as the generator read it, with other files brought in:
+    /// `origin` says where such a pointer was written (the index of a file
+    /// and the pointer in it), or `None` for a place in the root as written.
+    /// A problem that names its file is at a pointer in that file. Problems
+    /// are sorted by file, in the order of `files`, then by place.
+    pub(crate) fn finish_in(
+        mut self,
+        files: &[(&str, &str)],
+        origin: &dyn Fn(&str) -> Option<(usize, String)>,
+    ) -> Self {
+        let mut locators: Vec<Option<Locator>> = files.iter().map(|_| None).collect();
+        let index_of = |name: &str| files.iter().position(|(f, _)| *f == name);
+        // Where a pointer was written: the file's index and the pointer there.
+        let place = |file: &str, pointer: &str| -> (Option<usize>, String) {
+            if file.is_empty() {
+                match origin(pointer) {
+                    Some((index, pointer)) => (Some(index), pointer),
+                    None => (Some(0), pointer.to_owned()),
                 }
+            } else {
+                (index_of(file), pointer.to_owned())
+            }
+        };
+        let mut locate = |index: Option<usize>, pointer: &str| -> Option<(usize, usize)> {
+            let index = index?;
+            let (_, text) = files.get(index)?;
+            locators[index]
+                .get_or_insert_with(|| Locator::new(text))
+                .locate(pointer)
+        };
+        let mut order: Vec<usize> = Vec::with_capacity(self.items.len());
+        for d in &mut self.items {
+            let mut index = if d.file.is_empty() {
+                Some(0)
+            } else {
+                index_of(&d.file)
+            };
+            if let Some(pointer) = d.pointer.clone() {
+                let (at, pointer) = place(&d.file, &pointer);
+                index = at;
+                if d.location.is_none() {
+                    d.location = locate(index, &pointer);
+                }
+                d.pointer = Some(pointer);
+            }
+            if d.file.is_empty() {
+                d.file = index
+                    .and_then(|i| files.get(i))
+                    .map_or(files.first().map_or("", |(f, _)| *f), |(f, _)| *f)
+                    .to_owned();
             }
             for related in [&mut d.related, &mut d.cause].into_iter().flatten() {
+                let (at, pointer) = place(&related.file, &related.pointer);
                 if related.location.is_none() {
-                    related.location = locator.locate(&related.pointer);
+                    related.location = locate(at, &pointer);
+                }
+                related.pointer = pointer;
+                if let Some((file, _)) = at.and_then(|i| files.get(i)) {
+                    related.file = (*file).to_owned();
                 }
             }
+            order.push(index.unwrap_or(files.len()));
         }
-        self.items.sort_by(|a, b| {
-            (a.location, &a.pointer, b.severity, &a.message)
-                .cmp(&(b.location, &b.pointer, a.severity, &b.message))
+        let mut keyed: Vec<(usize, Diagnostic)> = order.into_iter().zip(self.items).collect();
+        keyed.sort_by(|(fa, a), (fb, b)| {
+            (fa, a.location, &a.pointer, b.severity, &a.message)
+                .cmp(&(fb, b.location, &b.pointer, a.severity, &b.message))
         });
+        self.items = keyed.into_iter().map(|(_, d)| d).collect();
         self.items.dedup();
         self.items = causes_first(std::mem::take(&mut self.items));
         self
@@ -325,8 +381,10 @@ fn causes_first(items: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The index of the problem `items[i]` follows from: an error at its cause's
 /// place, else any other problem there.
 fn cause_index(items: &[Diagnostic], i: usize) -> Option<usize> {
-    let cause = &items[i].cause.as_ref()?.pointer;
-    let mut at = (0..items.len()).filter(|j| *j != i && items[*j].pointer.as_ref() == Some(cause));
+    let cause = items[i].cause.as_ref()?;
+    let in_file = |j: usize| cause.file.is_empty() || items[j].file == cause.file;
+    let mut at = (0..items.len())
+        .filter(|j| *j != i && items[*j].pointer.as_ref() == Some(&cause.pointer) && in_file(*j));
     let first = at.clone().next()?;
     Some(
         at.find(|j| items[*j].severity == Severity::Error)

@@ -19,6 +19,7 @@ pub mod naming;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use emit::{File, HEADER_MARK};
+pub use load::{no_files, ReadFile};
 
 /// What to generate and how to label it.
 #[derive(Debug, Clone)]
@@ -48,6 +49,10 @@ pub struct Generated {
     pub types: usize,
     /// The number of operations generated.
     pub operations: usize,
+    /// Every file the spec is made of, the root first, as
+    /// [`Options::spec_file`] names the root: a change to any of them can
+    /// change the crate.
+    pub spec_files: Vec<String>,
 }
 
 /// Runs the whole pipeline on the text of one spec.
@@ -58,6 +63,21 @@ pub struct Generated {
 /// strict mode ([`Options::deny_warnings`]) also every warning, as an error.
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     generate_timed(text, options).0
+}
+
+/// [`generate`] for a spec split over several files: `text` is the root
+/// file's, and `read` reads the others its `$ref`s name (see [`ReadFile`]).
+/// The library reads nothing itself.
+///
+/// # Errors
+///
+/// As [`generate`], each problem located in the file it is in.
+pub fn generate_files(
+    text: &str,
+    options: &Options,
+    read: &ReadFile<'_>,
+) -> Result<Generated, Diagnostics> {
+    generate_timed_files(text, options, read).0
 }
 
 /// How long each phase of one run took.
@@ -81,6 +101,15 @@ pub fn generate_timed(
     text: &str,
     options: &Options,
 ) -> (Result<Generated, Diagnostics>, PhaseTimes) {
+    generate_timed_files(text, options, &no_files)
+}
+
+/// [`generate_timed`] for a spec split over files (see [`generate_files`]).
+pub fn generate_timed_files(
+    text: &str,
+    options: &Options,
+    read: &ReadFile<'_>,
+) -> (Result<Generated, Diagnostics>, PhaseTimes) {
     let mut times = PhaseTimes::default();
     let file = &options.spec_file;
     let started = Instant::now();
@@ -91,14 +120,15 @@ pub fn generate_timed(
         }
         Err(diagnostics)
     };
-    let document = match load::load(file, text) {
+    let document = match load::load_files(file, text, read) {
         Ok(document) => document,
         Err(diagnostics) => return (fail(diagnostics), times),
     };
     times.load = started.elapsed();
     let mut diagnostics = document.warnings;
     let started = Instant::now();
-    let lowered = lower::lower(&document.api, options);
+    let sources = &document.sources;
+    let lowered = lower::lower_loaded(&document.api, &document.refs, options);
     times.lower = started.elapsed();
     let api = match lowered {
         Ok((api, warnings)) => {
@@ -107,13 +137,13 @@ pub fn generate_timed(
         }
         Err(errors) => {
             diagnostics.extend(errors);
-            return (fail(diagnostics.finish(file, text)), times);
+            return (fail(sources.finish(diagnostics)), times);
         }
     };
     // A warning-free spec is what strict mode asks; the whole document has
     // been checked by now, so every warning is reported in this one round.
     if options.deny_warnings && !diagnostics.is_empty() {
-        return (fail(diagnostics.finish(file, text)), times);
+        return (fail(sources.finish(diagnostics)), times);
     }
     let started = Instant::now();
     let emitted = emit::emit(&api, &options.command);
@@ -121,16 +151,17 @@ pub fn generate_timed(
         Ok(emitted) => emitted,
         Err(message) => {
             diagnostics.push(Diagnostic::document_error(message, None));
-            return (fail(diagnostics.finish(file, text)), times);
+            return (fail(sources.finish(diagnostics)), times);
         }
     };
     times.format = format;
     times.emit = started.elapsed().saturating_sub(format);
     let generated = Generated {
         files,
-        warnings: diagnostics.finish(file, text),
+        warnings: sources.finish(diagnostics),
         types: api.types.len(),
         operations: api.operations.len(),
+        spec_files: sources.files().map(str::to_owned).collect(),
     };
     (Ok(generated), times)
 }

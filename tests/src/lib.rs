@@ -44,7 +44,9 @@ pub fn check_crate(
         command: command.to_owned(),
         deny_warnings,
     };
-    let generated = generator::generate(&text, &options)
+    // A spec split over files names the others relative to its own path.
+    let read = |path: &str| fs::read_to_string(root.join(path)).map_err(|e| e.to_string());
+    let generated = generator::generate_files(&text, &options, &read)
         .map_err(|d| format!("{spec} does not generate:\n{d}"))?;
     let update = update_allowed && std::env::var(UPDATE_VAR).is_ok_and(|v| v == "1");
     let mut problems = String::new();

@@ -72,3 +72,13 @@ fn hostile() {
 fn types_only() {
     check("types-only");
 }
+
+#[test]
+fn deep_refs() {
+    check("deep-refs");
+}
+
+#[test]
+fn split_files() {
+    check("split-files");
+}

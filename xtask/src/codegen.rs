@@ -109,7 +109,15 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         command,
         deny_warnings: args.deny_warnings,
     };
-    let generated = match generator::generate(&text, &options) {
+    // The other files of a spec split over several are named relative to
+    // the root file's path, which is relative to the working directory
+    // (`--spec`) or the workspace (the own spec).
+    let base = match args.spec {
+        Some(_) => PathBuf::new(),
+        None => root.clone(),
+    };
+    let read = |path: &str| read_spec_file(&base, path);
+    let generated = match generator::generate_files(&text, &options, &read) {
         Ok(generated) => generated,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
@@ -174,6 +182,12 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Another file of a split spec, for the generator, which reads none itself.
+/// A URL never gets here: the generator refuses it.
+pub fn read_spec_file(base: &Path, path: &str) -> Result<String, String> {
+    fs::read_to_string(base.join(path)).map_err(|e| e.to_string())
 }
 
 /// What a run would change on disk.

@@ -99,7 +99,8 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             deny_warnings: false,
         };
         let started = Instant::now();
-        let generated = generator::generate(&text, &options);
+        let read = |path: &str| crate::codegen::read_spec_file(&dir, path);
+        let generated = generator::generate_files(&text, &options, &read);
         let generate_ms = started.elapsed().as_millis();
         let generated = match generated {
             Ok(generated) => generated,

@@ -63,7 +63,7 @@ pub(crate) struct Walk {
 
 /// The kinds of OpenAPI objects the walk knows.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
+pub(super) enum Kind {
     Document,
     Info,
     PathItem,
@@ -98,7 +98,7 @@ enum Kind {
 }
 
 impl Kind {
-    fn describe(self) -> &'static str {
+    pub(super) fn describe(self) -> &'static str {
         match self {
             Kind::Document => "the document",
             Kind::Info => "`info`",
@@ -164,7 +164,7 @@ impl Kind {
     }
 
     /// Whether a value of this kind may be a `$ref` instead.
-    fn may_be_ref(self) -> bool {
+    pub(super) fn may_be_ref(self) -> bool {
         matches!(
             self,
             Kind::PathItem
@@ -201,7 +201,7 @@ impl Kind {
 }
 
 /// The shape a field must have.
-enum Field {
+pub(super) enum Field {
     String,
     Bool,
     Number,
@@ -251,7 +251,7 @@ const HONOURED_SIBLINGS: &[&str] = &[
     "example",
 ];
 
-fn field(kind: Kind, key: &str) -> Field {
+pub(super) fn field(kind: Kind, key: &str) -> Field {
     use Field::*;
     match (kind, key) {
         (Kind::Document, "openapi") => String,
@@ -426,7 +426,7 @@ fn to_string_in_place(value: &mut Value) {
 }
 
 /// The text of a mapping key; the loader turns every key into a string.
-fn key_text(key: &Value) -> &str {
+pub(super) fn key_text(key: &Value) -> &str {
     key.as_str().unwrap_or("")
 }
 

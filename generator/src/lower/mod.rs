@@ -15,6 +15,8 @@ use std::collections::HashMap;
 
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
 
+use crate::load::Refs;
+
 use crate::diagnostics::{pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{Api, ApiKeyLocation, AuthScheme, TypeDef, TypeRef};
 use crate::naming::{self, Namespace};
@@ -39,12 +41,25 @@ pub(crate) struct Lowerer<'a> {
     /// Pointers of the schemas being defined, outermost first: an inline
     /// schema met again while it is being defined contains itself.
     defining: Vec<String>,
+    /// What loading knows of the references it followed.
+    refs: &'a Refs,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
 ///
 /// Warnings are returned alongside the IR when there is no error.
 pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Diagnostics> {
+    lower_loaded(doc, &Refs::default(), options)
+}
+
+/// [`lower`] for a document as [`crate::load`] left it: `refs` says why
+/// each `$ref` it could not follow cannot (for the error where lowering
+/// meets it) and which components it made.
+pub fn lower_loaded(
+    doc: &OpenAPI,
+    refs: &Refs,
+    options: &Options,
+) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut lowerer = Lowerer {
         doc,
         diagnostics: Diagnostics::default(),
@@ -55,6 +70,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         selectable: HashMap::new(),
         partials: HashMap::new(),
         defining: Vec::new(),
+        refs,
     };
     lowerer.name_components();
     lowerer.lower_components();
@@ -294,12 +310,21 @@ impl Lowerer<'_> {
                 );
                 continue;
             };
-            let ReferenceOr::Item(scheme) = scheme else {
-                self.warning(
-                    &pointer,
-                    "a `$ref` security scheme is not supported; it is ignored",
-                );
-                continue;
+            let scheme = match scheme {
+                ReferenceOr::Item(scheme) => scheme,
+                // Loading copies every security scheme a `$ref` reaches into
+                // its place; what is left could not be followed.
+                ReferenceOr::Reference { reference } => {
+                    let d = refs::ref_error(
+                        &pointer,
+                        reference,
+                        "securitySchemes",
+                        &components.security_schemes,
+                        &self.refs.unresolved,
+                    );
+                    self.diagnostics.push(d);
+                    continue;
+                }
             };
             let description = match scheme {
                 SecurityScheme::APIKey { description, .. }

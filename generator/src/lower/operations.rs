@@ -116,9 +116,22 @@ impl<'a> Lowerer<'a> {
         let mut seen_ids: Vec<(String, String)> = Vec::new();
         for (path, item) in doc.paths.iter() {
             let item_pointer = pointer_join("#/paths", path);
-            let ReferenceOr::Item(item) = item else {
-                self.error(&item_pointer, "a `$ref` path item is not supported");
-                continue;
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                // Loading copies every path item a `$ref` reaches into its
+                // place; what is left could not be followed.
+                ReferenceOr::Reference { reference } => {
+                    let empty: indexmap::IndexMap<String, ()> = indexmap::IndexMap::new();
+                    let d = super::refs::ref_error(
+                        &item_pointer,
+                        reference,
+                        "pathItems",
+                        &empty,
+                        &self.refs.unresolved,
+                    );
+                    self.diagnostics.push(d);
+                    continue;
+                }
             };
             for (method, operation) in methods(item) {
                 let Some(operation) = operation else { continue };
@@ -472,6 +485,7 @@ impl<'a> Lowerer<'a> {
         setters: &mut Namespace,
     ) -> Option<Parameter> {
         let data = parameter.parameter_data_ref();
+        let mark = self.diagnostics.mark();
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let hint = format!("{builder_name} {}", data.name);
@@ -526,7 +540,14 @@ impl<'a> Lowerer<'a> {
                 ty
             }
             _ => {
-                self.warning(pointer, format!("parameter `{}` has a structured type (an object, a map or a list of those), which is not supported yet here; the method takes it as a string, sent as is", data.name));
+                let mut warning = Diagnostic::warning(pointer, format!("parameter `{}` has a structured type (an object, a map or a list of those), which is not supported yet here; the method takes it as a string, sent as is", data.name));
+                // A schema `$ref` that could not be followed leaves any JSON
+                // value, which is what this is about.
+                let here = mark..self.diagnostics.mark();
+                if let Some(cause) = self.diagnostics.first_error(here, |_| true) {
+                    warning = warning.caused_by(&cause);
+                }
+                self.diagnostics.push(warning);
                 TypeRef::String
             }
         };
