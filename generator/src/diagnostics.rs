@@ -37,6 +37,11 @@ pub struct Diagnostic {
     /// The problem this one follows from: it is listed right after that
     /// problem, never before it, so the first problem shown is a cause.
     pub cause: Option<Related>,
+    /// How a group of problems of this kind is summarised ("components are
+    /// not referenced anywhere"), for a kind whose every instance says the
+    /// same; `None` groups problems by their message with its quoted names
+    /// left out (see [`Diagnostics::summarized`]).
+    pub summary: Option<String>,
 }
 
 /// The note that names the problem another follows from.
@@ -85,6 +90,7 @@ impl Diagnostic {
             hint: None,
             related: None,
             cause: None,
+            summary: None,
         }
     }
 
@@ -105,6 +111,13 @@ impl Diagnostic {
     /// listed after it.
     pub fn caused_by(mut self, pointer: &str) -> Self {
         self.cause = Some(cause_note(pointer));
+        self
+    }
+
+    /// Says how a group of problems of this kind is summarised (see
+    /// [`Diagnostics::summarized`]).
+    pub fn with_summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = Some(summary.into());
         self
     }
 
@@ -392,11 +405,153 @@ fn cause_index(items: &[Diagnostic], i: usize) -> Option<usize> {
     )
 }
 
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.items {
-            writeln!(f, "{d}")?;
+/// How many warnings of one kind are printed before they are summarised.
+const LISTED: usize = 3;
+
+/// The message with its quoted names left out: what warnings of one kind
+/// have in common (`schema \`A\` is …` and `schema \`B\` is …`).
+fn message_kind(message: &str) -> String {
+    let parts: Vec<&str> = message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { "…" } else { part })
+        .collect();
+    parts.join("`")
+}
+
+/// The message of warnings of one kind, with the quoted names that differ
+/// between them left out (`the operation has no \`operationId\`; its
+/// method is named \`…\``).
+fn common_message(members: &[&Diagnostic]) -> String {
+    let split: Vec<Vec<&str>> = members
+        .iter()
+        .map(|d| d.message.split('`').collect())
+        .collect();
+    let Some(first) = split.first() else {
+        return String::new();
+    };
+    let parts: Vec<&str> = first
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let same = split.iter().all(|other| other.get(i) == Some(part));
+            if i % 2 == 1 && !same {
+                "…"
+            } else {
+                part
+            }
+        })
+        .collect();
+    parts.join("`")
+}
+
+/// Problems as a user reads them: warnings that repeat are summarised.
+pub struct Summarized<'a> {
+    diagnostics: &'a Diagnostics,
+    verbose: bool,
+}
+
+impl Diagnostics {
+    /// The problems for a person to read. Unless `verbose`, warnings of one
+    /// kind that repeat are one line each, with the count and the first
+    /// [`LISTED`] places: a kind is a [`Diagnostic::summary`] (summarised
+    /// from two on; every unreferenced component is one line), else the
+    /// message with its quoted names left out (from four on). Errors,
+    /// warnings that follow from another problem, and a kind's first few
+    /// are printed as they are.
+    pub fn summarized(&self, verbose: bool) -> Summarized<'_> {
+        Summarized {
+            diagnostics: self,
+            verbose,
         }
+    }
+
+    /// The group each problem is summarised in, when it is.
+    fn groups(&self) -> Vec<Option<usize>> {
+        let key = |d: &Diagnostic| match &d.summary {
+            Some(summary) => (true, summary.clone()),
+            None => (false, message_kind(&d.message)),
+        };
+        let mut keys: Vec<((bool, String), Vec<usize>)> = Vec::new();
+        for (i, d) in self.items.iter().enumerate() {
+            if d.severity != Severity::Warning || d.cause.is_some() {
+                continue;
+            }
+            let key = key(d);
+            match keys.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, members)) => members.push(i),
+                None => keys.push((key, vec![i])),
+            }
+        }
+        let mut groups = vec![None; self.items.len()];
+        for (group, ((explicit, _), members)) in keys.iter().enumerate() {
+            let threshold = if *explicit { 2 } else { LISTED + 1 };
+            if members.len() >= threshold {
+                for i in members {
+                    groups[*i] = Some(group);
+                }
+            }
+        }
+        groups
+    }
+}
+
+impl fmt::Display for Summarized<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.verbose {
+            return write!(f, "{}", self.diagnostics);
+        }
+        let items = &self.diagnostics.items;
+        let groups = self.diagnostics.groups();
+        let mut printed = Vec::new();
+        for (i, d) in items.iter().enumerate() {
+            let Some(group) = groups[i] else {
+                writeln!(f, "{d}")?;
+                continue;
+            };
+            if printed.contains(&group) {
+                continue;
+            }
+            printed.push(group);
+            let members: Vec<&Diagnostic> = (0..items.len())
+                .filter(|j| groups[*j] == Some(group))
+                .map(|j| &items[j])
+                .collect();
+            let places: Vec<String> = members
+                .iter()
+                .take(LISTED)
+                .map(|d| {
+                    let at = match d.location {
+                        Some((line, column)) => format!("{}:{line}:{column}", d.file),
+                        None => d.file.clone(),
+                    };
+                    match &d.pointer {
+                        Some(pointer) => format!("{at} ({pointer})"),
+                        None => at,
+                    }
+                })
+                .collect();
+            let what = match &d.summary {
+                Some(summary) => format!("{} {summary}", members.len()),
+                None => format!("{}× {}", members.len(), common_message(&members)),
+            };
+            let rest = members.len() - places.len();
+            let places = match places.split_last() {
+                Some((last, first)) if rest == 0 && !first.is_empty() => {
+                    format!("{} and {last}", first.join(", "))
+                }
+                _ if rest > 0 => format!("{} and {rest} more", places.join(", ")),
+                _ => places.join(", "),
+            };
+            writeln!(f, "warning: {what}, at {places} (`--verbose` shows each)\n")?;
+        }
+        write!(f, "{}", self.diagnostics.tally())
+    }
+}
+
+impl Diagnostics {
+    /// The closing line: how many errors and warnings.
+    fn tally(&self) -> String {
         let errors = self
             .items
             .iter()
@@ -404,12 +559,20 @@ impl fmt::Display for Diagnostics {
             .count();
         let warnings = self.items.len() - errors;
         match self.denied {
-            0 => write!(f, "{errors} error(s), {warnings} warning(s)"),
-            denied => write!(
-                f,
+            0 => format!("{errors} error(s), {warnings} warning(s)"),
+            denied => format!(
                 "{errors} error(s) ({denied} of them warnings, denied in strict mode), {warnings} warning(s)"
             ),
         }
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.items {
+            writeln!(f, "{d}")?;
+        }
+        write!(f, "{}", self.tally())
     }
 }
 
@@ -542,6 +705,52 @@ mod tests {
             check.cause.as_ref().map(|c| c.pointer.as_str()),
             Some("#/ref")
         );
+    }
+
+    #[test]
+    fn repeated_warnings_are_summarised_unless_verbose() {
+        let mut diagnostics = Diagnostics::default();
+        for name in ["a", "b", "c", "d"] {
+            diagnostics.push(Diagnostic::warning(
+                format!("#/{name}"),
+                format!("`{name}` is odd; `x` says so"),
+            ));
+        }
+        for name in ["e", "f", "g"] {
+            diagnostics.push(Diagnostic::warning(
+                format!("#/{name}"),
+                format!("`{name}` is rare"),
+            ));
+        }
+        diagnostics.push(Diagnostic::warning("#/h", "`h` is odd; `x` says so").caused_by("#/i"));
+        diagnostics.push(at("#/i", "`i` is odd; `x` says so"));
+        for name in ["j", "k"] {
+            diagnostics.push(
+                Diagnostic::warning(format!("#/{name}"), "unused")
+                    .with_summary("things are unused"),
+            );
+        }
+        let text = (b'a'..=b'k')
+            .map(|c| format!("{}: 1\n", c as char))
+            .collect::<String>();
+        let finished = diagnostics.finish("t.yaml", &text);
+        let short = finished.summarized(false).to_string();
+        assert!(
+            short.starts_with("warning: 4× `…` is odd; `x` says so, at t.yaml:1:1 (#/a), t.yaml:2:1 (#/b), t.yaml:3:1 (#/c) and 1 more (`--verbose` shows each)\n"),
+            "{short}"
+        );
+        // Three of a kind, an error and what follows from it are shown in full.
+        assert_eq!(short.matches("is rare").count(), 3, "{short}");
+        assert!(short.contains("error: `i` is odd"), "{short}");
+        assert!(short.contains("warning: `h` is odd"), "{short}");
+        assert!(
+            short.contains(
+                "warning: 2 things are unused, at t.yaml:10:1 (#/j) and t.yaml:11:1 (#/k)"
+            ),
+            "{short}"
+        );
+        assert!(short.ends_with("1 error(s), 10 warning(s)"), "{short}");
+        assert_eq!(finished.summarized(true).to_string(), finished.to_string());
     }
 
     #[test]

@@ -427,7 +427,8 @@ fn unused_components(
                 let mut warning = Diagnostic::warning(
                     escaped,
                     format!("{noun} `{name}` is not referenced anywhere; {effect}"),
-                );
+                )
+                .with_summary("components are not referenced anywhere (a schema is still generated as a type; the others have no effect)");
                 if let Some((_, at)) = meant.iter().find(|(meant, _)| *meant == name) {
                     warning = warning.caused_by(at);
                 }

@@ -29,6 +29,8 @@ struct Args {
     /// leniently, with warnings. `--deny-warnings` and `--allow-warnings`
     /// choose explicitly.
     deny_warnings: bool,
+    /// Every warning in full, rather than repeated ones summarised.
+    verbose: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args> {
@@ -38,6 +40,7 @@ fn parse(args: &[String]) -> Result<Args> {
         out: None,
         name: None,
         deny_warnings: false,
+        verbose: false,
     };
     let mut warnings_flag: Option<(&str, bool)> = None;
     let mut iter = args.iter();
@@ -49,6 +52,7 @@ fn parse(args: &[String]) -> Result<Args> {
         };
         match arg.as_str() {
             "--check" => parsed.check = true,
+            "--verbose" => parsed.verbose = true,
             "--spec" => parsed.spec = Some(value("--spec")?),
             "--out" => parsed.out = Some(value("--out")?),
             "--name" => parsed.name = Some(value("--name")?),
@@ -120,7 +124,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let generated = match generator::generate_files(&text, &options, &read) {
         Ok(generated) => generated,
         Err(diagnostics) => {
-            eprintln!("{diagnostics}");
+            eprintln!("{}", diagnostics.summarized(args.verbose));
             if diagnostics.denied_warnings() > 0 {
                 let why = match args.spec {
                     None => "the project's own spec must be warning-free",
@@ -135,7 +139,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         }
     };
     if !generated.warnings.is_empty() {
-        eprintln!("{}", generated.warnings);
+        eprintln!("{}", generated.warnings.summarized(args.verbose));
     }
     let plan = plan(&out, &generated.files)?;
     let elapsed = started.elapsed().as_millis();

@@ -14,13 +14,16 @@ usage: cargo xtask <command>
 
 commands:
   codegen [--check] [--spec PATH --out DIR] [--name CRATE]
-          [--deny-warnings | --allow-warnings]
+          [--deny-warnings | --allow-warnings] [--verbose]
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
       --check writes nothing and fails if any file is stale, printing a diff.
       The project's own spec is read in strict mode (a warning fails, nothing
       is written); a spec given with --spec in lenient mode (warnings are
       printed and generation goes on). --deny-warnings / --allow-warnings
-      choose the mode explicitly.
+      choose the mode explicitly. Warnings of one kind that repeat are
+      summarised in one line (count and first places); --verbose prints each.
+      A spec split over files is read from disk, its other files relative to
+      the file that names them.
   bench [--quick] [--only generation|process|compile|runtime]
       Benchmarks in release mode, printed as tables, against progenitor in the
       same run: generation (in process, phase by phase, and as a whole process

@@ -93,7 +93,7 @@ fn bad_specs_get_located_errors_and_write_nothing() {
         .collect();
     specs.sort();
     assert!(
-        specs.len() >= 47,
+        specs.len() >= 51,
         "the bad-spec suite shrank to {} specs",
         specs.len()
     );
@@ -182,7 +182,7 @@ fn warning_specs_generate_leniently_and_fail_strictly() {
         .collect();
     specs.sort();
     assert!(
-        specs.len() >= 21,
+        specs.len() >= 22,
         "the warning suite shrank to {} specs",
         specs.len()
     );
@@ -227,6 +227,23 @@ fn warning_specs_generate_leniently_and_fail_strictly() {
             assert!(types.contains("pub name: String,"), "{types}");
             assert!(types.contains("pub description: Description,"), "{types}");
             assert!(types.contains("pub public: Option<bool>,"), "{types}");
+        }
+        if stem == "repeated-warnings" {
+            // Summarised by default; `--verbose` prints every one in full.
+            assert_eq!(stderr.matches("\nwarning: ").count() + 1, 2, "{stderr}");
+            let verbose = codegen(&["--spec", &relative, "--out", out_str, "--verbose"]);
+            let all = text(&verbose.stderr);
+            assert_eq!(
+                all.matches("warning: the operation has no `operationId`")
+                    .count(),
+                4,
+                "{all}"
+            );
+            assert_eq!(
+                all.matches("is not referenced anywhere").count(),
+                2,
+                "{all}"
+            );
         }
         let warned = !stderr.is_empty();
         fs::remove_dir_all(&out).unwrap();
