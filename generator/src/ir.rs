@@ -51,6 +51,10 @@ pub struct Api {
     /// JSON pointer (`/error/rate_reset`), from `x-rate-limit-reset-body`;
     /// one per spec.
     pub rate_limit_reset_body: Option<String>,
+    /// The servers some operations are sent to instead of the base URL
+    /// (their own `servers`), in the order operations first name them; each
+    /// is a variant of the generated `Server` enum.
+    pub servers: Vec<Server>,
     /// The parts of the hand-written runtime this crate uses; emit copies
     /// only these.
     pub runtime: BTreeSet<RuntimeFeature>,
@@ -101,6 +105,9 @@ pub enum RuntimeFeature {
     Pagination,
     /// Reading the rate-limit reset from a 429 body (`x-rate-limit-reset-body`).
     RateLimitResetBody,
+    /// The `Server` enum, `ClientBuilder::server_url` and `Request::server`:
+    /// an operation sent to a server of its own.
+    Servers,
     /// The `Object` trait and `object!`: a struct.
     Object,
     /// `required`: a struct with a required, non-nullable field.
@@ -120,7 +127,7 @@ pub enum RuntimeFeature {
 
 impl RuntimeFeature {
     /// Every feature, in declaration order.
-    pub const ALL: [RuntimeFeature; 26] = [
+    pub const ALL: [RuntimeFeature; 27] = [
         RuntimeFeature::Client,
         RuntimeFeature::SendJson,
         RuntimeFeature::SendJsonOrEmpty,
@@ -140,6 +147,7 @@ impl RuntimeFeature {
         RuntimeFeature::NoErrorBody,
         RuntimeFeature::Pagination,
         RuntimeFeature::RateLimitResetBody,
+        RuntimeFeature::Servers,
         RuntimeFeature::Object,
         RuntimeFeature::Required,
         RuntimeFeature::AbsentOrNull,
@@ -172,6 +180,7 @@ impl RuntimeFeature {
             RuntimeFeature::NoErrorBody => "no_error_body",
             RuntimeFeature::Pagination => "pagination",
             RuntimeFeature::RateLimitResetBody => "rate_limit_reset_body",
+            RuntimeFeature::Servers => "servers",
             RuntimeFeature::Object => "object",
             RuntimeFeature::Required => "required",
             RuntimeFeature::AbsentOrNull => "absent_or_null",
@@ -478,6 +487,25 @@ pub enum NumberKind {
     F64,
 }
 
+/// A server some operations are sent to instead of the client's base URL:
+/// their own `servers` (on the operation or its path) name another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// The variant of the generated `Server` enum that names it (`Upload`).
+    pub variant: String,
+    /// Its URL with the variables at their defaults, when the client can
+    /// use it (absolute, https unless loopback); otherwise the caller sets
+    /// one with `ClientBuilder::server_url`.
+    pub url: Option<String>,
+    /// Its URL as the spec writes it.
+    pub template: String,
+    /// Its URL with the variables it defines at their defaults: what tells
+    /// two servers apart.
+    pub expanded: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
 /// How a request authenticates, from `components.securitySchemes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthScheme {
@@ -591,6 +619,9 @@ pub struct Operation {
     /// The index into `Api::error_decoders` of the decoder of its error
     /// bodies; `None` when it documents no error body.
     pub error_decoder: Option<usize>,
+    /// The index into `Api::servers` of the server it is sent to; `None`
+    /// for the client's base URL.
+    pub server: Option<usize>,
 }
 
 /// A parameter that selects which fields a response carries

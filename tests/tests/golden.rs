@@ -82,3 +82,8 @@ fn deep_refs() {
 fn split_files() {
     check("split-files");
 }
+
+#[test]
+fn servers() {
+    check("servers");
+}

@@ -45,9 +45,6 @@ pub(crate) struct Walk {
     /// Every `$ref` target in the document, with the first place that
     /// refers to it.
     pub(crate) refs: HashMap<String, String>,
-    /// The document's first server URL, which the client uses for every
-    /// operation.
-    base_url: Option<String>,
     /// The document's `security`, which the client applies to every
     /// operation.
     security: Option<Value>,
@@ -400,21 +397,6 @@ fn is_scalar(value: &Value) -> bool {
     matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
-/// The first `servers[].url` of a document.
-fn first_server_url(document: &Value) -> Option<String> {
-    document.get("servers").and_then(first_url)
-}
-
-/// The first URL of a `servers` list.
-fn first_url(servers: &Value) -> Option<String> {
-    servers
-        .as_sequence()?
-        .first()?
-        .get("url")?
-        .as_str()
-        .map(str::to_owned)
-}
-
 /// Spells a number or boolean as the string YAML would read it as.
 fn to_string_in_place(value: &mut Value) {
     let text = match value {
@@ -435,7 +417,6 @@ impl Walk {
     /// `is_31` says the document was OpenAPI 3.1 before it was rewritten.
     pub(crate) fn document(document: &mut Value, is_31: bool) -> Walk {
         let mut walk = Walk {
-            base_url: first_server_url(document),
             security: document.get("security").cloned(),
             is_31,
             ..Walk::default()
@@ -552,19 +533,11 @@ impl Walk {
         }
         // Constructs the generator accepts but does not implement, and
         // deprecated ones: each is reported with what happens instead.
-        let unsupported: [(bool, &str, &str); 5] = [
+        let unsupported: [(bool, &str, &str); 4] = [
             (
                 kind == Kind::Operation && map.contains_key("callbacks"),
                 "callbacks",
                 "callbacks are not supported; the client has no code for them",
-            ),
-            (
-                matches!(kind, Kind::Operation | Kind::PathItem)
-                    && map
-                        .get("servers")
-                        .is_some_and(|servers| first_url(servers) != self.base_url),
-                "servers",
-                "this `servers` override is not supported; the client sends these requests to the document's first server",
             ),
             (
                 kind == Kind::Operation

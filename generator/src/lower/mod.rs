@@ -9,6 +9,7 @@ mod extensions;
 mod operations;
 mod refs;
 mod runtime;
+mod servers;
 mod types;
 
 use std::collections::HashMap;
@@ -43,6 +44,8 @@ pub(crate) struct Lowerer<'a> {
     defining: Vec<String>,
     /// What loading knows of the references it followed.
     refs: &'a Refs,
+    /// The servers operations are sent to instead of the base URL.
+    servers: Vec<crate::ir::Server>,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
@@ -71,6 +74,7 @@ pub fn lower_loaded(
         partials: HashMap::new(),
         defining: Vec::new(),
         refs,
+        servers: Vec::new(),
     };
     lowerer.name_components();
     lowerer.lower_components();
@@ -102,6 +106,7 @@ pub fn lower_loaded(
         error_bodies,
         error_decoders,
         rate_limit_reset_body,
+        servers: lowerer.servers,
         runtime: Default::default(),
     };
     api.runtime = runtime::needs(&api);
@@ -137,67 +142,16 @@ impl Lowerer<'_> {
 
     /// The client's default base URL: the first server's URL with its
     /// variables at their defaults, when the client can send requests there
-    /// (absolute, and https unless the host is loopback). Otherwise there is
-    /// none, said in a warning, and the client needs `ClientBuilder::base_url`
-    /// (`Client::new` returns the error that says so, never panics).
+    /// (see [`Self::server_url`]). Otherwise there is none, said in a
+    /// warning, and the client needs `ClientBuilder::base_url` (`Client::new`
+    /// returns the error that says so, never panics).
     fn base_url(&mut self) -> Option<String> {
         let server = self.doc.servers.first()?;
-        let at = "#/servers/0/url";
-        let mut url = String::new();
-        let mut rest = server.url.as_str();
-        while let Some(open) = rest.find('{') {
-            url.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find('}') else {
-                self.warning(at, format!("the server URL `{}` has an unclosed `{{`; the client has no default base URL (set one with `ClientBuilder::base_url`)", server.url));
-                return None;
-            };
-            let name = &rest[open + 1..open + close];
-            match server.variables.as_ref().and_then(|v| v.get(name)) {
-                Some(variable) => url.push_str(&variable.default),
-                None => {
-                    self.warning(at, format!("the server URL `{}` uses the variable `{name}`, which `variables` does not define; the client has no default base URL (set one with `ClientBuilder::base_url`)", server.url));
-                    return None;
-                }
-            }
-            rest = &rest[open + close + 1..];
-        }
-        url.push_str(rest);
-        let url = url.trim_end_matches('/').to_owned();
-        let problem = match url.split_once("://") {
-            None => Some("is relative".to_owned()),
-            Some((_, after)) if after.split(['/', '?', '#']).next().unwrap_or("").is_empty() => {
-                Some("has no host".to_owned())
-            }
-            Some(("https", _)) => None,
-            Some(("http", after)) => {
-                let authority = after.split(['/', '?', '#']).next().unwrap_or("");
-                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-                let host = match host.strip_prefix('[') {
-                    Some(v6) => v6.split(']').next().unwrap_or(""),
-                    None => host.split(':').next().unwrap_or(""),
-                };
-                let loopback = host == "localhost"
-                    || host
-                        .parse::<std::net::IpAddr>()
-                        .is_ok_and(|ip| ip.is_loopback());
-                (!loopback).then(|| {
-                    "is plain http to a host other than loopback, over which credentials would travel unencrypted".to_owned()
-                })
-            }
-            Some((scheme, _)) => Some(format!(
-                "has the scheme `{scheme}`; the client speaks https"
-            )),
-        };
-        match problem {
-            None => Some(url),
-            Some(problem) => {
-                self.warning(
-                    at,
-                    format!("the server URL `{url}` {problem}; the client has no default base URL (set one with `ClientBuilder::base_url`)"),
-                );
-                None
-            }
-        }
+        self.server_url(
+            server,
+            "#/servers/0/url",
+            "the client has no default base URL (set one with `ClientBuilder::base_url`)",
+        )
     }
 
     /// What an operation's extension checks reported since `checks` follows

@@ -438,6 +438,7 @@ impl<'a> Lowerer<'a> {
             }
         };
 
+        let server = self.operation_server(item, operation, pointer);
         let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
         // The extensions are checked against the parameters and responses;
         // where those have an error, what the checks say follows from it.
@@ -473,6 +474,7 @@ impl<'a> Lowerer<'a> {
             pagination,
             selection,
             error_decoder: None,
+            server,
         })
     }
 

@@ -35,6 +35,11 @@ pub(crate) struct Inner {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) throttle: Throttle,
+    // @needs servers
+    /// The URLs set for the servers of operations sent elsewhere than the
+    /// base URL.
+    pub(crate) servers: Vec<(crate::Server, String)>,
+    // @end
 }
 
 impl fmt::Debug for Client {
@@ -115,6 +120,9 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
     retry: RetryPolicy,
+    // @needs servers
+    servers: Vec<(crate::Server, String)>,
+    // @end
 }
 
 impl ClientBuilder {
@@ -154,6 +162,17 @@ impl ClientBuilder {
         self.base_url = Some(url.into());
         self
     }
+
+    // @needs servers
+
+    /// Sends the operations that go to `server` (rather than to the base
+    /// URL) to `url` instead of the URL the spec gives it.
+    pub fn server_url(mut self, server: crate::Server, url: impl Into<String>) -> Self {
+        self.servers.retain(|(s, _)| *s != server);
+        self.servers.push((server, url.into()));
+        self
+    }
+    // @end
 
     /// Authenticates with HTTP Basic.
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
@@ -252,18 +271,17 @@ impl ClientBuilder {
             .base_url
             .or_else(|| crate::DEFAULT_BASE_URL.map(str::to_owned))
             .ok_or_else(|| Error::Config("no base URL: the spec names no server, so set one with `ClientBuilder::base_url`".to_owned()))?;
-        let parsed = Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("the base URL `{base_url}` is invalid: {e}")))?;
-        match parsed.scheme() {
-            "https" => {}
-            "http" if self.allow_insecure_http || is_loopback(&parsed) => {}
-            "http" => {
-                return Err(Error::Config(format!(
-                    "the base URL `{base_url}` is plain http to a host other than loopback; use https, or call `allow_insecure_http(true)`"
-                )))
-            }
-            other => return Err(Error::Config(format!("the base URL scheme `{other}` is not supported; use https"))),
+        check_url("base URL", &base_url, self.allow_insecure_http)?;
+        // @needs servers
+        for (server, url) in &self.servers {
+            check_url(&format!("URL of {server:?}"), url, self.allow_insecure_http)?;
         }
+        let servers = self
+            .servers
+            .into_iter()
+            .map(|(server, url)| (server, url.trim_end_matches('/').to_owned()))
+            .collect();
+        // @end
         let secret = |value: String, what: &str| {
             HeaderValue::from_str(&value)
                 .map(|mut value| {
@@ -360,10 +378,47 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 throttle: Throttle::default(),
+                // @needs servers
+                servers,
+                // @end
             }),
         })
     }
 }
+
+/// Whether the client may send requests to `url`, the `what` it is: https,
+/// or plain http to loopback or when allowed.
+fn check_url(what: &str, url: &str, allow_insecure_http: bool) -> Result<(), Error> {
+    let parsed =
+        Url::parse(url).map_err(|e| Error::Config(format!("the {what} `{url}` is invalid: {e}")))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if allow_insecure_http || is_loopback(&parsed) => Ok(()),
+        "http" => Err(Error::Config(format!(
+            "the {what} `{url}` is plain http to a host other than loopback; use https, or call `allow_insecure_http(true)`"
+        ))),
+        other => Err(Error::Config(format!(
+            "the {what} scheme `{other}` is not supported; use https"
+        ))),
+    }
+}
+// @needs servers
+
+impl Inner {
+    /// Where the operations sent to `server` go: the URL set on the
+    /// builder, else the one the spec gives it.
+    pub(crate) fn server_url(&self, server: crate::Server) -> Result<&str, Error> {
+        if let Some((_, url)) = self.servers.iter().find(|(s, _)| *s == server) {
+            return Ok(url);
+        }
+        server.default_url().ok_or_else(|| {
+            Error::Config(format!(
+                "the spec gives the server `{server:?}` no URL the client can use; set one with `ClientBuilder::server_url`"
+            ))
+        })
+    }
+}
+// @end
 
 fn is_loopback(url: &Url) -> bool {
     match url.host_str() {

@@ -33,6 +33,10 @@ pub(crate) struct Request {
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Option<(String, Vec<u8>)>,
     pub(crate) decode_error: ErrorDecoder,
+    // @needs servers
+    /// The server of an operation sent elsewhere than the base URL.
+    pub(crate) server: Option<crate::Server>,
+    // @end
 }
 
 impl Request {
@@ -55,8 +59,18 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             decode_error,
+            // @needs servers
+            server: None,
+            // @end
         })
     }
+    // @needs servers
+
+    /// Sends the request to `server` rather than the client's base URL.
+    pub(crate) fn server(&mut self, server: crate::Server) {
+        self.server = Some(server);
+    }
+    // @end
     // @needs query
 
     /// Adds `name=value` to the query string when the value is set.

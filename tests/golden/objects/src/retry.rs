@@ -67,7 +67,8 @@ impl Inner {
     /// - connection failures (nothing was sent): any method.
     pub(crate) async fn execute(&self, request: Request) -> Result<Raw, Error> {
         let inner = self;
-        let mut url = Url::parse(&format!("{}{}", inner.base_url, request.path)).map_err(|e| {
+        let base = inner.base_url.as_str();
+        let mut url = Url::parse(&format!("{base}{}", request.path)).map_err(|e| {
             Error::Request(format!("the URL for `{}` is invalid: {e}", request.path))
         })?;
         if !request.query.is_empty() || !request.deep_query.is_empty() || inner.query_key.is_some()

@@ -157,6 +157,7 @@ impl ClientBuilder {
         self
     }
 
+
     /// Authenticates with HTTP Basic.
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
         self.credentials = Some(Credentials::Basic {
@@ -254,18 +255,7 @@ impl ClientBuilder {
             .base_url
             .or_else(|| crate::DEFAULT_BASE_URL.map(str::to_owned))
             .ok_or_else(|| Error::Config("no base URL: the spec names no server, so set one with `ClientBuilder::base_url`".to_owned()))?;
-        let parsed = Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("the base URL `{base_url}` is invalid: {e}")))?;
-        match parsed.scheme() {
-            "https" => {}
-            "http" if self.allow_insecure_http || is_loopback(&parsed) => {}
-            "http" => {
-                return Err(Error::Config(format!(
-                    "the base URL `{base_url}` is plain http to a host other than loopback; use https, or call `allow_insecure_http(true)`"
-                )))
-            }
-            other => return Err(Error::Config(format!("the base URL scheme `{other}` is not supported; use https"))),
-        }
+        check_url("base URL", &base_url, self.allow_insecure_http)?;
         let secret = |value: String, what: &str| {
             HeaderValue::from_str(&value)
                 .map(|mut value| {
@@ -364,6 +354,23 @@ impl ClientBuilder {
                 throttle: Throttle::default(),
             }),
         })
+    }
+}
+
+/// Whether the client may send requests to `url`, the `what` it is: https,
+/// or plain http to loopback or when allowed.
+fn check_url(what: &str, url: &str, allow_insecure_http: bool) -> Result<(), Error> {
+    let parsed =
+        Url::parse(url).map_err(|e| Error::Config(format!("the {what} `{url}` is invalid: {e}")))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if allow_insecure_http || is_loopback(&parsed) => Ok(()),
+        "http" => Err(Error::Config(format!(
+            "the {what} `{url}` is plain http to a host other than loopback; use https, or call `allow_insecure_http(true)`"
+        ))),
+        other => Err(Error::Config(format!(
+            "the {what} scheme `{other}` is not supported; use https"
+        ))),
     }
 }
 
