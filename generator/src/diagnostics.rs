@@ -454,7 +454,7 @@ pub struct Summarized<'a> {
 impl Diagnostics {
     /// The problems for a person to read. Unless `verbose`, warnings of one
     /// kind that repeat are one line each, with the count and the first
-    /// [`LISTED`] places: a kind is a [`Diagnostic::summary`] (summarised
+    /// three places: a kind is a [`Diagnostic::summary`] (summarised
     /// from two on; every unreferenced component is one line), else the
     /// message with its quoted names left out (from four on). Errors,
     /// warnings that follow from another problem, and a kind's first few

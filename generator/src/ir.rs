@@ -108,6 +108,9 @@ pub enum RuntimeFeature {
     /// The `Server` enum, `ClientBuilder::server_url` and `Request::server`:
     /// an operation sent to a server of its own.
     Servers,
+    /// `Scheme`, `Request::security` and choosing credentials per
+    /// operation: operations that differ in the credentials they need.
+    Security,
     /// The `Object` trait and `object!`: a struct.
     Object,
     /// `required`: a struct with a required, non-nullable field.
@@ -127,7 +130,7 @@ pub enum RuntimeFeature {
 
 impl RuntimeFeature {
     /// Every feature, in declaration order.
-    pub const ALL: [RuntimeFeature; 27] = [
+    pub const ALL: [RuntimeFeature; 28] = [
         RuntimeFeature::Client,
         RuntimeFeature::SendJson,
         RuntimeFeature::SendJsonOrEmpty,
@@ -148,6 +151,7 @@ impl RuntimeFeature {
         RuntimeFeature::Pagination,
         RuntimeFeature::RateLimitResetBody,
         RuntimeFeature::Servers,
+        RuntimeFeature::Security,
         RuntimeFeature::Object,
         RuntimeFeature::Required,
         RuntimeFeature::AbsentOrNull,
@@ -181,6 +185,7 @@ impl RuntimeFeature {
             RuntimeFeature::Pagination => "pagination",
             RuntimeFeature::RateLimitResetBody => "rate_limit_reset_body",
             RuntimeFeature::Servers => "servers",
+            RuntimeFeature::Security => "security",
             RuntimeFeature::Object => "object",
             RuntimeFeature::Required => "required",
             RuntimeFeature::AbsentOrNull => "absent_or_null",
@@ -537,6 +542,17 @@ pub enum AuthScheme {
     },
 }
 
+impl AuthScheme {
+    /// The scheme's name in the spec.
+    pub fn name(&self) -> &str {
+        match self {
+            AuthScheme::Basic { name, .. }
+            | AuthScheme::Bearer { name, .. }
+            | AuthScheme::ApiKey { name, .. } => name,
+        }
+    }
+}
+
 /// Where an API key is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiKeyLocation {
@@ -622,6 +638,54 @@ pub struct Operation {
     /// The index into `Api::servers` of the server it is sent to; `None`
     /// for the client's base URL.
     pub server: Option<usize>,
+    /// The credentials it sends.
+    pub security: Security,
+}
+
+/// The credentials an operation sends: its `security`, else the
+/// document's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Security {
+    /// The alternatives, any one of which will do, in the spec's order,
+    /// each the schemes sent together (an empty one: none needed). No
+    /// alternative at all: the operation needs no credentials.
+    pub alternatives: Vec<Vec<SchemeUse>>,
+    /// Whether the client picks the credentials per operation (the spec's
+    /// operations differ in what they need): the request names its
+    /// alternatives, sends the first the client has, and fails before
+    /// sending without one. Otherwise the client sends every credential it
+    /// was given to every operation.
+    pub per_operation: bool,
+    /// Whether the method's docs say what it needs: when that is per
+    /// operation, or names OAuth 2 or OpenID Connect scopes.
+    pub documented: bool,
+}
+
+impl Security {
+    /// Whether a client without the credentials refuses to send the
+    /// request: it picks them per operation, and every alternative needs
+    /// one the client sends (an empty alternative, or one of schemes it does
+    /// not support, needs nothing from it).
+    pub fn refuses_without_credentials(&self) -> bool {
+        self.per_operation
+            && !self.alternatives.is_empty()
+            && self
+                .alternatives
+                .iter()
+                .all(|alternative| alternative.iter().any(|u| u.scheme.is_some()))
+    }
+}
+
+/// A security scheme as an operation's requirement names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeUse {
+    /// The scheme's name in the spec.
+    pub name: String,
+    /// The index into `Api::auth` of the scheme; `None` for one the client
+    /// does not support (which it leaves to the caller's default headers).
+    pub scheme: Option<usize>,
+    /// The OAuth 2 or OpenID Connect scopes it needs.
+    pub scopes: Vec<String>,
 }
 
 /// A parameter that selects which fields a response carries

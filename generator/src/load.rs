@@ -64,8 +64,8 @@ impl Sources {
         self.files.iter().map(|(file, _)| file.as_str())
     }
 
-    /// Locates every problem in the file it is in (see
-    /// [`Diagnostics::finish`]).
+    /// Locates every problem in the file it is in and at the line where it
+    /// was written, and sorts them by file and place.
     pub fn finish(&self, diagnostics: Diagnostics) -> Diagnostics {
         let files: Vec<(&str, &str)> = self
             .files

@@ -87,3 +87,8 @@ fn split_files() {
 fn servers() {
     check("servers");
 }
+
+#[test]
+fn operation_security() {
+    check("operation-security");
+}

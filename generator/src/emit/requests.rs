@@ -250,6 +250,7 @@ fn method_docs(api: &Api, op: &Operation) -> Vec<String> {
     }
     let mut extra = vec![route];
     extra.extend(server_doc(api, op));
+    extra.extend(super::security::security_doc(api, op));
     if !arguments.is_empty() {
         extra.push(format!("# Arguments\n\n{}", arguments.join("\n")));
     }
@@ -530,6 +531,7 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
         let variant = format_ident!("{}", api.servers[server].variant);
         fill.push(quote! { request.server(crate::Server::#variant); });
     }
+    fill.extend(super::security::security_call(api, op));
     for p in &op.parameters {
         let field = ident(&p.rust_name);
         let wire = &p.wire_name;

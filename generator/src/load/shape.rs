@@ -45,9 +45,6 @@ pub(crate) struct Walk {
     /// Every `$ref` target in the document, with the first place that
     /// refers to it.
     pub(crate) refs: HashMap<String, String>,
-    /// The document's `security`, which the client applies to every
-    /// operation.
-    security: Option<Value>,
     /// How many schemas enclose the one being walked.
     schema_depth: usize,
     /// Whether the document was OpenAPI 3.1 (rewritten into 3.0 before the
@@ -417,7 +414,6 @@ impl Walk {
     /// `is_31` says the document was OpenAPI 3.1 before it was rewritten.
     pub(crate) fn document(document: &mut Value, is_31: bool) -> Walk {
         let mut walk = Walk {
-            security: document.get("security").cloned(),
             is_31,
             ..Walk::default()
         };
@@ -533,19 +529,11 @@ impl Walk {
         }
         // Constructs the generator accepts but does not implement, and
         // deprecated ones: each is reported with what happens instead.
-        let unsupported: [(bool, &str, &str); 4] = [
+        let unsupported: [(bool, &str, &str); 3] = [
             (
                 kind == Kind::Operation && map.contains_key("callbacks"),
                 "callbacks",
                 "callbacks are not supported; the client has no code for them",
-            ),
-            (
-                kind == Kind::Operation
-                    && map
-                        .get("security")
-                        .is_some_and(|s| Some(s) != self.security.as_ref()),
-                "security",
-                "this operation's `security` differs from the document's, which is not supported; the client sends the same credentials to every operation",
             ),
             (
                 kind == Kind::Parameter && map.contains_key("allowEmptyValue"),

@@ -9,6 +9,7 @@ mod extensions;
 mod operations;
 mod refs;
 mod runtime;
+mod security;
 mod servers;
 mod types;
 
@@ -46,6 +47,9 @@ pub(crate) struct Lowerer<'a> {
     refs: &'a Refs,
     /// The servers operations are sent to instead of the base URL.
     servers: Vec<crate::ir::Server>,
+    /// The security schemes the client supports, made before operations
+    /// name them.
+    auth: Vec<AuthScheme>,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
@@ -75,14 +79,16 @@ pub fn lower_loaded(
         defining: Vec::new(),
         refs,
         servers: Vec::new(),
+        auth: Vec::new(),
     };
     lowerer.name_components();
     lowerer.lower_components();
+    lowerer.auth = lowerer.lower_security();
     let mut operations = lowerer.lower_operations();
+    security::settle(&mut operations);
     let error_bodies = errors::error_body_variants(&mut operations);
     let error_decoders = errors::error_decoders(&mut operations, &error_bodies);
     let rate_limit_reset_body = lowerer.rate_limit_reset_body(&operations);
-    let auth = lowerer.lower_security();
     cycles::box_cycles(&mut lowerer.types);
     let custom_field_prefix = lowerer.single_custom_prefix();
     let base_url = lowerer.base_url();
@@ -99,7 +105,7 @@ pub fn lower_loaded(
         crate_name,
         spec_file: options.spec_file.clone(),
         base_url,
-        auth,
+        auth: lowerer.auth,
         types: lowerer.types,
         operations,
         custom_field_prefix,

@@ -439,6 +439,7 @@ impl<'a> Lowerer<'a> {
         };
 
         let server = self.operation_server(item, operation, pointer);
+        let security = self.operation_security(operation, pointer);
         let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
         // The extensions are checked against the parameters and responses;
         // where those have an error, what the checks say follows from it.
@@ -475,6 +476,7 @@ impl<'a> Lowerer<'a> {
             selection,
             error_decoder: None,
             server,
+            security,
         })
     }
 

@@ -37,6 +37,11 @@ pub(crate) struct Request {
     /// The server of an operation sent elsewhere than the base URL.
     pub(crate) server: Option<crate::Server>,
     // @end
+    // @needs security
+    /// The credentials the operation may send: alternatives, each the
+    /// schemes sent together. `None` sends every credential the client has.
+    pub(crate) security: Option<&'static [&'static [crate::client::Scheme]]>,
+    // @end
 }
 
 impl Request {
@@ -62,8 +67,19 @@ impl Request {
             // @needs servers
             server: None,
             // @end
+            // @needs security
+            security: None,
+            // @end
         })
     }
+    // @needs security
+
+    /// Sends the credentials of the first of `alternatives` the client has
+    /// (the operation's `security`), and only those.
+    pub(crate) fn security(&mut self, alternatives: &'static [&'static [crate::client::Scheme]]) {
+        self.security = Some(alternatives);
+    }
+    // @end
     // @needs servers
 
     /// Sends the request to `server` rather than the client's base URL.
