@@ -31,7 +31,8 @@ commands:
       generated client's decode throughput and per-request overhead.
       --quick runs each once (CI uses it to keep it working).
   corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
-      Generate every spec under DIR (default ../shared/specs) in lenient mode,
+      Generate every spec under DIR (default ../shared/specs and tests/corpus;
+      a split spec's other files are in a folder named like it) in lenient mode,
       cargo check each crate, and print a table (with the generator's warnings
       counted). Exits 1 if any spec fails to generate or its crate fails
       cargo check or has compiler warnings.

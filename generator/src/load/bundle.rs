@@ -654,6 +654,13 @@ impl Bundler<'_> {
             );
         }
         let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            return Self::failed(
+                reference,
+                format!("`$ref: {reference}` names an anchor (`#{fragment}`), not a JSON pointer, which the generator does not follow"),
+                Some("point at the value with a JSON pointer: `#/components/schemas/Name`".to_owned()),
+            );
+        }
         let pointer = format!("#{}", percent_decode(fragment));
         let segments = segments(&pointer);
         let file = if path.is_empty() {
@@ -1313,6 +1320,12 @@ mod tests {
                 .contains("is a URL"),
             "{why:?}"
         );
+        let anchor =
+            format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: '#pet'\n");
+        let anchored =
+            load_files("root.yaml", &anchor, &no_files).unwrap_or_else(|d| panic!("{d}"));
+        let why = &anchored.refs.unresolved;
+        assert!(why["#pet"].message.contains("anchor"), "{why:?}");
         let errors = document.sources.finish(document.warnings);
         let cycle = errors
             .iter()
