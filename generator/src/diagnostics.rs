@@ -37,12 +37,18 @@ pub struct Diagnostic {
     /// The problem this one follows from: it is listed right after that
     /// problem, never before it, so the first problem shown is a cause.
     pub cause: Option<Related>,
+    /// How a group of problems of this kind is summarised ("components are
+    /// not referenced anywhere"), for a kind whose every instance says the
+    /// same; `None` groups problems by their message with its quoted names
+    /// left out (see [`Diagnostics::summarized`]).
+    pub summary: Option<String>,
 }
 
 /// The note that names the problem another follows from.
 fn cause_note(pointer: &str) -> Related {
     Related {
         label: "this follows from the problem".to_owned(),
+        file: String::new(),
         pointer: pointer.to_owned(),
         location: None,
     }
@@ -53,6 +59,10 @@ fn cause_note(pointer: &str) -> Related {
 pub struct Related {
     /// What is there, such as "first used".
     pub label: String,
+    /// The file it is in. Empty until located: the pointer is then into the
+    /// document as the generator read it (with other files brought in), and
+    /// locating finds the file it was written in.
+    pub file: String,
     /// JSON pointer into the document.
     pub pointer: String,
     /// One-based line and column, once located.
@@ -80,6 +90,7 @@ impl Diagnostic {
             hint: None,
             related: None,
             cause: None,
+            summary: None,
         }
     }
 
@@ -103,10 +114,18 @@ impl Diagnostic {
         self
     }
 
+    /// Says how a group of problems of this kind is summarised (see
+    /// [`Diagnostics::summarized`]).
+    pub fn with_summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = Some(summary.into());
+        self
+    }
+
     /// Adds another place that matters, such as the first of two duplicates.
     pub fn with_related(mut self, label: impl Into<String>, pointer: impl Into<String>) -> Self {
         self.related = Some(Related {
             label: label.into(),
+            file: String::new(),
             pointer: pointer.into(),
             location: None,
         });
@@ -131,14 +150,15 @@ impl fmt::Display for Diagnostic {
         for related in [&self.related, &self.cause].into_iter().flatten() {
             let Related {
                 label,
+                file,
                 pointer,
                 location,
             } = related;
+            let file = if file.is_empty() { &self.file } else { file };
             match location {
                 Some((line, column)) => writeln!(
                     f,
-                    "   = note: {label} at {}:{line}:{column} ({pointer})",
-                    self.file
+                    "   = note: {label} at {file}:{line}:{column} ({pointer})"
                 )?,
                 None => writeln!(f, "   = note: {label} at {pointer}")?,
             }
@@ -244,33 +264,82 @@ impl Diagnostics {
     ///
     /// `text` is indexed only when some problem needs a location, once, in
     /// linear time (see [`Locator`]).
-    pub(crate) fn finish(mut self, file: &str, text: &str) -> Self {
-        let needs_index = self.items.iter().any(|d| {
-            (d.location.is_none() && d.pointer.is_some())
-                || [&d.related, &d.cause]
-                    .into_iter()
-                    .flatten()
-                    .any(|r| r.location.is_none())
-        });
-        let locator = needs_index.then(|| Locator::new(text));
-        for d in &mut self.items {
-            d.file = file.to_owned();
-            let Some(locator) = &locator else { continue };
-            if d.location.is_none() {
-                if let Some(pointer) = &d.pointer {
-                    d.location = locator.locate(pointer);
+    #[cfg(test)]
+    pub(crate) fn finish(self, file: &str, text: &str) -> Self {
+        self.finish_in(&[(file, text)], &|_| None)
+    }
+
+    /// [`Self::finish`] for a spec of several files (`files`, the root
+    /// first). A problem that names no file yet is at a pointer into the
+    /// document as the generator read it, with other files brought in:
+    /// `origin` says where such a pointer was written (the index of a file
+    /// and the pointer in it), or `None` for a place in the root as written.
+    /// A problem that names its file is at a pointer in that file. Problems
+    /// are sorted by file, in the order of `files`, then by place.
+    pub(crate) fn finish_in(
+        mut self,
+        files: &[(&str, &str)],
+        origin: &dyn Fn(&str) -> Option<(usize, String)>,
+    ) -> Self {
+        let mut locators: Vec<Option<Locator>> = files.iter().map(|_| None).collect();
+        let index_of = |name: &str| files.iter().position(|(f, _)| *f == name);
+        // Where a pointer was written: the file's index and the pointer there.
+        let place = |file: &str, pointer: &str| -> (Option<usize>, String) {
+            if file.is_empty() {
+                match origin(pointer) {
+                    Some((index, pointer)) => (Some(index), pointer),
+                    None => (Some(0), pointer.to_owned()),
                 }
+            } else {
+                (index_of(file), pointer.to_owned())
+            }
+        };
+        let mut locate = |index: Option<usize>, pointer: &str| -> Option<(usize, usize)> {
+            let index = index?;
+            let (_, text) = files.get(index)?;
+            locators[index]
+                .get_or_insert_with(|| Locator::new(text))
+                .locate(pointer)
+        };
+        let mut order: Vec<usize> = Vec::with_capacity(self.items.len());
+        for d in &mut self.items {
+            let mut index = if d.file.is_empty() {
+                Some(0)
+            } else {
+                index_of(&d.file)
+            };
+            if let Some(pointer) = d.pointer.clone() {
+                let (at, pointer) = place(&d.file, &pointer);
+                index = at;
+                if d.location.is_none() {
+                    d.location = locate(index, &pointer);
+                }
+                d.pointer = Some(pointer);
+            }
+            if d.file.is_empty() {
+                d.file = index
+                    .and_then(|i| files.get(i))
+                    .map_or(files.first().map_or("", |(f, _)| *f), |(f, _)| *f)
+                    .to_owned();
             }
             for related in [&mut d.related, &mut d.cause].into_iter().flatten() {
+                let (at, pointer) = place(&related.file, &related.pointer);
                 if related.location.is_none() {
-                    related.location = locator.locate(&related.pointer);
+                    related.location = locate(at, &pointer);
+                }
+                related.pointer = pointer;
+                if let Some((file, _)) = at.and_then(|i| files.get(i)) {
+                    related.file = (*file).to_owned();
                 }
             }
+            order.push(index.unwrap_or(files.len()));
         }
-        self.items.sort_by(|a, b| {
-            (a.location, &a.pointer, b.severity, &a.message)
-                .cmp(&(b.location, &b.pointer, a.severity, &b.message))
+        let mut keyed: Vec<(usize, Diagnostic)> = order.into_iter().zip(self.items).collect();
+        keyed.sort_by(|(fa, a), (fb, b)| {
+            (fa, a.location, &a.pointer, b.severity, &a.message)
+                .cmp(&(fb, b.location, &b.pointer, a.severity, &b.message))
         });
+        self.items = keyed.into_iter().map(|(_, d)| d).collect();
         self.items.dedup();
         self.items = causes_first(std::mem::take(&mut self.items));
         self
@@ -325,8 +394,10 @@ fn causes_first(items: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The index of the problem `items[i]` follows from: an error at its cause's
 /// place, else any other problem there.
 fn cause_index(items: &[Diagnostic], i: usize) -> Option<usize> {
-    let cause = &items[i].cause.as_ref()?.pointer;
-    let mut at = (0..items.len()).filter(|j| *j != i && items[*j].pointer.as_ref() == Some(cause));
+    let cause = items[i].cause.as_ref()?;
+    let in_file = |j: usize| cause.file.is_empty() || items[j].file == cause.file;
+    let mut at = (0..items.len())
+        .filter(|j| *j != i && items[*j].pointer.as_ref() == Some(&cause.pointer) && in_file(*j));
     let first = at.clone().next()?;
     Some(
         at.find(|j| items[*j].severity == Severity::Error)
@@ -334,11 +405,153 @@ fn cause_index(items: &[Diagnostic], i: usize) -> Option<usize> {
     )
 }
 
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.items {
-            writeln!(f, "{d}")?;
+/// How many warnings of one kind are printed before they are summarised.
+const LISTED: usize = 3;
+
+/// The message with its quoted names left out: what warnings of one kind
+/// have in common (`schema \`A\` is …` and `schema \`B\` is …`).
+fn message_kind(message: &str) -> String {
+    let parts: Vec<&str> = message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { "…" } else { part })
+        .collect();
+    parts.join("`")
+}
+
+/// The message of warnings of one kind, with the quoted names that differ
+/// between them left out (`the operation has no \`operationId\`; its
+/// method is named \`…\``).
+fn common_message(members: &[&Diagnostic]) -> String {
+    let split: Vec<Vec<&str>> = members
+        .iter()
+        .map(|d| d.message.split('`').collect())
+        .collect();
+    let Some(first) = split.first() else {
+        return String::new();
+    };
+    let parts: Vec<&str> = first
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let same = split.iter().all(|other| other.get(i) == Some(part));
+            if i % 2 == 1 && !same {
+                "…"
+            } else {
+                part
+            }
+        })
+        .collect();
+    parts.join("`")
+}
+
+/// Problems as a user reads them: warnings that repeat are summarised.
+pub struct Summarized<'a> {
+    diagnostics: &'a Diagnostics,
+    verbose: bool,
+}
+
+impl Diagnostics {
+    /// The problems for a person to read. Unless `verbose`, warnings of one
+    /// kind that repeat are one line each, with the count and the first
+    /// three places: a kind is a [`Diagnostic::summary`] (summarised
+    /// from two on; every unreferenced component is one line), else the
+    /// message with its quoted names left out (from four on). Errors,
+    /// warnings that follow from another problem, and a kind's first few
+    /// are printed as they are.
+    pub fn summarized(&self, verbose: bool) -> Summarized<'_> {
+        Summarized {
+            diagnostics: self,
+            verbose,
         }
+    }
+
+    /// The group each problem is summarised in, when it is.
+    fn groups(&self) -> Vec<Option<usize>> {
+        let key = |d: &Diagnostic| match &d.summary {
+            Some(summary) => (true, summary.clone()),
+            None => (false, message_kind(&d.message)),
+        };
+        let mut keys: Vec<((bool, String), Vec<usize>)> = Vec::new();
+        for (i, d) in self.items.iter().enumerate() {
+            if d.severity != Severity::Warning || d.cause.is_some() {
+                continue;
+            }
+            let key = key(d);
+            match keys.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, members)) => members.push(i),
+                None => keys.push((key, vec![i])),
+            }
+        }
+        let mut groups = vec![None; self.items.len()];
+        for (group, ((explicit, _), members)) in keys.iter().enumerate() {
+            let threshold = if *explicit { 2 } else { LISTED + 1 };
+            if members.len() >= threshold {
+                for i in members {
+                    groups[*i] = Some(group);
+                }
+            }
+        }
+        groups
+    }
+}
+
+impl fmt::Display for Summarized<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.verbose {
+            return write!(f, "{}", self.diagnostics);
+        }
+        let items = &self.diagnostics.items;
+        let groups = self.diagnostics.groups();
+        let mut printed = Vec::new();
+        for (i, d) in items.iter().enumerate() {
+            let Some(group) = groups[i] else {
+                writeln!(f, "{d}")?;
+                continue;
+            };
+            if printed.contains(&group) {
+                continue;
+            }
+            printed.push(group);
+            let members: Vec<&Diagnostic> = (0..items.len())
+                .filter(|j| groups[*j] == Some(group))
+                .map(|j| &items[j])
+                .collect();
+            let places: Vec<String> = members
+                .iter()
+                .take(LISTED)
+                .map(|d| {
+                    let at = match d.location {
+                        Some((line, column)) => format!("{}:{line}:{column}", d.file),
+                        None => d.file.clone(),
+                    };
+                    match &d.pointer {
+                        Some(pointer) => format!("{at} ({pointer})"),
+                        None => at,
+                    }
+                })
+                .collect();
+            let what = match &d.summary {
+                Some(summary) => format!("{} {summary}", members.len()),
+                None => format!("{}× {}", members.len(), common_message(&members)),
+            };
+            let rest = members.len() - places.len();
+            let places = match places.split_last() {
+                Some((last, first)) if rest == 0 && !first.is_empty() => {
+                    format!("{} and {last}", first.join(", "))
+                }
+                _ if rest > 0 => format!("{} and {rest} more", places.join(", ")),
+                _ => places.join(", "),
+            };
+            writeln!(f, "warning: {what}, at {places} (`--verbose` shows each)\n")?;
+        }
+        write!(f, "{}", self.diagnostics.tally())
+    }
+}
+
+impl Diagnostics {
+    /// The closing line: how many errors and warnings.
+    fn tally(&self) -> String {
         let errors = self
             .items
             .iter()
@@ -346,12 +559,20 @@ impl fmt::Display for Diagnostics {
             .count();
         let warnings = self.items.len() - errors;
         match self.denied {
-            0 => write!(f, "{errors} error(s), {warnings} warning(s)"),
-            denied => write!(
-                f,
+            0 => format!("{errors} error(s), {warnings} warning(s)"),
+            denied => format!(
                 "{errors} error(s) ({denied} of them warnings, denied in strict mode), {warnings} warning(s)"
             ),
         }
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.items {
+            writeln!(f, "{d}")?;
+        }
+        write!(f, "{}", self.tally())
     }
 }
 
@@ -484,6 +705,52 @@ mod tests {
             check.cause.as_ref().map(|c| c.pointer.as_str()),
             Some("#/ref")
         );
+    }
+
+    #[test]
+    fn repeated_warnings_are_summarised_unless_verbose() {
+        let mut diagnostics = Diagnostics::default();
+        for name in ["a", "b", "c", "d"] {
+            diagnostics.push(Diagnostic::warning(
+                format!("#/{name}"),
+                format!("`{name}` is odd; `x` says so"),
+            ));
+        }
+        for name in ["e", "f", "g"] {
+            diagnostics.push(Diagnostic::warning(
+                format!("#/{name}"),
+                format!("`{name}` is rare"),
+            ));
+        }
+        diagnostics.push(Diagnostic::warning("#/h", "`h` is odd; `x` says so").caused_by("#/i"));
+        diagnostics.push(at("#/i", "`i` is odd; `x` says so"));
+        for name in ["j", "k"] {
+            diagnostics.push(
+                Diagnostic::warning(format!("#/{name}"), "unused")
+                    .with_summary("things are unused"),
+            );
+        }
+        let text = (b'a'..=b'k')
+            .map(|c| format!("{}: 1\n", c as char))
+            .collect::<String>();
+        let finished = diagnostics.finish("t.yaml", &text);
+        let short = finished.summarized(false).to_string();
+        assert!(
+            short.starts_with("warning: 4× `…` is odd; `x` says so, at t.yaml:1:1 (#/a), t.yaml:2:1 (#/b), t.yaml:3:1 (#/c) and 1 more (`--verbose` shows each)\n"),
+            "{short}"
+        );
+        // Three of a kind, an error and what follows from it are shown in full.
+        assert_eq!(short.matches("is rare").count(), 3, "{short}");
+        assert!(short.contains("error: `i` is odd"), "{short}");
+        assert!(short.contains("warning: `h` is odd"), "{short}");
+        assert!(
+            short.contains(
+                "warning: 2 things are unused, at t.yaml:10:1 (#/j) and t.yaml:11:1 (#/k)"
+            ),
+            "{short}"
+        );
+        assert!(short.ends_with("1 error(s), 10 warning(s)"), "{short}");
+        assert_eq!(finished.summarized(true).to_string(), finished.to_string());
     }
 
     #[test]

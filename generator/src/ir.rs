@@ -79,6 +79,10 @@ pub struct Api {
     /// JSON pointer (`/error/rate_reset`), from `x-rate-limit-reset-body`;
     /// one per spec.
     pub rate_limit_reset_body: Option<String>,
+    /// The servers some operations are sent to instead of the base URL
+    /// (their own `servers`), in the order operations first name them; each
+    /// is a variant of the generated `Server` enum.
+    pub servers: Vec<Server>,
     /// The parts of the hand-written runtime this crate uses; emit copies
     /// only these.
     pub runtime: BTreeSet<RuntimeFeature>,
@@ -129,6 +133,12 @@ pub enum RuntimeFeature {
     Pagination,
     /// Reading the rate-limit reset from a 429 body (`x-rate-limit-reset-body`).
     RateLimitResetBody,
+    /// The `Server` enum, `ClientBuilder::server_url` and `Request::server`:
+    /// an operation sent to a server of its own.
+    Servers,
+    /// `Scheme`, `Request::security` and choosing credentials per
+    /// operation: operations that differ in the credentials they need.
+    Security,
     /// The `Object` trait and `object!`: a struct.
     Object,
     /// `required`: a struct with a required, non-nullable field.
@@ -148,7 +158,7 @@ pub enum RuntimeFeature {
 
 impl RuntimeFeature {
     /// Every feature, in declaration order.
-    pub const ALL: [RuntimeFeature; 26] = [
+    pub const ALL: [RuntimeFeature; 28] = [
         RuntimeFeature::Client,
         RuntimeFeature::SendJson,
         RuntimeFeature::SendJsonOrEmpty,
@@ -168,6 +178,8 @@ impl RuntimeFeature {
         RuntimeFeature::NoErrorBody,
         RuntimeFeature::Pagination,
         RuntimeFeature::RateLimitResetBody,
+        RuntimeFeature::Servers,
+        RuntimeFeature::Security,
         RuntimeFeature::Object,
         RuntimeFeature::Required,
         RuntimeFeature::AbsentOrNull,
@@ -200,6 +212,8 @@ impl RuntimeFeature {
             RuntimeFeature::NoErrorBody => "no_error_body",
             RuntimeFeature::Pagination => "pagination",
             RuntimeFeature::RateLimitResetBody => "rate_limit_reset_body",
+            RuntimeFeature::Servers => "servers",
+            RuntimeFeature::Security => "security",
             RuntimeFeature::Object => "object",
             RuntimeFeature::Required => "required",
             RuntimeFeature::AbsentOrNull => "absent_or_null",
@@ -517,6 +531,25 @@ pub enum NumberKind {
     F64,
 }
 
+/// A server some operations are sent to instead of the client's base URL:
+/// their own `servers` (on the operation or its path) name another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// The variant of the generated `Server` enum that names it (`Upload`).
+    pub variant: String,
+    /// Its URL with the variables at their defaults, when the client can
+    /// use it (absolute, https unless loopback); otherwise the caller sets
+    /// one with `ClientBuilder::server_url`.
+    pub url: Option<String>,
+    /// Its URL as the spec writes it.
+    pub template: String,
+    /// Its URL with the variables it defines at their defaults: what tells
+    /// two servers apart.
+    pub expanded: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
 /// How a request authenticates, from `components.securitySchemes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthScheme {
@@ -546,6 +579,17 @@ pub enum AuthScheme {
         /// Its description.
         description: Option<String>,
     },
+}
+
+impl AuthScheme {
+    /// The scheme's name in the spec.
+    pub fn name(&self) -> &str {
+        match self {
+            AuthScheme::Basic { name, .. }
+            | AuthScheme::Bearer { name, .. }
+            | AuthScheme::ApiKey { name, .. } => name,
+        }
+    }
 }
 
 /// Where an API key is sent.
@@ -630,6 +674,57 @@ pub struct Operation {
     /// The index into `Api::error_decoders` of the decoder of its error
     /// bodies; `None` when it documents no error body.
     pub error_decoder: Option<usize>,
+    /// The index into `Api::servers` of the server it is sent to; `None`
+    /// for the client's base URL.
+    pub server: Option<usize>,
+    /// The credentials it sends.
+    pub security: Security,
+}
+
+/// The credentials an operation sends: its `security`, else the
+/// document's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Security {
+    /// The alternatives, any one of which will do, in the spec's order,
+    /// each the schemes sent together (an empty one: none needed). No
+    /// alternative at all: the operation needs no credentials.
+    pub alternatives: Vec<Vec<SchemeUse>>,
+    /// Whether the client picks the credentials per operation (the spec's
+    /// operations differ in what they need): the request names its
+    /// alternatives, sends the first the client has, and fails before
+    /// sending without one. Otherwise the client sends every credential it
+    /// was given to every operation.
+    pub per_operation: bool,
+    /// Whether the method's docs say what it needs: when that is per
+    /// operation, or names OAuth 2 or OpenID Connect scopes.
+    pub documented: bool,
+}
+
+impl Security {
+    /// Whether a client without the credentials refuses to send the
+    /// request: it picks them per operation, and every alternative needs
+    /// one the client sends (an empty alternative, or one of schemes it does
+    /// not support, needs nothing from it).
+    pub fn refuses_without_credentials(&self) -> bool {
+        self.per_operation
+            && !self.alternatives.is_empty()
+            && self
+                .alternatives
+                .iter()
+                .all(|alternative| alternative.iter().any(|u| u.scheme.is_some()))
+    }
+}
+
+/// A security scheme as an operation's requirement names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeUse {
+    /// The scheme's name in the spec.
+    pub name: String,
+    /// The index into `Api::auth` of the scheme; `None` for one the client
+    /// does not support (which it leaves to the caller's default headers).
+    pub scheme: Option<usize>,
+    /// The OAuth 2 or OpenID Connect scopes it needs.
+    pub scopes: Vec<String>,
 }
 
 /// A parameter that selects which fields a response carries

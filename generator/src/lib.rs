@@ -23,6 +23,7 @@ pub mod naming;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use emit::{File, HEADER_MARK};
 pub use history::Previous;
+pub use load::{no_files, ReadFile};
 
 /// What to generate and how to label it.
 #[derive(Debug, Clone)]
@@ -59,6 +60,10 @@ pub struct Generated {
     pub report: Option<changes::Report>,
     /// The crate's version before, when known.
     pub previous_version: Option<String>,
+    /// Every file the spec is made of, the root first, as
+    /// [`Options::spec_file`] names the root: a change to any of them can
+    /// change the crate.
+    pub spec_files: Vec<String>,
 }
 
 /// Runs the whole pipeline on the text of one spec.
@@ -84,7 +89,7 @@ pub fn generate_with(
     options: &Options,
     previous: &Previous,
 ) -> Result<Generated, Diagnostics> {
-    pipeline(text, options, previous).0
+    pipeline(text, options, previous, &no_files).0
 }
 
 /// The API model of a spec, without generating the crate (for comparing
@@ -94,16 +99,58 @@ pub fn generate_with(
 ///
 /// Every problem found in the phase that failed, located in the spec.
 pub fn model_of(text: &str, options: &Options) -> Result<model::ApiModel, Diagnostics> {
-    let file = &options.spec_file;
-    let document = load::load(file, text)?;
-    match lower::lower(&document.api, options) {
+    model_of_files(text, options, &no_files)
+}
+
+/// [`model_of`] for a spec split over files (see [`generate_files`]).
+///
+/// # Errors
+///
+/// Every problem found in the phase that failed, each located in its file.
+pub fn model_of_files(
+    text: &str,
+    options: &Options,
+    read: &ReadFile<'_>,
+) -> Result<model::ApiModel, Diagnostics> {
+    let document = load::load_files(&options.spec_file, text, read)?;
+    match lower::lower_loaded(&document.api, &document.refs, options) {
         Ok((api, _)) => Ok(model::of(&api)),
         Err(errors) => {
             let mut diagnostics = document.warnings;
             diagnostics.extend(errors);
-            Err(diagnostics.finish(file, text))
+            Err(document.sources.finish(diagnostics))
         }
     }
+}
+
+/// [`generate`] for a spec split over several files: `text` is the root
+/// file's, and `read` reads the others its `$ref`s name (see [`ReadFile`]).
+/// The library reads nothing itself.
+///
+/// # Errors
+///
+/// As [`generate`], each problem located in the file it is in.
+pub fn generate_files(
+    text: &str,
+    options: &Options,
+    read: &ReadFile<'_>,
+) -> Result<Generated, Diagnostics> {
+    pipeline(text, options, &Previous::default(), read).0
+}
+
+/// [`generate_with`] for a spec split over files (see [`generate_files`]):
+/// what `cargo xtask codegen` runs.
+///
+/// # Errors
+///
+/// As [`generate_with`], each problem located in the file it is in.
+pub fn generate_with_files(
+    text: &str,
+    options: &Options,
+    previous: &Previous,
+    read: &ReadFile<'_>,
+) -> Result<Generated, Diagnostics> {
+    pipeline(text, options, previous, read).0
 }
 
 /// How long each phase of one run took.
@@ -127,13 +174,23 @@ pub fn generate_timed(
     text: &str,
     options: &Options,
 ) -> (Result<Generated, Diagnostics>, PhaseTimes) {
-    pipeline(text, options, &Previous::default())
+    pipeline(text, options, &Previous::default(), &no_files)
+}
+
+/// [`generate_timed`] for a spec split over files (see [`generate_files`]).
+pub fn generate_timed_files(
+    text: &str,
+    options: &Options,
+    read: &ReadFile<'_>,
+) -> (Result<Generated, Diagnostics>, PhaseTimes) {
+    pipeline(text, options, &Previous::default(), read)
 }
 
 fn pipeline(
     text: &str,
     options: &Options,
     previous: &Previous,
+    read: &ReadFile<'_>,
 ) -> (Result<Generated, Diagnostics>, PhaseTimes) {
     let mut times = PhaseTimes::default();
     let file = &options.spec_file;
@@ -145,14 +202,15 @@ fn pipeline(
         }
         Err(diagnostics)
     };
-    let document = match load::load(file, text) {
+    let document = match load::load_files(file, text, read) {
         Ok(document) => document,
         Err(diagnostics) => return (fail(diagnostics), times),
     };
     times.load = started.elapsed();
     let mut diagnostics = document.warnings;
     let started = Instant::now();
-    let lowered = lower::lower(&document.api, options);
+    let sources = &document.sources;
+    let lowered = lower::lower_loaded(&document.api, &document.refs, options);
     times.lower = started.elapsed();
     let mut api = match lowered {
         Ok((api, warnings)) => {
@@ -161,20 +219,20 @@ fn pipeline(
         }
         Err(errors) => {
             diagnostics.extend(errors);
-            return (fail(diagnostics.finish(file, text)), times);
+            return (fail(sources.finish(diagnostics)), times);
         }
     };
     // A warning-free spec is what strict mode asks; the whole document has
     // been checked by now, so every warning is reported in this one round.
     if options.deny_warnings && !diagnostics.is_empty() {
-        return (fail(diagnostics.finish(file, text)), times);
+        return (fail(sources.finish(diagnostics)), times);
     }
     let started = Instant::now();
     let history = match history::History::new(&api, previous) {
         Ok(history) => history,
         Err(message) => {
             diagnostics.push(Diagnostic::document_error(message, None));
-            return (Err(diagnostics.finish(file, text)), times);
+            return (Err(sources.finish(diagnostics)), times);
         }
     };
     api.crate_version = history.version().to_owned();
@@ -183,7 +241,7 @@ fn pipeline(
         Ok(emitted) => emitted,
         Err(message) => {
             diagnostics.push(Diagnostic::document_error(message, None));
-            return (fail(diagnostics.finish(file, text)), times);
+            return (fail(sources.finish(diagnostics)), times);
         }
     };
     let header = emit::header(&options.command, &api.spec_file);
@@ -200,12 +258,13 @@ fn pipeline(
     times.emit = started.elapsed().saturating_sub(format);
     let generated = Generated {
         files,
-        warnings: diagnostics.finish(file, text),
+        warnings: sources.finish(diagnostics),
         types: api.types.len(),
         operations: api.operations.len(),
         model: history.model,
         report: history.report,
         previous_version: history.previous_version,
+        spec_files: sources.files().map(str::to_owned).collect(),
     };
     (Ok(generated), times)
 }

@@ -9,6 +9,7 @@
 //! Every other diagnostic is located by JSON pointer, and
 //! `Diagnostics::finish` turns pointers into lines with [`crate::locate`].
 
+mod bundle;
 mod shape;
 mod typed;
 mod value;
@@ -17,6 +18,7 @@ use openapiv3::OpenAPI;
 use serde_yaml::Value;
 
 use crate::diagnostics::{closest, pointer_join, Diagnostic, Diagnostics};
+pub use bundle::{no_files, ReadFile, Refs, Unresolved};
 use shape::Walk;
 use value::Generic;
 
@@ -25,11 +27,66 @@ use value::Generic;
 pub struct Document {
     /// The file name as the user gave it; used in diagnostics and headers.
     pub file: String,
-    /// The typed document.
+    /// The typed document, with everything its `$ref`s reach in other files
+    /// and elsewhere in it brought into its `components`.
     pub api: OpenAPI,
     /// Problems that did not stop loading, not yet located (see
-    /// `Diagnostics::finish`).
+    /// [`Sources::finish`]).
     pub warnings: Diagnostics,
+    /// The files the spec is made of, to locate problems in.
+    pub sources: Sources,
+    /// What `lower` needs to know of the references loading followed: why
+    /// each it could not follow cannot (reported where `lower` meets it),
+    /// and which components it made.
+    pub refs: Refs,
+}
+
+/// The files of one spec, the root first, with their text, and where the
+/// values that loading moved were written.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    files: Vec<(String, String)>,
+    origins: Vec<bundle::Origin>,
+}
+
+impl Sources {
+    /// A spec of one file so far.
+    fn new(file: &str, text: &str) -> Self {
+        Sources {
+            files: vec![(file.to_owned(), text.to_owned())],
+            origins: Vec::new(),
+        }
+    }
+
+    /// The path of every file read, the root first, as diagnostics name
+    /// them.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(file, _)| file.as_str())
+    }
+
+    /// Locates every problem in the file it is in and at the line where it
+    /// was written, and sorts them by file and place.
+    pub fn finish(&self, diagnostics: Diagnostics) -> Diagnostics {
+        let files: Vec<(&str, &str)> = self
+            .files
+            .iter()
+            .map(|(f, t)| (f.as_str(), t.as_str()))
+            .collect();
+        diagnostics.finish_in(&files, &|pointer| self.origin(pointer))
+    }
+
+    /// Where a pointer into the bundled document was written, when it is in
+    /// a value loading moved.
+    fn origin(&self, pointer: &str) -> Option<(usize, String)> {
+        self.origins
+            .iter()
+            .filter_map(|o| {
+                let rest = pointer.strip_prefix(o.bundled.as_str())?;
+                (rest.is_empty() || rest.starts_with('/')).then_some((o, rest))
+            })
+            .max_by_key(|(o, _)| o.bundled.len())
+            .map(|(o, rest)| (o.file, format!("{}{rest}", o.pointer)))
+    }
 }
 
 /// Parses `text`, read from `file`, as an OpenAPI 3.0 document.
@@ -38,32 +95,48 @@ pub struct Document {
 ///
 /// Every problem found while loading, located in the spec.
 pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
+    load_files(file, text, &no_files)
+}
+
+/// [`load`] for a spec whose `$ref`s may name other files, which `read`
+/// reads (see [`ReadFile`]).
+///
+/// # Errors
+///
+/// Every problem found while loading, each located in the file it is in.
+pub fn load_files(file: &str, text: &str, read: &ReadFile<'_>) -> Result<Document, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let Some(value) = prepare(text, &mut diagnostics) else {
-        return Err(diagnostics.finish(file, text));
+    let mut sources = Sources::new(file, text);
+    let Some((value, refs)) = prepare(&mut sources, read, &mut diagnostics) else {
+        return Err(sources.finish(diagnostics));
     };
     // The typed parse reads the repaired value as leniently as YAML text
     // would be read (`version: 1.0` is a string where a string is
     // expected), whichever format the spec is in. Tracking the path costs
     // half as much again as the parse, and is only read when it fails: so
     // parse plainly first, and only after a failure prepare the value again
-    // (a pure function of the text) and parse it tracked.
+    // (a pure function of the texts, which `sources` now holds) and parse it
+    // tracked.
     if let Ok(api) = <OpenAPI as serde::Deserialize>::deserialize(typed::Lenient(value)) {
         return Ok(Document {
             file: file.to_owned(),
             api,
             warnings: diagnostics,
+            sources,
+            refs,
         });
     }
-    // The same text prepares the same value; no new diagnostics.
-    let Some(value) = prepare(text, &mut Diagnostics::default()) else {
-        return Err(diagnostics.finish(file, text));
+    // The same texts prepare the same value; no new diagnostics.
+    let Some((value, _)) = prepare(&mut sources, read, &mut Diagnostics::default()) else {
+        return Err(sources.finish(diagnostics));
     };
     match serde_path_to_error::deserialize::<_, OpenAPI>(typed::Lenient(value)) {
         Ok(api) => Ok(Document {
             file: file.to_owned(),
             api,
             warnings: diagnostics,
+            sources,
+            refs,
         }),
         Err(error) => {
             // The walk checks the common fields only; fall back to where
@@ -79,16 +152,23 @@ pub fn load(file: &str, text: &str) -> Result<Document, Diagnostics> {
                 pointer,
                 format!("the document does not match the OpenAPI 3.0 schema: {message}"),
             ));
-            Err(diagnostics.finish(file, text))
+            Err(sources.finish(diagnostics))
         }
     }
 }
 
-/// Text → generic value, or the syntax error with its line and column.
-/// The document as a generic value, parsed, rewritten from 3.1 if it is
-/// 3.1, and walked (repaired where lenient, checked for shape); what is
-/// found goes to `diagnostics`. `None` after an error.
-fn prepare(text: &str, diagnostics: &mut Diagnostics) -> Option<Value> {
+/// The document as a generic value, parsed, with what its `$ref`s reach
+/// brought in (other files read through `read` and kept in `sources`),
+/// rewritten from 3.1 if it is 3.1, and walked (repaired where lenient,
+/// checked for shape); what is found goes to `diagnostics`, and why some
+/// `$ref`s cannot be followed is returned with the value. `None` after an
+/// error.
+fn prepare(
+    sources: &mut Sources,
+    read: &ReadFile<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<(Value, Refs)> {
+    let text = &sources.files[0].1;
     let is_json = text.trim_start().starts_with('{');
     let mut value = match parse_generic(text, is_json) {
         Ok(value) => value,
@@ -97,6 +177,32 @@ fn prepare(text: &str, diagnostics: &mut Diagnostics) -> Option<Value> {
             return None;
         }
     };
+    // Only an OpenAPI 3 document is bundled; anything else is refused by
+    // the version check below.
+    let mut refs = Refs::default();
+    let mut pointed_into = std::collections::HashSet::new();
+    let is_3 = value
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with('3'));
+    if is_3 {
+        let bundled = bundle::bundle(&mut value, &mut sources.files, read);
+        sources.origins = bundled.origins;
+        refs = bundled.refs;
+        pointed_into = bundled.pointed_into;
+        let failed = bundled
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == crate::Severity::Error && d.pointer.is_none());
+        for diagnostic in bundled.diagnostics {
+            diagnostics.push(diagnostic);
+        }
+        // Another file that is not YAML or JSON stops loading, as the root
+        // would.
+        if failed {
+            return None;
+        }
+    }
     // OpenAPI 3.1 is rewritten into its 3.0 spelling before anything else
     // looks at it; what the rewrite drops is said.
     let is_31 = crate::downgrade::is_31(&value);
@@ -113,14 +219,14 @@ fn prepare(text: &str, diagnostics: &mut Diagnostics) -> Option<Value> {
     for warning in walk.warnings.iter().cloned() {
         diagnostics.push(warning);
     }
-    unused_components(&value, &walk, diagnostics);
+    unused_components(&value, &walk, &pointed_into, diagnostics);
     if !walk.shape_errors.is_empty() {
         for shape_error in walk.shape_errors {
             diagnostics.push(shape_error);
         }
         return None;
     }
-    Some(value)
+    Some((value, refs))
 }
 
 fn parse_generic(text: &str, is_json: bool) -> Result<Value, Box<Diagnostic>> {
@@ -269,7 +375,12 @@ fn scalar_text(value: &Value) -> String {
 /// A component that a dangling `$ref` was probably meant for (the one its
 /// "did you mean" names, as lowering reports it) is unused because of that
 /// typo: the warning says it follows from the `$ref`.
-fn unused_components(document: &Value, walk: &Walk, diagnostics: &mut Diagnostics) {
+fn unused_components(
+    document: &Value,
+    walk: &Walk,
+    pointed_into: &std::collections::HashSet<String>,
+    diagnostics: &mut Diagnostics,
+) {
     let Some(components) = document.get("components").and_then(Value::as_mapping) else {
         return;
     };
@@ -308,11 +419,16 @@ fn unused_components(document: &Value, walk: &Walk, diagnostics: &mut Diagnostic
         for name in names() {
             let escaped = pointer_join(&base, name);
             let plain = format!("{base}/{name}");
-            if !walk.refs.contains_key(&escaped) && !walk.refs.contains_key(&plain) {
+            // A `$ref` to a place inside the component uses it too.
+            if !walk.refs.contains_key(&escaped)
+                && !walk.refs.contains_key(&plain)
+                && !pointed_into.contains(&escaped)
+            {
                 let mut warning = Diagnostic::warning(
                     escaped,
                     format!("{noun} `{name}` is not referenced anywhere; {effect}"),
-                );
+                )
+                .with_summary("components are not referenced anywhere (a schema is still generated as a type; the others have no effect)");
                 if let Some((_, at)) = meant.iter().find(|(meant, _)| *meant == name) {
                     warning = warning.caused_by(at);
                 }

@@ -105,11 +105,15 @@ fn generated() -> Vec<Generated> {
                 command: "test".to_owned(),
                 deny_warnings: false,
             };
-            let document = generator::load::load(&spec, &text)
+            // A split spec's other files are named relative to it.
+            let dir = path.parent().expect("a spec is in a directory");
+            let read =
+                |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string());
+            let document = generator::load::load_files(&spec, &text, &read)
                 .unwrap_or_else(|e| panic!("{spec} does not load:\n{e}"));
-            let (api, _) = generator::lower::lower(&document.api, &options)
+            let (api, _) = generator::lower::lower_loaded(&document.api, &document.refs, &options)
                 .unwrap_or_else(|e| panic!("{spec} does not lower:\n{e}"));
-            let files = generator::generate(&text, &options)
+            let files = generator::generate_files(&text, &options, &read)
                 .unwrap_or_else(|e| panic!("{spec} does not generate:\n{e}"))
                 .files
                 .into_iter()

@@ -27,15 +27,16 @@ fn root() -> PathBuf {
 fn features(path: &str) -> BTreeSet<RuntimeFeature> {
     let text = std::fs::read_to_string(root().join(path))
         .unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    let document =
-        generator::load::load(path, &text).unwrap_or_else(|d| panic!("{path} does not load:\n{d}"));
+    let read = |name: &str| std::fs::read_to_string(root().join(name)).map_err(|e| e.to_string());
+    let document = generator::load::load_files(path, &text, &read)
+        .unwrap_or_else(|d| panic!("{path} does not load:\n{d}"));
     let options = Options {
         spec_file: path.to_owned(),
         crate_name: None,
         command: "test".to_owned(),
         deny_warnings: false,
     };
-    let (api, _) = generator::lower::lower(&document.api, &options)
+    let (api, _) = generator::lower::lower_loaded(&document.api, &document.refs, &options)
         .unwrap_or_else(|d| panic!("{path} does not lower:\n{d:?}"));
     api.runtime
 }

@@ -47,12 +47,14 @@ pub fn check_crate(
     let dir = root.join(dir);
     // The committed model and changelog are what the crate was: with them
     // an unchanged spec regenerates the same version and changelog.
-    let read = |name: &str| fs::read_to_string(dir.join(name)).ok();
+    let read_own = |name: &str| fs::read_to_string(dir.join(name)).ok();
     let previous = Previous {
-        model: read(generator::history::MODEL_FILE),
-        changelog: read(generator::history::CHANGELOG_FILE),
+        model: read_own(generator::history::MODEL_FILE),
+        changelog: read_own(generator::history::CHANGELOG_FILE),
     };
-    let generated = generator::generate_with(&text, &options, &previous)
+    // A spec split over files names the others relative to its own path.
+    let read = |path: &str| fs::read_to_string(root.join(path)).map_err(|e| e.to_string());
+    let generated = generator::generate_with_files(&text, &options, &previous, &read)
         .map_err(|d| format!("{spec} does not generate:\n{d}"))?;
     let update = update_allowed && std::env::var(UPDATE_VAR).is_ok_and(|v| v == "1");
     let mut problems = String::new();

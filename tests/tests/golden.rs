@@ -77,3 +77,23 @@ fn types_only() {
 fn untyped() {
     check("untyped");
 }
+
+#[test]
+fn deep_refs() {
+    check("deep-refs");
+}
+
+#[test]
+fn split_files() {
+    check("split-files");
+}
+
+#[test]
+fn servers() {
+    check("servers");
+}
+
+#[test]
+fn operation_security() {
+    check("operation-security");
+}

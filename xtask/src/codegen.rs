@@ -30,6 +30,8 @@ struct Args {
     /// leniently, with warnings. `--deny-warnings` and `--allow-warnings`
     /// choose explicitly.
     deny_warnings: bool,
+    /// Every warning in full, rather than repeated ones summarised.
+    verbose: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args> {
@@ -40,6 +42,7 @@ fn parse(args: &[String]) -> Result<Args> {
         out: None,
         name: None,
         deny_warnings: false,
+        verbose: false,
     };
     let mut warnings_flag: Option<(&str, bool)> = None;
     let mut iter = args.iter();
@@ -52,6 +55,7 @@ fn parse(args: &[String]) -> Result<Args> {
         match arg.as_str() {
             "--check" => parsed.check = true,
             "--full" => parsed.full = true,
+            "--verbose" => parsed.verbose = true,
             "--spec" => parsed.spec = Some(value("--spec")?),
             "--out" => parsed.out = Some(value("--out")?),
             "--name" => parsed.name = Some(value("--name")?),
@@ -114,10 +118,18 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     };
     let out_label = args.out.clone().unwrap_or_else(|| "generated".to_owned());
     let previous = crate::report::previous(&out)?;
-    let mut generated = match generator::generate_with(&text, &options, &previous) {
+    // The other files of a spec split over several are named relative to
+    // the root file's path, which is relative to the working directory
+    // (`--spec`) or the workspace (the own spec).
+    let base = match args.spec {
+        Some(_) => PathBuf::new(),
+        None => root.clone(),
+    };
+    let read = |path: &str| read_spec_file(&base, path);
+    let mut generated = match generator::generate_with_files(&text, &options, &previous, &read) {
         Ok(generated) => generated,
         Err(diagnostics) => {
-            eprintln!("{diagnostics}");
+            eprintln!("{}", diagnostics.summarized(args.verbose));
             if diagnostics.denied_warnings() > 0 {
                 let why = match args.spec {
                     None => "the project's own spec must be warning-free",
@@ -132,7 +144,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         }
     };
     if !generated.warnings.is_empty() {
-        eprintln!("{}", generated.warnings);
+        eprintln!("{}", generated.warnings.summarized(args.verbose));
     }
     crate::report::print(&mut generated, &text, &out_label);
     let plan = plan(&out, &generated.files)?;
@@ -188,6 +200,12 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Another file of a split spec, for the generator, which reads none itself.
+/// A URL never gets here: the generator refuses it.
+pub fn read_spec_file(base: &Path, path: &str) -> Result<String, String> {
+    fs::read_to_string(base.join(path)).map_err(|e| e.to_string())
 }
 
 /// What a run would change on disk.

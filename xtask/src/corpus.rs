@@ -52,8 +52,16 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         }
     }
     let root = workspace_root();
-    let dir = dir.unwrap_or_else(|| root.join("../shared/specs"));
-    let mut specs = spec_files(&dir)?;
+    // By default the shared real-world specs and the repository's own
+    // corpus (`tests/corpus`: specs written for what the generator reads).
+    let dirs = match dir {
+        Some(dir) => vec![dir],
+        None => vec![root.join("../shared/specs"), root.join("tests/corpus")],
+    };
+    let mut specs = Vec::new();
+    for dir in &dirs {
+        specs.extend(spec_files(dir)?.into_iter().map(|spec| (dir.clone(), spec)));
+    }
     if let Some(filter) = &filter {
         // A comma-separated list of substrings of file names.
         let wanted: Vec<&str> = filter
@@ -61,10 +69,11 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             .map(str::trim)
             .filter(|w| !w.is_empty())
             .collect();
-        specs.retain(|p| wanted.iter().any(|w| p.to_string_lossy().contains(w)));
+        specs.retain(|(_, p)| wanted.iter().any(|w| p.to_string_lossy().contains(w)));
     }
     if specs.is_empty() {
-        bail!("no specs (.yaml, .yml, .json) under `{}`", dir.display());
+        let dirs: Vec<String> = dirs.iter().map(|d| format!("`{}`", d.display())).collect();
+        bail!("no specs (.yaml, .yml, .json) under {}", dirs.join(" or "));
     }
     let out = root.join("target/corpus");
     let crates = out.join("crates");
@@ -81,12 +90,8 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
 
     let mut rows = Vec::new();
     let mut failures = 0;
-    for spec in &specs {
-        let label = spec
-            .strip_prefix(&dir)
-            .unwrap_or(spec)
-            .display()
-            .to_string();
+    for (dir, spec) in &specs {
+        let label = spec.strip_prefix(dir).unwrap_or(spec).display().to_string();
         let name = format!("corpus-{}", sanitize(&label));
         eprintln!("corpus: {label}");
         let text = fs::read_to_string(spec)
@@ -99,7 +104,10 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             deny_warnings: false,
         };
         let started = Instant::now();
-        let generated = generator::generate(&text, &options);
+        // The other files of a split spec, named relative to `dir` as the
+        // label is.
+        let read = |path: &str| crate::codegen::read_spec_file(dir, path);
+        let generated = generator::generate_files(&text, &options, &read);
         let generate_ms = started.elapsed().as_millis();
         let generated = match generated {
             Ok(generated) => generated,
@@ -241,6 +249,9 @@ fn sanitize(label: &str) -> String {
         .collect()
 }
 
+/// Every spec under `dir`. A spec split over files keeps its other files in
+/// a folder named like it (`split-petstore.yaml`, `split-petstore/`), whose
+/// files are not specs of their own.
 fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -249,6 +260,12 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
             fs::read_dir(&dir).with_context(|| format!("cannot list `{}`", dir.display()))?
         {
             let path = entry?.path();
+            let is_spec_folder = ["yaml", "yml", "json"]
+                .iter()
+                .any(|e| path.with_extension(e).is_file());
+            if path.is_dir() && is_spec_folder {
+                continue;
+            }
             if path.is_dir() {
                 stack.push(path);
             } else if path

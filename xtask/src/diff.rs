@@ -104,7 +104,10 @@ fn side(path: &str) -> Result<std::result::Result<Input, ExitCode>> {
         command: "cargo xtask diff".to_owned(),
         deny_warnings: false,
     };
-    match generator::model_of(&text, &options) {
+    // The other files of a spec split over several are named relative to
+    // the root file's path, as `codegen --spec` reads them.
+    let read = |file: &str| crate::codegen::read_spec_file(std::path::Path::new(""), file);
+    match generator::model_of_files(&text, &options, &read) {
         Ok(model) => Ok(Ok(Input {
             model,
             label: path.to_owned(),

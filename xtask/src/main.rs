@@ -17,7 +17,7 @@ usage: cargo xtask <command>
 
 commands:
   codegen [--check [--full]] [--spec PATH --out DIR] [--name CRATE]
-          [--deny-warnings | --allow-warnings]
+          [--deny-warnings | --allow-warnings] [--verbose]
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
       Prints what changed for the crate's callers (against its committed
       api.yaml), bumps its version and adds a CHANGELOG.md entry.
@@ -27,7 +27,10 @@ commands:
       The project's own spec is read in strict mode (a warning fails, nothing
       is written); a spec given with --spec in lenient mode (warnings are
       printed and generation goes on). --deny-warnings / --allow-warnings
-      choose the mode explicitly.
+      choose the mode explicitly. Warnings of one kind that repeat are
+      summarised in one line (count and first places); --verbose prints each.
+      A spec split over files is read from disk, its other files relative to
+      the file that names them.
   diff OLD NEW [--fail-on breaking] [--format text|markdown|json]
       What changes for the callers of the generated client between two specs;
       OLD or NEW may be a generated crate (its api.yaml). The text ends with
@@ -46,7 +49,8 @@ commands:
       generated client's decode throughput and per-request overhead.
       --quick runs each once (CI uses it to keep it working).
   corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
-      Generate every spec under DIR (default ../shared/specs) in lenient mode,
+      Generate every spec under DIR (default ../shared/specs and tests/corpus;
+      a split spec's other files are in a folder named like it) in lenient mode,
       cargo check each crate, and print a table (with the generator's warnings
       counted). Exits 1 if any spec fails to generate or its crate fails
       cargo check or has compiler warnings.

@@ -93,7 +93,7 @@ fn bad_specs_get_located_errors_and_write_nothing() {
         .collect();
     specs.sort();
     assert!(
-        specs.len() >= 47,
+        specs.len() >= 51,
         "the bad-spec suite shrank to {} specs",
         specs.len()
     );
@@ -115,8 +115,14 @@ fn bad_specs_get_located_errors_and_write_nothing() {
             !stderr.contains("panicked"),
             "{relative} panicked:\n{stderr}"
         );
+        // A spec split over files keeps the others in a folder named
+        // like it; a problem there names that file.
+        let folder = format!(
+            "{}/",
+            relative.rsplit_once('.').map_or(&*relative, |(s, _)| s)
+        );
         assert!(
-            stderr.contains(&relative),
+            stderr.contains(&relative) || stderr.contains(&folder),
             "{relative}: the message must name the file:\n{stderr}"
         );
         assert!(
@@ -176,7 +182,7 @@ fn warning_specs_generate_leniently_and_fail_strictly() {
         .collect();
     specs.sort();
     assert!(
-        specs.len() >= 21,
+        specs.len() >= 22,
         "the warning suite shrank to {} specs",
         specs.len()
     );
@@ -221,6 +227,23 @@ fn warning_specs_generate_leniently_and_fail_strictly() {
             assert!(types.contains("pub name: String,"), "{types}");
             assert!(types.contains("pub description: Description,"), "{types}");
             assert!(types.contains("pub public: Option<bool>,"), "{types}");
+        }
+        if stem == "repeated-warnings" {
+            // Summarised by default; `--verbose` prints every one in full.
+            assert_eq!(stderr.matches("\nwarning: ").count() + 1, 2, "{stderr}");
+            let verbose = codegen(&["--spec", &relative, "--out", out_str, "--verbose"]);
+            let all = text(&verbose.stderr);
+            assert_eq!(
+                all.matches("warning: the operation has no `operationId`")
+                    .count(),
+                4,
+                "{all}"
+            );
+            assert_eq!(
+                all.matches("is not referenced anywhere").count(),
+                2,
+                "{all}"
+            );
         }
         let warned = !stderr.is_empty();
         fs::remove_dir_all(&out).unwrap();
@@ -391,4 +414,71 @@ fn fuzz_reports_crashes_and_panics_and_goes_on() {
         .output()
         .expect("xtask runs");
     assert!(clean.status.success(), "{}", text(&clean.stdout));
+}
+
+/// Copies `from` (a file or a folder) to `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        fs::copy(from, to).unwrap();
+    }
+}
+
+/// A spec split over files: every file is read, so `--check` notices a
+/// change in any of them, and a problem in one is reported in it.
+#[test]
+fn a_change_in_any_file_of_a_split_spec_is_noticed() {
+    let dir = temp_dir("split");
+    let fixtures = root().join("tests/fixtures");
+    copy_tree(
+        &fixtures.join("split-files.yaml"),
+        &dir.join("split-files.yaml"),
+    );
+    copy_tree(&fixtures.join("split-files"), &dir.join("split-files"));
+    let spec = dir.join("split-files.yaml");
+    let out = dir.join("out");
+    let args = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let first = codegen(&args);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(codegen(&[&args[..], &["--check"]].concat())
+        .status
+        .success());
+
+    // A property added in a file two `$ref`s away from the root.
+    let owner = dir.join("split-files/schemas/owner/owner.yaml");
+    let changed = fs::read_to_string(&owner).unwrap() + "  nickname:\n    type: string\n";
+    fs::write(&owner, changed).unwrap();
+    let check = codegen(&[&args[..], &["--check"]].concat());
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check.stderr));
+    assert!(
+        text(&check.stdout).contains("+    pub nickname: Option<String>,"),
+        "{}",
+        text(&check.stdout)
+    );
+
+    // A mistake in that file is reported there, at its line.
+    fs::write(
+        &owner,
+        "type: object\nproperties:\n  name:\n    type: strng\n",
+    )
+    .unwrap();
+    let broken = codegen(&args);
+    assert_eq!(broken.status.code(), Some(1));
+    let owner_label = owner.to_str().unwrap();
+    assert!(
+        text(&broken.stderr).contains(&format!("--> {owner_label}:4:5")),
+        "{}",
+        text(&broken.stderr)
+    );
+    fs::remove_dir_all(&dir).unwrap();
 }

@@ -10,6 +10,8 @@ mod format;
 mod needs;
 mod paginate;
 mod requests;
+mod security;
+mod servers;
 mod templates;
 mod types;
 

@@ -43,7 +43,7 @@ pub(crate) fn requests_module(api: &Api) -> Vec<Part<'_>> {
         }
     })];
     parts.extend(chunked(&api.operations, |chunk| {
-        let methods = chunk.iter().map(client_method);
+        let methods = chunk.iter().map(|op| client_method(api, op));
         quote! {
             impl crate::Client {
                 #(#methods)*
@@ -212,7 +212,7 @@ fn one_line(text: Option<&str>) -> Option<String> {
 }
 
 /// The docs of `op`'s client method.
-fn method_docs(op: &Operation) -> Vec<String> {
+fn method_docs(api: &Api, op: &Operation) -> Vec<String> {
     let route = format!("`{} {}`", op.method.as_str(), op.path);
     let mut arguments = Vec::new();
     for p in op.parameters.iter().filter(|p| p.required) {
@@ -252,6 +252,8 @@ fn method_docs(op: &Operation) -> Vec<String> {
         }
     }
     let mut extra = vec![route];
+    extra.extend(server_doc(api, op));
+    extra.extend(super::security::security_doc(api, op));
     if !arguments.is_empty() {
         extra.push(format!("# Arguments\n\n{}", arguments.join("\n")));
     }
@@ -276,10 +278,23 @@ fn method_docs(op: &Operation) -> Vec<String> {
     )
 }
 
+/// Where an operation sent to a server of its own goes.
+fn server_doc(api: &Api, op: &Operation) -> Option<String> {
+    let server = &api.servers[op.server?];
+    let at = match &server.url {
+        Some(url) => format!("`{url}`"),
+        None => format!("`{}`", server.template),
+    };
+    Some(format!(
+        "Sent to {at} ([`Server::{0}`](crate::Server::{0})), not the base URL; [`ClientBuilder::server_url`](crate::ClientBuilder::server_url) sends it elsewhere.",
+        server.variant
+    ))
+}
+
 /// The client method of `op`: its required parameters and body as
 /// arguments, the rest unset.
-fn client_method(op: &Operation) -> TokenStream {
-    let docs = method_docs(op);
+fn client_method(api: &Api, op: &Operation) -> TokenStream {
+    let docs = method_docs(api, op);
     let deprecated = op.docs.deprecated.then(|| quote! { #[deprecated] });
     let method = ident(&op.method_name);
     let builder = format_ident!("{}", op.builder_name);
@@ -519,6 +534,11 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
         None => quote! { crate::request::no_error_body },
     };
     let mut fill = Vec::new();
+    if let Some(server) = op.server {
+        let variant = format_ident!("{}", api.servers[server].variant);
+        fill.push(quote! { request.server(crate::Server::#variant); });
+    }
+    fill.extend(super::security::security_call(api, op));
     for p in &op.parameters {
         let field = ident(&p.rust_name);
         let wire = &p.wire_name;

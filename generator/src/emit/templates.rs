@@ -347,6 +347,9 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
             const DEFAULT_BASE_URL: Option<&str> = #base_url;
         }
     });
+    let servers = api
+        .needs(RuntimeFeature::Servers)
+        .then(|| super::servers::server_enum(api));
     let custom_field_prefix = api.custom_field_prefix.as_ref().map(|prefix| {
         quote! {
             /// The key prefix of custom fields (`x-custom-field-prefix`).
@@ -379,6 +382,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #(#uses)*
         #streams
         #client_items
+        #servers
         #custom_field_prefix
         #reset_body
     }

@@ -45,12 +45,6 @@ pub(crate) struct Walk {
     /// Every `$ref` target in the document, with the first place that
     /// refers to it.
     pub(crate) refs: HashMap<String, String>,
-    /// The document's first server URL, which the client uses for every
-    /// operation.
-    base_url: Option<String>,
-    /// The document's `security`, which the client applies to every
-    /// operation.
-    security: Option<Value>,
     /// How many schemas enclose the one being walked.
     schema_depth: usize,
     /// Whether the document was OpenAPI 3.1 (rewritten into 3.0 before the
@@ -63,7 +57,7 @@ pub(crate) struct Walk {
 
 /// The kinds of OpenAPI objects the walk knows.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
+pub(super) enum Kind {
     Document,
     Info,
     PathItem,
@@ -98,7 +92,7 @@ enum Kind {
 }
 
 impl Kind {
-    fn describe(self) -> &'static str {
+    pub(super) fn describe(self) -> &'static str {
         match self {
             Kind::Document => "the document",
             Kind::Info => "`info`",
@@ -164,7 +158,7 @@ impl Kind {
     }
 
     /// Whether a value of this kind may be a `$ref` instead.
-    fn may_be_ref(self) -> bool {
+    pub(super) fn may_be_ref(self) -> bool {
         matches!(
             self,
             Kind::PathItem
@@ -201,7 +195,7 @@ impl Kind {
 }
 
 /// The shape a field must have.
-enum Field {
+pub(super) enum Field {
     String,
     Bool,
     Number,
@@ -251,7 +245,7 @@ const HONOURED_SIBLINGS: &[&str] = &[
     "example",
 ];
 
-fn field(kind: Kind, key: &str) -> Field {
+pub(super) fn field(kind: Kind, key: &str) -> Field {
     use Field::*;
     match (kind, key) {
         (Kind::Document, "openapi") => String,
@@ -400,21 +394,6 @@ fn is_scalar(value: &Value) -> bool {
     matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
-/// The first `servers[].url` of a document.
-fn first_server_url(document: &Value) -> Option<String> {
-    document.get("servers").and_then(first_url)
-}
-
-/// The first URL of a `servers` list.
-fn first_url(servers: &Value) -> Option<String> {
-    servers
-        .as_sequence()?
-        .first()?
-        .get("url")?
-        .as_str()
-        .map(str::to_owned)
-}
-
 /// Spells a number or boolean as the string YAML would read it as.
 fn to_string_in_place(value: &mut Value) {
     let text = match value {
@@ -426,7 +405,7 @@ fn to_string_in_place(value: &mut Value) {
 }
 
 /// The text of a mapping key; the loader turns every key into a string.
-fn key_text(key: &Value) -> &str {
+pub(super) fn key_text(key: &Value) -> &str {
     key.as_str().unwrap_or("")
 }
 
@@ -435,8 +414,6 @@ impl Walk {
     /// `is_31` says the document was OpenAPI 3.1 before it was rewritten.
     pub(crate) fn document(document: &mut Value, is_31: bool) -> Walk {
         let mut walk = Walk {
-            base_url: first_server_url(document),
-            security: document.get("security").cloned(),
             is_31,
             ..Walk::default()
         };
@@ -552,27 +529,11 @@ impl Walk {
         }
         // Constructs the generator accepts but does not implement, and
         // deprecated ones: each is reported with what happens instead.
-        let unsupported: [(bool, &str, &str); 5] = [
+        let unsupported: [(bool, &str, &str); 3] = [
             (
                 kind == Kind::Operation && map.contains_key("callbacks"),
                 "callbacks",
                 "callbacks are not supported; the client has no code for them",
-            ),
-            (
-                matches!(kind, Kind::Operation | Kind::PathItem)
-                    && map
-                        .get("servers")
-                        .is_some_and(|servers| first_url(servers) != self.base_url),
-                "servers",
-                "this `servers` override is not supported; the client sends these requests to the document's first server",
-            ),
-            (
-                kind == Kind::Operation
-                    && map
-                        .get("security")
-                        .is_some_and(|s| Some(s) != self.security.as_ref()),
-                "security",
-                "this operation's `security` differs from the document's, which is not supported; the client sends the same credentials to every operation",
             ),
             (
                 kind == Kind::Parameter && map.contains_key("allowEmptyValue"),

@@ -9,12 +9,16 @@ mod extensions;
 mod operations;
 mod refs;
 mod runtime;
+mod security;
+mod servers;
 mod setters;
 mod types;
 
 use std::collections::HashMap;
 
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
+
+use crate::load::Refs;
 
 use crate::diagnostics::{pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{Api, ApiKeyLocation, AuthScheme, TypeDef, TypeRef};
@@ -40,12 +44,30 @@ pub(crate) struct Lowerer<'a> {
     /// Pointers of the schemas being defined, outermost first: an inline
     /// schema met again while it is being defined contains itself.
     defining: Vec<String>,
+    /// What loading knows of the references it followed.
+    refs: &'a Refs,
+    /// The servers operations are sent to instead of the base URL.
+    servers: Vec<crate::ir::Server>,
+    /// The security schemes the client supports, made before operations
+    /// name them.
+    auth: Vec<AuthScheme>,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
 ///
 /// Warnings are returned alongside the IR when there is no error.
 pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Diagnostics> {
+    lower_loaded(doc, &Refs::default(), options)
+}
+
+/// [`lower`] for a document as [`crate::load`] left it: `refs` says why
+/// each `$ref` it could not follow cannot (for the error where lowering
+/// meets it) and which components it made.
+pub fn lower_loaded(
+    doc: &OpenAPI,
+    refs: &Refs,
+    options: &Options,
+) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut lowerer = Lowerer {
         doc,
         diagnostics: Diagnostics::default(),
@@ -56,14 +78,18 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         selectable: HashMap::new(),
         partials: HashMap::new(),
         defining: Vec::new(),
+        refs,
+        servers: Vec::new(),
+        auth: Vec::new(),
     };
     lowerer.name_components();
     lowerer.lower_components();
+    lowerer.auth = lowerer.lower_security();
     let mut operations = lowerer.lower_operations();
+    security::settle(&mut operations);
     let error_bodies = errors::error_body_variants(&mut operations);
     let error_decoders = errors::error_decoders(&mut operations, &error_bodies);
     let rate_limit_reset_body = lowerer.rate_limit_reset_body(&operations);
-    let auth = lowerer.lower_security();
     cycles::box_cycles(&mut lowerer.types);
     setters::name_setters(&mut lowerer.types);
     let custom_field_prefix = lowerer.single_custom_prefix();
@@ -82,13 +108,14 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         spec_file: options.spec_file.clone(),
         crate_version: "0.1.0".to_owned(),
         base_url,
-        auth,
+        auth: lowerer.auth,
         types: lowerer.types,
         operations,
         custom_field_prefix,
         error_bodies,
         error_decoders,
         rate_limit_reset_body,
+        servers: lowerer.servers,
         runtime: Default::default(),
     };
     api.runtime = runtime::needs(&api);
@@ -124,67 +151,16 @@ impl Lowerer<'_> {
 
     /// The client's default base URL: the first server's URL with its
     /// variables at their defaults, when the client can send requests there
-    /// (absolute, and https unless the host is loopback). Otherwise there is
-    /// none, said in a warning, and the client needs `ClientBuilder::base_url`
-    /// (`Client::new` returns the error that says so, never panics).
+    /// (see [`Self::server_url`]). Otherwise there is none, said in a
+    /// warning, and the client needs `ClientBuilder::base_url` (`Client::new`
+    /// returns the error that says so, never panics).
     fn base_url(&mut self) -> Option<String> {
         let server = self.doc.servers.first()?;
-        let at = "#/servers/0/url";
-        let mut url = String::new();
-        let mut rest = server.url.as_str();
-        while let Some(open) = rest.find('{') {
-            url.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find('}') else {
-                self.warning(at, format!("the server URL `{}` has an unclosed `{{`; the client has no default base URL (set one with `ClientBuilder::base_url`)", server.url));
-                return None;
-            };
-            let name = &rest[open + 1..open + close];
-            match server.variables.as_ref().and_then(|v| v.get(name)) {
-                Some(variable) => url.push_str(&variable.default),
-                None => {
-                    self.warning(at, format!("the server URL `{}` uses the variable `{name}`, which `variables` does not define; the client has no default base URL (set one with `ClientBuilder::base_url`)", server.url));
-                    return None;
-                }
-            }
-            rest = &rest[open + close + 1..];
-        }
-        url.push_str(rest);
-        let url = url.trim_end_matches('/').to_owned();
-        let problem = match url.split_once("://") {
-            None => Some("is relative".to_owned()),
-            Some((_, after)) if after.split(['/', '?', '#']).next().unwrap_or("").is_empty() => {
-                Some("has no host".to_owned())
-            }
-            Some(("https", _)) => None,
-            Some(("http", after)) => {
-                let authority = after.split(['/', '?', '#']).next().unwrap_or("");
-                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-                let host = match host.strip_prefix('[') {
-                    Some(v6) => v6.split(']').next().unwrap_or(""),
-                    None => host.split(':').next().unwrap_or(""),
-                };
-                let loopback = host == "localhost"
-                    || host
-                        .parse::<std::net::IpAddr>()
-                        .is_ok_and(|ip| ip.is_loopback());
-                (!loopback).then(|| {
-                    "is plain http to a host other than loopback, over which credentials would travel unencrypted".to_owned()
-                })
-            }
-            Some((scheme, _)) => Some(format!(
-                "has the scheme `{scheme}`; the client speaks https"
-            )),
-        };
-        match problem {
-            None => Some(url),
-            Some(problem) => {
-                self.warning(
-                    at,
-                    format!("the server URL `{url}` {problem}; the client has no default base URL (set one with `ClientBuilder::base_url`)"),
-                );
-                None
-            }
-        }
+        self.server_url(
+            server,
+            "#/servers/0/url",
+            "the client has no default base URL (set one with `ClientBuilder::base_url`)",
+        )
     }
 
     /// What an operation's extension checks reported since `checks` follows
@@ -297,12 +273,21 @@ impl Lowerer<'_> {
                 );
                 continue;
             };
-            let ReferenceOr::Item(scheme) = scheme else {
-                self.warning(
-                    &pointer,
-                    "a `$ref` security scheme is not supported; it is ignored",
-                );
-                continue;
+            let scheme = match scheme {
+                ReferenceOr::Item(scheme) => scheme,
+                // Loading copies every security scheme a `$ref` reaches into
+                // its place; what is left could not be followed.
+                ReferenceOr::Reference { reference } => {
+                    let d = refs::ref_error(
+                        &pointer,
+                        reference,
+                        "securitySchemes",
+                        &components.security_schemes,
+                        &self.refs.unresolved,
+                    );
+                    self.diagnostics.push(d);
+                    continue;
+                }
             };
             let description = match scheme {
                 SecurityScheme::APIKey { description, .. }

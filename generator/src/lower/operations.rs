@@ -116,9 +116,22 @@ impl<'a> Lowerer<'a> {
         let mut seen_ids: Vec<(String, String)> = Vec::new();
         for (path, item) in doc.paths.iter() {
             let item_pointer = pointer_join("#/paths", path);
-            let ReferenceOr::Item(item) = item else {
-                self.error(&item_pointer, "a `$ref` path item is not supported");
-                continue;
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                // Loading copies every path item a `$ref` reaches into its
+                // place; what is left could not be followed.
+                ReferenceOr::Reference { reference } => {
+                    let empty: indexmap::IndexMap<String, ()> = indexmap::IndexMap::new();
+                    let d = super::refs::ref_error(
+                        &item_pointer,
+                        reference,
+                        "pathItems",
+                        &empty,
+                        &self.refs.unresolved,
+                    );
+                    self.diagnostics.push(d);
+                    continue;
+                }
             };
             for (method, operation) in methods(item) {
                 let Some(operation) = operation else { continue };
@@ -427,6 +440,8 @@ impl<'a> Lowerer<'a> {
             }
         };
 
+        let server = self.operation_server(item, operation, pointer);
+        let security = self.operation_security(operation, pointer);
         let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
         // The extensions are checked against the parameters and responses;
         // where those have an error, what the checks say follows from it.
@@ -462,6 +477,8 @@ impl<'a> Lowerer<'a> {
             pagination,
             selection,
             error_decoder: None,
+            server,
+            security,
         })
     }
 
@@ -474,6 +491,7 @@ impl<'a> Lowerer<'a> {
         setters: &mut Namespace,
     ) -> Option<Parameter> {
         let data = parameter.parameter_data_ref();
+        let mark = self.diagnostics.mark();
         let default = match &data.format {
             ParameterSchemaOrContent::Schema(openapiv3::ReferenceOr::Item(schema)) => {
                 schema.schema_data.default.as_ref().map(|d| d.to_string())
@@ -534,7 +552,14 @@ impl<'a> Lowerer<'a> {
                 ty
             }
             _ => {
-                self.warning(pointer, format!("parameter `{}` has a structured type (an object, a map or a list of those), which is not supported yet here; the method takes it as a string, sent as is", data.name));
+                let mut warning = Diagnostic::warning(pointer, format!("parameter `{}` has a structured type (an object, a map or a list of those), which is not supported yet here; the method takes it as a string, sent as is", data.name));
+                // A schema `$ref` that could not be followed leaves any JSON
+                // value, which is what this is about.
+                let here = mark..self.diagnostics.mark();
+                if let Some(cause) = self.diagnostics.first_error(here, |_| true) {
+                    warning = warning.caused_by(&cause);
+                }
+                self.diagnostics.push(warning);
                 TypeRef::String
             }
         };

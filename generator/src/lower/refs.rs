@@ -1,10 +1,17 @@
 //! Resolves `$ref`s to components, with a "did you mean" for misspellings.
+//!
+//! Loading has brought everything else a `$ref` can reach (a place inside
+//! another component, another file) into `components`; a reference it could
+//! not follow is kept with why, and reported here, where it is met.
+
+use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use openapiv3::ReferenceOr;
 
 use super::Lowerer;
 use crate::diagnostics::{closest, Diagnostic};
+use crate::load::Unresolved;
 
 /// A `$ref` that could not be followed.
 pub(crate) fn ref_error<T>(
@@ -12,16 +19,23 @@ pub(crate) fn ref_error<T>(
     reference: &str,
     section: &str,
     candidates: &IndexMap<String, T>,
+    unresolved: &HashMap<String, Unresolved>,
 ) -> Diagnostic {
+    if let Some(why) = unresolved.get(reference) {
+        let mut diagnostic = Diagnostic::error(pointer, why.message.clone());
+        diagnostic.hint = why.hint.clone();
+        diagnostic.related = why.related.clone();
+        return diagnostic;
+    }
     let prefix = format!("#/components/{section}/");
     if !reference.starts_with('#') {
+        // Loading follows every reference to another file; one left here
+        // was given to `lower` without loading.
         return Diagnostic::error(
             pointer,
-            format!("`$ref: {reference}` points outside this file, which is not supported"),
+            format!("`$ref: {reference}` points outside this file, which was not read"),
         )
-        .with_hint(
-            "copy the referenced schema into `components` and refer to it with `#/components/...`",
-        );
+        .with_hint("generate from the spec's file, so the files it names are read too");
     }
     let Some(name) = reference.strip_prefix(&prefix) else {
         return Diagnostic::error(
@@ -71,7 +85,13 @@ impl<'a> Lowerer<'a> {
                         }
                         None => {
                             let empty = IndexMap::new();
-                            let d = ref_error(&at, reference, section, map.unwrap_or(&empty));
+                            let d = ref_error(
+                                &at,
+                                reference,
+                                section,
+                                map.unwrap_or(&empty),
+                                &self.refs.unresolved,
+                            );
                             self.diagnostics.push(d);
                             return None;
                         }

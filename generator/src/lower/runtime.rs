@@ -25,6 +25,12 @@ pub(crate) fn needs(api: &Api) -> BTreeSet<RuntimeFeature> {
         if op.pagination.is_some() {
             needs.insert(RuntimeFeature::Pagination);
         }
+        if op.server.is_some() {
+            needs.insert(RuntimeFeature::Servers);
+        }
+        if op.security.per_operation {
+            needs.insert(RuntimeFeature::Security);
+        }
         // A parameter, body or response can be a `date-time` itself,
         // which no named type holds.
         let types = op

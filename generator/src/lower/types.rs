@@ -92,6 +92,9 @@ impl<'a> Lowerer<'a> {
             return;
         };
         for key in components.schemas.keys() {
+            if self.hoisted_scalar(key).is_some() {
+                continue;
+            }
             let candidate = naming::type_name(key);
             let (name, changed) = self.type_names.claim(&candidate);
             if changed {
@@ -114,7 +117,10 @@ impl<'a> Lowerer<'a> {
         };
         for (key, schema) in &components.schemas {
             let pointer = pointer_join("#/components/schemas", key);
-            let name = self.component_names[key].clone();
+            let Some(name) = self.component_names.get(key).cloned() else {
+                // A scalar loading brought in is no type of its own.
+                continue;
+            };
             match schema {
                 ReferenceOr::Reference { reference } => {
                     // A component that is only a `$ref` is an alias; a chain
@@ -126,12 +132,22 @@ impl<'a> Lowerer<'a> {
                     };
                     self.types.push(TypeDef {
                         name,
-                        pointer,
+                        pointer: pointer.clone(),
                         docs: Docs::default(),
                         kind: TypeKind::Alias(ty),
                     });
                 }
                 ReferenceOr::Item(schema) => self.define(name, schema, &pointer),
+            }
+            // A component loading made is documented by where it was written
+            // unless it documents itself: the spec has no component there.
+            if let Some(written) = self.refs.hoisted_schemas.get(key) {
+                let def = self.types.iter_mut().rev().find(|t| t.pointer == pointer);
+                if let Some(def) =
+                    def.filter(|d| d.docs.summary.is_none() && d.docs.description.is_none())
+                {
+                    def.docs.description = Some(format!("The schema at `{written}`."));
+                }
             }
         }
     }
@@ -155,17 +171,49 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A schema component loading made from a place the spec refers to
+    /// (`#/components/parameters/limit/schema`) that is only a scalar: it is
+    /// read as that scalar where it is used, as it was where it was written,
+    /// rather than as a type alias of its own.
+    fn hoisted_scalar(&self, key: &str) -> Option<&'a Schema> {
+        if !self.refs.hoisted_schemas.contains_key(key) {
+            return None;
+        }
+        let doc = self.doc;
+        let ReferenceOr::Item(schema) = doc.components.as_ref()?.schemas.get(key)? else {
+            return None;
+        };
+        let scalar = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.is_empty(),
+            SchemaKind::Type(Type::Number(_) | Type::Integer(_) | Type::Boolean(_)) => true,
+            _ => false,
+        };
+        (scalar
+            && !schema
+                .schema_data
+                .extensions
+                .contains_key(super::extensions::CUSTOM_FIELD_PREFIX))
+        .then_some(schema)
+    }
+
     /// Resolves `#/components/schemas/X` to X's Rust name.
     fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
-        if let Some(name) = reference
-            .strip_prefix("#/components/schemas/")
-            .and_then(|key| self.component_names.get(key))
-        {
+        let key = reference.strip_prefix("#/components/schemas/");
+        if let Some(name) = key.and_then(|key| self.component_names.get(key)) {
             return TypeRef::Named(name.clone());
+        }
+        if let Some(schema) = key.and_then(|key| self.hoisted_scalar(key)) {
+            return self.inline_plain(schema, reference, "").0;
         }
         let empty = IndexMap::new();
         let schemas = self.doc.components.as_ref().map_or(&empty, |c| &c.schemas);
-        let d = super::refs::ref_error(pointer, reference, "schemas", schemas);
+        let d = super::refs::ref_error(
+            pointer,
+            reference,
+            "schemas",
+            schemas,
+            &self.refs.unresolved,
+        );
         self.diagnostics.push(d);
         TypeRef::Any
     }
@@ -565,7 +613,19 @@ impl<'a> Lowerer<'a> {
                     s.schema_data.write_only,
                     s.schema_data.default.as_ref().map(|d| d.to_string()),
                 ),
-                SchemaRef::Ref(_) => (Docs::default(), false, false, None),
+                // A scalar hoisted out of its place keeps its docs.
+                SchemaRef::Ref(reference) => match reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|key| self.hoisted_scalar(key))
+                {
+                    Some(s) => (
+                        schema_docs(&s.schema_data),
+                        s.schema_data.read_only,
+                        s.schema_data.write_only,
+                        s.schema_data.default.as_ref().map(|d| d.to_string()),
+                    ),
+                    None => (Docs::default(), false, false, None),
+                },
             };
             let candidate = naming::value_name(wire);
             let (rust_name, changed) = names.claim(&candidate);

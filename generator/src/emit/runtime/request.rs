@@ -33,6 +33,15 @@ pub(crate) struct Request {
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Option<(String, Vec<u8>)>,
     pub(crate) decode_error: ErrorDecoder,
+    // @needs servers
+    /// The server of an operation sent elsewhere than the base URL.
+    pub(crate) server: Option<crate::Server>,
+    // @end
+    // @needs security
+    /// The credentials the operation may send: alternatives, each the
+    /// schemes sent together. `None` sends every credential the client has.
+    pub(crate) security: Option<&'static [&'static [crate::client::Scheme]]>,
+    // @end
 }
 
 impl Request {
@@ -55,8 +64,29 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             decode_error,
+            // @needs servers
+            server: None,
+            // @end
+            // @needs security
+            security: None,
+            // @end
         })
     }
+    // @needs security
+
+    /// Sends the credentials of the first of `alternatives` the client has
+    /// (the operation's `security`), and only those.
+    pub(crate) fn security(&mut self, alternatives: &'static [&'static [crate::client::Scheme]]) {
+        self.security = Some(alternatives);
+    }
+    // @end
+    // @needs servers
+
+    /// Sends the request to `server` rather than the client's base URL.
+    pub(crate) fn server(&mut self, server: crate::Server) {
+        self.server = Some(server);
+    }
+    // @end
     // @needs query
 
     /// Adds `name=value` to the query string when the value is set.

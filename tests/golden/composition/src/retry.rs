@@ -7,10 +7,10 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 
-use crate::client::Inner;
+use crate::client::{Inner, Sent};
 use crate::error::{ApiError, Error};
 use crate::rate_limit::{retry_after, RateLimit};
 use crate::request::Request;
@@ -67,11 +67,13 @@ impl Inner {
     /// - connection failures (nothing was sent): any method.
     pub(crate) async fn execute(&self, request: Request) -> Result<Raw, Error> {
         let inner = self;
-        let mut url = Url::parse(&format!("{}{}", inner.base_url, request.path)).map_err(|e| {
+        let base = inner.base_url.as_str();
+        let mut url = Url::parse(&format!("{base}{}", request.path)).map_err(|e| {
             Error::Request(format!("the URL for `{}` is invalid: {e}", request.path))
         })?;
-        if !request.query.is_empty() || !request.deep_query.is_empty() || inner.query_key.is_some()
-        {
+        let credentials: Vec<&Sent> = inner.credentials.iter().collect();
+        let query_key = credentials.iter().any(|c| matches!(c, Sent::Query(..)));
+        if !request.query.is_empty() || !request.deep_query.is_empty() || query_key {
             let mut pairs = url.query_pairs_mut();
             pairs.extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
             pairs.extend_pairs(
@@ -80,8 +82,10 @@ impl Inner {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str())),
             );
-            if let Some((name, key)) = &inner.query_key {
-                pairs.append_pair(name, key);
+            for credential in &credentials {
+                if let Sent::Query(name, key) = credential {
+                    pairs.append_pair(name, key);
+                }
             }
         }
         let idempotent = matches!(
@@ -103,7 +107,7 @@ impl Inner {
                     tokio::time::sleep(wait).await;
                 }
             }
-            let (error, wait) = match self.attempt(&request, url.clone()).await {
+            let (error, wait) = match self.attempt(&request, url.clone(), &credentials).await {
                 Ok(raw) if raw.status.is_success() => return Ok(raw),
                 Ok(raw) => {
                     let parsed = (request.decode_error)(raw.status.as_u16(), &raw.body);
@@ -155,38 +159,18 @@ impl Inner {
     }
 
     /// One try: send, read the whole body, note the rate-limit state.
-    async fn attempt(&self, request: &Request, url: Url) -> Result<Raw, Error> {
+    async fn attempt(&self, request: &Request, url: Url, credentials: &[&Sent]) -> Result<Raw, Error> {
         let inner = self;
         let mut builder = inner
             .http
             .request(request.method.clone(), url)
             .headers(inner.headers.clone());
-        // Cookie parameters share one `Cookie` header with an API-key cookie.
-        let mut cookies: Vec<String> = request
+        let cookies: Vec<String> = request
             .cookies
             .iter()
             .map(|(name, value)| format!("{name}={value}"))
             .collect();
-        match &inner.authorization {
-            Some((name, value)) if *name == reqwest::header::COOKIE && !cookies.is_empty() => {
-                cookies.insert(0, String::from_utf8_lossy(value.as_bytes()).into_owned());
-                let mut header = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
-                    Error::Request("a cookie value cannot be sent in a header".to_owned())
-                })?;
-                header.set_sensitive(true);
-                builder = builder.header(reqwest::header::COOKIE, header);
-            }
-            Some((name, value)) => {
-                builder = builder.header(name.clone(), value.clone());
-                if !cookies.is_empty() {
-                    builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
-                }
-            }
-            None if !cookies.is_empty() => {
-                builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
-            }
-            None => {}
-        }
+        builder = crate::client::authorize(builder, credentials, cookies)?;
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
@@ -201,7 +185,7 @@ impl Inner {
         // With a key in the query string the URL is a secret: keep it out of
         // errors, whose messages and `Debug` output would show it.
         let redact = |error: reqwest::Error| {
-            if inner.query_key.is_some() {
+            if credentials.iter().any(|c| matches!(c, Sent::Query(..))) {
                 Error::from_reqwest(error.without_url())
             } else {
                 Error::from_reqwest(error)

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, USER_AGENT};
 use reqwest::Url;
 
 use crate::error::Error;
@@ -29,10 +29,8 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    /// The credential header (`Authorization`, an API-key header or `Cookie`).
-    pub(crate) authorization: Option<(HeaderName, HeaderValue)>,
-    /// An API key sent in the query string.
-    pub(crate) query_key: Option<(String, String)>,
+    /// Every credential the builder was given, ready to send.
+    pub(crate) credentials: Vec<Sent>,
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
@@ -41,17 +39,10 @@ pub(crate) struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The authorization header holds the secret: never print it.
+        // `Sent` prints where each credential goes, never its secret.
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field(
-                "authorization",
-                &self.inner.authorization.as_ref().map(|_| "<redacted>"),
-            )
-            .field(
-                "query_key",
-                &self.inner.query_key.as_ref().map(|_| "<redacted>"),
-            )
+            .field("credentials", &self.inner.credentials)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
@@ -86,11 +77,58 @@ enum Credentials {
 }
 
 /// Where an API key goes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyLocation {
     Header,
     Query,
     Cookie,
+}
+
+impl Credentials {
+    /// Whether `other` takes this one's place: Basic and Bearer share the
+    /// `Authorization` header, and an API key is replaced by another for
+    /// the same header, query parameter or cookie.
+    fn same_place(&self, other: &Credentials) -> bool {
+        match (self, other) {
+            (
+                Credentials::Basic { .. } | Credentials::Bearer(_),
+                Credentials::Basic { .. } | Credentials::Bearer(_),
+            ) => true,
+            (
+                Credentials::ApiKey { location, name, .. },
+                Credentials::ApiKey {
+                    location: other_location,
+                    name: other_name,
+                    ..
+                },
+            ) => location == other_location && name.eq_ignore_ascii_case(other_name),
+            _ => false,
+        }
+    }
+}
+
+/// A credential as it is sent: where it goes, and its value.
+#[derive(Clone)]
+pub(crate) enum Sent {
+    /// The `Authorization` header (`Basic …`, `Bearer …`).
+    Authorization(HeaderValue),
+    /// An API key in a header of its own.
+    Header(HeaderName, HeaderValue),
+    /// An API key in the query string: its name and value.
+    Query(String, String),
+    /// An API key cookie: its name and `name=key`.
+    Cookie(String, String),
+}
+
+impl fmt::Debug for Sent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Sent::Authorization(_) => f.write_str("Authorization(<redacted>)"),
+            Sent::Header(name, _) => write!(f, "Header({name}: <redacted>)"),
+            Sent::Query(name, _) => write!(f, "Query({name}=<redacted>)"),
+            Sent::Cookie(name, _) => write!(f, "Cookie({name}=<redacted>)"),
+        }
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -109,7 +147,8 @@ impl fmt::Debug for Credentials {
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    credentials: Option<Credentials>,
+    /// Every credential given, at most one per place it is sent.
+    credentials: Vec<Credentials>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
@@ -157,50 +196,56 @@ impl ClientBuilder {
         self
     }
 
-    /// Authenticates with HTTP Basic.
-    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::Basic {
+
+    /// Keeps `credentials`, in the place of any given before for the same
+    /// place: a client holds one credential per scheme the spec defines.
+    fn credential(mut self, credentials: Credentials) -> Self {
+        self.credentials.retain(|c| !c.same_place(&credentials));
+        self.credentials.push(credentials);
+        self
+    }
+
+    /// Authenticates with HTTP Basic (in the place of a bearer token).
+    pub fn basic_auth(self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credential(Credentials::Basic {
             username: username.into(),
             password: password.into(),
-        });
-        self
+        })
     }
 
-    /// Authenticates with `Authorization: Bearer <token>`.
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::Bearer(token.into()));
-        self
+    /// Authenticates with `Authorization: Bearer <token>` (in the place of
+    /// HTTP Basic): an HTTP bearer token, or an OAuth 2 or OpenID Connect
+    /// access token.
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.credential(Credentials::Bearer(token.into()))
     }
 
-    /// Sends an API key in the header `name` with every request.
-    pub fn api_key_header(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::ApiKey {
+    /// Sends an API key in the header `name`.
+    pub fn api_key_header(self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credential(Credentials::ApiKey {
             location: KeyLocation::Header,
             name: name.into(),
             key: key.into(),
-        });
-        self
+        })
     }
 
-    /// Sends an API key as the query parameter `name` of every request. The
-    /// URL then holds a secret, so errors leave it out.
-    pub fn api_key_query(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::ApiKey {
+    /// Sends an API key as the query parameter `name`. The URL then holds a
+    /// secret, so errors leave it out.
+    pub fn api_key_query(self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credential(Credentials::ApiKey {
             location: KeyLocation::Query,
             name: name.into(),
             key: key.into(),
-        });
-        self
+        })
     }
 
-    /// Sends an API key as the cookie `name` with every request.
-    pub fn api_key_cookie(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::ApiKey {
+    /// Sends an API key as the cookie `name`.
+    pub fn api_key_cookie(self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credential(Credentials::ApiKey {
             location: KeyLocation::Cookie,
             name: name.into(),
             key: key.into(),
-        });
-        self
+        })
     }
 
     /// Gives up on a request after `timeout` (connecting, sending and reading).
@@ -254,18 +299,7 @@ impl ClientBuilder {
             .base_url
             .or_else(|| crate::DEFAULT_BASE_URL.map(str::to_owned))
             .ok_or_else(|| Error::Config("no base URL: the spec names no server, so set one with `ClientBuilder::base_url`".to_owned()))?;
-        let parsed = Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("the base URL `{base_url}` is invalid: {e}")))?;
-        match parsed.scheme() {
-            "https" => {}
-            "http" if self.allow_insecure_http || is_loopback(&parsed) => {}
-            "http" => {
-                return Err(Error::Config(format!(
-                    "the base URL `{base_url}` is plain http to a host other than loopback; use https, or call `allow_insecure_http(true)`"
-                )))
-            }
-            other => return Err(Error::Config(format!("the base URL scheme `{other}` is not supported; use https"))),
-        }
+        check_url("base URL", &base_url, self.allow_insecure_http)?;
         let secret = |value: String, what: &str| {
             HeaderValue::from_str(&value)
                 .map(|mut value| {
@@ -276,47 +310,43 @@ impl ClientBuilder {
                     Error::Config(format!("the {what} holds characters a header cannot carry"))
                 })
         };
-        let mut query_key = None;
-        let authorization = match self.credentials {
-            None => None,
-            Some(Credentials::Basic { username, password }) => {
-                let encoded = base64::engine::general_purpose::STANDARD
-                    .encode(format!("{username}:{password}"));
-                Some((
-                    AUTHORIZATION,
-                    secret(format!("Basic {encoded}"), "Basic credentials")?,
-                ))
-            }
-            Some(Credentials::Bearer(token)) => Some((
-                AUTHORIZATION,
-                secret(format!("Bearer {token}"), "bearer token")?,
-            )),
-            Some(Credentials::ApiKey {
-                location: KeyLocation::Header,
-                name,
-                key,
-            }) => {
-                let header = HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
-                Some((header, secret(key, "API key")?))
-            }
-            Some(Credentials::ApiKey {
-                location: KeyLocation::Cookie,
-                name,
-                key,
-            }) => Some((
-                reqwest::header::COOKIE,
-                secret(format!("{name}={key}"), "API key cookie")?,
-            )),
-            Some(Credentials::ApiKey {
-                location: KeyLocation::Query,
-                name,
-                key,
-            }) => {
-                query_key = Some((name, key));
-                None
-            }
-        };
+        let mut credentials = Vec::with_capacity(self.credentials.len());
+        for given in self.credentials {
+            credentials.push(match given {
+                Credentials::Basic { username, password } => {
+                    let encoded = base64::engine::general_purpose::STANDARD
+                        .encode(format!("{username}:{password}"));
+                    Sent::Authorization(secret(format!("Basic {encoded}"), "Basic credentials")?)
+                }
+                Credentials::Bearer(token) => {
+                    Sent::Authorization(secret(format!("Bearer {token}"), "bearer token")?)
+                }
+                Credentials::ApiKey {
+                    location: KeyLocation::Header,
+                    name,
+                    key,
+                } => {
+                    let header = HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+                    Sent::Header(header, secret(key, "API key")?)
+                }
+                Credentials::ApiKey {
+                    location: KeyLocation::Cookie,
+                    name,
+                    key,
+                } => {
+                    // Checked here, sent with the request's other cookies.
+                    let cookie = format!("{name}={key}");
+                    secret(cookie.clone(), "API key cookie")?;
+                    Sent::Cookie(name, cookie)
+                }
+                Credentials::ApiKey {
+                    location: KeyLocation::Query,
+                    name,
+                    key,
+                } => Sent::Query(name, key),
+            });
+        }
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let user_agent = self.user_agent.unwrap_or_else(|| {
@@ -356,14 +386,61 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url: base_url.trim_end_matches('/').to_owned(),
-                authorization,
-                query_key,
+                credentials,
                 headers,
                 timeout: self.timeout,
                 retry: self.retry,
                 throttle: Throttle::default(),
             }),
         })
+    }
+}
+
+/// Puts `credentials` on a request: each header, and the API-key cookies
+/// with the request's own `cookies` in one `Cookie` header, marked sensitive
+/// when it holds a key. Query credentials are in the URL already.
+pub(crate) fn authorize(
+    mut builder: reqwest::RequestBuilder,
+    credentials: &[&Sent],
+    mut cookies: Vec<String>,
+) -> Result<reqwest::RequestBuilder, Error> {
+    let mut keys = 0;
+    for credential in credentials {
+        match credential {
+            Sent::Authorization(value) => {
+                builder = builder.header(reqwest::header::AUTHORIZATION, value.clone());
+            }
+            Sent::Header(name, value) => builder = builder.header(name.clone(), value.clone()),
+            Sent::Cookie(_, cookie) => {
+                cookies.insert(keys, cookie.clone());
+                keys += 1;
+            }
+            Sent::Query(..) => {}
+        }
+    }
+    if !cookies.is_empty() {
+        let mut header = HeaderValue::from_str(&cookies.join("; "))
+            .map_err(|_| Error::Request("a cookie value cannot be sent in a header".to_owned()))?;
+        header.set_sensitive(keys > 0);
+        builder = builder.header(reqwest::header::COOKIE, header);
+    }
+    Ok(builder)
+}
+
+/// Whether the client may send requests to `url`, the `what` it is: https,
+/// or plain http to loopback or when allowed.
+fn check_url(what: &str, url: &str, allow_insecure_http: bool) -> Result<(), Error> {
+    let parsed =
+        Url::parse(url).map_err(|e| Error::Config(format!("the {what} `{url}` is invalid: {e}")))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if allow_insecure_http || is_loopback(&parsed) => Ok(()),
+        "http" => Err(Error::Config(format!(
+            "the {what} `{url}` is plain http to a host other than loopback; use https, or call `allow_insecure_http(true)`"
+        ))),
+        other => Err(Error::Config(format!(
+            "the {what} scheme `{other}` is not supported; use https"
+        ))),
     }
 }
 

@@ -26,6 +26,16 @@ impl crate::Client {
     ///
     /// `GET /me`
     ///
+    /// # Authentication
+    ///
+    /// Needs one of these, as the client was given (it sends every credential it has):
+    ///
+    /// - `key_query` (an API key in the `api_key` query parameter, [`ClientBuilder::api_key_query`](crate::ClientBuilder::api_key_query))
+    /// - `key_header` (an API key in the `X-Api-Key` header, [`ClientBuilder::api_key_header`](crate::ClientBuilder::api_key_header))
+    /// - `key_cookie` (an API key in the `session` cookie, [`ClientBuilder::api_key_cookie`](crate::ClientBuilder::api_key_cookie))
+    /// - `oauth` (a bearer token, [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)), with the scopes `read`
+    /// - `oidc` (a bearer token, [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token))
+    ///
     /// Returns a [`Whoami`] builder: `.await` it to send the request.
     pub fn whoami(&self) -> Whoami {
         Whoami { client: self.clone() }
