@@ -30,7 +30,7 @@ impl crate::Client {
     ///
     /// `GET /lead/`
     ///
-    /// Returns a [`ListLeads`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`ListLeads`] builder: set optional parameters on it, then `.await` it for the [`LeadList`](crate::types::LeadList). [`select`](ListLeads::select) makes it return [`LeadListPartial`](crate::types::LeadListPartial) instead. [`items`](ListLeads::items) streams each [`Lead`](crate::types::Lead) of every page, fetching pages as it goes.
     pub fn list_leads(&self) -> ListLeads {
         ListLeads {
             client: self.clone(),
@@ -53,7 +53,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`CreateLead`] builder: `.await` it to send the request.
+    /// Returns a [`CreateLead`] builder: `.await` it for the [`Lead`](crate::types::Lead).
     pub fn create_lead(&self, body: types::LeadCreate) -> CreateLead {
         CreateLead {
             client: self.clone(),
@@ -71,7 +71,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`MergeLeads`] builder: `.await` it to send the request.
+    /// Returns a [`MergeLeads`] builder: `.await` it for the [`Empty`](crate::types::Empty).
     pub fn merge_leads(&self, body: types::LeadMerge) -> MergeLeads {
         MergeLeads {
             client: self.clone(),
@@ -89,7 +89,7 @@ impl crate::Client {
     ///
     /// - `id`: Id of the lead (it starts with `lead_`).
     ///
-    /// Returns a [`GetLead`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`GetLead`] builder: set optional parameters on it, then `.await` it for the [`Lead`](crate::types::Lead). [`select`](GetLead::select) makes it return [`LeadPartial`](crate::types::LeadPartial) instead.
     pub fn get_lead(&self, id: impl Into<String>) -> GetLead {
         GetLead {
             client: self.clone(),
@@ -110,7 +110,7 @@ impl crate::Client {
     /// - `id`: Id of the lead (it starts with `lead_`).
     /// - `body`: the request body
     ///
-    /// Returns a [`UpdateLead`] builder: `.await` it to send the request.
+    /// Returns an [`UpdateLead`] builder: `.await` it for the [`Lead`](crate::types::Lead).
     pub fn update_lead(
         &self,
         id: impl Into<String>,
@@ -133,7 +133,7 @@ impl crate::Client {
     ///
     /// - `id`: Id of the lead (it starts with `lead_`).
     ///
-    /// Returns a [`DeleteLead`] builder: `.await` it to send the request.
+    /// Returns a [`DeleteLead`] builder: `.await` it for the [`Empty`](crate::types::Empty).
     pub fn delete_lead(&self, id: impl Into<String>) -> DeleteLead {
         DeleteLead {
             client: self.clone(),
@@ -301,7 +301,7 @@ impl ListLeads<types::LeadListPartial> {
 
 /// Request builder for [`Client::create_lead`](crate::Client::create_lead): `POST /lead/`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateLead {
@@ -329,7 +329,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::merge_leads`](crate::Client::merge_leads): `POST /lead/merge/`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MergeLeads {
@@ -402,7 +402,7 @@ crate::send::request_builder!(GetLead, T, send_json, " On success: The requested
 
 /// Request builder for [`Client::update_lead`](crate::Client::update_lead): `PUT /lead/{id}/`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateLead {
@@ -431,7 +431,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::delete_lead`](crate::Client::delete_lead): `DELETE /lead/{id}/`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteLead {

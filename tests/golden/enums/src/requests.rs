@@ -24,7 +24,7 @@ impl crate::Client {
     ///
     /// `GET /orders`
     ///
-    /// Returns a [`ListOrders`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`ListOrders`] builder: set optional parameters on it, then `.await` it for the `Vec<Order>`.
     pub fn list_orders(&self) -> ListOrders {
         ListOrders {
             client: self.clone(),

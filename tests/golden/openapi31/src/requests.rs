@@ -28,7 +28,7 @@ impl crate::Client {
     ///
     /// - `id`: the `id` path parameter
     ///
-    /// Returns a [`GetNote`] builder: `.await` it to send the request.
+    /// Returns a [`GetNote`] builder: `.await` it for the [`Note`](crate::types::Note).
     pub fn get_note(&self, id: impl Into<String>) -> GetNote {
         GetNote {
             client: self.clone(),
@@ -39,7 +39,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::get_note`](crate::Client::get_note): `GET /notes/{id}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetNote {

@@ -26,7 +26,7 @@ impl crate::Client {
     ///
     /// `GET /me`
     ///
-    /// Returns a [`Whoami`] builder: `.await` it to send the request.
+    /// Returns a [`Whoami`] builder: `.await` it for the [`WhoamiResponse`](crate::types::WhoamiResponse).
     pub fn whoami(&self) -> Whoami {
         Whoami { client: self.clone() }
     }
@@ -34,7 +34,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::whoami`](crate::Client::whoami): `GET /me`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Whoami {
