@@ -92,6 +92,10 @@
 //!
 //! Keys that start with `custom.` are custom fields, gathered by field id into the `custom` map ([`CustomFields`]) of the types that carry them and written back as flat keys. In an update, `set` a value, `clear` it (`null`), or `add` / `remove_value` one value of a multi-value field; ids are checked by [`CustomFieldId`].
 //!
+//! ## The spec's examples
+//!
+//! The 8 examples in `spec/close.yaml` are tests of this crate (`src/examples.rs`, run by `cargo test`): each is decoded into its Rust type and encoded back, and must come back as the same JSON. An example that does not fit its schema is reported when the crate is generated, and is not among them.
+//!
 //! ## Unknown data
 //!
 //! Properties the spec does not declare are kept in each struct's `extra` map and unknown enum values in the enum's catch-all variant, so a decode → encode round trip loses nothing.
@@ -116,6 +120,9 @@ mod timestamp;
 mod wire;
 pub mod requests;
 pub mod types;
+
+#[cfg(test)]
+mod examples;
 
 pub use client::{Client, ClientBuilder};
 pub use custom_fields::{CustomFieldId, CustomFields, InvalidCustomFieldId};

@@ -78,6 +78,29 @@ pub struct Api {
     /// The parts of the hand-written runtime this crate uses; emit copies
     /// only these.
     pub runtime: BTreeSet<RuntimeFeature>,
+    /// The spec's examples that match their schemas, in spec order: each is
+    /// a test of the generated crate.
+    pub examples: Vec<Example>,
+}
+
+/// An example from the spec (a schema's `example`, a media type's or a
+/// parameter's `example` or `examples` entry, a response header's), checked
+/// against its type in `lower`. It becomes a test of the generated crate:
+/// decode into the type, encode back, compare as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// The name of its test (snake_case, unique among the examples), from
+    /// where it is (`get_lead_200_response`).
+    pub test_name: String,
+    /// Where the value is, as a JSON pointer.
+    pub pointer: String,
+    /// The type it is a value of.
+    pub ty: TypeRef,
+    /// Whether `null` is a value of it too (the schema is nullable), so
+    /// the test decodes into `Option<ty>`.
+    pub nullable: bool,
+    /// The value.
+    pub value: serde_json::Value,
 }
 
 /// A part of the hand-written runtime that only some specs use, named after

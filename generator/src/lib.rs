@@ -48,6 +48,8 @@ pub struct Generated {
     pub types: usize,
     /// The number of operations generated.
     pub operations: usize,
+    /// The number of the spec's examples that became tests.
+    pub example_tests: usize,
 }
 
 /// Runs the whole pipeline on the text of one spec.
@@ -131,6 +133,7 @@ pub fn generate_timed(
         warnings: diagnostics.finish(file, text),
         types: api.types.len(),
         operations: api.operations.len(),
+        example_tests: api.examples.len(),
     };
     (Ok(generated), times)
 }

@@ -6,6 +6,7 @@
 //! (`needs`). Nothing here reads the OpenAPI document.
 
 mod docs;
+mod examples;
 mod format;
 mod needs;
 mod paginate;
@@ -39,6 +40,9 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), St
     if api.needs(RuntimeFeature::Client) {
         rust_files.push(("src/requests.rs", requests::requests_module(api)));
     }
+    if !api.examples.is_empty() {
+        rust_files.push((examples::PATH, examples::tests_module(api)));
+    }
     // Building the tokens and formatting them run together, on every core
     // (see `format`); they are timed as one, for the benchmarks.
     let started = Instant::now();
@@ -67,9 +71,19 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), St
         },
     ];
     for (path, source) in formatted {
+        // The examples' tests follow the hand-written code they call.
+        let support = if path == examples::PATH {
+            format!(
+                "{}
+",
+                examples::SUPPORT
+            )
+        } else {
+            String::new()
+        };
         files.push(File {
             path: path.to_owned(),
-            contents: format!("{rust_header}{source}"),
+            contents: format!("{rust_header}{support}{source}"),
         });
     }
     for file in needs::runtime_files(&api.runtime) {

@@ -438,6 +438,17 @@ fn guide(api: &Api) -> Vec<String> {
              [`CustomFieldId`]."
         ));
     }
+    if !api.examples.is_empty() {
+        sections.push("## The spec's examples".to_owned());
+        sections.push(format!(
+            "The {} examples in `{}` are tests of this crate (`src/examples.rs`, run by \
+             `cargo test`): each is decoded into its Rust type and encoded back, and must come \
+             back as the same JSON. An example that does not fit its schema is reported when the \
+             crate is generated, and is not among them.",
+            api.examples.len(),
+            api.spec_file
+        ));
+    }
     sections.push("## Unknown data".to_owned());
     sections.push(
         "Properties the spec does not declare are kept in each struct's `extra` map and unknown \
@@ -483,6 +494,12 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let modules: Vec<_> = runtime_files(&api.runtime).collect();
     let mods = modules.iter().map(|file| format_ident!("{}", file.module));
     let requests = client.then(|| quote! { pub mod requests; });
+    let examples = (!api.examples.is_empty()).then(|| {
+        quote! {
+            #[cfg(test)]
+            mod examples;
+        }
+    });
     let uses = modules
         .iter()
         .filter(|file| !file.exports.is_empty())
@@ -543,6 +560,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #(mod #mods;)*
         #requests
         pub mod types;
+        #examples
 
         #(#uses)*
         #streams

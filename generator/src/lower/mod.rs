@@ -5,6 +5,7 @@
 
 mod cycles;
 mod errors;
+mod examples;
 mod extensions;
 mod operations;
 mod refs;
@@ -39,6 +40,8 @@ pub(crate) struct Lowerer<'a> {
     /// Pointers of the schemas being defined, outermost first: an inline
     /// schema met again while it is being defined contains itself.
     defining: Vec<String>,
+    /// The spec's examples met so far, checked once every type is lowered.
+    examples: Vec<examples::Noted>,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
@@ -55,6 +58,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         selectable: HashMap::new(),
         partials: HashMap::new(),
         defining: Vec::new(),
+        examples: Vec::new(),
     };
     lowerer.name_components();
     lowerer.lower_components();
@@ -66,6 +70,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
     cycles::box_cycles(&mut lowerer.types);
     let custom_field_prefix = lowerer.single_custom_prefix();
     let base_url = lowerer.base_url();
+    let examples = lowerer.check_examples(custom_field_prefix.as_deref());
 
     let crate_name = options
         .crate_name
@@ -87,6 +92,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         error_decoders,
         rate_limit_reset_body,
         runtime: Default::default(),
+        examples,
     };
     api.runtime = runtime::needs(&api);
     if lowerer.diagnostics.has_errors() {

@@ -30,6 +30,10 @@
 //!
 //! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
 //!
+//! ## The spec's examples
+//!
+//! The 6 examples in `tests/fixtures/composition.yaml` are tests of this crate (`src/examples.rs`, run by `cargo test`): each is decoded into its Rust type and encoded back, and must come back as the same JSON. An example that does not fit its schema is reported when the crate is generated, and is not among them.
+//!
 //! ## Unknown data
 //!
 //! Properties the spec does not declare are kept in each struct's `extra` map and unknown enum values in the enum's catch-all variant, so a decode → encode round trip loses nothing.
@@ -52,6 +56,9 @@ mod timestamp;
 mod wire;
 pub mod requests;
 pub mod types;
+
+#[cfg(test)]
+mod examples;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error};
