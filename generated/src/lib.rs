@@ -111,6 +111,9 @@ mod client;
 mod custom_fields;
 mod decode;
 mod error;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 mod pagination;
 mod rate_limit;
 mod request;

@@ -211,7 +211,7 @@ impl<T> ListLeads<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /lead/",
             reqwest::Method::GET,
@@ -310,7 +310,7 @@ pub struct CreateLead {
 }
 
 impl CreateLead {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /lead/",
             reqwest::Method::POST,
@@ -338,7 +338,7 @@ pub struct MergeLeads {
 }
 
 impl MergeLeads {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /lead/merge/",
             reqwest::Method::POST,
@@ -386,7 +386,7 @@ impl<T> GetLead<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /lead/{id}/",
             reqwest::Method::GET,
@@ -412,7 +412,7 @@ pub struct UpdateLead {
 }
 
 impl UpdateLead {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "PUT /lead/{id}/",
             reqwest::Method::PUT,
@@ -440,7 +440,7 @@ pub struct DeleteLead {
 }
 
 impl DeleteLead {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "DELETE /lead/{id}/",
             reqwest::Method::DELETE,

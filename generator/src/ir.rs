@@ -101,6 +101,10 @@ pub struct Example {
     pub nullable: bool,
     /// The value.
     pub value: serde_json::Value,
+    /// Whether it is the example the mock offers for its type
+    /// (`mock::Example`): the first non-null example of a struct, enum or
+    /// union.
+    pub fixture: bool,
 }
 
 /// A part of the hand-written runtime that only some specs use, named after
@@ -163,11 +167,14 @@ pub enum RuntimeFeature {
     Timestamp,
     /// `CustomFields`: a schema with `x-custom-field-prefix`.
     CustomFields,
+    /// The mock's `Example` trait and `example`: a struct, enum or union
+    /// with an example in the spec ([`Example::fixture`]).
+    Example,
 }
 
 impl RuntimeFeature {
     /// Every feature, in declaration order.
-    pub const ALL: [RuntimeFeature; 26] = [
+    pub const ALL: [RuntimeFeature; 27] = [
         RuntimeFeature::Client,
         RuntimeFeature::SendJson,
         RuntimeFeature::SendJsonOrEmpty,
@@ -194,6 +201,7 @@ impl RuntimeFeature {
         RuntimeFeature::StringEnum,
         RuntimeFeature::Timestamp,
         RuntimeFeature::CustomFields,
+        RuntimeFeature::Example,
     ];
 
     /// The name markers in the runtime use, which is also the name of the
@@ -226,6 +234,7 @@ impl RuntimeFeature {
             RuntimeFeature::StringEnum => "string_enum",
             RuntimeFeature::Timestamp => "timestamp",
             RuntimeFeature::CustomFields => "custom_fields",
+            RuntimeFeature::Example => "example",
         }
     }
 
@@ -672,6 +681,8 @@ pub struct Pagination {
 pub struct PageField {
     /// The Rust field name.
     pub rust_name: String,
+    /// The JSON property name (the mock writes pages with it).
+    pub wire_name: String,
     /// Whether it may be absent or null (read as "none").
     pub presence: Presence,
 }

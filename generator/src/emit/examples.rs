@@ -52,7 +52,7 @@ pub(crate) fn tests_module(api: &Api) -> Vec<Part<'_>> {
 
 /// The value as indented JSON with every object's keys sorted, so the
 /// output is the same whatever order `serde_json`'s maps keep.
-fn pretty(value: &Value) -> String {
+pub(crate) fn pretty(value: &Value) -> String {
     fn sorted(value: &Value) -> Value {
         match value {
             Value::Object(map) => {
@@ -73,7 +73,7 @@ fn pretty(value: &Value) -> String {
 
 /// A raw string literal holding `text` as it is, with as many `#` as it
 /// takes that the text cannot close it.
-fn raw_string(text: &str) -> TokenStream {
+pub(crate) fn raw_string(text: &str) -> TokenStream {
     let mut hashes = "#".to_owned();
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');

@@ -8,6 +8,7 @@
 mod docs;
 mod examples;
 mod format;
+mod mock;
 mod needs;
 mod paginate;
 mod requests;
@@ -39,6 +40,7 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), St
     ];
     if api.needs(RuntimeFeature::Client) {
         rust_files.push(("src/requests.rs", requests::requests_module(api)));
+        rust_files.push((mock::PATH, mock::spec_module(api)));
     }
     if !api.examples.is_empty() {
         rust_files.push((examples::PATH, examples::tests_module(api)));
@@ -84,6 +86,12 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), St
         files.push(File {
             path: path.to_owned(),
             contents: format!("{rust_header}{support}{source}"),
+        });
+    }
+    if let Some(test) = mock::readme_test(api).filter(|_| api.needs(RuntimeFeature::Client)) {
+        files.push(File {
+            path: mock::README_TEST.to_owned(),
+            contents: format!("{rust_header}{test}"),
         });
     }
     for file in needs::runtime_files(&api.runtime) {

@@ -49,6 +49,7 @@ pub(crate) fn cargo_toml(api: &Api, header: &str) -> Result<String, String> {
             client => api.needs(RuntimeFeature::Client),
             decode_json => api.needs(RuntimeFeature::SendJson) || api.needs(RuntimeFeature::SendJsonOrEmpty),
             thiserror => api.needs(RuntimeFeature::Client) || api.needs(RuntimeFeature::CustomFields),
+            mock_test => api.needs(RuntimeFeature::Client) && super::mock::readme_test(api).is_some(),
         },
     )
 }
@@ -93,6 +94,9 @@ pub(crate) fn readme(api: &Api, header: &str) -> Result<String, String> {
             example => without_hidden_lines(&getting_started(api).join("\n")),
             guide => without_hidden_lines(&guide(api).join("\n\n")).replace("```no_run", "```rust,ignore"),
             client => api.needs(RuntimeFeature::Client),
+            mock_test => super::mock::readme_test(api).filter(|_| api.needs(RuntimeFeature::Client)),
+            fixtures => api.needs(RuntimeFeature::Example),
+            pagination => api.needs(RuntimeFeature::Pagination),
             operations,
         },
     )
@@ -109,7 +113,7 @@ fn without_hidden_lines(text: &str) -> String {
 
 /// The arguments for calling `op` in an example, when they are all string
 /// path parameters and there is no required body.
-fn example_call(op: &Operation) -> Option<String> {
+pub(crate) fn example_call(op: &Operation) -> Option<String> {
     let simple = op.body.as_ref().is_none_or(|b| !b.required)
         && op
             .parameters
@@ -492,7 +496,16 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     intro.extend(guide(api));
     let docs = doc_lines(intro.iter().map(String::as_str));
     let modules: Vec<_> = runtime_files(&api.runtime).collect();
-    let mods = modules.iter().map(|file| format_ident!("{}", file.module));
+    let mods = modules.iter().map(|file| {
+        let module = format_ident!("{}", file.module);
+        match file.feature {
+            Some(feature) => quote! {
+                #[cfg(feature = #feature)]
+                pub mod #module;
+            },
+            None => quote! { mod #module; },
+        }
+    });
     let requests = client.then(|| quote! { pub mod requests; });
     let examples = (!api.examples.is_empty()).then(|| {
         quote! {
@@ -557,7 +570,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         // reads differently (bare URLs, brackets that look like links).
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
-        #(mod #mods;)*
+        #(#mods)*
         #requests
         pub mod types;
         #examples

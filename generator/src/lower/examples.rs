@@ -212,12 +212,32 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let (test_name, _) = names.claim(&naming::value_name(&example.label));
+            // The mock offers one example per type as `T::example()`: a
+            // type of its own (an alias may name a type of `std`, which two
+            // aliases can share), and a value rather than `null`.
+            let fixture = match &example.ty {
+                TypeRef::Named(name) => {
+                    let own_type = checker.types.get(name.as_str()).is_some_and(|def| {
+                        matches!(
+                            def.kind,
+                            TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_)
+                        )
+                    });
+                    own_type
+                        && !example.value.is_null()
+                        && !checked
+                            .iter()
+                            .any(|e: &ir::Example| e.fixture && e.ty == example.ty)
+                }
+                _ => false,
+            };
             checked.push(ir::Example {
                 test_name,
                 pointer: example.pointer,
                 ty: example.ty,
                 nullable: example.nullable,
                 value: example.value,
+                fixture,
             });
         }
         checked

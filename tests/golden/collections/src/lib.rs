@@ -49,6 +49,9 @@ mod client;
 mod custom_fields;
 mod decode;
 mod error;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 mod rate_limit;
 mod request;
 mod retry;

@@ -48,7 +48,7 @@ pub struct CreateBag {
 }
 
 impl CreateBag {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /bags",
             reqwest::Method::POST,

@@ -48,7 +48,7 @@ pub struct GetPet {
 }
 
 impl GetPet {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /pets/{petId}",
             reqwest::Method::GET,

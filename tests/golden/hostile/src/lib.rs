@@ -99,6 +99,9 @@
 mod client;
 mod decode;
 mod error;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 mod pagination;
 mod rate_limit;
 mod request;

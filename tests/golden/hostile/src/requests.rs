@@ -359,7 +359,7 @@ pub struct New {
 }
 
 impl New {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /new",
             reqwest::Method::GET,
@@ -382,7 +382,7 @@ pub struct Builder {
 }
 
 impl Builder {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /builder",
             reqwest::Method::GET,
@@ -405,7 +405,7 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /base-url",
             reqwest::Method::GET,
@@ -428,7 +428,7 @@ pub struct Execute {
 }
 
 impl Execute {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /execute",
             reqwest::Method::GET,
@@ -451,7 +451,7 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /attempt",
             reqwest::Method::GET,
@@ -474,7 +474,7 @@ pub struct SendJson {
 }
 
 impl SendJson {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-json",
             reqwest::Method::GET,
@@ -497,7 +497,7 @@ pub struct SendJsonOrEmpty {
 }
 
 impl SendJsonOrEmpty {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-json-or-empty",
             reqwest::Method::GET,
@@ -520,7 +520,7 @@ pub struct SendText {
 }
 
 impl SendText {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-text",
             reqwest::Method::GET,
@@ -543,7 +543,7 @@ pub struct SendBytes {
 }
 
 impl SendBytes {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-bytes",
             reqwest::Method::GET,
@@ -566,7 +566,7 @@ pub struct SendEmpty {
 }
 
 impl SendEmpty {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-empty",
             reqwest::Method::GET,
@@ -589,7 +589,7 @@ pub struct SendAnd {
 }
 
 impl SendAnd {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-and",
             reqwest::Method::GET,
@@ -612,7 +612,7 @@ pub struct SendType {
 }
 
 impl SendType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send",
             reqwest::Method::GET,
@@ -635,7 +635,7 @@ pub struct SendWithResponse {
 }
 
 impl SendWithResponse {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-with-response",
             reqwest::Method::GET,
@@ -658,7 +658,7 @@ pub struct RequestType {
 }
 
 impl RequestType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /request",
             reqwest::Method::GET,
@@ -681,7 +681,7 @@ pub struct IntoFutureType {
 }
 
 impl IntoFutureType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /into-future",
             reqwest::Method::GET,
@@ -704,7 +704,7 @@ pub struct CloneType {
 }
 
 impl CloneType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /clone",
             reqwest::Method::GET,
@@ -727,7 +727,7 @@ pub struct CloneFrom {
 }
 
 impl CloneFrom {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /clone-from",
             reqwest::Method::GET,
@@ -750,7 +750,7 @@ pub struct Fmt {
 }
 
 impl Fmt {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /fmt",
             reqwest::Method::GET,
@@ -773,7 +773,7 @@ pub struct Select {
 }
 
 impl Select {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /select",
             reqwest::Method::GET,
@@ -796,7 +796,7 @@ pub struct Pages {
 }
 
 impl Pages {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /pages",
             reqwest::Method::GET,
@@ -819,7 +819,7 @@ pub struct Items {
 }
 
 impl Items {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /items",
             reqwest::Method::GET,
@@ -842,7 +842,7 @@ pub struct Fetch {
 }
 
 impl Fetch {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /fetch",
             reqwest::Method::GET,
@@ -865,7 +865,7 @@ pub struct NextPage {
 }
 
 impl NextPage {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /next-page",
             reqwest::Method::GET,
@@ -888,7 +888,7 @@ pub struct IntoItems {
 }
 
 impl IntoItems {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /into-items",
             reqwest::Method::GET,
@@ -911,7 +911,7 @@ pub struct ClientType {
 }
 
 impl ClientType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /client",
             reqwest::Method::GET,
@@ -934,7 +934,7 @@ pub struct Body {
 }
 
 impl Body {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /body",
             reqwest::Method::GET,
@@ -1077,7 +1077,7 @@ impl Keywords {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /keywords/{type}/{self}",
             reqwest::Method::POST,
@@ -1180,7 +1180,7 @@ impl Paged {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /paged",
             reqwest::Method::GET,
@@ -1275,7 +1275,7 @@ impl<T> Selected<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /selected",
             reqwest::Method::GET,
@@ -1301,7 +1301,7 @@ pub struct Prelude {
 }
 
 impl Prelude {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "PUT /prelude",
             reqwest::Method::PUT,

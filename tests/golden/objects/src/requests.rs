@@ -48,7 +48,7 @@ pub struct GetThing {
 }
 
 impl GetThing {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /things/{id}",
             reqwest::Method::GET,

@@ -48,7 +48,7 @@ pub struct GetNote {
 }
 
 impl GetNote {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /notes/{id}",
             reqwest::Method::GET,

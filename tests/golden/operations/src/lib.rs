@@ -86,6 +86,9 @@
 mod client;
 mod decode;
 mod error;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 mod multipart;
 mod pagination;
 mod rate_limit;

@@ -309,7 +309,7 @@ impl<T> ListItems<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /items/",
             reqwest::Method::GET,
@@ -351,7 +351,7 @@ impl CreateItem {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /items/",
             reqwest::Method::POST,
@@ -406,7 +406,7 @@ impl ListEvents {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /events/",
             reqwest::Method::GET,
@@ -474,7 +474,7 @@ pub struct CreateCharge {
 }
 
 impl CreateCharge {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /charges",
             reqwest::Method::POST,
@@ -503,7 +503,7 @@ pub struct UploadFile {
 }
 
 impl UploadFile {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "PUT /files/{name}",
             reqwest::Method::PUT,
@@ -531,7 +531,7 @@ pub struct AddCollaborator {
 }
 
 impl AddCollaborator {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "PUT /collaborators/{user}",
             reqwest::Method::PUT,
@@ -557,7 +557,7 @@ pub struct StartJob {
 }
 
 impl StartJob {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "POST /jobs",
             reqwest::Method::POST,
@@ -583,7 +583,7 @@ pub struct CreateUpload {
 }
 
 impl CreateUpload {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /uploads",
             reqwest::Method::POST,
@@ -610,7 +610,7 @@ pub struct Health {
 }
 
 impl Health {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /health",
             reqwest::Method::GET,
@@ -635,7 +635,7 @@ pub struct DeletePart {
 }
 
 impl DeletePart {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
@@ -669,7 +669,7 @@ impl TouchPart {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "PATCH /items/{item_id}/parts/{part}",
             reqwest::Method::PATCH,

@@ -42,7 +42,7 @@ pub struct Whoami {
 }
 
 impl Whoami {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /me",
             reqwest::Method::GET,

@@ -68,6 +68,9 @@
 
 mod client;
 mod error;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 mod rate_limit;
 mod request;
 mod retry;

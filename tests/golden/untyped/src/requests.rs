@@ -54,7 +54,7 @@ pub struct Ping {
 }
 
 impl Ping {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /ping",
             reqwest::Method::GET,
@@ -78,7 +78,7 @@ pub struct Echo {
 }
 
 impl Echo {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /echo",
             reqwest::Method::GET,
