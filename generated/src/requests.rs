@@ -160,7 +160,7 @@ pub struct ListLeads<T = types::LeadList> {
 impl<T> ListLeads<T> {
     /// Maximum number of results on the page. Values above the resource's maximum are rejected with 400.
     ///
-    /// Sent as the `_limit` query parameter.
+    /// Sent as the `_limit` query parameter. The server assumes `100` when it is not sent.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -168,7 +168,7 @@ impl<T> ListLeads<T> {
 
     /// Number of results to skip before the page starts (offset pagination). Values above the resource's maximum are rejected with 400.
     ///
-    /// Sent as the `_skip` query parameter.
+    /// Sent as the `_skip` query parameter. The server assumes `0` when it is not sent.
     pub fn skip(mut self, value: i64) -> Self {
         self.skip = Some(value);
         self

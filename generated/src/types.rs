@@ -5,11 +5,13 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// A lead (a company or organization) with its contacts, addresses and custom field values. When `_fields` is used, only the requested fields are present.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Lead {
     /// Unique id of the lead (`lead_...`).
     pub id: String,
@@ -138,6 +140,242 @@ pub struct Lead {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Lead {
+    /// A `Lead` from its required fields; set the others with its `with_` methods.
+    pub fn new(
+        id: impl Into<String>,
+        contact_ids: Vec<String>,
+        date_created: crate::Timestamp,
+        date_updated: crate::Timestamp,
+        html_url: impl Into<String>,
+        organization_id: impl Into<String>,
+        status_id: impl Into<String>,
+    ) -> Self {
+        Lead {
+            id: id.into(),
+            contact_ids,
+            created_by: None,
+            date_created,
+            date_updated,
+            description: None,
+            html_url: html_url.into(),
+            name: None,
+            organization_id: organization_id.into(),
+            status_id: status_id.into(),
+            updated_by: None,
+            url: None,
+            display_name: None,
+            status_label: None,
+            addresses: None,
+            tasks: None,
+            contacts: None,
+            opportunities: None,
+            integration_links: None,
+            contacts_summary: None,
+            created_by_name: None,
+            updated_by_name: None,
+            localtime: None,
+            primary_address_summary: None,
+            primary_email: None,
+            primary_phone: None,
+            recent_calls: None,
+            summaries: None,
+            source: None,
+            custom: crate::CustomFields::new(),
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `created_by` (the `created_by` property).
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `description` (the `description` property).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_by` (the `updated_by` property).
+    pub fn with_updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets `url` (the `url` property).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets `display_name` (the `display_name` property).
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets `status_label` (the `status_label` property).
+    pub fn with_status_label(mut self, value: impl Into<String>) -> Self {
+        self.status_label = Some(value.into());
+        self
+    }
+
+    /// Sets `addresses` (the `addresses` property).
+    pub fn with_addresses(mut self, value: Vec<Address>) -> Self {
+        self.addresses = Some(value);
+        self
+    }
+
+    /// Sets `tasks` (the `tasks` property).
+    pub fn with_tasks(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.tasks = Some(value);
+        self
+    }
+
+    /// Sets `contacts` (the `contacts` property).
+    pub fn with_contacts(mut self, value: Vec<Contact>) -> Self {
+        self.contacts = Some(value);
+        self
+    }
+
+    /// Sets `opportunities` (the `opportunities` property).
+    pub fn with_opportunities(mut self, value: Vec<Opportunity>) -> Self {
+        self.opportunities = Some(value);
+        self
+    }
+
+    /// Sets `integration_links` (the `integration_links` property).
+    pub fn with_integration_links(mut self, value: Vec<IntegrationLink>) -> Self {
+        self.integration_links = Some(value);
+        self
+    }
+
+    /// Sets `contacts_summary` (the `contacts_summary` property).
+    pub fn with_contacts_summary(mut self, value: impl Into<String>) -> Self {
+        self.contacts_summary = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `contacts_summary` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_contacts_summary(mut self) -> Self {
+        self.contacts_summary = Some(None);
+        self
+    }
+
+    /// Sets `created_by_name` (the `created_by_name` property).
+    pub fn with_created_by_name(mut self, value: impl Into<String>) -> Self {
+        self.created_by_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `created_by_name` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_created_by_name(mut self) -> Self {
+        self.created_by_name = Some(None);
+        self
+    }
+
+    /// Sets `updated_by_name` (the `updated_by_name` property).
+    pub fn with_updated_by_name(mut self, value: impl Into<String>) -> Self {
+        self.updated_by_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `updated_by_name` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_updated_by_name(mut self) -> Self {
+        self.updated_by_name = Some(None);
+        self
+    }
+
+    /// Sets `localtime` (the `localtime` property).
+    pub fn with_localtime(mut self, value: crate::Timestamp) -> Self {
+        self.localtime = Some(Some(value));
+        self
+    }
+
+    /// Sends `localtime` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_localtime(mut self) -> Self {
+        self.localtime = Some(None);
+        self
+    }
+
+    /// Sets `primary_address_summary` (the `primary_address_summary` property).
+    pub fn with_primary_address_summary(mut self, value: impl Into<String>) -> Self {
+        self.primary_address_summary = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `primary_address_summary` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_primary_address_summary(mut self) -> Self {
+        self.primary_address_summary = Some(None);
+        self
+    }
+
+    /// Sets `primary_email` (the `primary_email` property).
+    pub fn with_primary_email(mut self, value: Email) -> Self {
+        self.primary_email = Some(Some(value));
+        self
+    }
+
+    /// Sends `primary_email` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_primary_email(mut self) -> Self {
+        self.primary_email = Some(None);
+        self
+    }
+
+    /// Sets `primary_phone` (the `primary_phone` property).
+    pub fn with_primary_phone(mut self, value: Phone) -> Self {
+        self.primary_phone = Some(Some(value));
+        self
+    }
+
+    /// Sends `primary_phone` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_primary_phone(mut self) -> Self {
+        self.primary_phone = Some(None);
+        self
+    }
+
+    /// Sets `recent_calls` (the `recent_calls` property).
+    pub fn with_recent_calls(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.recent_calls = Some(value);
+        self
+    }
+
+    /// Sets `summaries` (the `summaries` property).
+    pub fn with_summaries(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.summaries = Some(value);
+        self
+    }
+
+    /// Sets `source` (the `source` property).
+    pub fn with_source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `source` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_source(mut self) -> Self {
+        self.source = Some(None);
+        self
+    }
+}
+
 crate::decode::object!(Lead);
 
 impl<'de> crate::decode::Object<'de> for Lead {
@@ -250,6 +488,7 @@ impl<'de> crate::decode::Object<'de> for Lead {
 
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Address {
     /// Kind of address, such as business or mailing.
     ///
@@ -296,6 +535,113 @@ pub struct Address {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Address {
+    /// A `Address` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        Address {
+            label: None,
+            address_1: None,
+            address_2: None,
+            city: None,
+            state: None,
+            zipcode: None,
+            country: None,
+            tz_ids: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `label` (the `label` property).
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `label` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_label(mut self) -> Self {
+        self.label = Some(None);
+        self
+    }
+
+    /// Sets `address_1` (the `address_1` property).
+    pub fn with_address_1(mut self, value: impl Into<String>) -> Self {
+        self.address_1 = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `address_1` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_address_1(mut self) -> Self {
+        self.address_1 = Some(None);
+        self
+    }
+
+    /// Sets `address_2` (the `address_2` property).
+    pub fn with_address_2(mut self, value: impl Into<String>) -> Self {
+        self.address_2 = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `address_2` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_address_2(mut self) -> Self {
+        self.address_2 = Some(None);
+        self
+    }
+
+    /// Sets `city` (the `city` property).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `city` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_city(mut self) -> Self {
+        self.city = Some(None);
+        self
+    }
+
+    /// Sets `state` (the `state` property).
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `state` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_state(mut self) -> Self {
+        self.state = Some(None);
+        self
+    }
+
+    /// Sets `zipcode` (the `zipcode` property).
+    pub fn with_zipcode(mut self, value: impl Into<String>) -> Self {
+        self.zipcode = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `zipcode` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_zipcode(mut self) -> Self {
+        self.zipcode = Some(None);
+        self
+    }
+
+    /// Sets `country` (the `country` property).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `country` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_country(mut self) -> Self {
+        self.country = Some(None);
+        self
+    }
+
+    /// Sets `tz_ids` (the `tz_ids` property).
+    pub fn with_tz_ids(mut self, value: Vec<String>) -> Self {
+        self.tz_ids = Some(value);
+        self
+    }
+}
+
 crate::decode::object!(Address);
 
 impl<'de> crate::decode::Object<'de> for Address {
@@ -338,6 +684,7 @@ impl<'de> crate::decode::Object<'de> for Address {
 
 /// A person at a lead, with emails, phones, URLs and custom field values.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Contact {
     /// Unique id of the contact (`cont_...`).
     pub id: String,
@@ -423,6 +770,158 @@ pub struct Contact {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Contact {
+    /// A `Contact` from its required fields; set the others with its `with_` methods.
+    pub fn new(
+        id: impl Into<String>,
+        display_name: impl Into<String>,
+        organization_id: impl Into<String>,
+        date_created: crate::Timestamp,
+        date_updated: crate::Timestamp,
+    ) -> Self {
+        Contact {
+            id: id.into(),
+            name: None,
+            display_name: display_name.into(),
+            title: None,
+            organization_id: organization_id.into(),
+            lead_id: None,
+            created_by: None,
+            updated_by: None,
+            date_created,
+            date_updated,
+            emails: None,
+            phones: None,
+            urls: None,
+            integration_links: None,
+            recent_calls: None,
+            subscriptions: None,
+            timezone: None,
+            timezone_source: None,
+            lead_suggestions_operation_id: None,
+            custom: crate::CustomFields::new(),
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `title` (the `title` property).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `lead_id` (the `lead_id` property).
+    pub fn with_lead_id(mut self, value: impl Into<String>) -> Self {
+        self.lead_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `lead_id` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_lead_id(mut self) -> Self {
+        self.lead_id = Some(None);
+        self
+    }
+
+    /// Sets `created_by` (the `created_by` property).
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_by` (the `updated_by` property).
+    pub fn with_updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets `emails` (the `emails` property).
+    pub fn with_emails(mut self, value: Vec<Email>) -> Self {
+        self.emails = Some(value);
+        self
+    }
+
+    /// Sets `phones` (the `phones` property).
+    pub fn with_phones(mut self, value: Vec<Phone>) -> Self {
+        self.phones = Some(value);
+        self
+    }
+
+    /// Sets `urls` (the `urls` property).
+    pub fn with_urls(mut self, value: Vec<Url>) -> Self {
+        self.urls = Some(value);
+        self
+    }
+
+    /// Sets `integration_links` (the `integration_links` property).
+    pub fn with_integration_links(mut self, value: Vec<IntegrationLink>) -> Self {
+        self.integration_links = Some(value);
+        self
+    }
+
+    /// Sets `recent_calls` (the `recent_calls` property).
+    pub fn with_recent_calls(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.recent_calls = Some(value);
+        self
+    }
+
+    /// Sets `subscriptions` (the `subscriptions` property).
+    pub fn with_subscriptions(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.subscriptions = Some(value);
+        self
+    }
+
+    /// Sets `timezone` (the `timezone` property).
+    pub fn with_timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `timezone` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_timezone(mut self) -> Self {
+        self.timezone = Some(None);
+        self
+    }
+
+    /// Sets `timezone_source` (the `timezone_source` property).
+    pub fn with_timezone_source(mut self, value: impl Into<String>) -> Self {
+        self.timezone_source = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `timezone_source` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_timezone_source(mut self) -> Self {
+        self.timezone_source = Some(None);
+        self
+    }
+
+    /// Sets `lead_suggestions_operation_id` (the `lead_suggestions_operation_id` property).
+    pub fn with_lead_suggestions_operation_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.lead_suggestions_operation_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `lead_suggestions_operation_id` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_lead_suggestions_operation_id(mut self) -> Self {
+        self.lead_suggestions_operation_id = Some(None);
+        self
+    }
+}
+
 crate::decode::object!(Contact);
 
 impl<'de> crate::decode::Object<'de> for Contact {
@@ -505,6 +1004,7 @@ impl<'de> crate::decode::Object<'de> for Contact {
 
 /// An email address with its type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Email {
     /// The email address.
     pub email: String,
@@ -521,6 +1021,30 @@ pub struct Email {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Email {
+    /// A `Email` from its required fields; set the others with its `with_` methods.
+    pub fn new(email: impl Into<String>) -> Self {
+        Email {
+            email: email.into(),
+            r#type: None,
+            is_unsubscribed: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `type` (the `type` property).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `is_unsubscribed` (the `is_unsubscribed` property).
+    pub fn with_is_unsubscribed(mut self, value: bool) -> Self {
+        self.is_unsubscribed = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(Email);
@@ -550,6 +1074,7 @@ impl<'de> crate::decode::Object<'de> for Email {
 
 /// A phone number with its type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Phone {
     /// The number, normalized to E.164 by the server.
     pub phone: String,
@@ -581,6 +1106,57 @@ pub struct Phone {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Phone {
+    /// A `Phone` from its required fields; set the others with its `with_` methods.
+    pub fn new(phone: impl Into<String>) -> Self {
+        Phone {
+            phone: phone.into(),
+            r#type: None,
+            phone_formatted: None,
+            country: None,
+            outbound_sms_blocked: None,
+            tz_ids: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `type` (the `type` property).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `phone_formatted` (the `phone_formatted` property).
+    pub fn with_phone_formatted(mut self, value: impl Into<String>) -> Self {
+        self.phone_formatted = Some(value.into());
+        self
+    }
+
+    /// Sets `country` (the `country` property).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `country` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_country(mut self) -> Self {
+        self.country = Some(None);
+        self
+    }
+
+    /// Sets `outbound_sms_blocked` (the `outbound_sms_blocked` property).
+    pub fn with_outbound_sms_blocked(mut self, value: bool) -> Self {
+        self.outbound_sms_blocked = Some(value);
+        self
+    }
+
+    /// Sets `tz_ids` (the `tz_ids` property).
+    pub fn with_tz_ids(mut self, value: Vec<String>) -> Self {
+        self.tz_ids = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(Phone);
@@ -619,6 +1195,7 @@ impl<'de> crate::decode::Object<'de> for Phone {
 
 /// A web address with its type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Url {
     /// The web address.
     pub url: String,
@@ -630,6 +1207,23 @@ pub struct Url {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Url {
+    /// A `Url` from its required fields; set the others with its `with_` methods.
+    pub fn new(url: impl Into<String>) -> Self {
+        Url {
+            url: url.into(),
+            r#type: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `type` (the `type` property).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(Url);
@@ -656,6 +1250,7 @@ impl<'de> crate::decode::Object<'de> for Url {
 
 /// A link into an integrated tool, rendered for one object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct IntegrationLink {
     /// Label of the link.
     pub name: String,
@@ -664,6 +1259,17 @@ pub struct IntegrationLink {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl IntegrationLink {
+    /// A `IntegrationLink` from its required fields; set the others with its `with_` methods.
+    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+        IntegrationLink {
+            name: name.into(),
+            url: url.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(IntegrationLink);
@@ -690,6 +1296,7 @@ impl<'de> crate::decode::Object<'de> for IntegrationLink {
 
 /// A potential deal with a lead. Clients should accept status_type and value_period values not listed here.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Opportunity {
     /// Unique id of the opportunity (`oppo_...`).
     pub id: String,
@@ -792,6 +1399,196 @@ pub struct Opportunity {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Opportunity {
+    /// A `Opportunity` from its required fields; set the others with its `with_` methods.
+    pub fn new(
+        id: impl Into<String>,
+        lead_id: impl Into<String>,
+        user_id: impl Into<String>,
+        status_id: impl Into<String>,
+        value_period: OpportunityValuePeriod,
+        confidence: i64,
+        date_created: crate::Timestamp,
+        date_updated: crate::Timestamp,
+        organization_id: impl Into<String>,
+    ) -> Self {
+        Opportunity {
+            id: id.into(),
+            lead_id: lead_id.into(),
+            lead_name: None,
+            contact_id: None,
+            user_id: user_id.into(),
+            user_name: None,
+            status_id: status_id.into(),
+            status_label: None,
+            status_type: None,
+            pipeline_id: None,
+            pipeline_name: None,
+            value: None,
+            value_period,
+            value_currency: None,
+            value_formatted: None,
+            expected_value: None,
+            annualized_value: None,
+            annualized_expected_value: None,
+            confidence,
+            note: None,
+            date_won: None,
+            date_lost: None,
+            date_created,
+            date_updated,
+            created_by: None,
+            updated_by: None,
+            organization_id: organization_id.into(),
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `lead_name` (the `lead_name` property).
+    pub fn with_lead_name(mut self, value: impl Into<String>) -> Self {
+        self.lead_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `lead_name` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_lead_name(mut self) -> Self {
+        self.lead_name = Some(None);
+        self
+    }
+
+    /// Sets `contact_id` (the `contact_id` property).
+    pub fn with_contact_id(mut self, value: impl Into<String>) -> Self {
+        self.contact_id = Some(value.into());
+        self
+    }
+
+    /// Sets `user_name` (the `user_name` property).
+    pub fn with_user_name(mut self, value: impl Into<String>) -> Self {
+        self.user_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `user_name` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_user_name(mut self) -> Self {
+        self.user_name = Some(None);
+        self
+    }
+
+    /// Sets `status_label` (the `status_label` property).
+    pub fn with_status_label(mut self, value: impl Into<String>) -> Self {
+        self.status_label = Some(value.into());
+        self
+    }
+
+    /// Sets `status_type` (the `status_type` property).
+    pub fn with_status_type(mut self, value: OpportunityStatusType) -> Self {
+        self.status_type = Some(value);
+        self
+    }
+
+    /// Sets `pipeline_id` (the `pipeline_id` property).
+    pub fn with_pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `pipeline_id` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_pipeline_id(mut self) -> Self {
+        self.pipeline_id = Some(None);
+        self
+    }
+
+    /// Sets `pipeline_name` (the `pipeline_name` property).
+    pub fn with_pipeline_name(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `pipeline_name` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_pipeline_name(mut self) -> Self {
+        self.pipeline_name = Some(None);
+        self
+    }
+
+    /// Sets `value` (the `value` property).
+    pub fn with_value(mut self, value: i64) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets `value_currency` (the `value_currency` property).
+    pub fn with_value_currency(mut self, value: impl Into<String>) -> Self {
+        self.value_currency = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `value_currency` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_value_currency(mut self) -> Self {
+        self.value_currency = Some(None);
+        self
+    }
+
+    /// Sets `value_formatted` (the `value_formatted` property).
+    pub fn with_value_formatted(mut self, value: impl Into<String>) -> Self {
+        self.value_formatted = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `value_formatted` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_value_formatted(mut self) -> Self {
+        self.value_formatted = Some(None);
+        self
+    }
+
+    /// Sets `expected_value` (the `expected_value` property).
+    pub fn with_expected_value(mut self, value: i64) -> Self {
+        self.expected_value = Some(value);
+        self
+    }
+
+    /// Sets `annualized_value` (the `annualized_value` property).
+    pub fn with_annualized_value(mut self, value: i64) -> Self {
+        self.annualized_value = Some(value);
+        self
+    }
+
+    /// Sets `annualized_expected_value` (the `annualized_expected_value` property).
+    pub fn with_annualized_expected_value(mut self, value: i64) -> Self {
+        self.annualized_expected_value = Some(value);
+        self
+    }
+
+    /// Sets `note` (the `note` property).
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+
+    /// Sets `date_won` (the `date_won` property).
+    pub fn with_date_won(mut self, value: chrono::NaiveDate) -> Self {
+        self.date_won = Some(value);
+        self
+    }
+
+    /// Sets `date_lost` (the `date_lost` property).
+    pub fn with_date_lost(mut self, value: crate::Timestamp) -> Self {
+        self.date_lost = Some(value);
+        self
+    }
+
+    /// Sets `created_by` (the `created_by` property).
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_by` (the `updated_by` property).
+    pub fn with_updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(Opportunity);
@@ -900,6 +1697,7 @@ impl<'de> crate::decode::Object<'de> for Opportunity {
 
 /// Category of the status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OpportunityStatusType {
     /// `active`
     Active,
@@ -938,6 +1736,7 @@ crate::decode::string_enum!(OpportunityStatusType);
 
 /// How often the value is earned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OpportunityValuePeriod {
     /// `one_time`
     OneTime,
@@ -976,6 +1775,7 @@ crate::decode::string_enum!(OpportunityValuePeriod);
 
 /// Body for creating a lead. Every field is optional; custom fields are set with `custom.<field id>` keys.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct LeadCreate {
     /// Name of the company or organization.
     ///
@@ -1020,6 +1820,65 @@ pub struct LeadCreate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl LeadCreate {
+    /// A `LeadCreate` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        LeadCreate {
+            name: None,
+            url: None,
+            description: None,
+            status_id: None,
+            status: None,
+            contacts: None,
+            addresses: None,
+            custom: crate::CustomFields::new(),
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `url` (the `url` property).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets `description` (the `description` property).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `status_id` (the `status_id` property).
+    pub fn with_status_id(mut self, value: impl Into<String>) -> Self {
+        self.status_id = Some(value.into());
+        self
+    }
+
+    /// Sets `status` (the `status` property).
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `contacts` (the `contacts` property).
+    pub fn with_contacts(mut self, value: Vec<ContactCreate>) -> Self {
+        self.contacts = Some(value);
+        self
+    }
+
+    /// Sets `addresses` (the `addresses` property).
+    pub fn with_addresses(mut self, value: Vec<Address>) -> Self {
+        self.addresses = Some(value);
+        self
+    }
+}
+
 crate::decode::object!(LeadCreate);
 
 impl<'de> crate::decode::Object<'de> for LeadCreate {
@@ -1061,6 +1920,7 @@ impl<'de> crate::decode::Object<'de> for LeadCreate {
 
 /// A contact nested in a lead creation request.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ContactCreate {
     /// Full name of the contact.
     ///
@@ -1090,6 +1950,50 @@ pub struct ContactCreate {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ContactCreate {
+    /// A `ContactCreate` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ContactCreate {
+            name: None,
+            title: None,
+            emails: None,
+            phones: None,
+            urls: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `title` (the `title` property).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `emails` (the `emails` property).
+    pub fn with_emails(mut self, value: Vec<Email>) -> Self {
+        self.emails = Some(value);
+        self
+    }
+
+    /// Sets `phones` (the `phones` property).
+    pub fn with_phones(mut self, value: Vec<Phone>) -> Self {
+        self.phones = Some(value);
+        self
+    }
+
+    /// Sets `urls` (the `urls` property).
+    pub fn with_urls(mut self, value: Vec<Url>) -> Self {
+        self.urls = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(ContactCreate);
@@ -1125,6 +2029,7 @@ impl<'de> crate::decode::Object<'de> for ContactCreate {
 
 /// Partial update of a lead: only the keys sent are changed. Nested contacts cannot be updated here. A `custom.<field id>` key replaces the whole value (null clears it); for multi-value fields, `custom.<field id>.add` and `custom.<field id>.remove` add or remove a single value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct LeadUpdate {
     /// New name; null clears it.
     ///
@@ -1162,6 +2067,76 @@ pub struct LeadUpdate {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl LeadUpdate {
+    /// A `LeadUpdate` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        LeadUpdate {
+            name: None,
+            url: None,
+            description: None,
+            status_id: None,
+            status: None,
+            addresses: None,
+            custom: crate::CustomFields::new(),
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sets `url` (the `url` property).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `url` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_url(mut self) -> Self {
+        self.url = Some(None);
+        self
+    }
+
+    /// Sets `description` (the `description` property).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `description` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_description(mut self) -> Self {
+        self.description = Some(None);
+        self
+    }
+
+    /// Sets `status_id` (the `status_id` property).
+    pub fn with_status_id(mut self, value: impl Into<String>) -> Self {
+        self.status_id = Some(value.into());
+        self
+    }
+
+    /// Sets `status` (the `status` property).
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `addresses` (the `addresses` property).
+    pub fn with_addresses(mut self, value: Vec<Address>) -> Self {
+        self.addresses = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(LeadUpdate);
@@ -1202,6 +2177,7 @@ impl<'de> crate::decode::Object<'de> for LeadUpdate {
 
 /// Body for merging one lead into another.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LeadMerge {
     /// Id of the lead to merge away; it is deleted afterwards.
     pub source: String,
@@ -1210,6 +2186,17 @@ pub struct LeadMerge {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl LeadMerge {
+    /// A `LeadMerge` from its required fields; set the others with its `with_` methods.
+    pub fn new(source: impl Into<String>, destination: impl Into<String>) -> Self {
+        LeadMerge {
+            source: source.into(),
+            destination: destination.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(LeadMerge);
@@ -1236,6 +2223,7 @@ impl<'de> crate::decode::Object<'de> for LeadMerge {
 
 /// One page of leads.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LeadList {
     /// The leads on this page.
     pub data: Vec<Lead>,
@@ -1249,6 +2237,24 @@ pub struct LeadList {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl LeadList {
+    /// A `LeadList` from its required fields; set the others with its `with_` methods.
+    pub fn new(data: Vec<Lead>, has_more: bool) -> Self {
+        LeadList {
+            data,
+            has_more,
+            total_results: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `total_results` (the `total_results` property).
+    pub fn with_total_results(mut self, value: i64) -> Self {
+        self.total_results = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(LeadList);
@@ -1281,6 +2287,7 @@ pub type Empty = serde_json::Map<String, serde_json::Value>;
 
 /// A simple error body.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Explanation of the error.
     ///
@@ -1290,6 +2297,22 @@ pub struct ErrorResponse {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ErrorResponse {
+    /// A `ErrorResponse` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ErrorResponse {
+            error: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `error` (the `error` property).
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(ErrorResponse);
@@ -1313,6 +2336,7 @@ impl<'de> crate::decode::Object<'de> for ErrorResponse {
 
 /// Error body of a rejected request, with general and per-field errors.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ValidationErrorResponse {
     /// General errors not tied to one field.
     ///
@@ -1333,6 +2357,36 @@ pub struct ValidationErrorResponse {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ValidationErrorResponse {
+    /// A `ValidationErrorResponse` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ValidationErrorResponse {
+            errors: None,
+            field_errors: None,
+            error: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `errors` (the `errors` property).
+    pub fn with_errors(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.errors = Some(value);
+        self
+    }
+
+    /// Sets `field_errors` (the `field-errors` property).
+    pub fn with_field_errors(mut self, value: FieldErrors) -> Self {
+        self.field_errors = Some(value);
+        self
+    }
+
+    /// Sets `error` (the `error` property).
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(ValidationErrorResponse);
@@ -1368,6 +2422,7 @@ pub type FieldErrors = std::collections::BTreeMap<String, FieldErrorsValue>;
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FieldErrorsValue {
     /// The value as `String`.
     String(String),
@@ -1377,6 +2432,7 @@ pub enum FieldErrorsValue {
 
 /// Body of a 429 answer.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct RateLimitErrorResponse {
     /// Error message, or in the legacy form (deprecated since 2024) an object with rate-limit details.
     ///
@@ -1386,6 +2442,22 @@ pub struct RateLimitErrorResponse {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RateLimitErrorResponse {
+    /// A `RateLimitErrorResponse` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        RateLimitErrorResponse {
+            error: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `error` (the `error` property).
+    pub fn with_error(mut self, value: RateLimitErrorResponseError) -> Self {
+        self.error = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(RateLimitErrorResponse);
@@ -1412,6 +2484,7 @@ impl<'de> crate::decode::Object<'de> for RateLimitErrorResponse {
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RateLimitErrorResponseError {
     /// The value as `String`.
     String(String),
@@ -1421,6 +2494,7 @@ pub enum RateLimitErrorResponseError {
 
 /// Legacy rate-limit details found in old 429 bodies; deprecated since 2024.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RateLimitDetail {
     /// Seconds, possibly fractional, until the rate-limit window resets.
     pub rate_reset: f64,
@@ -1442,6 +2516,37 @@ pub struct RateLimitDetail {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RateLimitDetail {
+    /// A `RateLimitDetail` from its required fields; set the others with its `with_` methods.
+    pub fn new(rate_reset: f64) -> Self {
+        RateLimitDetail {
+            rate_reset,
+            message: None,
+            rate_limit: None,
+            rate_window: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `message` (the `message` property).
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `rate_limit` (the `rate_limit` property).
+    pub fn with_rate_limit(mut self, value: f64) -> Self {
+        self.rate_limit = Some(value);
+        self
+    }
+
+    /// Sets `rate_window` (the `rate_window` property).
+    pub fn with_rate_window(mut self, value: f64) -> Self {
+        self.rate_window = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(RateLimitDetail);
@@ -1477,6 +2582,7 @@ impl<'de> crate::decode::Object<'de> for RateLimitDetail {
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomFieldValue {
     /// The value as `String`.
     String(String),
@@ -1493,6 +2599,7 @@ pub enum CustomFieldValue {
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomFieldValueVariant3Item {
     /// The value as `String`.
     String(String),
@@ -1511,6 +2618,7 @@ impl std::fmt::Display for CustomFieldValueVariant3Item {
 
 /// `Lead` with every field optional: what a response holds when the request selected some of its fields.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct LeadPartial {
     /// Unique id of the lead (`lead_...`).
     ///
@@ -1665,6 +2773,306 @@ pub struct LeadPartial {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl LeadPartial {
+    /// A `LeadPartial` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        LeadPartial {
+            id: None,
+            contact_ids: None,
+            created_by: None,
+            date_created: None,
+            date_updated: None,
+            description: None,
+            html_url: None,
+            name: None,
+            organization_id: None,
+            status_id: None,
+            updated_by: None,
+            url: None,
+            display_name: None,
+            status_label: None,
+            addresses: None,
+            tasks: None,
+            contacts: None,
+            opportunities: None,
+            integration_links: None,
+            contacts_summary: None,
+            created_by_name: None,
+            updated_by_name: None,
+            localtime: None,
+            primary_address_summary: None,
+            primary_email: None,
+            primary_phone: None,
+            recent_calls: None,
+            summaries: None,
+            source: None,
+            custom: crate::CustomFields::new(),
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `id` (the `id` property).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `contact_ids` (the `contact_ids` property).
+    pub fn with_contact_ids(mut self, value: Vec<String>) -> Self {
+        self.contact_ids = Some(value);
+        self
+    }
+
+    /// Sets `created_by` (the `created_by` property).
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `created_by` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_created_by(mut self) -> Self {
+        self.created_by = Some(None);
+        self
+    }
+
+    /// Sets `date_created` (the `date_created` property).
+    pub fn with_date_created(mut self, value: crate::Timestamp) -> Self {
+        self.date_created = Some(value);
+        self
+    }
+
+    /// Sets `date_updated` (the `date_updated` property).
+    pub fn with_date_updated(mut self, value: crate::Timestamp) -> Self {
+        self.date_updated = Some(value);
+        self
+    }
+
+    /// Sets `description` (the `description` property).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `description` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_description(mut self) -> Self {
+        self.description = Some(None);
+        self
+    }
+
+    /// Sets `html_url` (the `html_url` property).
+    pub fn with_html_url(mut self, value: impl Into<String>) -> Self {
+        self.html_url = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sets `organization_id` (the `organization_id` property).
+    pub fn with_organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+
+    /// Sets `status_id` (the `status_id` property).
+    pub fn with_status_id(mut self, value: impl Into<String>) -> Self {
+        self.status_id = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_by` (the `updated_by` property).
+    pub fn with_updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `updated_by` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_updated_by(mut self) -> Self {
+        self.updated_by = Some(None);
+        self
+    }
+
+    /// Sets `url` (the `url` property).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `url` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_url(mut self) -> Self {
+        self.url = Some(None);
+        self
+    }
+
+    /// Sets `display_name` (the `display_name` property).
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets `status_label` (the `status_label` property).
+    pub fn with_status_label(mut self, value: impl Into<String>) -> Self {
+        self.status_label = Some(value.into());
+        self
+    }
+
+    /// Sets `addresses` (the `addresses` property).
+    pub fn with_addresses(mut self, value: Vec<Address>) -> Self {
+        self.addresses = Some(value);
+        self
+    }
+
+    /// Sets `tasks` (the `tasks` property).
+    pub fn with_tasks(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.tasks = Some(value);
+        self
+    }
+
+    /// Sets `contacts` (the `contacts` property).
+    pub fn with_contacts(mut self, value: Vec<Contact>) -> Self {
+        self.contacts = Some(value);
+        self
+    }
+
+    /// Sets `opportunities` (the `opportunities` property).
+    pub fn with_opportunities(mut self, value: Vec<Opportunity>) -> Self {
+        self.opportunities = Some(value);
+        self
+    }
+
+    /// Sets `integration_links` (the `integration_links` property).
+    pub fn with_integration_links(mut self, value: Vec<IntegrationLink>) -> Self {
+        self.integration_links = Some(value);
+        self
+    }
+
+    /// Sets `contacts_summary` (the `contacts_summary` property).
+    pub fn with_contacts_summary(mut self, value: impl Into<String>) -> Self {
+        self.contacts_summary = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `contacts_summary` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_contacts_summary(mut self) -> Self {
+        self.contacts_summary = Some(None);
+        self
+    }
+
+    /// Sets `created_by_name` (the `created_by_name` property).
+    pub fn with_created_by_name(mut self, value: impl Into<String>) -> Self {
+        self.created_by_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `created_by_name` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_created_by_name(mut self) -> Self {
+        self.created_by_name = Some(None);
+        self
+    }
+
+    /// Sets `updated_by_name` (the `updated_by_name` property).
+    pub fn with_updated_by_name(mut self, value: impl Into<String>) -> Self {
+        self.updated_by_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `updated_by_name` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_updated_by_name(mut self) -> Self {
+        self.updated_by_name = Some(None);
+        self
+    }
+
+    /// Sets `localtime` (the `localtime` property).
+    pub fn with_localtime(mut self, value: crate::Timestamp) -> Self {
+        self.localtime = Some(Some(value));
+        self
+    }
+
+    /// Sends `localtime` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_localtime(mut self) -> Self {
+        self.localtime = Some(None);
+        self
+    }
+
+    /// Sets `primary_address_summary` (the `primary_address_summary` property).
+    pub fn with_primary_address_summary(mut self, value: impl Into<String>) -> Self {
+        self.primary_address_summary = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `primary_address_summary` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_primary_address_summary(mut self) -> Self {
+        self.primary_address_summary = Some(None);
+        self
+    }
+
+    /// Sets `primary_email` (the `primary_email` property).
+    pub fn with_primary_email(mut self, value: Email) -> Self {
+        self.primary_email = Some(Some(value));
+        self
+    }
+
+    /// Sends `primary_email` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_primary_email(mut self) -> Self {
+        self.primary_email = Some(None);
+        self
+    }
+
+    /// Sets `primary_phone` (the `primary_phone` property).
+    pub fn with_primary_phone(mut self, value: Phone) -> Self {
+        self.primary_phone = Some(Some(value));
+        self
+    }
+
+    /// Sends `primary_phone` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_primary_phone(mut self) -> Self {
+        self.primary_phone = Some(None);
+        self
+    }
+
+    /// Sets `recent_calls` (the `recent_calls` property).
+    pub fn with_recent_calls(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.recent_calls = Some(value);
+        self
+    }
+
+    /// Sets `summaries` (the `summaries` property).
+    pub fn with_summaries(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.summaries = Some(value);
+        self
+    }
+
+    /// Sets `source` (the `source` property).
+    pub fn with_source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `source` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_source(mut self) -> Self {
+        self.source = Some(None);
+        self
+    }
+}
+
 crate::decode::object!(LeadPartial);
 
 impl<'de> crate::decode::Object<'de> for LeadPartial {
@@ -1774,6 +3182,7 @@ impl<'de> crate::decode::Object<'de> for LeadPartial {
 
 /// A field of `Lead` that a request can select.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LeadField {
     /// `id`
     Id,
@@ -1885,6 +3294,7 @@ impl std::fmt::Display for LeadField {
 
 /// `LeadList` holding `LeadPartial`s: the response when the request selected some fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LeadListPartial {
     /// The leads on this page.
     pub data: Vec<LeadPartial>,
@@ -1898,6 +3308,24 @@ pub struct LeadListPartial {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl LeadListPartial {
+    /// A `LeadListPartial` from its required fields; set the others with its `with_` methods.
+    pub fn new(data: Vec<LeadPartial>, has_more: bool) -> Self {
+        LeadListPartial {
+            data,
+            has_more,
+            total_results: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `total_results` (the `total_results` property).
+    pub fn with_total_results(mut self, value: i64) -> Self {
+        self.total_results = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(LeadListPartial);

@@ -53,6 +53,10 @@ pub struct Api {
     pub lib_name: String,
     /// The spec file, as named in generated headers.
     pub spec_file: String,
+    /// The generated crate's version (`Cargo.toml`): `0.1.0` from `lower`,
+    /// then set from the previous crate's version and the change report
+    /// (`history`).
+    pub crate_version: String,
     /// The first server URL, the client's default base URL.
     pub base_url: Option<String>,
     /// How the client authenticates, in the spec's order of preference.
@@ -387,6 +391,17 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly`: sent by the client only.
     pub write_only: bool,
+    /// Where the property is, as a JSON pointer.
+    pub pointer: String,
+    /// The schema's `default`, as compact JSON: what the server assumes
+    /// when the property is absent (the client never fills it in).
+    pub default: Option<String>,
+    /// The struct's method that sets the field (`with_name`); `None` for a
+    /// required field, which `new` takes.
+    pub setter: Option<String>,
+    /// The struct's method that sets an optional nullable field to `null`
+    /// (`clear_name`).
+    pub clear: Option<String>,
 }
 
 /// Required or optional, nullable or not: four cases kept apart on the wire.
@@ -747,6 +762,11 @@ pub struct Parameter {
     pub required: bool,
     /// Documentation.
     pub docs: Docs,
+    /// Where the parameter is, as a JSON pointer.
+    pub pointer: String,
+    /// The schema's `default`, as compact JSON: what the server assumes when
+    /// the parameter is not sent (the client never fills it in).
+    pub default: Option<String>,
 }
 
 impl Parameter {

@@ -8,17 +8,21 @@
 
 use std::time::{Duration, Instant};
 
+pub mod changes;
 pub mod diagnostics;
 pub mod downgrade;
 mod emit;
+pub mod history;
 pub mod ir;
 pub mod load;
 pub mod locate;
 pub mod lower;
+pub mod model;
 pub mod naming;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use emit::{File, HEADER_MARK};
+pub use history::Previous;
 
 /// What to generate and how to label it.
 #[derive(Debug, Clone)]
@@ -50,6 +54,13 @@ pub struct Generated {
     pub operations: usize,
     /// The number of the spec's examples that became tests.
     pub example_tests: usize,
+    /// The crate's API model (`api.yaml`).
+    pub model: model::ApiModel,
+    /// What changed for callers since [`Previous`]; `None` when there was no
+    /// previous model to compare with.
+    pub report: Option<changes::Report>,
+    /// The crate's version before, when known.
+    pub previous_version: Option<String>,
 }
 
 /// Runs the whole pipeline on the text of one spec.
@@ -60,6 +71,41 @@ pub struct Generated {
 /// strict mode ([`Options::deny_warnings`]) also every warning, as an error.
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     generate_timed(text, options).0
+}
+
+/// [`generate`] for a crate that exists: its `api.yaml` and `CHANGELOG.md`
+/// are compared with and carried forward, and its version is bumped by what
+/// changed for callers.
+///
+/// # Errors
+///
+/// Every problem found in the phase that failed, located in the spec, or a
+/// previous `api.yaml` that cannot be read.
+pub fn generate_with(
+    text: &str,
+    options: &Options,
+    previous: &Previous,
+) -> Result<Generated, Diagnostics> {
+    pipeline(text, options, previous).0
+}
+
+/// The API model of a spec, without generating the crate (for comparing
+/// two specs).
+///
+/// # Errors
+///
+/// Every problem found in the phase that failed, located in the spec.
+pub fn model_of(text: &str, options: &Options) -> Result<model::ApiModel, Diagnostics> {
+    let file = &options.spec_file;
+    let document = load::load(file, text)?;
+    match lower::lower(&document.api, options) {
+        Ok((api, _)) => Ok(model::of(&api)),
+        Err(errors) => {
+            let mut diagnostics = document.warnings;
+            diagnostics.extend(errors);
+            Err(diagnostics.finish(file, text))
+        }
+    }
 }
 
 /// How long each phase of one run took.
@@ -83,6 +129,14 @@ pub fn generate_timed(
     text: &str,
     options: &Options,
 ) -> (Result<Generated, Diagnostics>, PhaseTimes) {
+    pipeline(text, options, &Previous::default())
+}
+
+fn pipeline(
+    text: &str,
+    options: &Options,
+    previous: &Previous,
+) -> (Result<Generated, Diagnostics>, PhaseTimes) {
     let mut times = PhaseTimes::default();
     let file = &options.spec_file;
     let started = Instant::now();
@@ -102,7 +156,7 @@ pub fn generate_timed(
     let started = Instant::now();
     let lowered = lower::lower(&document.api, options);
     times.lower = started.elapsed();
-    let api = match lowered {
+    let mut api = match lowered {
         Ok((api, warnings)) => {
             diagnostics.extend(warnings);
             api
@@ -118,14 +172,32 @@ pub fn generate_timed(
         return (fail(diagnostics.finish(file, text)), times);
     }
     let started = Instant::now();
+    let history = match history::History::new(&api, previous) {
+        Ok(history) => history,
+        Err(message) => {
+            diagnostics.push(Diagnostic::document_error(message, None));
+            return (Err(diagnostics.finish(file, text)), times);
+        }
+    };
+    api.crate_version = history.version().to_owned();
     let emitted = emit::emit(&api, &options.command);
-    let (files, format) = match emitted {
+    let (mut files, format) = match emitted {
         Ok(emitted) => emitted,
         Err(message) => {
             diagnostics.push(Diagnostic::document_error(message, None));
             return (fail(diagnostics.finish(file, text)), times);
         }
     };
+    let header = emit::header(&options.command, &api.spec_file);
+    files.push(File {
+        path: history::MODEL_FILE.to_owned(),
+        contents: history.model_file(&header),
+    });
+    files.push(File {
+        path: history::CHANGELOG_FILE.to_owned(),
+        contents: history.changelog_file(&header, &api.spec_file),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     times.format = format;
     times.emit = started.elapsed().saturating_sub(format);
     let generated = Generated {
@@ -134,6 +206,9 @@ pub fn generate_timed(
         types: api.types.len(),
         operations: api.operations.len(),
         example_tests: api.examples.len(),
+        model: history.model,
+        report: history.report,
+        previous_version: history.previous_version,
     };
     (Ok(generated), times)
 }

@@ -37,6 +37,10 @@ pub enum Scope {
     PaginatedBuilder,
     /// What a builder with a field selection (`x-field-selection`) has besides.
     SelectingBuilder,
+    /// Methods of the generated structs and enums: the constructor, the
+    /// enums' own, and those of the traits they derive. Field setters
+    /// (`with_name`, `clear_name`) become methods here.
+    TypeMethod,
 }
 
 /// One group of reserved names: the scope they are in and where they come
@@ -159,6 +163,28 @@ pub const RESERVED: &[Reserved] = &[
         scope: Scope::SelectingBuilder,
         origin: "the builder method that picks the fields of the answer",
         names: &["select"],
+    },
+    Reserved {
+        scope: Scope::TypeMethod,
+        origin: "the methods the emitters write on structs and enums (`new` takes a struct's required fields; `as_str` and `from` are a string enum's)",
+        names: &["new", "as_str", "from"],
+    },
+    Reserved {
+        scope: Scope::TypeMethod,
+        origin: "traits the generated types derive or implement (`Debug`, `Clone`, `PartialEq`, `Eq`, `Hash`, `Default`, `Display`, `Serialize`, `Deserialize`, the runtime's `wire::Object`)",
+        names: &[
+            "fmt",
+            "clone",
+            "clone_from",
+            "eq",
+            "ne",
+            "hash",
+            "default",
+            "serialize",
+            "deserialize",
+            "visit",
+            "to_string",
+        ],
     },
 ];
 
@@ -310,6 +336,14 @@ pub fn value_name(raw: &str) -> String {
 /// The name as written in source, without a raw-identifier prefix.
 pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// The candidate names of a struct field's setter and of the method that
+/// sets it to `null`: `with_name` and `clear_name` (leading and trailing
+/// underscores dropped, so `_kind` gives `with_kind`, never `with__kind`).
+pub fn setter_names(field: &str) -> (String, String) {
+    let base = unraw(field).trim_matches('_');
+    (format!("with_{base}"), format!("clear_{base}"))
 }
 
 /// Whether a field needs `#[serde(rename = "...")]`: only when its Rust name,

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use generator::ir::Api;
+use generator::ir::{Api, TypeKind};
 use generator::naming::{self, Scope};
 use generator::Options;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -148,6 +148,10 @@ fn std_trait_methods(name: &str) -> Option<&'static [&'static str]> {
         "IntoFuture" => &["into_future"],
         "Future" => &["poll"],
         "Drop" => &["drop"],
+        "From" => &["from"],
+        // serde's, which the generated types implement.
+        "Serialize" => &["serialize"],
+        "Deserialize" => &["deserialize"],
         _ => return None,
     })
 }
@@ -686,4 +690,56 @@ fn members_written_by_macros_are_found() {
     assert_eq!(Vec::from_iter(builder), expected);
     let client = members(&file.items, "Client", &runtime, "snippet");
     assert_eq!(Vec::from_iter(client), ["execute", "send_json"]);
+}
+
+#[test]
+fn every_method_of_a_generated_type_is_reserved() {
+    let runtime = runtime();
+    let mut found = BTreeMap::new();
+    let mut setters_found = 0;
+    for crate_ in generated() {
+        let types = crate_
+            .parsed("src/types.rs")
+            .unwrap_or_else(|| panic!("{}: every crate has a types.rs", crate_.spec));
+        for def in &crate_.api.types {
+            let mut own: BTreeSet<String> = BTreeSet::new();
+            if let TypeKind::Struct(s) = &def.kind {
+                // Fields are not methods, and the setters lower named are
+                // the spec's own names in the methods' namespace.
+                for f in &s.fields {
+                    own.insert(naming::unraw(&f.rust_name).to_owned());
+                    for method in f.setter.iter().chain(&f.clear) {
+                        assert!(
+                            !naming::is_reserved(Scope::TypeMethod, method),
+                            "{}: the setter `{method}` of `{}` is a reserved method name",
+                            crate_.spec,
+                            def.name
+                        );
+                        own.insert(method.clone());
+                        setters_found += 1;
+                    }
+                }
+                own.insert(naming::unraw(&s.extra_name).to_owned());
+                own.extend(s.custom_fields.iter().map(|c| naming::unraw(c).to_owned()));
+            }
+            let members = members(&types.items, &def.name, &runtime, &crate_.spec);
+            let whence = format!("{}: {}", crate_.spec, def.name);
+            note(
+                &mut found,
+                members
+                    .into_iter()
+                    .filter(|m| !own.contains(naming::unraw(m))),
+                &whence,
+            );
+        }
+    }
+    assert!(
+        found.contains_key("new") && found.contains_key("as_str") && setters_found > 0,
+        "the generated types' methods were not found: {found:?}"
+    );
+    assert_reserved(
+        &found,
+        &[Scope::TypeMethod],
+        "the generated types have these methods",
+    );
 }

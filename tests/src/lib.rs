@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use generator::Options;
+use generator::{Options, Previous};
 
 /// The environment variable that accepts new golden output.
 pub const UPDATE_VAR: &str = "UPDATE_GOLDEN";
@@ -44,11 +44,18 @@ pub fn check_crate(
         command: command.to_owned(),
         deny_warnings,
     };
-    let generated = generator::generate(&text, &options)
+    let dir = root.join(dir);
+    // The committed model and changelog are what the crate was: with them
+    // an unchanged spec regenerates the same version and changelog.
+    let read = |name: &str| fs::read_to_string(dir.join(name)).ok();
+    let previous = Previous {
+        model: read(generator::history::MODEL_FILE),
+        changelog: read(generator::history::CHANGELOG_FILE),
+    };
+    let generated = generator::generate_with(&text, &options, &previous)
         .map_err(|d| format!("{spec} does not generate:\n{d}"))?;
     let update = update_allowed && std::env::var(UPDATE_VAR).is_ok_and(|v| v == "1");
     let mut problems = String::new();
-    let dir = root.join(dir);
     let mut expected_paths = Vec::new();
     for file in &generated.files {
         let path = dir.join(&file.path);

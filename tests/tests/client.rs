@@ -117,11 +117,7 @@ async fn merge_leads_posts_source_and_destination() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = LeadMerge {
-        source: "lead_a".into(),
-        destination: "lead_b".into(),
-        extra: Default::default(),
-    };
+    let body = LeadMerge::new("lead_a", "lead_b");
     let empty = client.merge_leads(body).await.expect("`{}` decodes");
     assert!(empty.is_empty());
 }
@@ -170,11 +166,8 @@ async fn update_lead_sends_only_what_was_set_and_null_to_clear() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut update = LeadUpdate {
-        name: Some(Some("New name".into())),
-        description: Some(None),
-        ..Default::default()
-    };
+    // Set, cleared (`null`) and left out, without `Some(Some(..))`.
+    let mut update = LeadUpdate::new().with_name("New name").clear_description();
     let id = |text: &str| CustomFieldId::new(text).expect("a valid id");
     update
         .custom

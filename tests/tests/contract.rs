@@ -202,16 +202,8 @@ fn example(name: &str) -> serde_json::Value {
 /// Calls every operation once; returns what failed, by operation.
 async fn call_every_operation(client: &Client) -> Vec<String> {
     let create: LeadCreate = serde_json::from_value(example("create-lead-request.json")).unwrap();
-    let merge = LeadMerge {
-        source: "lead_a".into(),
-        destination: "lead_b".into(),
-        extra: Default::default(),
-    };
-    let mut update = LeadUpdate {
-        description: Some(None),
-        name: Some(Some("Renamed".into())),
-        ..Default::default()
-    };
+    let merge = LeadMerge::new("lead_a", "lead_b");
+    let mut update = LeadUpdate::new().clear_description().with_name("Renamed");
     update
         .custom
         .set(&CustomFieldId::new("cf_abc").unwrap(), "value");

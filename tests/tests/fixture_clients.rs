@@ -23,22 +23,17 @@ async fn form_bodies_go_out_as_forms() {
         .bearer_token("t")
         .build()
         .unwrap();
-    let body = CreateChargeBody {
-        amount: 2000,
-        description: Some("Tea & cake".into()),
-        status_callback_event: Some(vec!["initiated".into(), "ringing".into()]),
-        metadata: Some(
+    let body = CreateChargeBody::new(2000)
+        .with_description("Tea & cake")
+        .with_status_callback_event(vec!["initiated".into(), "ringing".into()])
+        .with_metadata(
             [("order".to_owned(), "6735".to_owned())]
                 .into_iter()
                 .collect(),
-        ),
-        items: Some(vec![CreateChargeBodyItemsItem {
-            price: Some("price_1".into()),
-            quantity: Some(2),
-            extra: Default::default(),
-        }]),
-        extra: Default::default(),
-    };
+        )
+        .with_items(vec![CreateChargeBodyItemsItem::new()
+            .with_price("price_1")
+            .with_quantity(2)]);
     let charge = client
         .create_charge(body.clone())
         .await

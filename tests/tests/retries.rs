@@ -153,11 +153,7 @@ async fn a_503_is_retried_for_get_but_never_for_post() {
         ResponseTemplate::new(200).set_body_json(json!({})),
     )
     .await;
-    let body = LeadMerge {
-        source: "a".into(),
-        destination: "b".into(),
-        extra: Default::default(),
-    };
+    let body = LeadMerge::new("a", "b");
     let error = client(&server)
         .merge_leads(body.clone())
         .await
@@ -179,11 +175,7 @@ async fn post_is_retried_when_nothing_was_sent() {
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
         .build()
         .unwrap();
-    let body = LeadMerge {
-        source: "a".into(),
-        destination: "b".into(),
-        extra: Default::default(),
-    };
+    let body = LeadMerge::new("a", "b");
     match client.merge_leads(body.clone()).await {
         Err(Error::RetriesExhausted { attempts, last }) => {
             assert_eq!(attempts, 3);

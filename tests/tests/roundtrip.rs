@@ -195,10 +195,7 @@ fn absent_null_and_value_stay_apart_in_updates() {
     use close_api::types::LeadUpdate;
     let absent = LeadUpdate::default();
     assert_eq!(serde_json::to_value(&absent).unwrap(), json!({}));
-    let cleared = LeadUpdate {
-        description: Some(None),
-        ..Default::default()
-    };
+    let cleared = LeadUpdate::new().clear_description();
     assert_eq!(
         serde_json::to_value(&cleared).unwrap(),
         json!({"description": null})

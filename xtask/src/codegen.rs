@@ -21,6 +21,7 @@ pub fn workspace_root() -> PathBuf {
 #[derive(Debug)]
 struct Args {
     check: bool,
+    full: bool,
     spec: Option<String>,
     out: Option<String>,
     name: Option<String>,
@@ -34,6 +35,7 @@ struct Args {
 fn parse(args: &[String]) -> Result<Args> {
     let mut parsed = Args {
         check: false,
+        full: false,
         spec: None,
         out: None,
         name: None,
@@ -49,6 +51,7 @@ fn parse(args: &[String]) -> Result<Args> {
         };
         match arg.as_str() {
             "--check" => parsed.check = true,
+            "--full" => parsed.full = true,
             "--spec" => parsed.spec = Some(value("--spec")?),
             "--out" => parsed.out = Some(value("--out")?),
             "--name" => parsed.name = Some(value("--name")?),
@@ -109,7 +112,9 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         command,
         deny_warnings: args.deny_warnings,
     };
-    let generated = match generator::generate(&text, &options) {
+    let out_label = args.out.clone().unwrap_or_else(|| "generated".to_owned());
+    let previous = crate::report::previous(&out)?;
+    let mut generated = match generator::generate_with(&text, &options, &previous) {
         Ok(generated) => generated,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
@@ -129,6 +134,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     if !generated.warnings.is_empty() {
         eprintln!("{}", generated.warnings);
     }
+    crate::report::print(&mut generated, &text, &out_label);
     let plan = plan(&out, &generated.files)?;
     let elapsed = started.elapsed().as_millis();
     if args.check {
@@ -141,8 +147,16 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         for (path, old, new) in &plan.write {
-            let diff = similar::TextDiff::from_lines(old.as_deref().unwrap_or(""), new.as_str());
             let label = path.display().to_string();
+            let relative = path.strip_prefix(&out).unwrap_or(path);
+            if !crate::report::shows_diff(relative, args.full) {
+                println!(
+                    "{}",
+                    crate::report::summary_line(&label, old.as_deref().unwrap_or(""), new)
+                );
+                continue;
+            }
+            let diff = similar::TextDiff::from_lines(old.as_deref().unwrap_or(""), new.as_str());
             print!(
                 "{}",
                 diff.unified_diff().context_radius(3).header(

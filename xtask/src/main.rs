@@ -5,7 +5,10 @@
 mod bench;
 mod codegen;
 mod corpus;
+mod diff;
 mod fuzz;
+mod report;
+mod semver_checks;
 
 use std::process::ExitCode;
 
@@ -13,14 +16,29 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  codegen [--check] [--spec PATH --out DIR] [--name CRATE]
+  codegen [--check [--full]] [--spec PATH --out DIR] [--name CRATE]
           [--deny-warnings | --allow-warnings]
       Generate a client crate. Without --spec/--out: spec/close.yaml -> generated/.
-      --check writes nothing and fails if any file is stale, printing a diff.
+      Prints what changed for the crate's callers (against its committed
+      api.yaml), bumps its version and adds a CHANGELOG.md entry.
+      --check writes nothing and fails if any file is stale, printing the
+      report, then the diff of api.yaml, CHANGELOG.md and Cargo.toml, and one
+      line for each other stale file (--full: every diff).
       The project's own spec is read in strict mode (a warning fails, nothing
       is written); a spec given with --spec in lenient mode (warnings are
       printed and generation goes on). --deny-warnings / --allow-warnings
       choose the mode explicitly.
+  diff OLD NEW [--fail-on breaking] [--format text|markdown|json]
+      What changes for the callers of the generated client between two specs;
+      OLD or NEW may be a generated crate (its api.yaml). The text ends with
+      `semver: major|minor|patch|none`. Exit 1 with --fail-on breaking when a
+      change is breaking.
+  semver-checks [--only NAME[,NAME...]]
+      Cross-check the change report with cargo-semver-checks (installed into
+      .tools/ on first use): generate each pair of tests/changes/ before and
+      after, run cargo-semver-checks on the two crates and print a Markdown
+      table (CHANGES.md). Exit 1 when it finds a breaking change in a pair
+      the report calls safe.
   bench [--quick] [--only generation|process|compile|runtime]
       Benchmarks in release mode, printed as tables, against progenitor in the
       same run: generation (in process, phase by phase, and as a whole process
@@ -52,6 +70,8 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("diff") => diff::run(&args[1..]),
+        Some("semver-checks") => semver_checks::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");

@@ -421,9 +421,13 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             &p.docs,
             &format!("Sets the `{}` {}.", p.wire_name, location_word(p.location)),
             &[format!(
-                "Sent as the `{}` {}.",
+                "Sent as the `{}` {}.{}",
                 p.wire_name,
-                location_word(p.location)
+                location_word(p.location),
+                p.default
+                    .as_ref()
+                    .map(|d| format!(" The server assumes `{d}` when it is not sent."))
+                    .unwrap_or_default()
             )],
         );
         let deprecated = p.docs.deprecated.then(|| quote! { #[deprecated] });

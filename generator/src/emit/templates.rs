@@ -40,6 +40,7 @@ pub(crate) fn cargo_toml(api: &Api, header: &str) -> Result<String, String> {
         context! {
             header,
             crate_name => api.crate_name,
+            version => api.crate_version,
             lib_name => api.lib_name,
             description => toml_escape(&if api.needs(RuntimeFeature::Client) {
                 format!("Generated Rust client for the {}", api.title)

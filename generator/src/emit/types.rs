@@ -60,7 +60,7 @@ pub(crate) fn types_module(api: &Api) -> Vec<Part<'_>> {
     let mut parts: Vec<Part<'_>> = vec![part(|| {
         quote! {
             #![doc = " The request and response bodies of the API, one type per schema."]
-            #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+            #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_many_arguments)]
         }
     })];
     parts.extend(chunked(&api.types, |chunk| {
@@ -82,8 +82,9 @@ fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => {
             let definition = struct_def(&name, docs, deprecated, s, &here);
+            let methods = struct_methods(&name, s, &here);
             let decoder = deserialize_struct(&name, s);
-            quote! { #definition #decoder }
+            quote! { #definition #methods #decoder }
         }
         TypeKind::Enum(e) => enum_def(&name, docs, deprecated, e),
         TypeKind::Union(u) => {
@@ -144,6 +145,11 @@ fn field_tokens(field: &Field, here: &TokenStream) -> TokenStream {
     if field.write_only {
         notes.push("Sent by the client only.");
     }
+    let default = field
+        .default
+        .as_ref()
+        .map(|d| format!("The server assumes `{d}` when it is absent."));
+    notes.extend(default.as_deref());
     let docs = item_doc_lines(
         &field.docs,
         &format!("The `{}` property.", field.wire_name),
@@ -203,12 +209,102 @@ fn struct_def(
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #custom
             #[doc = #extra_doc]
             #[serde(flatten)]
             pub #extra: #extra_ty,
+        }
+    }
+}
+
+/// A struct's constructor, which takes its required fields in spec order,
+/// and the setters lower named for the rest: the way callers build a
+/// `#[non_exhaustive]` struct, so a field added to the spec never breaks
+/// them.
+fn struct_methods(name: &Ident, s: &StructDef, here: &TokenStream) -> TokenStream {
+    // Text is taken as anything that becomes a `String`; a boxed value
+    // unboxed. `taken` gives the parameter's type and the stored value of
+    // the argument `arg`.
+    let taken = |f: &Field, arg: &Ident| {
+        let ty = type_tokens(&f.ty, here);
+        match f.ty {
+            TypeRef::String => (quote! { impl Into<String> }, quote! { #arg.into() }),
+            _ if f.boxed => (ty, quote! { Box::new(#arg) }),
+            _ => (ty, quote! { #arg }),
+        }
+    };
+    let value_arg = ident("value");
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for f in &s.fields {
+        let field = ident(&f.rust_name);
+        let (input, value) = taken(f, &value_arg);
+        if f.presence == Presence::Required {
+            args.push(quote! { #field: #input });
+            inits.push(match f.ty {
+                TypeRef::String => quote! { #field: #field.into(), },
+                _ if f.boxed => quote! { #field: Box::new(#field), },
+                _ => quote! { #field, },
+            });
+        } else {
+            inits.push(quote! { #field: None, });
+        }
+        let wire = &f.wire_name;
+        if let Some(setter) = &f.setter {
+            let setter = ident(setter);
+            let stored = match f.presence {
+                Presence::OptionalNullable => quote! { Some(Some(#value)) },
+                _ => quote! { Some(#value) },
+            };
+            let doc = format!(
+                " Sets `{}` (the `{wire}` property).",
+                crate::naming::unraw(&f.rust_name)
+            );
+            setters.push(quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, value: #input) -> Self {
+                    self.#field = #stored;
+                    self
+                }
+            });
+        }
+        if let Some(clear) = &f.clear {
+            let clear = ident(clear);
+            let doc = format!(" Sends `{wire}` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.");
+            setters.push(quote! {
+                #[doc = #doc]
+                pub fn #clear(mut self) -> Self {
+                    self.#field = Some(None);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(custom) = &s.custom_fields {
+        let custom = ident(custom);
+        inits.push(quote! { #custom: crate::CustomFields::new(), });
+    }
+    let extra = ident(&s.extra_name);
+    let doc = if args.is_empty() {
+        format!(" A `{name}` with every field unset; set them with its `with_` methods.")
+    } else {
+        format!(" A `{name}` from its required fields; set the others with its `with_` methods.")
+    };
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn new(#(#args),*) -> Self {
+                #name {
+                    #(#inits)*
+                    #extra: Default::default(),
+                }
+            }
+
+            #(#setters)*
         }
     }
 }
@@ -317,6 +413,7 @@ fn enum_def(
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = " A value this client does not know yet, kept as it was sent."]
@@ -379,6 +476,7 @@ fn field_enum_def(name: &Ident, docs: TokenStream, f: &FieldEnumDef) -> TokenStr
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #custom_variant
@@ -425,6 +523,7 @@ fn union_def(
             #deprecated
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }
@@ -469,6 +568,7 @@ fn union_def(
         #deprecated
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]

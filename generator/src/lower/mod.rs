@@ -10,6 +10,7 @@ mod extensions;
 mod operations;
 mod refs;
 mod runtime;
+mod setters;
 mod types;
 
 use std::collections::HashMap;
@@ -68,6 +69,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
     let rate_limit_reset_body = lowerer.rate_limit_reset_body(&operations);
     let auth = lowerer.lower_security();
     cycles::box_cycles(&mut lowerer.types);
+    setters::name_setters(&mut lowerer.types);
     let custom_field_prefix = lowerer.single_custom_prefix();
     let base_url = lowerer.base_url();
     let examples = lowerer.check_examples(custom_field_prefix.as_deref());
@@ -83,6 +85,7 @@ pub fn lower(doc: &OpenAPI, options: &Options) -> Result<(Api, Diagnostics), Dia
         lib_name: naming::lib_name(&crate_name),
         crate_name,
         spec_file: options.spec_file.clone(),
+        crate_version: "0.1.0".to_owned(),
         base_url,
         auth,
         types: lowerer.types,

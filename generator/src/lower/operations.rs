@@ -301,6 +301,8 @@ impl<'a> Lowerer<'a> {
                                 style: QueryStyle::Form,
                                 required: true,
                                 docs: Docs::default(),
+                                pointer: pointer.to_owned(),
+                                default: None,
                             });
                         }
                     }
@@ -483,6 +485,12 @@ impl<'a> Lowerer<'a> {
         setters: &mut Namespace,
     ) -> Option<Parameter> {
         let data = parameter.parameter_data_ref();
+        let default = match &data.format {
+            ParameterSchemaOrContent::Schema(openapiv3::ReferenceOr::Item(schema)) => {
+                schema.schema_data.default.as_ref().map(|d| d.to_string())
+            }
+            _ => None,
+        };
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let hint = format!("{builder_name} {}", data.name);
@@ -571,6 +579,8 @@ impl<'a> Lowerer<'a> {
                 description: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
             },
+            pointer: pointer.to_owned(),
+            default,
         })
     }
 

@@ -565,13 +565,14 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         for (wire, (schema, at)) in &parts.properties {
             let (ty, nullable) = self.type_ref(*schema, at, &naming::nested_type_name(name, wire));
-            let (docs, read_only, write_only) = match schema {
+            let (docs, read_only, write_only, default) = match schema {
                 SchemaRef::Item(s) => (
                     schema_docs(&s.schema_data),
                     s.schema_data.read_only,
                     s.schema_data.write_only,
+                    s.schema_data.default.as_ref().map(|d| d.to_string()),
                 ),
-                SchemaRef::Ref(_) => (Docs::default(), false, false),
+                SchemaRef::Ref(_) => (Docs::default(), false, false, None),
             };
             let candidate = naming::value_name(wire);
             let (rust_name, changed) = names.claim(&candidate);
@@ -587,6 +588,10 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 read_only,
                 write_only,
+                pointer: at.clone(),
+                default,
+                setter: None,
+                clear: None,
             });
         }
         // A name in `required` that no property has is most often a typo;

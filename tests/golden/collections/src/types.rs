@@ -5,11 +5,13 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// Arrays, maps and free-form values.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Bag {
     /// The `tags` property.
     ///
@@ -59,6 +61,81 @@ pub struct Bag {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Bag {
+    /// A `Bag` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        Bag {
+            tags: None,
+            matrix: None,
+            counts: None,
+            labels: None,
+            anything: None,
+            blob: None,
+            closed: None,
+            items: None,
+            custom: crate::CustomFields::new(),
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `tags` (the `tags` property).
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// Sets `matrix` (the `matrix` property).
+    pub fn with_matrix(mut self, value: Vec<Vec<i64>>) -> Self {
+        self.matrix = Some(value);
+        self
+    }
+
+    /// Sets `counts` (the `counts` property).
+    pub fn with_counts(
+        mut self,
+        value: std::collections::BTreeMap<String, i64>,
+    ) -> Self {
+        self.counts = Some(value);
+        self
+    }
+
+    /// Sets `labels` (the `labels` property).
+    pub fn with_labels(mut self, value: Labels) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets `anything` (the `anything` property).
+    pub fn with_anything(mut self, value: serde_json::Value) -> Self {
+        self.anything = Some(value);
+        self
+    }
+
+    /// Sets `blob` (the `blob` property).
+    pub fn with_blob(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.blob = Some(value);
+        self
+    }
+
+    /// Sets `closed` (the `closed` property).
+    pub fn with_closed(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.closed = Some(value);
+        self
+    }
+
+    /// Sets `items` (the `items` property).
+    pub fn with_items(mut self, value: Vec<BagItemsItem>) -> Self {
+        self.items = Some(value);
+        self
+    }
+}
+
 crate::decode::object!(Bag);
 
 impl<'de> crate::decode::Object<'de> for Bag {
@@ -103,6 +180,7 @@ impl<'de> crate::decode::Object<'de> for Bag {
 
 /// The schema at `#/components/schemas/Bag/properties/items/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct BagItemsItem {
     /// The `sku` property.
     ///
@@ -117,6 +195,29 @@ pub struct BagItemsItem {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BagItemsItem {
+    /// A `BagItemsItem` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        BagItemsItem {
+            sku: None,
+            quantity: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `sku` (the `sku` property).
+    pub fn with_sku(mut self, value: impl Into<String>) -> Self {
+        self.sku = Some(value.into());
+        self
+    }
+
+    /// Sets `quantity` (the `quantity` property).
+    pub fn with_quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(BagItemsItem);
@@ -146,6 +247,7 @@ pub type Labels = std::collections::BTreeMap<String, String>;
 
 /// Declared properties plus typed additional properties.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Metrics {
     /// The `total` property.
     ///
@@ -155,6 +257,22 @@ pub struct Metrics {
     /// Additional properties (`additionalProperties`).
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, f64>,
+}
+
+impl Metrics {
+    /// A `Metrics` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        Metrics {
+            total: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `total` (the `total` property).
+    pub fn with_total(mut self, value: f64) -> Self {
+        self.total = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(Metrics);
@@ -181,6 +299,7 @@ impl<'de> crate::decode::Object<'de> for Metrics {
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomValue {
     /// The value as `String`.
     String(String),

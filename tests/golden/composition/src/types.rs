@@ -5,11 +5,13 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// The schema at `#/components/schemas/Animal`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Animal {
     /// The `name` property.
     pub name: String,
@@ -21,6 +23,23 @@ pub struct Animal {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Animal {
+    /// A `Animal` from its required fields; set the others with its `with_` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Animal {
+            name: name.into(),
+            age: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `age` (the `age` property).
+    pub fn with_age(mut self, value: i64) -> Self {
+        self.age = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(Animal);
@@ -47,6 +66,7 @@ impl<'de> crate::decode::Object<'de> for Animal {
 
 /// allOf merges the properties of its members.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// The `name` property.
     pub name: String,
@@ -70,6 +90,44 @@ pub struct Pet {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Pet {
+    /// A `Pet` from its required fields; set the others with its `with_` methods.
+    pub fn new(name: impl Into<String>, kind: PetKind) -> Self {
+        Pet {
+            name: name.into(),
+            age: None,
+            kind,
+            owner: None,
+            friend: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `age` (the `age` property).
+    pub fn with_age(mut self, value: i64) -> Self {
+        self.age = Some(value);
+        self
+    }
+
+    /// Sets `owner` (the `owner` property).
+    pub fn with_owner(mut self, value: Person) -> Self {
+        self.owner = Some(Some(value));
+        self
+    }
+
+    /// Sends `owner` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_owner(mut self) -> Self {
+        self.owner = Some(None);
+        self
+    }
+
+    /// Sets `friend` (the `friend` property).
+    pub fn with_friend(mut self, value: Pet) -> Self {
+        self.friend = Some(Box::new(value));
+        self
+    }
 }
 
 crate::decode::object!(Pet);
@@ -108,6 +166,7 @@ impl<'de> crate::decode::Object<'de> for Pet {
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PetKind {
     /// The value as `Dog`.
     Dog(Dog),
@@ -119,12 +178,23 @@ pub enum PetKind {
 
 /// The schema at `#/components/schemas/Dog`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Dog {
     /// The `barks` property.
     pub barks: bool,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Dog {
+    /// A `Dog` from its required fields; set the others with its `with_` methods.
+    pub fn new(barks: bool) -> Self {
+        Dog {
+            barks,
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(Dog);
@@ -148,12 +218,23 @@ impl<'de> crate::decode::Object<'de> for Dog {
 
 /// The schema at `#/components/schemas/Cat`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Cat {
     /// The `meows` property.
     pub meows: bool,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Cat {
+    /// A `Cat` from its required fields; set the others with its `with_` methods.
+    pub fn new(meows: bool) -> Self {
+        Cat {
+            meows,
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(Cat);
@@ -177,6 +258,7 @@ impl<'de> crate::decode::Object<'de> for Cat {
 
 /// The schema at `#/components/schemas/Person`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Person {
     /// The `name` property.
     ///
@@ -196,6 +278,36 @@ pub struct Person {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Person {
+    /// A `Person` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        Person {
+            name: None,
+            partner: None,
+            children: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `partner` (the `partner` property).
+    pub fn with_partner(mut self, value: Person) -> Self {
+        self.partner = Some(Box::new(value));
+        self
+    }
+
+    /// Sets `children` (the `children` property).
+    pub fn with_children(mut self, value: Vec<Person>) -> Self {
+        self.children = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(Person);
@@ -228,6 +340,7 @@ impl<'de> crate::decode::Object<'de> for Person {
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Shape {
     /// The value as `ShapeVariant0`.
     ShapeVariant0(ShapeVariant0),
@@ -237,6 +350,7 @@ pub enum Shape {
 
 /// The schema at `#/components/schemas/Shape/anyOf/0`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ShapeVariant0 {
     /// The `radius` property.
     ///
@@ -246,6 +360,22 @@ pub struct ShapeVariant0 {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ShapeVariant0 {
+    /// A `ShapeVariant0` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ShapeVariant0 {
+            radius: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `radius` (the `radius` property).
+    pub fn with_radius(mut self, value: f64) -> Self {
+        self.radius = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(ShapeVariant0);
@@ -269,6 +399,7 @@ impl<'de> crate::decode::Object<'de> for ShapeVariant0 {
 
 /// The schema at `#/components/schemas/Shape/anyOf/1`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ShapeVariant1 {
     /// The `side` property.
     ///
@@ -278,6 +409,22 @@ pub struct ShapeVariant1 {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ShapeVariant1 {
+    /// A `ShapeVariant1` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ShapeVariant1 {
+            side: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `side` (the `side` property).
+    pub fn with_side(mut self, value: f64) -> Self {
+        self.side = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(ShapeVariant1);
@@ -307,6 +454,7 @@ pub type Tree = std::collections::BTreeMap<String, TreeValue>;
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TreeValue {
     /// The value as `String`.
     String(String),
@@ -319,6 +467,7 @@ pub enum TreeValue {
 /// Decoded by its `kind` property, which names the variant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Event {
     /// The value as `Created`.
     Created(Created),
@@ -350,6 +499,7 @@ impl<'de> serde::Deserialize<'de> for Event {
 
 /// The schema at `#/components/schemas/Created`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Created {
     /// The `kind` property.
     pub kind: String,
@@ -358,6 +508,17 @@ pub struct Created {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Created {
+    /// A `Created` from its required fields; set the others with its `with_` methods.
+    pub fn new(kind: impl Into<String>, id: impl Into<String>) -> Self {
+        Created {
+            kind: kind.into(),
+            id: id.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(Created);
@@ -384,6 +545,7 @@ impl<'de> crate::decode::Object<'de> for Created {
 
 /// The schema at `#/components/schemas/Deleted`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Deleted {
     /// The `kind` property.
     pub kind: String,
@@ -395,6 +557,23 @@ pub struct Deleted {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Deleted {
+    /// A `Deleted` from its required fields; set the others with its `with_` methods.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Deleted {
+            kind: kind.into(),
+            at: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `at` (the `at` property).
+    pub fn with_at(mut self, value: crate::Timestamp) -> Self {
+        self.at = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(Deleted);
@@ -424,6 +603,7 @@ impl<'de> crate::decode::Object<'de> for Deleted {
 /// Decoded by its `type` property, which names the variant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Figure {
     /// The value as `Circle`.
     Circle(Circle),
@@ -455,6 +635,7 @@ impl<'de> serde::Deserialize<'de> for Figure {
 
 /// The schema at `#/components/schemas/Circle`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Circle {
     /// The `type` property.
     pub r#type: CircleType,
@@ -463,6 +644,17 @@ pub struct Circle {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Circle {
+    /// A `Circle` from its required fields; set the others with its `with_` methods.
+    pub fn new(r#type: CircleType, radius: f64) -> Self {
+        Circle {
+            r#type,
+            radius,
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(Circle);
@@ -489,6 +681,7 @@ impl<'de> crate::decode::Object<'de> for Circle {
 
 /// The schema at `#/components/schemas/Circle/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CircleType {
     /// `circle`
     Circle,
@@ -519,6 +712,7 @@ crate::decode::string_enum!(CircleType);
 
 /// The schema at `#/components/schemas/Square`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Square {
     /// The `type` property.
     pub r#type: SquareType,
@@ -527,6 +721,17 @@ pub struct Square {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Square {
+    /// A `Square` from its required fields; set the others with its `with_` methods.
+    pub fn new(r#type: SquareType, side: f64) -> Self {
+        Square {
+            r#type,
+            side,
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(Square);
@@ -553,6 +758,7 @@ impl<'de> crate::decode::Object<'de> for Square {
 
 /// The schema at `#/components/schemas/Square/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SquareType {
     /// `square`
     Square,
@@ -586,6 +792,7 @@ crate::decode::string_enum!(SquareType);
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MaybeOwner {
     /// The value as `Person`.
     Person(Person),
@@ -595,6 +802,7 @@ pub enum MaybeOwner {
 
 /// The schema at `#/components/schemas/MaybeOwner/anyOf/1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MaybeOwnerEmpty {
     /// ``
     Empty,

@@ -5,11 +5,13 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// Where an order is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `pending`
     Pending,
@@ -52,6 +54,7 @@ crate::decode::string_enum!(Status);
 
 /// The schema at `#/components/schemas/Order`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Order {
     /// The `status` property.
     pub status: Status,
@@ -78,6 +81,50 @@ pub struct Order {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Order {
+    /// A `Order` from its required fields; set the others with its `with_` methods.
+    pub fn new(status: Status) -> Self {
+        Order {
+            status,
+            period: None,
+            comparison: None,
+            priority: None,
+            flags: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `period` (the `period` property).
+    pub fn with_period(mut self, value: OrderPeriod) -> Self {
+        self.period = Some(Some(value));
+        self
+    }
+
+    /// Sends `period` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_period(mut self) -> Self {
+        self.period = Some(None);
+        self
+    }
+
+    /// Sets `comparison` (the `comparison` property).
+    pub fn with_comparison(mut self, value: OrderComparison) -> Self {
+        self.comparison = Some(value);
+        self
+    }
+
+    /// Sets `priority` (the `priority` property).
+    pub fn with_priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    /// Sets `flags` (the `flags` property).
+    pub fn with_flags(mut self, value: Vec<OrderFlagsItem>) -> Self {
+        self.flags = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(Order);
@@ -113,6 +160,7 @@ impl<'de> crate::decode::Object<'de> for Order {
 
 /// The schema at `#/components/schemas/Order/properties/period`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderPeriod {
     /// `one_time`
     OneTime,
@@ -151,6 +199,7 @@ crate::decode::string_enum!(OrderPeriod);
 
 /// Values that are not identifiers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderComparison {
     /// `+`
     Plus,
@@ -205,6 +254,7 @@ crate::decode::string_enum!(OrderComparison);
 
 /// The schema at `#/components/schemas/Order/properties/flags/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderFlagsItem {
     /// `red`
     Red,

@@ -5,11 +5,13 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// Properties named like keywords, the empty string and `r#`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Keywords {
     /// The `type` property.
     pub r#type: String,
@@ -80,6 +82,93 @@ pub struct Keywords {
     pub extra2: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Keywords {
+    /// A `Keywords` from its required fields; set the others with its `with_` methods.
+    pub fn new(r#type: impl Into<String>) -> Self {
+        Keywords {
+            r#type: r#type.into(),
+            self_: None,
+            self_2: None,
+            crate_: None,
+            super_: None,
+            r#async: None,
+            r: None,
+            value: None,
+            extra: None,
+            map: None,
+            key: None,
+            value2: None,
+            extra2: Default::default(),
+        }
+    }
+
+    /// Sets `self_` (the `self` property).
+    pub fn with_self(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+
+    /// Sets `self_2` (the `Self` property).
+    pub fn with_self_2(mut self, value: i64) -> Self {
+        self.self_2 = Some(value);
+        self
+    }
+
+    /// Sets `crate_` (the `crate` property).
+    pub fn with_crate(mut self, value: impl Into<String>) -> Self {
+        self.crate_ = Some(value.into());
+        self
+    }
+
+    /// Sets `super_` (the `super` property).
+    pub fn with_super(mut self, value: impl Into<String>) -> Self {
+        self.super_ = Some(value.into());
+        self
+    }
+
+    /// Sets `async` (the `async` property).
+    pub fn with_async(mut self, value: bool) -> Self {
+        self.r#async = Some(value);
+        self
+    }
+
+    /// Sets `r` (the `r#` property).
+    pub fn with_r(mut self, value: impl Into<String>) -> Self {
+        self.r = Some(value.into());
+        self
+    }
+
+    /// Sets `value` (the `` property).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `extra` (the `extra` property).
+    pub fn with_extra(mut self, value: impl Into<String>) -> Self {
+        self.extra = Some(value.into());
+        self
+    }
+
+    /// Sets `map` (the `map` property).
+    pub fn with_map(mut self, value: impl Into<String>) -> Self {
+        self.map = Some(value.into());
+        self
+    }
+
+    /// Sets `key` (the `key` property).
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets `value2` (the `value` property).
+    pub fn with_value2(mut self, value: Values) -> Self {
+        self.value2 = Some(value);
+        self
+    }
+}
+
 crate::decode::object!(Keywords);
 
 impl<'de> crate::decode::Object<'de> for Keywords {
@@ -134,6 +223,7 @@ impl<'de> crate::decode::Object<'de> for Keywords {
 
 /// Enum values that are not identifiers or are named like prelude variants.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Values {
     /// ``
     Empty,
@@ -196,6 +286,7 @@ crate::decode::string_enum!(Values);
 
 /// The schema at `#/components/schemas/Prelude`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Prelude {
     /// The `serialize` property.
     ///
@@ -323,6 +414,183 @@ pub struct Prelude {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Prelude {
+    /// A `Prelude` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        Prelude {
+            serialize: None,
+            deserialize: None,
+            result: None,
+            option: None,
+            vec: None,
+            r#box: None,
+            string: None,
+            error: None,
+            client: None,
+            request: None,
+            response: None,
+            timestamp: None,
+            stream: None,
+            some: None,
+            ok: None,
+            default: None,
+            send: None,
+            into_future: None,
+            t: None,
+            d: None,
+            a: None,
+            s: None,
+            value: None,
+            self_: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `serialize` (the `serialize` property).
+    pub fn with_serialize(mut self, value: SerializeType) -> Self {
+        self.serialize = Some(value);
+        self
+    }
+
+    /// Sets `deserialize` (the `deserialize` property).
+    pub fn with_deserialize(mut self, value: DeserializeType) -> Self {
+        self.deserialize = Some(value);
+        self
+    }
+
+    /// Sets `result` (the `result` property).
+    pub fn with_result(mut self, value: ResultType) -> Self {
+        self.result = Some(value);
+        self
+    }
+
+    /// Sets `option` (the `option` property).
+    pub fn with_option(mut self, value: OptionType) -> Self {
+        self.option = Some(value);
+        self
+    }
+
+    /// Sets `vec` (the `vec` property).
+    pub fn with_vec(mut self, value: VecType) -> Self {
+        self.vec = Some(value);
+        self
+    }
+
+    /// Sets `box` (the `box` property).
+    pub fn with_box(mut self, value: BoxType) -> Self {
+        self.r#box = Some(value);
+        self
+    }
+
+    /// Sets `string` (the `string` property).
+    pub fn with_string(mut self, value: StringType) -> Self {
+        self.string = Some(value);
+        self
+    }
+
+    /// Sets `error` (the `error` property).
+    pub fn with_error(mut self, value: ErrorType) -> Self {
+        self.error = Some(value);
+        self
+    }
+
+    /// Sets `client` (the `client` property).
+    pub fn with_client(mut self, value: ClientType) -> Self {
+        self.client = Some(value);
+        self
+    }
+
+    /// Sets `request` (the `request` property).
+    pub fn with_request(mut self, value: RequestType) -> Self {
+        self.request = Some(value);
+        self
+    }
+
+    /// Sets `response` (the `response` property).
+    pub fn with_response(mut self, value: ResponseType) -> Self {
+        self.response = Some(value);
+        self
+    }
+
+    /// Sets `timestamp` (the `timestamp` property).
+    pub fn with_timestamp(mut self, value: TimestampType) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    /// Sets `stream` (the `stream` property).
+    pub fn with_stream(mut self, value: StreamType) -> Self {
+        self.stream = Some(value);
+        self
+    }
+
+    /// Sets `some` (the `some` property).
+    pub fn with_some(mut self, value: SomeType) -> Self {
+        self.some = Some(value);
+        self
+    }
+
+    /// Sets `ok` (the `ok` property).
+    pub fn with_ok(mut self, value: OkType) -> Self {
+        self.ok = Some(value);
+        self
+    }
+
+    /// Sets `default` (the `default` property).
+    pub fn with_default(mut self, value: DefaultType) -> Self {
+        self.default = Some(value);
+        self
+    }
+
+    /// Sets `send` (the `send` property).
+    pub fn with_send(mut self, value: SendType) -> Self {
+        self.send = Some(value);
+        self
+    }
+
+    /// Sets `into_future` (the `into_future` property).
+    pub fn with_into_future(mut self, value: IntoFutureType) -> Self {
+        self.into_future = Some(value);
+        self
+    }
+
+    /// Sets `t` (the `t` property).
+    pub fn with_t(mut self, value: TType) -> Self {
+        self.t = Some(value);
+        self
+    }
+
+    /// Sets `d` (the `d` property).
+    pub fn with_d(mut self, value: DType) -> Self {
+        self.d = Some(value);
+        self
+    }
+
+    /// Sets `a` (the `a` property).
+    pub fn with_a(mut self, value: AType) -> Self {
+        self.a = Some(value);
+        self
+    }
+
+    /// Sets `s` (the `s` property).
+    pub fn with_s(mut self, value: SType) -> Self {
+        self.s = Some(value);
+        self
+    }
+
+    /// Sets `value` (the `value` property).
+    pub fn with_value(mut self, value: ValueType) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets `self_` (the `self` property).
+    pub fn with_self(mut self, value: SelfType) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+}
+
 crate::decode::object!(Prelude);
 
 impl<'de> crate::decode::Object<'de> for Prelude {
@@ -413,6 +681,7 @@ impl<'de> crate::decode::Object<'de> for Prelude {
 
 /// The schema at `#/components/schemas/Serialize`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct SerializeType {
     /// The `name` property.
     ///
@@ -422,6 +691,22 @@ pub struct SerializeType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SerializeType {
+    /// A `SerializeType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        SerializeType {
+            name: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(SerializeType);
@@ -445,6 +730,7 @@ impl<'de> crate::decode::Object<'de> for SerializeType {
 
 /// The schema at `#/components/schemas/Deserialize`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct DeserializeType {
     /// The `name` property.
     ///
@@ -454,6 +740,22 @@ pub struct DeserializeType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DeserializeType {
+    /// A `DeserializeType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        DeserializeType {
+            name: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(DeserializeType);
@@ -477,6 +779,7 @@ impl<'de> crate::decode::Object<'de> for DeserializeType {
 
 /// The schema at `#/components/schemas/Result`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ResultType {
     /// The `id` property.
     ///
@@ -491,6 +794,29 @@ pub struct ResultType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ResultType {
+    /// A `ResultType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ResultType {
+            id: None,
+            ok: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `id` (the `id` property).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ok` (the `ok` property).
+    pub fn with_ok(mut self, value: bool) -> Self {
+        self.ok = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(ResultType);
@@ -517,6 +843,7 @@ impl<'de> crate::decode::Object<'de> for ResultType {
 
 /// The schema at `#/components/schemas/Option`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OptionType {
     /// `Some`
     Some,
@@ -554,6 +881,7 @@ pub type VecType = Vec<StringType>;
 
 /// The schema at `#/components/schemas/Box`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct BoxType {
     /// The `inner` property.
     ///
@@ -563,6 +891,22 @@ pub struct BoxType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BoxType {
+    /// A `BoxType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        BoxType {
+            inner: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `inner` (the `inner` property).
+    pub fn with_inner(mut self, value: BoxType) -> Self {
+        self.inner = Some(Box::new(value));
+        self
+    }
 }
 
 crate::decode::object!(BoxType);
@@ -589,6 +933,7 @@ pub type StringType = String;
 
 /// The schema at `#/components/schemas/Error`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ErrorType {
     /// The `message` property.
     ///
@@ -598,6 +943,22 @@ pub struct ErrorType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ErrorType {
+    /// A `ErrorType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ErrorType {
+            message: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `message` (the `message` property).
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(ErrorType);
@@ -621,6 +982,7 @@ impl<'de> crate::decode::Object<'de> for ErrorType {
 
 /// The schema at `#/components/schemas/ErrorBody`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ErrorBodyType {
     /// The `code` property.
     ///
@@ -630,6 +992,22 @@ pub struct ErrorBodyType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ErrorBodyType {
+    /// A `ErrorBodyType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ErrorBodyType {
+            code: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `code` (the `code` property).
+    pub fn with_code(mut self, value: i64) -> Self {
+        self.code = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(ErrorBodyType);
@@ -653,6 +1031,7 @@ impl<'de> crate::decode::Object<'de> for ErrorBodyType {
 
 /// The schema at `#/components/schemas/Client`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ClientType {
     /// The `name` property.
     ///
@@ -662,6 +1041,22 @@ pub struct ClientType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ClientType {
+    /// A `ClientType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ClientType {
+            name: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(ClientType);
@@ -685,6 +1080,7 @@ impl<'de> crate::decode::Object<'de> for ClientType {
 
 /// The schema at `#/components/schemas/Request`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct RequestType {
     /// The `method` property.
     ///
@@ -694,6 +1090,22 @@ pub struct RequestType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RequestType {
+    /// A `RequestType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        RequestType {
+            method: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `method` (the `method` property).
+    pub fn with_method(mut self, value: impl Into<String>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(RequestType);
@@ -717,6 +1129,7 @@ impl<'de> crate::decode::Object<'de> for RequestType {
 
 /// The schema at `#/components/schemas/Response`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ResponseType {
     /// The `status` property.
     ///
@@ -726,6 +1139,22 @@ pub struct ResponseType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ResponseType {
+    /// A `ResponseType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ResponseType {
+            status: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `status` (the `status` property).
+    pub fn with_status(mut self, value: i64) -> Self {
+        self.status = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(ResponseType);
@@ -755,6 +1184,7 @@ pub type TimestampType = crate::Timestamp;
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum StreamType {
     /// The value as `RequestType`.
     RequestType(RequestType),
@@ -773,6 +1203,7 @@ pub type DefaultType = std::collections::BTreeMap<String, String>;
 
 /// The schema at `#/components/schemas/Send`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct SendType {
     /// The `to` property.
     ///
@@ -782,6 +1213,22 @@ pub struct SendType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SendType {
+    /// A `SendType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        SendType {
+            to: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `to` (the `to` property).
+    pub fn with_to(mut self, value: impl Into<String>) -> Self {
+        self.to = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(SendType);
@@ -805,6 +1252,7 @@ impl<'de> crate::decode::Object<'de> for SendType {
 
 /// The schema at `#/components/schemas/IntoFuture`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct IntoFutureType {
     /// The `ready` property.
     ///
@@ -814,6 +1262,22 @@ pub struct IntoFutureType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl IntoFutureType {
+    /// A `IntoFutureType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        IntoFutureType {
+            ready: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `ready` (the `ready` property).
+    pub fn with_ready(mut self, value: bool) -> Self {
+        self.ready = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(IntoFutureType);
@@ -837,6 +1301,7 @@ impl<'de> crate::decode::Object<'de> for IntoFutureType {
 
 /// The schema at `#/components/schemas/T`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct TType {
     /// The `t` property.
     ///
@@ -846,6 +1311,22 @@ pub struct TType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TType {
+    /// A `TType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        TType {
+            t: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `t` (the `t` property).
+    pub fn with_t(mut self, value: impl Into<String>) -> Self {
+        self.t = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(TType);
@@ -869,6 +1350,7 @@ impl<'de> crate::decode::Object<'de> for TType {
 
 /// The schema at `#/components/schemas/D`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct DType {
     /// The `d` property.
     ///
@@ -878,6 +1360,22 @@ pub struct DType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DType {
+    /// A `DType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        DType {
+            d: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `d` (the `d` property).
+    pub fn with_d(mut self, value: impl Into<String>) -> Self {
+        self.d = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(DType);
@@ -901,6 +1399,7 @@ impl<'de> crate::decode::Object<'de> for DType {
 
 /// The schema at `#/components/schemas/A`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct AType {
     /// The `a` property.
     ///
@@ -910,6 +1409,22 @@ pub struct AType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AType {
+    /// A `AType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        AType {
+            a: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `a` (the `a` property).
+    pub fn with_a(mut self, value: impl Into<String>) -> Self {
+        self.a = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(AType);
@@ -933,6 +1448,7 @@ impl<'de> crate::decode::Object<'de> for AType {
 
 /// The schema at `#/components/schemas/S`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct SType {
     /// The `s` property.
     ///
@@ -942,6 +1458,22 @@ pub struct SType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SType {
+    /// A `SType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        SType {
+            s: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `s` (the `s` property).
+    pub fn with_s(mut self, value: impl Into<String>) -> Self {
+        self.s = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(SType);
@@ -965,6 +1497,7 @@ impl<'de> crate::decode::Object<'de> for SType {
 
 /// The schema at `#/components/schemas/Value`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ValueType {
     /// The `value` property.
     ///
@@ -974,6 +1507,22 @@ pub struct ValueType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ValueType {
+    /// A `ValueType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ValueType {
+            value: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `value` (the `value` property).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(ValueType);
@@ -997,6 +1546,7 @@ impl<'de> crate::decode::Object<'de> for ValueType {
 
 /// The schema at `#/components/schemas/Self`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct SelfType {
     /// The `self` property.
     ///
@@ -1007,6 +1557,22 @@ pub struct SelfType {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SelfType {
+    /// A `SelfType` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        SelfType {
+            self_: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `self_` (the `self` property).
+    pub fn with_self(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(SelfType);
@@ -1030,6 +1596,7 @@ impl<'de> crate::decode::Object<'de> for SelfType {
 
 /// The schema at `#/paths/~1paged/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PagedResponse {
     /// The `data` property.
     pub data: Vec<ResultType>,
@@ -1041,6 +1608,29 @@ pub struct PagedResponse {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PagedResponse {
+    /// A `PagedResponse` from its required fields; set the others with its `with_` methods.
+    pub fn new(data: Vec<ResultType>) -> Self {
+        PagedResponse {
+            data,
+            next: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `next` (the `next` property).
+    pub fn with_next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `next` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_next(mut self) -> Self {
+        self.next = Some(None);
+        self
+    }
 }
 
 crate::decode::object!(PagedResponse);
@@ -1067,6 +1657,7 @@ impl<'de> crate::decode::Object<'de> for PagedResponse {
 
 /// `ResultType` with every field optional: what a response holds when the request selected some of its fields.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ResultTypePartial {
     /// The `id` property.
     ///
@@ -1081,6 +1672,29 @@ pub struct ResultTypePartial {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ResultTypePartial {
+    /// A `ResultTypePartial` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ResultTypePartial {
+            id: None,
+            ok: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `id` (the `id` property).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ok` (the `ok` property).
+    pub fn with_ok(mut self, value: bool) -> Self {
+        self.ok = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(ResultTypePartial);
@@ -1107,6 +1721,7 @@ impl<'de> crate::decode::Object<'de> for ResultTypePartial {
 
 /// A field of `ResultType` that a request can select.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ResultTypeField {
     /// `id`
     Id,

@@ -5,11 +5,13 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// Every presence a property can have.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Thing {
     /// Server-assigned id.
     ///
@@ -110,6 +112,142 @@ pub struct Thing {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Thing {
+    /// A `Thing` from its required fields; set the others with its `with_` methods.
+    pub fn new(id: impl Into<String>, created_at: crate::Timestamp) -> Self {
+        Thing {
+            id: id.into(),
+            label: None,
+            note: None,
+            summary: None,
+            created_at,
+            birthday: None,
+            count: None,
+            big: None,
+            ratio: None,
+            score: None,
+            active: None,
+            r#type: None,
+            self_: None,
+            field_errors: None,
+            camel_case_name: None,
+            _2fa: None,
+            legacy: None,
+            secret: None,
+            owner: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `label` (the `label` property).
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `note` (the `note` property).
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+
+    /// Sets `summary` (the `summary` property).
+    pub fn with_summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `summary` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_summary(mut self) -> Self {
+        self.summary = Some(None);
+        self
+    }
+
+    /// Sets `birthday` (the `birthday` property).
+    pub fn with_birthday(mut self, value: chrono::NaiveDate) -> Self {
+        self.birthday = Some(value);
+        self
+    }
+
+    /// Sets `count` (the `count` property).
+    pub fn with_count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+
+    /// Sets `big` (the `big` property).
+    pub fn with_big(mut self, value: i64) -> Self {
+        self.big = Some(value);
+        self
+    }
+
+    /// Sets `ratio` (the `ratio` property).
+    pub fn with_ratio(mut self, value: f32) -> Self {
+        self.ratio = Some(value);
+        self
+    }
+
+    /// Sets `score` (the `score` property).
+    pub fn with_score(mut self, value: f64) -> Self {
+        self.score = Some(value);
+        self
+    }
+
+    /// Sets `active` (the `active` property).
+    pub fn with_active(mut self, value: bool) -> Self {
+        self.active = Some(value);
+        self
+    }
+
+    /// Sets `type` (the `type` property).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `self_` (the `self` property).
+    pub fn with_self(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+
+    /// Sets `field_errors` (the `field-errors` property).
+    pub fn with_field_errors(mut self, value: impl Into<String>) -> Self {
+        self.field_errors = Some(value.into());
+        self
+    }
+
+    /// Sets `camel_case_name` (the `camelCaseName` property).
+    pub fn with_camel_case_name(mut self, value: impl Into<String>) -> Self {
+        self.camel_case_name = Some(value.into());
+        self
+    }
+
+    /// Sets `_2fa` (the `2fa` property).
+    pub fn with_2fa(mut self, value: bool) -> Self {
+        self._2fa = Some(value);
+        self
+    }
+
+    /// Sets `legacy` (the `legacy` property).
+    pub fn with_legacy(mut self, value: impl Into<String>) -> Self {
+        self.legacy = Some(value.into());
+        self
+    }
+
+    /// Sets `secret` (the `secret` property).
+    pub fn with_secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+
+    /// Sets `owner` (the `owner` property).
+    pub fn with_owner(mut self, value: ThingOwner) -> Self {
+        self.owner = Some(value);
+        self
+    }
+}
+
 crate::decode::object!(Thing);
 
 impl<'de> crate::decode::Object<'de> for Thing {
@@ -185,6 +323,7 @@ impl<'de> crate::decode::Object<'de> for Thing {
 
 /// An inline object, named from its parent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ThingOwner {
     /// The `name` property.
     pub name: String,
@@ -196,6 +335,23 @@ pub struct ThingOwner {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ThingOwner {
+    /// A `ThingOwner` from its required fields; set the others with its `with_` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        ThingOwner {
+            name: name.into(),
+            email: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `email` (the `email` property).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(ThingOwner);

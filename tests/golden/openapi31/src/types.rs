@@ -5,11 +5,13 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// The schema at `#/components/schemas/Note`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Note {
     /// The `id` property.
     pub id: String,
@@ -38,6 +40,57 @@ pub struct Note {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Note {
+    /// A `Note` from its required fields; set the others with its `with_` methods.
+    pub fn new(id: impl Into<String>, kind: NoteKind) -> Self {
+        Note {
+            id: id.into(),
+            body: None,
+            kind,
+            rating: None,
+            author: None,
+            tags: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `body` (the `body` property).
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `body` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_body(mut self) -> Self {
+        self.body = Some(None);
+        self
+    }
+
+    /// Sets `rating` (the `rating` property).
+    pub fn with_rating(mut self, value: i64) -> Self {
+        self.rating = Some(value);
+        self
+    }
+
+    /// Sets `author` (the `author` property).
+    pub fn with_author(mut self, value: Author) -> Self {
+        self.author = Some(Some(value));
+        self
+    }
+
+    /// Sends `author` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_author(mut self) -> Self {
+        self.author = Some(None);
+        self
+    }
+
+    /// Sets `tags` (the `tags` property).
+    pub fn with_tags(mut self, value: Vec<NoteTagsItem>) -> Self {
+        self.tags = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(Note);
@@ -76,6 +129,7 @@ impl<'de> crate::decode::Object<'de> for Note {
 
 /// The schema at `#/components/schemas/Note/properties/kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NoteKind {
     /// `note`
     Note,
@@ -109,6 +163,7 @@ crate::decode::string_enum!(NoteKind);
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum NoteTagsItem {
     /// The value as `String`.
     String(String),
@@ -127,6 +182,7 @@ impl std::fmt::Display for NoteTagsItem {
 
 /// The schema at `#/components/schemas/Author`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Author {
     /// The `name` property.
     ///
@@ -136,6 +192,22 @@ pub struct Author {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Author {
+    /// A `Author` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        Author {
+            name: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(Author);

@@ -5,11 +5,13 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// The schema at `#/components/schemas/Item`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Item {
     /// The `id` property.
     pub id: i64,
@@ -21,6 +23,23 @@ pub struct Item {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Item {
+    /// A `Item` from its required fields; set the others with its `with_` methods.
+    pub fn new(id: i64) -> Self {
+        Item {
+            id,
+            name: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(Item);
@@ -47,6 +66,7 @@ impl<'de> crate::decode::Object<'de> for Item {
 
 /// The schema at `#/components/schemas/Problem`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// The `title` property.
     ///
@@ -61,6 +81,29 @@ pub struct Problem {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Problem {
+    /// A `Problem` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        Problem {
+            title: None,
+            status: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `title` (the `title` property).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `status` (the `status` property).
+    pub fn with_status(mut self, value: i64) -> Self {
+        self.status = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(Problem);
@@ -87,12 +130,23 @@ impl<'de> crate::decode::Object<'de> for Problem {
 
 /// The schema at `#/paths/~1items~1/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ListItemsResponse {
     /// The `items` property.
     pub items: Vec<Item>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListItemsResponse {
+    /// A `ListItemsResponse` from its required fields; set the others with its `with_` methods.
+    pub fn new(items: Vec<Item>) -> Self {
+        ListItemsResponse {
+            items,
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(ListItemsResponse);
@@ -116,6 +170,7 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponse {
 
 /// `Item` with every field optional: what a response holds when the request selected some of its fields.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ItemPartial {
     /// The `id` property.
     ///
@@ -130,6 +185,29 @@ pub struct ItemPartial {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ItemPartial {
+    /// A `ItemPartial` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        ItemPartial {
+            id: None,
+            name: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `id` (the `id` property).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(ItemPartial);
@@ -156,6 +234,7 @@ impl<'de> crate::decode::Object<'de> for ItemPartial {
 
 /// A field of `Item` that a request can select.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ItemField {
     /// `id`
     Id,
@@ -177,12 +256,23 @@ impl std::fmt::Display for ItemField {
 
 /// `ListItemsResponse` holding `ItemPartial`s: the response when the request selected some fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ListItemsResponsePartial {
     /// The `items` property.
     pub items: Vec<ItemPartial>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListItemsResponsePartial {
+    /// A `ListItemsResponsePartial` from its required fields; set the others with its `with_` methods.
+    pub fn new(items: Vec<ItemPartial>) -> Self {
+        ListItemsResponsePartial {
+            items,
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(ListItemsResponsePartial);
@@ -206,6 +296,7 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponsePartial {
 
 /// The schema at `#/paths/~1items~1/post/responses/409/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateItemStatus409Response {
     /// The `conflicting_id` property.
     ///
@@ -215,6 +306,22 @@ pub struct CreateItemStatus409Response {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CreateItemStatus409Response {
+    /// A `CreateItemStatus409Response` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        CreateItemStatus409Response {
+            conflicting_id: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `conflicting_id` (the `conflicting_id` property).
+    pub fn with_conflicting_id(mut self, value: impl Into<String>) -> Self {
+        self.conflicting_id = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(CreateItemStatus409Response);
@@ -238,6 +345,7 @@ impl<'de> crate::decode::Object<'de> for CreateItemStatus409Response {
 
 /// The schema at `#/paths/~1events~1/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ListEventsResponse {
     /// The `data` property.
     pub data: Vec<ListEventsResponseDataItem>,
@@ -249,6 +357,29 @@ pub struct ListEventsResponse {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListEventsResponse {
+    /// A `ListEventsResponse` from its required fields; set the others with its `with_` methods.
+    pub fn new(data: Vec<ListEventsResponseDataItem>) -> Self {
+        ListEventsResponse {
+            data,
+            cursor_next: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `cursor_next` (the `cursor_next` property).
+    pub fn with_cursor_next(mut self, value: impl Into<String>) -> Self {
+        self.cursor_next = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `cursor_next` as `null`, which the server reads as clearing it; to leave it unchanged, set nothing.
+    pub fn clear_cursor_next(mut self) -> Self {
+        self.cursor_next = Some(None);
+        self
+    }
 }
 
 crate::decode::object!(ListEventsResponse);
@@ -275,12 +406,23 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponse {
 
 /// The schema at `#/paths/~1events~1/get/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ListEventsResponseDataItem {
     /// The `id` property.
     pub id: String,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListEventsResponseDataItem {
+    /// A `ListEventsResponseDataItem` from its required fields; set the others with its `with_` methods.
+    pub fn new(id: impl Into<String>) -> Self {
+        ListEventsResponseDataItem {
+            id: id.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::decode::object!(ListEventsResponseDataItem);
@@ -304,6 +446,7 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponseDataItem {
 
 /// The schema at `#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateChargeBody {
     /// The `amount` property.
     pub amount: i64,
@@ -330,6 +473,47 @@ pub struct CreateChargeBody {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CreateChargeBody {
+    /// A `CreateChargeBody` from its required fields; set the others with its `with_` methods.
+    pub fn new(amount: i64) -> Self {
+        CreateChargeBody {
+            amount,
+            description: None,
+            status_callback_event: None,
+            metadata: None,
+            items: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `description` (the `description` property).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `status_callback_event` (the `status_callback_event` property).
+    pub fn with_status_callback_event(mut self, value: Vec<String>) -> Self {
+        self.status_callback_event = Some(value);
+        self
+    }
+
+    /// Sets `metadata` (the `metadata` property).
+    pub fn with_metadata(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets `items` (the `items` property).
+    pub fn with_items(mut self, value: Vec<CreateChargeBodyItemsItem>) -> Self {
+        self.items = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(CreateChargeBody);
@@ -367,6 +551,7 @@ impl<'de> crate::decode::Object<'de> for CreateChargeBody {
 
 /// The schema at `#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateChargeBodyItemsItem {
     /// The `price` property.
     ///
@@ -381,6 +566,29 @@ pub struct CreateChargeBodyItemsItem {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CreateChargeBodyItemsItem {
+    /// A `CreateChargeBodyItemsItem` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        CreateChargeBodyItemsItem {
+            price: None,
+            quantity: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `price` (the `price` property).
+    pub fn with_price(mut self, value: impl Into<String>) -> Self {
+        self.price = Some(value.into());
+        self
+    }
+
+    /// Sets `quantity` (the `quantity` property).
+    pub fn with_quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(CreateChargeBodyItemsItem);
@@ -407,6 +615,7 @@ impl<'de> crate::decode::Object<'de> for CreateChargeBodyItemsItem {
 
 /// The schema at `#/paths/~1charges/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateChargeResponse {
     /// The `id` property.
     ///
@@ -416,6 +625,22 @@ pub struct CreateChargeResponse {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CreateChargeResponse {
+    /// A `CreateChargeResponse` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        CreateChargeResponse {
+            id: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `id` (the `id` property).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(CreateChargeResponse);
@@ -439,6 +664,7 @@ impl<'de> crate::decode::Object<'de> for CreateChargeResponse {
 
 /// The schema at `#/paths/~1jobs/post/responses/202/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct StartJobStatus202Response {
     /// The `queue_position` property.
     ///
@@ -448,6 +674,22 @@ pub struct StartJobStatus202Response {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StartJobStatus202Response {
+    /// A `StartJobStatus202Response` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        StartJobStatus202Response {
+            queue_position: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `queue_position` (the `queue_position` property).
+    pub fn with_queue_position(mut self, value: i64) -> Self {
+        self.queue_position = Some(value);
+        self
+    }
 }
 
 crate::decode::object!(StartJobStatus202Response);
@@ -471,6 +713,7 @@ impl<'de> crate::decode::Object<'de> for StartJobStatus202Response {
 
 /// The schema at `#/paths/~1items~1{item_id}~1parts~1{part}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct TouchPartBody {
     /// The `note` property.
     ///
@@ -480,6 +723,22 @@ pub struct TouchPartBody {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TouchPartBody {
+    /// A `TouchPartBody` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        TouchPartBody {
+            note: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `note` (the `note` property).
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(TouchPartBody);

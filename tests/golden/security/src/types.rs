@@ -5,11 +5,13 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// The schema at `#/paths/~1me/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct WhoamiResponse {
     /// The `name` property.
     ///
@@ -19,6 +21,22 @@ pub struct WhoamiResponse {
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl WhoamiResponse {
+    /// A `WhoamiResponse` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        WhoamiResponse {
+            name: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 crate::decode::object!(WhoamiResponse);

@@ -5,7 +5,8 @@
     deprecated,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::too_many_arguments
 )]
 
 /// Colors by name, a map rather than a struct.
@@ -16,6 +17,7 @@ pub type Palette = std::collections::BTreeMap<String, Shade>;
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Shade {
     /// The value as `Color`.
     Color(Color),
@@ -34,6 +36,7 @@ impl std::fmt::Display for Shade {
 
 /// A string enum.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Color {
     /// `red`
     Red,
