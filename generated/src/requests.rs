@@ -30,7 +30,7 @@ impl crate::Client {
     ///
     /// `GET /lead/`
     ///
-    /// Returns a [`ListLeads`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`ListLeads`] builder: set optional parameters on it, then `.await` it for the [`LeadList`](crate::types::LeadList). [`select`](ListLeads::select) makes it return [`LeadListPartial`](crate::types::LeadListPartial) instead. [`items`](ListLeads::items) streams each [`Lead`](crate::types::Lead) of every page, fetching pages as it goes.
     pub fn list_leads(&self) -> ListLeads {
         ListLeads {
             client: self.clone(),
@@ -53,7 +53,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`CreateLead`] builder: `.await` it to send the request.
+    /// Returns a [`CreateLead`] builder: `.await` it for the [`Lead`](crate::types::Lead).
     pub fn create_lead(&self, body: types::LeadCreate) -> CreateLead {
         CreateLead {
             client: self.clone(),
@@ -71,7 +71,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`MergeLeads`] builder: `.await` it to send the request.
+    /// Returns a [`MergeLeads`] builder: `.await` it for the [`Empty`](crate::types::Empty).
     pub fn merge_leads(&self, body: types::LeadMerge) -> MergeLeads {
         MergeLeads {
             client: self.clone(),
@@ -89,7 +89,7 @@ impl crate::Client {
     ///
     /// - `id`: Id of the lead (it starts with `lead_`).
     ///
-    /// Returns a [`GetLead`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`GetLead`] builder: set optional parameters on it, then `.await` it for the [`Lead`](crate::types::Lead). [`select`](GetLead::select) makes it return [`LeadPartial`](crate::types::LeadPartial) instead.
     pub fn get_lead(&self, id: impl Into<String>) -> GetLead {
         GetLead {
             client: self.clone(),
@@ -110,7 +110,7 @@ impl crate::Client {
     /// - `id`: Id of the lead (it starts with `lead_`).
     /// - `body`: the request body
     ///
-    /// Returns a [`UpdateLead`] builder: `.await` it to send the request.
+    /// Returns an [`UpdateLead`] builder: `.await` it for the [`Lead`](crate::types::Lead).
     pub fn update_lead(
         &self,
         id: impl Into<String>,
@@ -133,7 +133,7 @@ impl crate::Client {
     ///
     /// - `id`: Id of the lead (it starts with `lead_`).
     ///
-    /// Returns a [`DeleteLead`] builder: `.await` it to send the request.
+    /// Returns a [`DeleteLead`] builder: `.await` it for the [`Empty`](crate::types::Empty).
     pub fn delete_lead(&self, id: impl Into<String>) -> DeleteLead {
         DeleteLead {
             client: self.clone(),
@@ -211,7 +211,7 @@ impl<T> ListLeads<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /lead/",
             reqwest::Method::GET,
@@ -301,7 +301,7 @@ impl ListLeads<types::LeadListPartial> {
 
 /// Request builder for [`Client::create_lead`](crate::Client::create_lead): `POST /lead/`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateLead {
@@ -310,7 +310,7 @@ pub struct CreateLead {
 }
 
 impl CreateLead {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /lead/",
             reqwest::Method::POST,
@@ -329,7 +329,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::merge_leads`](crate::Client::merge_leads): `POST /lead/merge/`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MergeLeads {
@@ -338,7 +338,7 @@ pub struct MergeLeads {
 }
 
 impl MergeLeads {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /lead/merge/",
             reqwest::Method::POST,
@@ -386,7 +386,7 @@ impl<T> GetLead<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /lead/{id}/",
             reqwest::Method::GET,
@@ -402,7 +402,7 @@ crate::send::request_builder!(GetLead, T, send_json, " On success: The requested
 
 /// Request builder for [`Client::update_lead`](crate::Client::update_lead): `PUT /lead/{id}/`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateLead {
@@ -412,7 +412,7 @@ pub struct UpdateLead {
 }
 
 impl UpdateLead {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "PUT /lead/{id}/",
             reqwest::Method::PUT,
@@ -431,7 +431,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::delete_lead`](crate::Client::delete_lead): `DELETE /lead/{id}/`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteLead {
@@ -440,7 +440,7 @@ pub struct DeleteLead {
 }
 
 impl DeleteLead {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "DELETE /lead/{id}/",
             reqwest::Method::DELETE,

@@ -86,6 +86,33 @@ pub struct Api {
     /// The parts of the hand-written runtime this crate uses; emit copies
     /// only these.
     pub runtime: BTreeSet<RuntimeFeature>,
+    /// The spec's examples that match their schemas, in spec order: each is
+    /// a test of the generated crate.
+    pub examples: Vec<Example>,
+}
+
+/// An example from the spec (a schema's `example`, a media type's or a
+/// parameter's `example` or `examples` entry, a response header's), checked
+/// against its type in `lower`. It becomes a test of the generated crate:
+/// decode into the type, encode back, compare as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// The name of its test (snake_case, unique among the examples), from
+    /// where it is (`get_lead_200_response`).
+    pub test_name: String,
+    /// Where the value is, as a JSON pointer.
+    pub pointer: String,
+    /// The type it is a value of.
+    pub ty: TypeRef,
+    /// Whether `null` is a value of it too (the schema is nullable), so
+    /// the test decodes into `Option<ty>`.
+    pub nullable: bool,
+    /// The value.
+    pub value: serde_json::Value,
+    /// Whether it is the example the mock offers for its type
+    /// (`mock::Example`): the first non-null example of a struct, enum or
+    /// union.
+    pub fixture: bool,
 }
 
 /// A part of the hand-written runtime that only some specs use, named after
@@ -154,11 +181,14 @@ pub enum RuntimeFeature {
     Timestamp,
     /// `CustomFields`: a schema with `x-custom-field-prefix`.
     CustomFields,
+    /// The mock's `Example` trait and `example`: a struct, enum or union
+    /// with an example in the spec ([`Example::fixture`]).
+    Example,
 }
 
 impl RuntimeFeature {
     /// Every feature, in declaration order.
-    pub const ALL: [RuntimeFeature; 28] = [
+    pub const ALL: [RuntimeFeature; 29] = [
         RuntimeFeature::Client,
         RuntimeFeature::SendJson,
         RuntimeFeature::SendJsonOrEmpty,
@@ -187,6 +217,7 @@ impl RuntimeFeature {
         RuntimeFeature::StringEnum,
         RuntimeFeature::Timestamp,
         RuntimeFeature::CustomFields,
+        RuntimeFeature::Example,
     ];
 
     /// The name markers in the runtime use, which is also the name of the
@@ -221,6 +252,7 @@ impl RuntimeFeature {
             RuntimeFeature::StringEnum => "string_enum",
             RuntimeFeature::Timestamp => "timestamp",
             RuntimeFeature::CustomFields => "custom_fields",
+            RuntimeFeature::Example => "example",
         }
     }
 
@@ -759,6 +791,8 @@ pub struct Pagination {
 pub struct PageField {
     /// The Rust field name.
     pub rust_name: String,
+    /// The JSON property name (the mock writes pages with it).
+    pub wire_name: String,
     /// Whether it may be absent or null (read as "none").
     pub presence: Presence,
 }

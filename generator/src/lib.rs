@@ -53,6 +53,8 @@ pub struct Generated {
     pub types: usize,
     /// The number of operations generated.
     pub operations: usize,
+    /// The number of the spec's examples that became tests.
+    pub example_tests: usize,
     /// The crate's API model (`api.yaml`).
     pub model: model::ApiModel,
     /// What changed for callers since [`Previous`]; `None` when there was no
@@ -261,6 +263,7 @@ fn pipeline(
         warnings: sources.finish(diagnostics),
         types: api.types.len(),
         operations: api.operations.len(),
+        example_tests: api.examples.len(),
         model: history.model,
         report: history.report,
         previous_version: history.previous_version,

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers; most can be written raw (`r#type`).
 const KEYWORDS: &[&str] = &[
@@ -362,6 +362,22 @@ pub fn crate_name(title: &str) -> String {
     }
 }
 
+/// The environment variable the generated docs read a credential from:
+/// the crate's name without a trailing `-api`, then `_API_` and `what`
+/// (`close-api`, `KEY` → `CLOSE_API_KEY`).
+pub fn env_var(crate_name: &str, what: &str) -> String {
+    let base = crate_name.to_shouty_snake_case();
+    let base = match base.strip_suffix("API") {
+        Some(rest) if rest.is_empty() || rest.ends_with('_') => rest.trim_end_matches('_'),
+        _ => &base,
+    };
+    if base.is_empty() {
+        format!("API_{what}")
+    } else {
+        format!("{base}_API_{what}")
+    }
+}
+
 /// The library name of a crate (`close-api` → `close_api`).
 pub fn lib_name(crate_name: &str) -> String {
     crate_name.replace('-', "_")
@@ -439,6 +455,12 @@ mod tests {
         assert_eq!(crate_name("Close API"), "close-api");
         assert_eq!(crate_name("Swagger Petstore"), "swagger-petstore");
         assert_eq!(nested_type_name("Lead", "addresses"), "LeadAddresses");
+        assert_eq!(env_var("close-api", "KEY"), "CLOSE_API_KEY");
+        assert_eq!(
+            env_var("golden-security", "TOKEN"),
+            "GOLDEN_SECURITY_API_TOKEN"
+        );
+        assert_eq!(env_var("api", "KEY"), "API_KEY");
     }
 
     #[test]

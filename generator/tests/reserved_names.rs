@@ -630,6 +630,10 @@ fn every_type_name_the_generated_modules_use_is_reserved() {
                 }
             }
         }
+        // A re-exported module (`stream`) shares the type namespace, but
+        // every type name the generator gives is UpperCamelCase: only
+        // capitalised names can collide.
+        exported.retain(|name| name.starts_with(|c: char| c.is_ascii_uppercase()));
         note(&mut found, exported, "re-exported by lib.rs");
     }
     assert!(

@@ -192,9 +192,10 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let (written, removed) = (plan.write.len(), plan.remove.len());
     apply(plan.write, &plan.remove)?;
     println!(
-        "codegen: {} types, {} operations → `{}`: {written} written, {} unchanged, {removed} removed ({} ms)",
+        "codegen: {} types, {} operations, {} example tests → `{}`: {written} written, {} unchanged, {removed} removed ({} ms)",
         generated.types,
         generated.operations,
+        generated.example_tests,
         out.display(),
         plan.unchanged,
         started.elapsed().as_millis()

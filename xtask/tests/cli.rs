@@ -458,10 +458,11 @@ fn a_change_in_any_file_of_a_split_spec_is_noticed() {
     let owner = dir.join("split-files/schemas/owner/owner.yaml");
     let changed = fs::read_to_string(&owner).unwrap() + "  nickname:\n    type: string\n";
     fs::write(&owner, changed).unwrap();
-    let check = codegen(&[&args[..], &["--check"]].concat());
+    let check = codegen(&[&args[..], &["--check", "--full"]].concat());
     assert_eq!(check.status.code(), Some(1), "{}", text(&check.stderr));
     assert!(
-        text(&check.stdout).contains("+    pub nickname: Option<String>,"),
+        text(&check.stdout).contains("Owner.nickname: new optional field")
+            && text(&check.stdout).contains("+    pub nickname: Option<String>,"),
         "{}",
         text(&check.stdout)
     );

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::Docs;
+use crate::ir::{Docs, IntegerKind, NumberKind, TypeRef};
 
 /// Makes spec Markdown safe to put in rustdoc: code blocks without a
 /// language (which rustdoc would compile as Rust doctests) become `text`
@@ -89,6 +89,36 @@ pub(crate) fn item_doc_lines(docs: &Docs, fallback: &str, extra: &[String]) -> V
     }
     paragraphs.extend(extra.iter().map(String::as_str));
     doc_lines(paragraphs)
+}
+
+/// A type as the docs write it: named types by their name alone.
+pub(crate) fn rust_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => crate::naming::unraw(name).to_owned(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Boolean => "bool".to_owned(),
+        TypeRef::Integer(IntegerKind::I32) => "i32".to_owned(),
+        TypeRef::Integer(IntegerKind::I64) => "i64".to_owned(),
+        TypeRef::Integer(IntegerKind::U32) => "u32".to_owned(),
+        TypeRef::Integer(IntegerKind::U64) => "u64".to_owned(),
+        TypeRef::Number(NumberKind::F32) => "f32".to_owned(),
+        TypeRef::Number(NumberKind::F64) => "f64".to_owned(),
+        TypeRef::DateTime => "Timestamp".to_owned(),
+        TypeRef::Date => "NaiveDate".to_owned(),
+        TypeRef::Any => "serde_json::Value".to_owned(),
+        TypeRef::AnyObject => "serde_json::Map<String, serde_json::Value>".to_owned(),
+        TypeRef::Array(inner) => format!("Vec<{}>", rust_type(inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner)),
+    }
+}
+
+/// A type for a sentence of the docs: a named type linked to its
+/// definition, any other in a code span.
+pub(crate) fn type_link(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => format!("[`{name}`](crate::types::{name})"),
+        other => format!("`{}`", rust_type(other)),
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! (`needs`). Nothing here reads the OpenAPI document.
 
 mod docs;
+mod examples;
 mod format;
+mod mock;
 mod needs;
 mod paginate;
 mod requests;
@@ -45,6 +47,10 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), St
     ];
     if api.needs(RuntimeFeature::Client) {
         rust_files.push(("src/requests.rs", requests::requests_module(api)));
+        rust_files.push((mock::PATH, mock::spec_module(api)));
+    }
+    if !api.examples.is_empty() {
+        rust_files.push((examples::PATH, examples::tests_module(api)));
     }
     // Building the tokens and formatting them run together, on every core
     // (see `format`); they are timed as one, for the benchmarks.
@@ -71,9 +77,25 @@ pub(crate) fn emit(api: &Api, command: &str) -> Result<(Vec<File>, Duration), St
         },
     ];
     for (path, source) in formatted {
+        // The examples' tests follow the hand-written code they call.
+        let support = if path == examples::PATH {
+            format!(
+                "{}
+",
+                examples::SUPPORT
+            )
+        } else {
+            String::new()
+        };
         files.push(File {
             path: path.to_owned(),
-            contents: format!("{rust_header}{source}"),
+            contents: format!("{rust_header}{support}{source}"),
+        });
+    }
+    if let Some(test) = mock::readme_test(api).filter(|_| api.needs(RuntimeFeature::Client)) {
+        files.push(File {
+            path: mock::README_TEST.to_owned(),
+            contents: format!("{rust_header}{test}"),
         });
     }
     for file in needs::runtime_files(&api.runtime) {

@@ -36,6 +36,9 @@ pub(crate) struct RuntimeFile {
     pub(crate) exports: &'static [&'static str],
     /// The source, with its markers.
     pub(crate) source: &'static str,
+    /// The cargo feature the module is behind, which makes it public
+    /// (`mock`); `None` for the modules every build has.
+    pub(crate) feature: Option<&'static str>,
 }
 
 /// The hand-written runtime, in module order.
@@ -44,72 +47,91 @@ pub(crate) const RUNTIME: &[RuntimeFile] = &[
         module: "client",
         needs: &[RuntimeFeature::Client],
         exports: &["Client", "ClientBuilder"],
+        feature: None,
         source: include_str!("runtime/client.rs"),
     },
     RuntimeFile {
         module: "custom_fields",
         needs: &[RuntimeFeature::CustomFields],
         exports: &["CustomFieldId", "CustomFields", "InvalidCustomFieldId"],
+        feature: None,
         source: include_str!("runtime/custom_fields.rs"),
     },
     RuntimeFile {
         module: "decode",
         needs: &[RuntimeFeature::Object, RuntimeFeature::StringEnum],
         exports: &[],
+        feature: None,
         source: include_str!("runtime/decode.rs"),
     },
     RuntimeFile {
         module: "error",
         needs: &[RuntimeFeature::Client],
         exports: &["ApiError", "Error"],
+        feature: None,
         source: include_str!("runtime/error.rs"),
+    },
+    RuntimeFile {
+        module: "mock",
+        needs: &[RuntimeFeature::Client],
+        exports: &[],
+        feature: Some("mock"),
+        source: include_str!("runtime/mock.rs"),
     },
     RuntimeFile {
         module: "multipart",
         needs: &[RuntimeFeature::Multipart],
         exports: &["Multipart"],
+        feature: None,
         source: include_str!("runtime/multipart.rs"),
     },
     RuntimeFile {
         module: "pagination",
         needs: &[RuntimeFeature::Pagination],
         exports: &["BoxStream"],
+        feature: None,
         source: include_str!("runtime/pagination.rs"),
     },
     RuntimeFile {
         module: "rate_limit",
         needs: &[RuntimeFeature::Client],
         exports: &["RateLimit"],
+        feature: None,
         source: include_str!("runtime/rate_limit.rs"),
     },
     RuntimeFile {
         module: "request",
         needs: &[RuntimeFeature::Client],
         exports: &[],
+        feature: None,
         source: include_str!("runtime/request.rs"),
     },
     RuntimeFile {
         module: "retry",
         needs: &[RuntimeFeature::Client],
         exports: &[],
+        feature: None,
         source: include_str!("runtime/retry.rs"),
     },
     RuntimeFile {
         module: "send",
         needs: &[RuntimeFeature::Client],
         exports: &["Response", "ResponseFuture"],
+        feature: None,
         source: include_str!("runtime/send.rs"),
     },
     RuntimeFile {
         module: "timestamp",
         needs: &[RuntimeFeature::Timestamp],
         exports: &["Timestamp"],
+        feature: None,
         source: include_str!("runtime/timestamp.rs"),
     },
     RuntimeFile {
         module: "wire",
         needs: &[RuntimeFeature::Client],
         exports: &[],
+        feature: None,
         source: include_str!("runtime/wire.rs"),
     },
 ];

@@ -14,7 +14,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, item_doc_lines, item_docs};
+use super::docs::{doc_attrs, item_doc_lines, item_docs, type_link};
 use super::format::{chunked, part, Part};
 use super::paginate::paginate;
 use super::types::{ident, type_tokens};
@@ -258,19 +258,36 @@ fn method_docs(api: &Api, op: &Operation) -> Vec<String> {
         extra.push(format!("# Arguments\n\n{}", arguments.join("\n")));
     }
     extra.extend(parts);
-    let has_setters =
-        op.parameters.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required);
-    extra.push(if has_setters {
-        format!(
-            "Returns a [`{}`] builder: set optional parameters on it, then `.await` it.",
-            op.builder_name
-        )
+    let setters = if has_setters(op) {
+        "set optional parameters on it, then "
     } else {
-        format!(
-            "Returns a [`{}`] builder: `.await` it to send the request.",
-            op.builder_name
-        )
-    });
+        ""
+    };
+    let article = if op.builder_name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    let mut returns = format!(
+        "Returns {article} [`{}`] builder: {setters}{}.",
+        op.builder_name,
+        awaited(op)
+    );
+    if let Some(selection) = &op.selection {
+        returns.push_str(&format!(
+            " [`select`]({}::select) makes it return {} instead.",
+            op.builder_name,
+            type_link(&selection.partial_success)
+        ));
+    }
+    if let Some(pagination) = &op.pagination {
+        returns.push_str(&format!(
+            " [`items`]({}::items) streams each {} of every page, fetching pages as it goes.",
+            op.builder_name,
+            type_link(&pagination.item_type)
+        ));
+    }
+    extra.push(returns);
     item_doc_lines(
         &op.docs,
         &format!("Sends `{} {}`.", op.method.as_str(), op.path),
@@ -289,6 +306,28 @@ fn server_doc(api: &Api, op: &Operation) -> Option<String> {
         "Sent to {at} ([`Server::{0}`](crate::Server::{0})), not the base URL; [`ClientBuilder::server_url`](crate::ClientBuilder::server_url) sends it elsewhere.",
         server.variant
     ))
+}
+
+/// Whether `op`'s builder has setters: optional parameters or body.
+fn has_setters(op: &Operation) -> bool {
+    op.parameters.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required)
+}
+
+/// What awaiting `op`'s builder gives, for its docs (``.await` it for the
+/// [`Lead`]``).
+fn awaited(op: &Operation) -> String {
+    match (op.success.decoding, &op.success.ty) {
+        (Decoding::Json, Some(ty)) => format!("`.await` it for the {}", type_link(ty)),
+        (Decoding::JsonOrEmpty, Some(ty)) => format!(
+            "`.await` it for the {} (`None` when the answer has no body)",
+            type_link(ty)
+        ),
+        (Decoding::Text, _) => "`.await` it for the body, as a `String`".to_owned(),
+        (Decoding::Bytes, _) => "`.await` it for the body, as bytes (`Vec<u8>`)".to_owned(),
+        (Decoding::Json | Decoding::JsonOrEmpty, None) | (Decoding::Empty, _) => {
+            "`.await` it to send the request (the answer has no body)".to_owned()
+        }
+    }
 }
 
 /// The client method of `op`: its required parameters and body as
@@ -493,10 +532,15 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         });
         quote! { #full #partial }
     });
+    let how = if has_setters(op) {
+        " Set optional parameters with its methods, then `.await` it."
+    } else {
+        " `.await` it to send the request."
+    };
     quote! {
         #[doc = #doc]
         #[doc = ""]
-        #[doc = " Set optional parameters with its methods, then `.await` it."]
+        #[doc = #how]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #name #generics {
@@ -588,7 +632,7 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     let route = format!("{} {}", op.method.as_str(), op.path);
     let mutable = (!fill.is_empty()).then(|| quote! { mut });
     quote! {
-        fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
             let #mutable request = crate::request::Request::new(#route, reqwest::Method::#method, &[#(#path_values),*], #decoder)?;
             #(#fill)*
             Ok(request)

@@ -5,9 +5,12 @@ use minijinja::{context, Environment};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc_lines;
+use super::docs::{doc_lines, rust_type};
 use super::needs::runtime_files;
-use crate::ir::{Api, AuthScheme, Operation, ParameterLocation, RuntimeFeature, TypeKind, TypeRef};
+use crate::ir::{
+    Api, ApiKeyLocation, AuthScheme, Decoding, Operation, ParameterLocation, RuntimeFeature,
+    TypeKind, TypeRef,
+};
 
 fn render(name: &str, source: &str, ctx: minijinja::Value) -> Result<String, String> {
     let mut env = Environment::new();
@@ -45,9 +48,9 @@ pub(crate) fn cargo_toml(api: &Api, header: &str) -> Result<String, String> {
                 format!("Generated Rust types for the {}", api.title)
             }),
             client => api.needs(RuntimeFeature::Client),
-            pagination => api.needs(RuntimeFeature::Pagination),
             decode_json => api.needs(RuntimeFeature::SendJson) || api.needs(RuntimeFeature::SendJsonOrEmpty),
             thiserror => api.needs(RuntimeFeature::Client) || api.needs(RuntimeFeature::CustomFields),
+            mock_test => api.needs(RuntimeFeature::Client) && super::mock::readme_test(api).is_some(),
         },
     )
 }
@@ -89,9 +92,12 @@ pub(crate) fn readme(api: &Api, header: &str) -> Result<String, String> {
             spec_file => api.spec_file,
             description => api.description.as_deref().map(str::trim),
             // Rustdoc's hidden `# ` lines would show in a rendered README.
-            example => without_hidden_lines(&example(api).join("\n")),
+            example => without_hidden_lines(&getting_started(api).join("\n")),
             guide => without_hidden_lines(&guide(api).join("\n\n")).replace("```no_run", "```rust,ignore"),
             client => api.needs(RuntimeFeature::Client),
+            mock_test => super::mock::readme_test(api).filter(|_| api.needs(RuntimeFeature::Client)),
+            fixtures => api.needs(RuntimeFeature::Example),
+            pagination => api.needs(RuntimeFeature::Pagination),
             operations,
         },
     )
@@ -108,7 +114,7 @@ fn without_hidden_lines(text: &str) -> String {
 
 /// The arguments for calling `op` in an example, when they are all string
 /// path parameters and there is no required body.
-fn example_call(op: &Operation) -> Option<String> {
+pub(crate) fn example_call(op: &Operation) -> Option<String> {
     let simple = op.body.as_ref().is_none_or(|b| !b.required)
         && op
             .parameters
@@ -157,15 +163,166 @@ fn example_with(api: &Api, uses: &[String], body: &[String]) -> Vec<String> {
     lines
 }
 
-fn example(api: &Api) -> Vec<String> {
-    let body: Vec<String> = match api.operations.iter().find_map(example_call) {
-        Some(call) => vec![
-            format!("let response = {call}.await?;"),
-            "println!(\"{response:?}\");".to_owned(),
-        ],
-        None => Vec::new(),
+/// The path of a base URL after its host (`/api/v1`), empty when it has none.
+fn base_path(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or("", |slash| after_scheme[slash..].trim_end_matches('/'))
+}
+
+/// The first example: what most users set up first (the credential, read
+/// from the environment, the base URL and timeouts), then one call.
+fn getting_started(api: &Api) -> Vec<String> {
+    let lib = &api.lib_name;
+    let mut lines = vec![
+        "use std::time::Duration;".to_owned(),
+        String::new(),
+        "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+    ];
+    // `local` is the variable holding the credential, which `setter` sends.
+    let credential = |what: &str, local: &str, setter: String| {
+        let var = crate::naming::env_var(&api.crate_name, what);
+        [
+            "// The credential, from the environment rather than the source.".to_owned(),
+            format!("let {local} = std::env::var(\"{var}\")?;"),
+            format!("let client = {lib}::Client::builder()"),
+            format!("    .{setter}"),
+        ]
     };
-    example_with(api, &[], &body)
+    match api.auth.first() {
+        Some(AuthScheme::Basic { .. }) => lines.extend(credential(
+            "KEY",
+            "api_key",
+            "basic_auth(api_key, \"\")".to_owned(),
+        )),
+        Some(AuthScheme::Bearer { .. }) => lines.extend(credential(
+            "TOKEN",
+            "token",
+            "bearer_token(token)".to_owned(),
+        )),
+        Some(AuthScheme::ApiKey {
+            location,
+            parameter,
+            ..
+        }) => {
+            let setter = match location {
+                ApiKeyLocation::Header => "api_key_header",
+                ApiKeyLocation::Query => "api_key_query",
+                ApiKeyLocation::Cookie => "api_key_cookie",
+            };
+            lines.extend(credential(
+                "KEY",
+                "api_key",
+                format!("{setter}({parameter:?}, api_key)"),
+            ))
+        }
+        None => lines.push(format!("let client = {lib}::Client::builder()")),
+    }
+    let first_path = api
+        .operations
+        .first()
+        .map(|op| format!(" (`{}`)", op.path))
+        .unwrap_or_default();
+    match &api.base_url {
+        Some(url) => {
+            let path = base_path(url);
+            lines.push(format!(
+                "    // The spec's server, used when this line is left out. Operation paths{first_path}"
+            ));
+            lines.push(if path.is_empty() {
+                "    // are appended to it.".to_owned()
+            } else {
+                format!(
+                    "    // are appended to it, so a base URL of your own ends in `{path}` too."
+                )
+            });
+            lines.push(format!("    .base_url({url:?})"));
+        }
+        None => {
+            lines.push(format!(
+                "    // Required: the spec names no server the client can use. Operation paths{first_path}"
+            ));
+            lines.push("    // are appended to it.".to_owned());
+            lines.push("    .base_url(\"https://api.example.com\")".to_owned());
+        }
+    }
+    lines.extend([
+        "    // No timeout is set by default: a request waits as long as the server does."
+            .to_owned(),
+        "    .timeout(Duration::from_secs(30))".to_owned(),
+        "    .connect_timeout(Duration::from_secs(5))".to_owned(),
+        "    .build()?;".to_owned(),
+    ]);
+    if let Some((op, call)) = api
+        .operations
+        .iter()
+        .find_map(|op| Some((op, example_call(op)?)))
+    {
+        let value = match awaited_type(op) {
+            Some(ty) => format!(" // {ty}"),
+            None => String::new(),
+        };
+        lines.push(format!("let response = {call}.await?;{value}"));
+        lines.push("println!(\"{response:?}\");".to_owned());
+    }
+    lines.push("# Ok(())".to_owned());
+    lines.push("# }".to_owned());
+    lines
+}
+
+/// What awaiting `op`'s builder gives, for a comment in an example
+/// (``a `LeadList` ``), when it gives a value.
+fn awaited_type(op: &Operation) -> Option<String> {
+    let ty = match (op.success.decoding, &op.success.ty) {
+        (Decoding::Json, Some(ty)) => rust_type(ty),
+        (Decoding::JsonOrEmpty, Some(ty)) => format!("Option<{}>", rust_type(ty)),
+        (Decoding::Text, _) => "String".to_owned(),
+        (Decoding::Bytes, _) => "Vec<u8>".to_owned(),
+        _ => return None,
+    };
+    Some(format!("a `{ty}`"))
+}
+
+/// The "many calls at once" example: a stream of calls, at most four in
+/// flight, of an operation called with one id, else of the first simple one.
+fn many_calls(api: &Api) -> Option<Vec<String>> {
+    let lib = &api.lib_name;
+    let by_id = api.operations.iter().find(|op| {
+        let required: Vec<_> = op.parameters.iter().filter(|p| p.required).collect();
+        required.len() == 1
+            && required[0].location == ParameterLocation::Path
+            && required[0].ty == TypeRef::String
+            && op.body.as_ref().is_none_or(|b| !b.required)
+    });
+    let (source, call) = match by_id {
+        Some(op) => (
+            "[\"id_1\", \"id_2\", \"id_3\"]".to_owned(),
+            format!(
+                "|id| client.{}(id).send()",
+                crate::naming::unraw(&op.method_name)
+            ),
+        ),
+        None => {
+            let call = api.operations.iter().find_map(example_call)?;
+            ("0..3".to_owned(), format!("|_| {call}.send()"))
+        }
+    };
+    Some(example_with(
+        api,
+        &[format!("use {lib}::{{stream, StreamExt}};")],
+        &[
+            "// At most four requests in flight; answers come in as they finish.".to_owned(),
+            format!("let answers: Vec<_> = stream::iter({source})"),
+            format!("    .map({call})"),
+            "    .buffer_unordered(4)".to_owned(),
+            "    .collect()".to_owned(),
+            "    .await;".to_owned(),
+            "for answer in answers {".to_owned(),
+            "    println!(\"{:?}\", answer?);".to_owned(),
+            "}".to_owned(),
+        ],
+    ))
 }
 
 /// The guide sections about the client: errors, retries and rate limits.
@@ -205,6 +362,19 @@ fn guide(api: &Api) -> Vec<String> {
     let mut sections = Vec::new();
     if api.needs(RuntimeFeature::Client) {
         sections.extend(client_guide(api));
+    }
+    if let Some(example) = many_calls(api) {
+        sections.push("## Many calls at once".to_owned());
+        sections.push(
+            "A request builder owns a clone of the client (an `Arc`, cheap to clone) and its \
+             arguments, so its future is `'static + Send`: it can be spawned, or many can run \
+             together. [`stream`] and [`StreamExt`] are re-exported from `futures` for this; \
+             `buffer_unordered(n)` keeps at most `n` requests in flight. Clones of a client share \
+             its connections and its rate-limit state, so calls that run together also wait \
+             together when an endpoint has no requests left."
+                .to_owned(),
+        );
+        sections.push(fence(example));
     }
     if let Some((op, call)) = api
         .operations
@@ -273,6 +443,17 @@ fn guide(api: &Api) -> Vec<String> {
              [`CustomFieldId`]."
         ));
     }
+    if !api.examples.is_empty() {
+        sections.push("## The spec's examples".to_owned());
+        sections.push(format!(
+            "The {} examples in `{}` are tests of this crate (`src/examples.rs`, run by \
+             `cargo test`): each is decoded into its Rust type and encoded back, and must come \
+             back as the same JSON. An example that does not fit its schema is reported when the \
+             crate is generated, and is not among them.",
+            api.examples.len(),
+            api.spec_file
+        ));
+    }
     sections.push("## Unknown data".to_owned());
     sections.push(
         "Properties the spec does not declare are kept in each struct's `extra` map and unknown \
@@ -301,21 +482,38 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     }
     if client {
         let mut code = vec!["```no_run".to_owned()];
-        code.extend(example(api));
+        code.extend(getting_started(api));
         code.push("```".to_owned());
         intro.push(code.join("\n"));
         intro.push(
-            "Each method of [`Client`] returns a request builder from [`requests`]: required \
+            "[`Client::new`] is the short form, with the spec's server and no timeouts. Each \
+             method of [`Client`] returns a request builder from [`requests`]: required \
              parameters are arguments, optional ones are builder methods, and `.await` sends the \
-             request. Bodies are the types in [`types`]. Failures are an [`Error`]."
+             request and returns the decoded answer. Bodies are the types in [`types`]. Failures \
+             are an [`Error`]."
                 .to_owned(),
         );
     }
     intro.extend(guide(api));
     let docs = doc_lines(intro.iter().map(String::as_str));
     let modules: Vec<_> = runtime_files(&api.runtime).collect();
-    let mods = modules.iter().map(|file| format_ident!("{}", file.module));
+    let mods = modules.iter().map(|file| {
+        let module = format_ident!("{}", file.module);
+        match file.feature {
+            Some(feature) => quote! {
+                #[cfg(feature = #feature)]
+                pub mod #module;
+            },
+            None => quote! { mod #module; },
+        }
+    });
     let requests = client.then(|| quote! { pub mod requests; });
+    let examples = (!api.examples.is_empty()).then(|| {
+        quote! {
+            #[cfg(test)]
+            mod examples;
+        }
+    });
     let uses = modules
         .iter()
         .filter(|file| !file.exports.is_empty())
@@ -327,12 +525,13 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
                 many => quote! { pub use #module::{#(#many),*}; },
             }
         });
-    let streams = api.needs(RuntimeFeature::Pagination).then(|| {
+    let streams = client.then(|| {
         quote! {
-            /// Stream combinators for the streams of paginated operations
-            /// (`next`, `try_next`, `take`, `try_collect`, …), re-exported so
-            /// examples need no other crate.
-            pub use futures_util::{StreamExt, TryStreamExt};
+            /// Streams from `futures`, re-exported so the examples need no other
+            /// crate: `stream::iter` makes a stream of calls, and the combinators
+            /// run them together (`buffer_unordered`) or read paginated
+            /// operations (`next`, `try_next`, `take`, `try_collect`, …).
+            pub use futures_util::{stream, StreamExt, TryStreamExt};
         }
     });
     let client_items = client.then(|| {
@@ -375,9 +574,10 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         // reads differently (bare URLs, brackets that look like links).
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
-        #(mod #mods;)*
+        #(#mods)*
         #requests
         pub mod types;
+        #examples
 
         #(#uses)*
         #streams

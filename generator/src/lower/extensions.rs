@@ -160,6 +160,7 @@ impl Lowerer<'_> {
         };
         let items = PageField {
             rust_name: items_rust,
+            wire_name: items_key.clone(),
             presence: items_presence,
         };
         let style = match style.as_str() {
@@ -184,6 +185,7 @@ impl Lowerer<'_> {
                     skip_type: parameters[skip].ty.clone(),
                     has_more: PageField {
                         rust_name,
+                        wire_name: has_more_key,
                         presence,
                     },
                 }
@@ -205,6 +207,7 @@ impl Lowerer<'_> {
                     cursor,
                     next_cursor: PageField {
                         rust_name,
+                        wire_name: next_key,
                         presence,
                     },
                 }

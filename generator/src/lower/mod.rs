@@ -5,6 +5,7 @@
 
 mod cycles;
 mod errors;
+mod examples;
 mod extensions;
 mod operations;
 mod refs;
@@ -51,6 +52,8 @@ pub(crate) struct Lowerer<'a> {
     /// The security schemes the client supports, made before operations
     /// name them.
     auth: Vec<AuthScheme>,
+    /// The spec's examples met so far, checked once every type is lowered.
+    examples: Vec<examples::Noted>,
 }
 
 /// Lowers `doc` into the IR, or returns every problem found.
@@ -81,6 +84,7 @@ pub fn lower_loaded(
         refs,
         servers: Vec::new(),
         auth: Vec::new(),
+        examples: Vec::new(),
     };
     lowerer.name_components();
     lowerer.lower_components();
@@ -94,6 +98,7 @@ pub fn lower_loaded(
     setters::name_setters(&mut lowerer.types);
     let custom_field_prefix = lowerer.single_custom_prefix();
     let base_url = lowerer.base_url();
+    let examples = lowerer.check_examples(custom_field_prefix.as_deref());
 
     let crate_name = options
         .crate_name
@@ -117,6 +122,7 @@ pub fn lower_loaded(
         rate_limit_reset_body,
         servers: lowerer.servers,
         runtime: Default::default(),
+        examples,
     };
     api.runtime = runtime::needs(&api);
     if lowerer.diagnostics.has_errors() {

@@ -415,6 +415,17 @@ impl<'a> Lowerer<'a> {
                             }
                             None => TypeRef::Any,
                         };
+                        if matches!(encoding, BodyEncoding::Json | BodyEncoding::Form { .. }) {
+                            let media_at = pointer_join(&pointer_join(&at, "content"), media);
+                            let label = format!("{builder_name} request");
+                            self.note_examples(
+                                content.example.as_ref(),
+                                &content.examples,
+                                &media_at,
+                                &ty,
+                                &label,
+                            );
+                        }
                         let (_, _) = setters.claim("body");
                         Some(RequestBody {
                             ty,
@@ -529,6 +540,9 @@ impl<'a> Lowerer<'a> {
             ),
             _ => (None, true),
         };
+        // The type of the schema, which its examples are values of, before
+        // a structured type is taken as a string below.
+        let schema_ty = ty.clone();
         let mut style = QueryStyle::Form;
         let ty = match ty {
             TypeRef::Array(inner)
@@ -563,6 +577,16 @@ impl<'a> Lowerer<'a> {
                 TypeRef::String
             }
         };
+        if let ParameterSchemaOrContent::Schema(_) = &data.format {
+            let label = format!("{builder_name} {} parameter", data.name);
+            self.note_examples(
+                data.example.as_ref(),
+                &data.examples,
+                pointer,
+                &schema_ty,
+                &label,
+            );
+        }
         let candidate = naming::value_name(&data.name);
         let (rust_name, changed) = setters.claim(&candidate);
         if changed {
@@ -659,6 +683,22 @@ impl<'a> Lowerer<'a> {
                 }
                 None => TypeRef::Any,
             });
+            let label = match status {
+                StatusMatch::Code(c) => format!("{builder_name} {c} response"),
+                StatusMatch::Class(c) => format!("{builder_name} {c}xx response"),
+                StatusMatch::Default => format!("{builder_name} default response"),
+            };
+            if let (Some((media, content)), Some(ty)) = (json, &ty) {
+                let media_at = pointer_join(&pointer_join(&at, "content"), media);
+                self.note_examples(
+                    content.example.as_ref(),
+                    &content.examples,
+                    &media_at,
+                    ty,
+                    &label,
+                );
+            }
+            self.note_header_examples(&response.headers, &at, &label);
             if is_success {
                 // Without JSON, the first media type says whether the body is
                 // text or bytes; it is returned as it came.

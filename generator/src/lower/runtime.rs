@@ -80,6 +80,9 @@ pub(crate) fn needs(api: &Api) -> BTreeSet<RuntimeFeature> {
     if date_time {
         needs.insert(RuntimeFeature::Timestamp);
     }
+    if needs.contains(&RuntimeFeature::Client) && api.examples.iter().any(|e| e.fixture) {
+        needs.insert(RuntimeFeature::Example);
+    }
     needs
 }
 

@@ -137,7 +137,12 @@ impl<'a> Lowerer<'a> {
                         kind: TypeKind::Alias(ty),
                     });
                 }
-                ReferenceOr::Item(schema) => self.define(name, schema, &pointer),
+                ReferenceOr::Item(schema) => {
+                    let ty = TypeRef::Named(name.clone());
+                    self.define(name.clone(), schema, &pointer);
+                    let nullable = schema.schema_data.nullable;
+                    self.note_schema_example(schema, &pointer, &ty, nullable, &name);
+                }
             }
             // A component loading made is documented by where it was written
             // unless it documents itself: the spec has no component there.
@@ -166,7 +171,9 @@ impl<'a> Lowerer<'a> {
             SchemaRef::Item(schema) => {
                 let nullable = schema.schema_data.nullable;
                 let (ty, inner_nullable) = self.inline(schema, pointer, hint);
-                (ty, nullable || inner_nullable)
+                let nullable = nullable || inner_nullable;
+                self.note_schema_example(schema, pointer, &ty, nullable, hint);
+                (ty, nullable)
             }
         }
     }
@@ -961,7 +968,7 @@ fn tag_groups(variants: &[UnionVariant]) -> Vec<TagGroup> {
     groups
 }
 
-fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+pub(crate) fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
@@ -969,7 +976,7 @@ fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     }
 }
 
-fn integer_kind(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> IntegerKind {
+pub(crate) fn integer_kind(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> IntegerKind {
     match format {
         VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntegerKind::I32,
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => IntegerKind::U32,

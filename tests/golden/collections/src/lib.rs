@@ -5,13 +5,22 @@
 //! A client for the Collections fixture (API version 1), generated from `tests/fixtures/collections.yaml`.
 //!
 //! ```no_run
-//! # async fn example() -> Result<(), golden_collections::Error> {
-//! let client = golden_collections::Client::new()?;
+//! use std::time::Duration;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = golden_collections::Client::builder()
+//!     // Required: the spec names no server the client can use. Operation paths (`/bags`)
+//!     // are appended to it.
+//!     .base_url("https://api.example.com")
+//!     // No timeout is set by default: a request waits as long as the server does.
+//!     .timeout(Duration::from_secs(30))
+//!     .connect_timeout(Duration::from_secs(5))
+//!     .build()?;
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Each method of [`Client`] returns a request builder from [`requests`]: required parameters are arguments, optional ones are builder methods, and `.await` sends the request. Bodies are the types in [`types`]. Failures are an [`Error`].
+//! [`Client::new`] is the short form, with the spec's server and no timeouts. Each method of [`Client`] returns a request builder from [`requests`]: required parameters are arguments, optional ones are builder methods, and `.await` sends the request and returns the decoded answer. Bodies are the types in [`types`]. Failures are an [`Error`].
 //!
 //! ## Errors
 //!
@@ -40,6 +49,9 @@ mod client;
 mod custom_fields;
 mod decode;
 mod error;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 mod rate_limit;
 mod request;
 mod retry;
@@ -55,6 +67,12 @@ pub use error::{ApiError, Error};
 pub use rate_limit::RateLimit;
 pub use send::{Response, ResponseFuture};
 pub use timestamp::Timestamp;
+
+/// Streams from `futures`, re-exported so the examples need no other
+/// crate: `stream::iter` makes a stream of calls, and the combinators
+/// run them together (`buffer_unordered`) or read paginated
+/// operations (`next`, `try_next`, `take`, `try_collect`, …).
+pub use futures_util::{stream, StreamExt, TryStreamExt};
 pub use types::ErrorBody;
 
 /// The server URL the spec names first, used unless the builder sets another.

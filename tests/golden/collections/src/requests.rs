@@ -28,7 +28,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`CreateBag`] builder: `.await` it to send the request.
+    /// Returns a [`CreateBag`] builder: `.await` it for the [`Bag`](crate::types::Bag).
     pub fn create_bag(&self, body: types::Bag) -> CreateBag {
         CreateBag {
             client: self.clone(),
@@ -39,7 +39,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::create_bag`](crate::Client::create_bag): `POST /bags`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateBag {
@@ -48,7 +48,7 @@ pub struct CreateBag {
 }
 
 impl CreateBag {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /bags",
             reqwest::Method::POST,

@@ -5,13 +5,22 @@
 //! A client for the Composition fixture (API version 1), generated from `tests/fixtures/composition.yaml`.
 //!
 //! ```no_run
-//! # async fn example() -> Result<(), golden_composition::Error> {
-//! let client = golden_composition::Client::new()?;
+//! use std::time::Duration;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = golden_composition::Client::builder()
+//!     // Required: the spec names no server the client can use. Operation paths (`/pets/{petId}`)
+//!     // are appended to it.
+//!     .base_url("https://api.example.com")
+//!     // No timeout is set by default: a request waits as long as the server does.
+//!     .timeout(Duration::from_secs(30))
+//!     .connect_timeout(Duration::from_secs(5))
+//!     .build()?;
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Each method of [`Client`] returns a request builder from [`requests`]: required parameters are arguments, optional ones are builder methods, and `.await` sends the request. Bodies are the types in [`types`]. Failures are an [`Error`].
+//! [`Client::new`] is the short form, with the spec's server and no timeouts. Each method of [`Client`] returns a request builder from [`requests`]: required parameters are arguments, optional ones are builder methods, and `.await` sends the request and returns the decoded answer. Bodies are the types in [`types`]. Failures are an [`Error`].
 //!
 //! ## Errors
 //!
@@ -20,6 +29,10 @@
 //! ## Retries and rate limits
 //!
 //! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
+//!
+//! ## The spec's examples
+//!
+//! The 6 examples in `tests/fixtures/composition.yaml` are tests of this crate (`src/examples.rs`, run by `cargo test`): each is decoded into its Rust type and encoded back, and must come back as the same JSON. An example that does not fit its schema is reported when the crate is generated, and is not among them.
 //!
 //! ## Unknown data
 //!
@@ -35,6 +48,9 @@
 mod client;
 mod decode;
 mod error;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 mod rate_limit;
 mod request;
 mod retry;
@@ -44,11 +60,20 @@ mod wire;
 pub mod requests;
 pub mod types;
 
+#[cfg(test)]
+mod examples;
+
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error};
 pub use rate_limit::RateLimit;
 pub use send::{Response, ResponseFuture};
 pub use timestamp::Timestamp;
+
+/// Streams from `futures`, re-exported so the examples need no other
+/// crate: `stream::iter` makes a stream of calls, and the combinators
+/// run them together (`buffer_unordered`) or read paginated
+/// operations (`next`, `try_next`, `take`, `try_collect`, …).
+pub use futures_util::{stream, StreamExt, TryStreamExt};
 pub use types::ErrorBody;
 
 /// The server URL the spec names first, used unless the builder sets another.

@@ -28,7 +28,7 @@ impl crate::Client {
     ///
     /// - `pet_id`: the `petId` path parameter
     ///
-    /// Returns a [`GetPet`] builder: `.await` it to send the request.
+    /// Returns a [`GetPet`] builder: `.await` it for the [`Pet`](crate::types::Pet).
     pub fn get_pet(&self, pet_id: i64) -> GetPet {
         GetPet {
             client: self.clone(),
@@ -39,7 +39,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::get_pet`](crate::Client::get_pet): `GET /pets/{petId}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetPet {
@@ -48,7 +48,7 @@ pub struct GetPet {
 }
 
 impl GetPet {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /pets/{petId}",
             reqwest::Method::GET,

@@ -24,7 +24,7 @@ impl crate::Client {
     ///
     /// `GET /tags`
     ///
-    /// Returns a [`ListTags`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`ListTags`] builder: set optional parameters on it, then `.await` it for the [`GetTagsStatus200Response`](crate::types::GetTagsStatus200Response).
     pub fn list_tags(&self) -> ListTags {
         ListTags {
             client: self.clone(),
@@ -41,7 +41,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`CreateTag`] builder: `.await` it to send the request.
+    /// Returns a [`CreateTag`] builder: `.await` it for the [`GetTagsStatus200Response`](crate::types::GetTagsStatus200Response).
     pub fn create_tag(&self, body: types::Tag) -> CreateTag {
         CreateTag {
             client: self.clone(),
@@ -57,7 +57,7 @@ impl crate::Client {
     ///
     /// - `id`: the `id` path parameter
     ///
-    /// Returns a [`GetTag`] builder: `.await` it to send the request.
+    /// Returns a [`GetTag`] builder: `.await` it for the [`Tag`](crate::types::Tag).
     pub fn get_tag(&self, id: impl Into<String>) -> GetTag {
         GetTag {
             client: self.clone(),
@@ -73,7 +73,7 @@ impl crate::Client {
     ///
     /// - `id`: the `id` path parameter
     ///
-    /// Returns a [`GetTeam`] builder: `.await` it to send the request.
+    /// Returns a [`GetTeam`] builder: `.await` it for the [`Team`](crate::types::Team).
     pub fn get_team(&self, id: impl Into<String>) -> GetTeam {
         GetTeam {
             client: self.clone(),
@@ -110,7 +110,7 @@ impl ListTags {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /tags",
             reqwest::Method::GET,
@@ -129,7 +129,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::create_tag`](crate::Client::create_tag): `POST /tags`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateTag {
@@ -138,7 +138,7 @@ pub struct CreateTag {
 }
 
 impl CreateTag {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /tags",
             reqwest::Method::POST,
@@ -158,7 +158,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::get_tag`](crate::Client::get_tag): `GET /tags/{id}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetTag {
@@ -167,7 +167,7 @@ pub struct GetTag {
 }
 
 impl GetTag {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /tags/{id}",
             reqwest::Method::GET,
@@ -182,7 +182,7 @@ crate::send::request_builder!(GetTag, types::Tag, send_json, " On success: One t
 
 /// Request builder for [`Client::get_team`](crate::Client::get_team): `GET /teams/{id}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetTeam {
@@ -191,7 +191,7 @@ pub struct GetTeam {
 }
 
 impl GetTeam {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /teams/{id}",
             reqwest::Method::GET,

@@ -24,7 +24,7 @@ impl crate::Client {
     ///
     /// `GET /orders`
     ///
-    /// Returns a [`ListOrders`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`ListOrders`] builder: set optional parameters on it, then `.await` it for the `Vec<Order>`.
     pub fn list_orders(&self) -> ListOrders {
         ListOrders {
             client: self.clone(),
@@ -52,7 +52,7 @@ impl ListOrders {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /orders",
             reqwest::Method::GET,

@@ -24,7 +24,7 @@ impl crate::Client {
     ///
     /// `GET /new`
     ///
-    /// Returns a [`New`] builder: `.await` it to send the request.
+    /// Returns a [`New`] builder: `.await` it to send the request (the answer has no body).
     pub fn new2(&self) -> New {
         New { client: self.clone() }
     }
@@ -33,7 +33,7 @@ impl crate::Client {
     ///
     /// `GET /builder`
     ///
-    /// Returns a [`Builder`] builder: `.await` it to send the request.
+    /// Returns a [`Builder`] builder: `.await` it to send the request (the answer has no body).
     pub fn builder2(&self) -> Builder {
         Builder { client: self.clone() }
     }
@@ -42,7 +42,7 @@ impl crate::Client {
     ///
     /// `GET /base-url`
     ///
-    /// Returns a [`BaseUrl`] builder: `.await` it to send the request.
+    /// Returns a [`BaseUrl`] builder: `.await` it to send the request (the answer has no body).
     pub fn base_url2(&self) -> BaseUrl {
         BaseUrl { client: self.clone() }
     }
@@ -51,7 +51,7 @@ impl crate::Client {
     ///
     /// `GET /execute`
     ///
-    /// Returns a [`Execute`] builder: `.await` it to send the request.
+    /// Returns an [`Execute`] builder: `.await` it to send the request (the answer has no body).
     pub fn execute(&self) -> Execute {
         Execute { client: self.clone() }
     }
@@ -60,7 +60,7 @@ impl crate::Client {
     ///
     /// `GET /attempt`
     ///
-    /// Returns a [`Attempt`] builder: `.await` it to send the request.
+    /// Returns an [`Attempt`] builder: `.await` it to send the request (the answer has no body).
     pub fn attempt(&self) -> Attempt {
         Attempt { client: self.clone() }
     }
@@ -69,7 +69,7 @@ impl crate::Client {
     ///
     /// `GET /send-json`
     ///
-    /// Returns a [`SendJson`] builder: `.await` it to send the request.
+    /// Returns a [`SendJson`] builder: `.await` it to send the request (the answer has no body).
     pub fn send_json(&self) -> SendJson {
         SendJson { client: self.clone() }
     }
@@ -78,7 +78,7 @@ impl crate::Client {
     ///
     /// `GET /send-json-or-empty`
     ///
-    /// Returns a [`SendJsonOrEmpty`] builder: `.await` it to send the request.
+    /// Returns a [`SendJsonOrEmpty`] builder: `.await` it to send the request (the answer has no body).
     pub fn send_json_or_empty(&self) -> SendJsonOrEmpty {
         SendJsonOrEmpty {
             client: self.clone(),
@@ -89,7 +89,7 @@ impl crate::Client {
     ///
     /// `GET /send-text`
     ///
-    /// Returns a [`SendText`] builder: `.await` it to send the request.
+    /// Returns a [`SendText`] builder: `.await` it to send the request (the answer has no body).
     pub fn send_text(&self) -> SendText {
         SendText { client: self.clone() }
     }
@@ -98,7 +98,7 @@ impl crate::Client {
     ///
     /// `GET /send-bytes`
     ///
-    /// Returns a [`SendBytes`] builder: `.await` it to send the request.
+    /// Returns a [`SendBytes`] builder: `.await` it to send the request (the answer has no body).
     pub fn send_bytes(&self) -> SendBytes {
         SendBytes { client: self.clone() }
     }
@@ -107,7 +107,7 @@ impl crate::Client {
     ///
     /// `GET /send-empty`
     ///
-    /// Returns a [`SendEmpty`] builder: `.await` it to send the request.
+    /// Returns a [`SendEmpty`] builder: `.await` it to send the request (the answer has no body).
     pub fn send_empty(&self) -> SendEmpty {
         SendEmpty { client: self.clone() }
     }
@@ -116,7 +116,7 @@ impl crate::Client {
     ///
     /// `GET /send-and`
     ///
-    /// Returns a [`SendAnd`] builder: `.await` it to send the request.
+    /// Returns a [`SendAnd`] builder: `.await` it to send the request (the answer has no body).
     pub fn send_and(&self) -> SendAnd {
         SendAnd { client: self.clone() }
     }
@@ -125,7 +125,7 @@ impl crate::Client {
     ///
     /// `GET /send`
     ///
-    /// Returns a [`SendType`] builder: `.await` it to send the request.
+    /// Returns a [`SendType`] builder: `.await` it to send the request (the answer has no body).
     pub fn send(&self) -> SendType {
         SendType { client: self.clone() }
     }
@@ -134,7 +134,7 @@ impl crate::Client {
     ///
     /// `GET /send-with-response`
     ///
-    /// Returns a [`SendWithResponse`] builder: `.await` it to send the request.
+    /// Returns a [`SendWithResponse`] builder: `.await` it to send the request (the answer has no body).
     pub fn send_with_response(&self) -> SendWithResponse {
         SendWithResponse {
             client: self.clone(),
@@ -145,7 +145,7 @@ impl crate::Client {
     ///
     /// `GET /request`
     ///
-    /// Returns a [`RequestType`] builder: `.await` it to send the request.
+    /// Returns a [`RequestType`] builder: `.await` it to send the request (the answer has no body).
     pub fn request(&self) -> RequestType {
         RequestType {
             client: self.clone(),
@@ -156,7 +156,7 @@ impl crate::Client {
     ///
     /// `GET /into-future`
     ///
-    /// Returns a [`IntoFutureType`] builder: `.await` it to send the request.
+    /// Returns an [`IntoFutureType`] builder: `.await` it to send the request (the answer has no body).
     pub fn into_future(&self) -> IntoFutureType {
         IntoFutureType {
             client: self.clone(),
@@ -167,7 +167,7 @@ impl crate::Client {
     ///
     /// `GET /clone`
     ///
-    /// Returns a [`CloneType`] builder: `.await` it to send the request.
+    /// Returns a [`CloneType`] builder: `.await` it to send the request (the answer has no body).
     pub fn clone2(&self) -> CloneType {
         CloneType { client: self.clone() }
     }
@@ -176,7 +176,7 @@ impl crate::Client {
     ///
     /// `GET /clone-from`
     ///
-    /// Returns a [`CloneFrom`] builder: `.await` it to send the request.
+    /// Returns a [`CloneFrom`] builder: `.await` it to send the request (the answer has no body).
     pub fn clone_from2(&self) -> CloneFrom {
         CloneFrom { client: self.clone() }
     }
@@ -185,7 +185,7 @@ impl crate::Client {
     ///
     /// `GET /fmt`
     ///
-    /// Returns a [`Fmt`] builder: `.await` it to send the request.
+    /// Returns a [`Fmt`] builder: `.await` it to send the request (the answer has no body).
     pub fn fmt2(&self) -> Fmt {
         Fmt { client: self.clone() }
     }
@@ -194,7 +194,7 @@ impl crate::Client {
     ///
     /// `GET /select`
     ///
-    /// Returns a [`Select`] builder: `.await` it to send the request.
+    /// Returns a [`Select`] builder: `.await` it to send the request (the answer has no body).
     pub fn select(&self) -> Select {
         Select { client: self.clone() }
     }
@@ -203,7 +203,7 @@ impl crate::Client {
     ///
     /// `GET /pages`
     ///
-    /// Returns a [`Pages`] builder: `.await` it to send the request.
+    /// Returns a [`Pages`] builder: `.await` it to send the request (the answer has no body).
     pub fn pages(&self) -> Pages {
         Pages { client: self.clone() }
     }
@@ -212,7 +212,7 @@ impl crate::Client {
     ///
     /// `GET /items`
     ///
-    /// Returns a [`Items`] builder: `.await` it to send the request.
+    /// Returns an [`Items`] builder: `.await` it to send the request (the answer has no body).
     pub fn items(&self) -> Items {
         Items { client: self.clone() }
     }
@@ -221,7 +221,7 @@ impl crate::Client {
     ///
     /// `GET /fetch`
     ///
-    /// Returns a [`Fetch`] builder: `.await` it to send the request.
+    /// Returns a [`Fetch`] builder: `.await` it to send the request (the answer has no body).
     pub fn fetch(&self) -> Fetch {
         Fetch { client: self.clone() }
     }
@@ -230,7 +230,7 @@ impl crate::Client {
     ///
     /// `GET /next-page`
     ///
-    /// Returns a [`NextPage`] builder: `.await` it to send the request.
+    /// Returns a [`NextPage`] builder: `.await` it to send the request (the answer has no body).
     pub fn next_page(&self) -> NextPage {
         NextPage { client: self.clone() }
     }
@@ -239,7 +239,7 @@ impl crate::Client {
     ///
     /// `GET /into-items`
     ///
-    /// Returns a [`IntoItems`] builder: `.await` it to send the request.
+    /// Returns an [`IntoItems`] builder: `.await` it to send the request (the answer has no body).
     pub fn into_items(&self) -> IntoItems {
         IntoItems { client: self.clone() }
     }
@@ -248,7 +248,7 @@ impl crate::Client {
     ///
     /// `GET /client`
     ///
-    /// Returns a [`ClientType`] builder: `.await` it to send the request.
+    /// Returns a [`ClientType`] builder: `.await` it to send the request (the answer has no body).
     pub fn client(&self) -> ClientType {
         ClientType { client: self.clone() }
     }
@@ -257,7 +257,7 @@ impl crate::Client {
     ///
     /// `GET /body`
     ///
-    /// Returns a [`Body`] builder: `.await` it to send the request.
+    /// Returns a [`Body`] builder: `.await` it to send the request (the answer has no body).
     pub fn body(&self) -> Body {
         Body { client: self.clone() }
     }
@@ -272,7 +272,7 @@ impl crate::Client {
     /// - `self_`: the `self` path parameter
     /// - `body`: the request body
     ///
-    /// Returns a [`Keywords`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`Keywords`] builder: set optional parameters on it, then `.await` it for the [`Keywords`](crate::types::Keywords).
     pub fn keywords(
         &self,
         r#type: impl Into<String>,
@@ -304,7 +304,7 @@ impl crate::Client {
     ///
     /// `GET /paged`
     ///
-    /// Returns a [`Paged`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`Paged`] builder: set optional parameters on it, then `.await` it for the [`PagedResponse`](crate::types::PagedResponse). [`items`](Paged::items) streams each [`ResultType`](crate::types::ResultType) of every page, fetching pages as it goes.
     pub fn paged(&self) -> Paged {
         Paged {
             client: self.clone(),
@@ -322,7 +322,7 @@ impl crate::Client {
     ///
     /// `GET /selected`
     ///
-    /// Returns a [`Selected`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`Selected`] builder: set optional parameters on it, then `.await` it for the [`ResultType`](crate::types::ResultType). [`select`](Selected::select) makes it return [`ResultTypePartial`](crate::types::ResultTypePartial) instead.
     pub fn selected(&self) -> Selected {
         Selected {
             client: self.clone(),
@@ -340,7 +340,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`Prelude`] builder: `.await` it to send the request.
+    /// Returns a [`Prelude`] builder: `.await` it for the [`Prelude`](crate::types::Prelude).
     pub fn prelude(&self, body: types::Prelude) -> Prelude {
         Prelude {
             client: self.clone(),
@@ -351,7 +351,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::new2`](crate::Client::new2): `GET /new`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct New {
@@ -359,7 +359,7 @@ pub struct New {
 }
 
 impl New {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /new",
             reqwest::Method::GET,
@@ -374,7 +374,7 @@ crate::send::request_builder!(New, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::builder2`](crate::Client::builder2): `GET /builder`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Builder {
@@ -382,7 +382,7 @@ pub struct Builder {
 }
 
 impl Builder {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /builder",
             reqwest::Method::GET,
@@ -397,7 +397,7 @@ crate::send::request_builder!(Builder, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::base_url2`](crate::Client::base_url2): `GET /base-url`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BaseUrl {
@@ -405,7 +405,7 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /base-url",
             reqwest::Method::GET,
@@ -420,7 +420,7 @@ crate::send::request_builder!(BaseUrl, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::execute`](crate::Client::execute): `GET /execute`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Execute {
@@ -428,7 +428,7 @@ pub struct Execute {
 }
 
 impl Execute {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /execute",
             reqwest::Method::GET,
@@ -443,7 +443,7 @@ crate::send::request_builder!(Execute, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::attempt`](crate::Client::attempt): `GET /attempt`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Attempt {
@@ -451,7 +451,7 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /attempt",
             reqwest::Method::GET,
@@ -466,7 +466,7 @@ crate::send::request_builder!(Attempt, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send_json`](crate::Client::send_json): `GET /send-json`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SendJson {
@@ -474,7 +474,7 @@ pub struct SendJson {
 }
 
 impl SendJson {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-json",
             reqwest::Method::GET,
@@ -489,7 +489,7 @@ crate::send::request_builder!(SendJson, (), send_empty, " On success: Nothing.")
 
 /// Request builder for [`Client::send_json_or_empty`](crate::Client::send_json_or_empty): `GET /send-json-or-empty`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SendJsonOrEmpty {
@@ -497,7 +497,7 @@ pub struct SendJsonOrEmpty {
 }
 
 impl SendJsonOrEmpty {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-json-or-empty",
             reqwest::Method::GET,
@@ -512,7 +512,7 @@ crate::send::request_builder!(SendJsonOrEmpty, (), send_empty, " On success: Not
 
 /// Request builder for [`Client::send_text`](crate::Client::send_text): `GET /send-text`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SendText {
@@ -520,7 +520,7 @@ pub struct SendText {
 }
 
 impl SendText {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-text",
             reqwest::Method::GET,
@@ -535,7 +535,7 @@ crate::send::request_builder!(SendText, (), send_empty, " On success: Nothing.")
 
 /// Request builder for [`Client::send_bytes`](crate::Client::send_bytes): `GET /send-bytes`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SendBytes {
@@ -543,7 +543,7 @@ pub struct SendBytes {
 }
 
 impl SendBytes {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-bytes",
             reqwest::Method::GET,
@@ -558,7 +558,7 @@ crate::send::request_builder!(SendBytes, (), send_empty, " On success: Nothing."
 
 /// Request builder for [`Client::send_empty`](crate::Client::send_empty): `GET /send-empty`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SendEmpty {
@@ -566,7 +566,7 @@ pub struct SendEmpty {
 }
 
 impl SendEmpty {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-empty",
             reqwest::Method::GET,
@@ -581,7 +581,7 @@ crate::send::request_builder!(SendEmpty, (), send_empty, " On success: Nothing."
 
 /// Request builder for [`Client::send_and`](crate::Client::send_and): `GET /send-and`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SendAnd {
@@ -589,7 +589,7 @@ pub struct SendAnd {
 }
 
 impl SendAnd {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-and",
             reqwest::Method::GET,
@@ -604,7 +604,7 @@ crate::send::request_builder!(SendAnd, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send`](crate::Client::send): `GET /send`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SendType {
@@ -612,7 +612,7 @@ pub struct SendType {
 }
 
 impl SendType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send",
             reqwest::Method::GET,
@@ -627,7 +627,7 @@ crate::send::request_builder!(SendType, (), send_empty, " On success: Nothing.")
 
 /// Request builder for [`Client::send_with_response`](crate::Client::send_with_response): `GET /send-with-response`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SendWithResponse {
@@ -635,7 +635,7 @@ pub struct SendWithResponse {
 }
 
 impl SendWithResponse {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /send-with-response",
             reqwest::Method::GET,
@@ -650,7 +650,7 @@ crate::send::request_builder!(SendWithResponse, (), send_empty, " On success: No
 
 /// Request builder for [`Client::request`](crate::Client::request): `GET /request`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RequestType {
@@ -658,7 +658,7 @@ pub struct RequestType {
 }
 
 impl RequestType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /request",
             reqwest::Method::GET,
@@ -673,7 +673,7 @@ crate::send::request_builder!(RequestType, (), send_empty, " On success: Nothing
 
 /// Request builder for [`Client::into_future`](crate::Client::into_future): `GET /into-future`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IntoFutureType {
@@ -681,7 +681,7 @@ pub struct IntoFutureType {
 }
 
 impl IntoFutureType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /into-future",
             reqwest::Method::GET,
@@ -696,7 +696,7 @@ crate::send::request_builder!(IntoFutureType, (), send_empty, " On success: Noth
 
 /// Request builder for [`Client::clone2`](crate::Client::clone2): `GET /clone`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CloneType {
@@ -704,7 +704,7 @@ pub struct CloneType {
 }
 
 impl CloneType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /clone",
             reqwest::Method::GET,
@@ -719,7 +719,7 @@ crate::send::request_builder!(CloneType, (), send_empty, " On success: Nothing."
 
 /// Request builder for [`Client::clone_from2`](crate::Client::clone_from2): `GET /clone-from`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CloneFrom {
@@ -727,7 +727,7 @@ pub struct CloneFrom {
 }
 
 impl CloneFrom {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /clone-from",
             reqwest::Method::GET,
@@ -742,7 +742,7 @@ crate::send::request_builder!(CloneFrom, (), send_empty, " On success: Nothing."
 
 /// Request builder for [`Client::fmt2`](crate::Client::fmt2): `GET /fmt`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Fmt {
@@ -750,7 +750,7 @@ pub struct Fmt {
 }
 
 impl Fmt {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /fmt",
             reqwest::Method::GET,
@@ -765,7 +765,7 @@ crate::send::request_builder!(Fmt, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::select`](crate::Client::select): `GET /select`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Select {
@@ -773,7 +773,7 @@ pub struct Select {
 }
 
 impl Select {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /select",
             reqwest::Method::GET,
@@ -788,7 +788,7 @@ crate::send::request_builder!(Select, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::pages`](crate::Client::pages): `GET /pages`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Pages {
@@ -796,7 +796,7 @@ pub struct Pages {
 }
 
 impl Pages {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /pages",
             reqwest::Method::GET,
@@ -811,7 +811,7 @@ crate::send::request_builder!(Pages, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::items`](crate::Client::items): `GET /items`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Items {
@@ -819,7 +819,7 @@ pub struct Items {
 }
 
 impl Items {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /items",
             reqwest::Method::GET,
@@ -834,7 +834,7 @@ crate::send::request_builder!(Items, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::fetch`](crate::Client::fetch): `GET /fetch`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Fetch {
@@ -842,7 +842,7 @@ pub struct Fetch {
 }
 
 impl Fetch {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /fetch",
             reqwest::Method::GET,
@@ -857,7 +857,7 @@ crate::send::request_builder!(Fetch, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::next_page`](crate::Client::next_page): `GET /next-page`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NextPage {
@@ -865,7 +865,7 @@ pub struct NextPage {
 }
 
 impl NextPage {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /next-page",
             reqwest::Method::GET,
@@ -880,7 +880,7 @@ crate::send::request_builder!(NextPage, (), send_empty, " On success: Nothing.")
 
 /// Request builder for [`Client::into_items`](crate::Client::into_items): `GET /into-items`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IntoItems {
@@ -888,7 +888,7 @@ pub struct IntoItems {
 }
 
 impl IntoItems {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /into-items",
             reqwest::Method::GET,
@@ -903,7 +903,7 @@ crate::send::request_builder!(IntoItems, (), send_empty, " On success: Nothing."
 
 /// Request builder for [`Client::client`](crate::Client::client): `GET /client`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ClientType {
@@ -911,7 +911,7 @@ pub struct ClientType {
 }
 
 impl ClientType {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /client",
             reqwest::Method::GET,
@@ -926,7 +926,7 @@ crate::send::request_builder!(ClientType, (), send_empty, " On success: Nothing.
 
 /// Request builder for [`Client::body`](crate::Client::body): `GET /body`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Body {
@@ -934,7 +934,7 @@ pub struct Body {
 }
 
 impl Body {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /body",
             reqwest::Method::GET,
@@ -1077,7 +1077,7 @@ impl Keywords {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /keywords/{type}/{self}",
             reqwest::Method::POST,
@@ -1180,7 +1180,7 @@ impl Paged {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /paged",
             reqwest::Method::GET,
@@ -1275,7 +1275,7 @@ impl<T> Selected<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /selected",
             reqwest::Method::GET,
@@ -1292,7 +1292,7 @@ crate::send::request_builder!(Selected, T, send_json, " On success: One result."
 
 /// Request builder for [`Client::prelude`](crate::Client::prelude): `PUT /prelude`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Prelude {
@@ -1301,7 +1301,7 @@ pub struct Prelude {
 }
 
 impl Prelude {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "PUT /prelude",
             reqwest::Method::PUT,

@@ -28,7 +28,7 @@ impl crate::Client {
     ///
     /// - `id`: the `id` path parameter
     ///
-    /// Returns a [`GetThing`] builder: `.await` it to send the request.
+    /// Returns a [`GetThing`] builder: `.await` it for the [`Thing`](crate::types::Thing).
     pub fn get_thing(&self, id: impl Into<String>) -> GetThing {
         GetThing {
             client: self.clone(),
@@ -39,7 +39,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::get_thing`](crate::Client::get_thing): `GET /things/{id}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetThing {
@@ -48,7 +48,7 @@ pub struct GetThing {
 }
 
 impl GetThing {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /things/{id}",
             reqwest::Method::GET,

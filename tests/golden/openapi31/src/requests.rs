@@ -28,7 +28,7 @@ impl crate::Client {
     ///
     /// - `id`: the `id` path parameter
     ///
-    /// Returns a [`GetNote`] builder: `.await` it to send the request.
+    /// Returns a [`GetNote`] builder: `.await` it for the [`Note`](crate::types::Note).
     pub fn get_note(&self, id: impl Into<String>) -> GetNote {
         GetNote {
             client: self.clone(),
@@ -39,7 +39,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::get_note`](crate::Client::get_note): `GET /notes/{id}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetNote {
@@ -48,7 +48,7 @@ pub struct GetNote {
 }
 
 impl GetNote {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /notes/{id}",
             reqwest::Method::GET,

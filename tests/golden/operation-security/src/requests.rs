@@ -33,7 +33,7 @@ impl crate::Client {
     ///
     /// A client that was not given them does not send the request: it fails with [`Error::Config`](crate::Error::Config).
     ///
-    /// Returns a [`ListProjects`] builder: `.await` it to send the request.
+    /// Returns a [`ListProjects`] builder: `.await` it for the `Vec<Project>`.
     pub fn list_projects(&self) -> ListProjects {
         ListProjects {
             client: self.clone(),
@@ -48,7 +48,7 @@ impl crate::Client {
     ///
     /// Sends no credentials.
     ///
-    /// Returns a [`GetStatus`] builder: `.await` it to send the request.
+    /// Returns a [`GetStatus`] builder: `.await` it to send the request (the answer has no body).
     pub fn get_status(&self) -> GetStatus {
         GetStatus { client: self.clone() }
     }
@@ -63,7 +63,7 @@ impl crate::Client {
     ///
     /// A client that was not given them does not send the request: it fails with [`Error::Config`](crate::Error::Config).
     ///
-    /// Returns a [`CreateWebhook`] builder: `.await` it to send the request.
+    /// Returns a [`CreateWebhook`] builder: `.await` it to send the request (the answer has no body).
     pub fn create_webhook(&self) -> CreateWebhook {
         CreateWebhook {
             client: self.clone(),
@@ -80,7 +80,7 @@ impl crate::Client {
     ///
     /// A client that was not given them does not send the request: it fails with [`Error::Config`](crate::Error::Config).
     ///
-    /// Returns a [`AdminReport`] builder: `.await` it to send the request.
+    /// Returns an [`AdminReport`] builder: `.await` it for the body, as a `String`.
     pub fn admin_report(&self) -> AdminReport {
         AdminReport {
             client: self.clone(),
@@ -98,7 +98,7 @@ impl crate::Client {
     /// - `oauth2` (a bearer token, [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)), with the scopes `profile`, `email`
     /// - no credentials
     ///
-    /// Returns a [`GetProfile`] builder: `.await` it to send the request.
+    /// Returns a [`GetProfile`] builder: `.await` it to send the request (the answer has no body).
     pub fn get_profile(&self) -> GetProfile {
         GetProfile { client: self.clone() }
     }
@@ -113,7 +113,7 @@ impl crate::Client {
     ///
     /// A client that was not given them does not send the request: it fails with [`Error::Config`](crate::Error::Config).
     ///
-    /// Returns a [`GetSession`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`GetSession`] builder: set optional parameters on it, then `.await` it to send the request (the answer has no body).
     pub fn get_session(&self) -> GetSession {
         GetSession {
             client: self.clone(),
@@ -129,7 +129,7 @@ impl crate::Client {
     ///
     /// Needs `digest` (not sent by the client; add it with [`ClientBuilder::default_header`](crate::ClientBuilder::default_header)).
     ///
-    /// Returns a [`Legacy`] builder: `.await` it to send the request.
+    /// Returns a [`Legacy`] builder: `.await` it to send the request (the answer has no body).
     pub fn legacy(&self) -> Legacy {
         Legacy { client: self.clone() }
     }
@@ -137,7 +137,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::list_projects`](crate::Client::list_projects): `GET /projects`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListProjects {
@@ -145,7 +145,7 @@ pub struct ListProjects {
 }
 
 impl ListProjects {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /projects",
             reqwest::Method::GET,
@@ -166,7 +166,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::get_status`](crate::Client::get_status): `GET /status`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetStatus {
@@ -174,7 +174,7 @@ pub struct GetStatus {
 }
 
 impl GetStatus {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /status",
             reqwest::Method::GET,
@@ -190,7 +190,7 @@ crate::send::request_builder!(GetStatus, (), send_empty, " On success: Up.");
 
 /// Request builder for [`Client::create_webhook`](crate::Client::create_webhook): `POST /webhooks`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateWebhook {
@@ -198,7 +198,7 @@ pub struct CreateWebhook {
 }
 
 impl CreateWebhook {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /webhooks",
             reqwest::Method::POST,
@@ -214,7 +214,7 @@ crate::send::request_builder!(CreateWebhook, (), send_empty, " On success: Creat
 
 /// Request builder for [`Client::admin_report`](crate::Client::admin_report): `GET /admin/report`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminReport {
@@ -222,7 +222,7 @@ pub struct AdminReport {
 }
 
 impl AdminReport {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /admin/report",
             reqwest::Method::GET,
@@ -248,7 +248,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::get_profile`](crate::Client::get_profile): `GET /profile`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetProfile {
@@ -256,7 +256,7 @@ pub struct GetProfile {
 }
 
 impl GetProfile {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /profile",
             reqwest::Method::GET,
@@ -289,7 +289,7 @@ impl GetSession {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /session",
             reqwest::Method::GET,
@@ -306,7 +306,7 @@ crate::send::request_builder!(GetSession, (), send_empty, " On success: The sess
 
 /// Request builder for [`Client::legacy`](crate::Client::legacy): `GET /legacy`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Legacy {
@@ -314,7 +314,7 @@ pub struct Legacy {
 }
 
 impl Legacy {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /legacy",
             reqwest::Method::GET,

@@ -28,7 +28,7 @@ impl crate::Client {
     ///
     /// - `include_archived`: the `include_archived` query parameter
     ///
-    /// Returns a [`ListItems`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`ListItems`] builder: set optional parameters on it, then `.await` it for the [`ListItemsResponse`](crate::types::ListItemsResponse). [`select`](ListItems::select) makes it return [`ListItemsResponsePartial`](crate::types::ListItemsResponsePartial) instead.
     pub fn list_items(&self, include_archived: bool) -> ListItems {
         ListItems {
             client: self.clone(),
@@ -53,7 +53,7 @@ impl crate::Client {
     ///
     /// - `body`: The item to create.
     ///
-    /// Returns a [`CreateItem`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`CreateItem`] builder: set optional parameters on it, then `.await` it for the [`Item`](crate::types::Item).
     pub fn create_item(&self, body: types::Item) -> CreateItem {
         CreateItem {
             client: self.clone(),
@@ -66,7 +66,7 @@ impl crate::Client {
     ///
     /// `GET /events/`
     ///
-    /// Returns a [`ListEvents`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`ListEvents`] builder: set optional parameters on it, then `.await` it for the [`ListEventsResponse`](crate::types::ListEventsResponse). [`items`](ListEvents::items) streams each [`ListEventsResponseDataItem`](crate::types::ListEventsResponseDataItem) of every page, fetching pages as it goes.
     pub fn list_events(&self) -> ListEvents {
         ListEvents {
             client: self.clone(),
@@ -84,7 +84,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`CreateCharge`] builder: `.await` it to send the request.
+    /// Returns a [`CreateCharge`] builder: `.await` it for the [`CreateChargeResponse`](crate::types::CreateChargeResponse).
     pub fn create_charge(&self, body: types::CreateChargeBody) -> CreateCharge {
         CreateCharge {
             client: self.clone(),
@@ -101,7 +101,7 @@ impl crate::Client {
     /// - `name`: the `name` path parameter
     /// - `body`: the request body
     ///
-    /// Returns a [`UploadFile`] builder: `.await` it to send the request.
+    /// Returns an [`UploadFile`] builder: `.await` it for the body, as bytes (`Vec<u8>`).
     pub fn upload_file(
         &self,
         name: impl Into<String>,
@@ -122,7 +122,7 @@ impl crate::Client {
     ///
     /// - `user`: the `user` path parameter
     ///
-    /// Returns a [`AddCollaborator`] builder: `.await` it to send the request.
+    /// Returns an [`AddCollaborator`] builder: `.await` it for the [`Item`](crate::types::Item) (`None` when the answer has no body).
     pub fn add_collaborator(&self, user: impl Into<String>) -> AddCollaborator {
         AddCollaborator {
             client: self.clone(),
@@ -134,7 +134,7 @@ impl crate::Client {
     ///
     /// `POST /jobs`
     ///
-    /// Returns a [`StartJob`] builder: `.await` it to send the request.
+    /// Returns a [`StartJob`] builder: `.await` it for the `serde_json::Value`.
     pub fn start_job(&self) -> StartJob {
         StartJob { client: self.clone() }
     }
@@ -152,7 +152,7 @@ impl crate::Client {
     /// - `file` (a file, required): The file to upload.
     /// - `purpose` (text, required): What the file is for.
     ///
-    /// Returns a [`CreateUpload`] builder: `.await` it to send the request.
+    /// Returns a [`CreateUpload`] builder: `.await` it for the [`Item`](crate::types::Item).
     pub fn create_upload(&self, body: crate::Multipart) -> CreateUpload {
         CreateUpload {
             client: self.clone(),
@@ -164,7 +164,7 @@ impl crate::Client {
     ///
     /// `GET /health`
     ///
-    /// Returns a [`Health`] builder: `.await` it to send the request.
+    /// Returns a [`Health`] builder: `.await` it for the body, as a `String`.
     pub fn health(&self) -> Health {
         Health { client: self.clone() }
     }
@@ -178,7 +178,7 @@ impl crate::Client {
     /// - `item_id`: the `item_id` path parameter
     /// - `part`: the `part` path parameter
     ///
-    /// Returns a [`DeletePart`] builder: `.await` it to send the request.
+    /// Returns a [`DeletePart`] builder: `.await` it to send the request (the answer has no body).
     #[deprecated]
     pub fn delete_part(&self, item_id: i64, part: impl Into<String>) -> DeletePart {
         DeletePart {
@@ -197,7 +197,7 @@ impl crate::Client {
     /// - `item_id`: the `item_id` path parameter
     /// - `part`: the `part` path parameter
     ///
-    /// Returns a [`TouchPart`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`TouchPart`] builder: set optional parameters on it, then `.await` it for the [`Item`](crate::types::Item).
     pub fn touch_part(&self, item_id: i64, part: impl Into<String>) -> TouchPart {
         TouchPart {
             client: self.clone(),
@@ -309,7 +309,7 @@ impl<T> ListItems<T> {
         }
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /items/",
             reqwest::Method::GET,
@@ -351,7 +351,7 @@ impl CreateItem {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /items/",
             reqwest::Method::POST,
@@ -406,7 +406,7 @@ impl ListEvents {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /events/",
             reqwest::Method::GET,
@@ -465,7 +465,7 @@ impl ListEvents {
 
 /// Request builder for [`Client::create_charge`](crate::Client::create_charge): `POST /charges`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateCharge {
@@ -474,7 +474,7 @@ pub struct CreateCharge {
 }
 
 impl CreateCharge {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /charges",
             reqwest::Method::POST,
@@ -493,7 +493,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::upload_file`](crate::Client::upload_file): `PUT /files/{name}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UploadFile {
@@ -503,7 +503,7 @@ pub struct UploadFile {
 }
 
 impl UploadFile {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "PUT /files/{name}",
             reqwest::Method::PUT,
@@ -522,7 +522,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::add_collaborator`](crate::Client::add_collaborator): `PUT /collaborators/{user}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AddCollaborator {
@@ -531,7 +531,7 @@ pub struct AddCollaborator {
 }
 
 impl AddCollaborator {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "PUT /collaborators/{user}",
             reqwest::Method::PUT,
@@ -549,7 +549,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::start_job`](crate::Client::start_job): `POST /jobs`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StartJob {
@@ -557,7 +557,7 @@ pub struct StartJob {
 }
 
 impl StartJob {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "POST /jobs",
             reqwest::Method::POST,
@@ -574,7 +574,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::create_upload`](crate::Client::create_upload): `POST /uploads`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateUpload {
@@ -583,7 +583,7 @@ pub struct CreateUpload {
 }
 
 impl CreateUpload {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /uploads",
             reqwest::Method::POST,
@@ -602,7 +602,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::health`](crate::Client::health): `GET /health`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Health {
@@ -610,7 +610,7 @@ pub struct Health {
 }
 
 impl Health {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /health",
             reqwest::Method::GET,
@@ -625,7 +625,7 @@ crate::send::request_builder!(Health, String, send_text, " On success: Healthy."
 
 /// Request builder for [`Client::delete_part`](crate::Client::delete_part): `DELETE /items/{item_id}/parts/{part}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeletePart {
@@ -635,7 +635,7 @@ pub struct DeletePart {
 }
 
 impl DeletePart {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
@@ -669,7 +669,7 @@ impl TouchPart {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "PATCH /items/{item_id}/parts/{part}",
             reqwest::Method::PATCH,

@@ -36,7 +36,7 @@ impl crate::Client {
     /// - `oauth` (a bearer token, [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)), with the scopes `read`
     /// - `oidc` (a bearer token, [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token))
     ///
-    /// Returns a [`Whoami`] builder: `.await` it to send the request.
+    /// Returns a [`Whoami`] builder: `.await` it for the [`WhoamiResponse`](crate::types::WhoamiResponse).
     pub fn whoami(&self) -> Whoami {
         Whoami { client: self.clone() }
     }
@@ -44,7 +44,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::whoami`](crate::Client::whoami): `GET /me`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Whoami {
@@ -52,7 +52,7 @@ pub struct Whoami {
 }
 
 impl Whoami {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /me",
             reqwest::Method::GET,

@@ -24,7 +24,7 @@ impl crate::Client {
     ///
     /// `GET /files`
     ///
-    /// Returns a [`ListFiles`] builder: `.await` it to send the request.
+    /// Returns a [`ListFiles`] builder: `.await` it for the `Vec<File>`.
     pub fn list_files(&self) -> ListFiles {
         ListFiles { client: self.clone() }
     }
@@ -39,7 +39,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`UploadFile`] builder: `.await` it to send the request.
+    /// Returns an [`UploadFile`] builder: `.await` it for the [`File`](crate::types::File).
     pub fn upload_file(&self, body: impl Into<Vec<u8>>) -> UploadFile {
         UploadFile {
             client: self.clone(),
@@ -57,7 +57,7 @@ impl crate::Client {
     ///
     /// - `id`: the `id` path parameter
     ///
-    /// Returns a [`DownloadFile`] builder: `.await` it to send the request.
+    /// Returns a [`DownloadFile`] builder: `.await` it for the body, as bytes (`Vec<u8>`).
     pub fn download_file(&self, id: impl Into<String>) -> DownloadFile {
         DownloadFile {
             client: self.clone(),
@@ -76,7 +76,7 @@ impl crate::Client {
     /// - `id`: the `id` path parameter
     /// - `body`: the request body
     ///
-    /// Returns a [`ReplaceFile`] builder: `.await` it to send the request.
+    /// Returns a [`ReplaceFile`] builder: `.await` it for the [`File`](crate::types::File).
     pub fn replace_file(
         &self,
         id: impl Into<String>,
@@ -97,7 +97,7 @@ impl crate::Client {
     ///
     /// - `id`: the `id` path parameter
     ///
-    /// Returns a [`DeleteFile`] builder: `.await` it to send the request.
+    /// Returns a [`DeleteFile`] builder: `.await` it to send the request (the answer has no body).
     pub fn delete_file(&self, id: impl Into<String>) -> DeleteFile {
         DeleteFile {
             client: self.clone(),
@@ -111,7 +111,7 @@ impl crate::Client {
     ///
     /// Sent to `/reports-host` ([`Server::ReportsHost`](crate::Server::ReportsHost)), not the base URL; [`ClientBuilder::server_url`](crate::ClientBuilder::server_url) sends it elsewhere.
     ///
-    /// Returns a [`GetReport`] builder: `.await` it to send the request.
+    /// Returns a [`GetReport`] builder: `.await` it for the body, as a `String`.
     pub fn get_report(&self) -> GetReport {
         GetReport { client: self.clone() }
     }
@@ -119,7 +119,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::list_files`](crate::Client::list_files): `GET /files`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListFiles {
@@ -127,7 +127,7 @@ pub struct ListFiles {
 }
 
 impl ListFiles {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /files",
             reqwest::Method::GET,
@@ -144,7 +144,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::upload_file`](crate::Client::upload_file): `POST /files/content`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UploadFile {
@@ -153,7 +153,7 @@ pub struct UploadFile {
 }
 
 impl UploadFile {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /files/content",
             reqwest::Method::POST,
@@ -173,7 +173,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::download_file`](crate::Client::download_file): `GET /files/{id}/content`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadFile {
@@ -182,7 +182,7 @@ pub struct DownloadFile {
 }
 
 impl DownloadFile {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /files/{id}/content",
             reqwest::Method::GET,
@@ -200,7 +200,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::replace_file`](crate::Client::replace_file): `PUT /files/{id}/content`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReplaceFile {
@@ -210,7 +210,7 @@ pub struct ReplaceFile {
 }
 
 impl ReplaceFile {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "PUT /files/{id}/content",
             reqwest::Method::PUT,
@@ -230,7 +230,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::delete_file`](crate::Client::delete_file): `DELETE /files/{id}/content`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteFile {
@@ -239,7 +239,7 @@ pub struct DeleteFile {
 }
 
 impl DeleteFile {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "DELETE /files/{id}/content",
             reqwest::Method::DELETE,
@@ -254,7 +254,7 @@ crate::send::request_builder!(DeleteFile, (), send_empty, " On success: Deleted.
 
 /// Request builder for [`Client::get_report`](crate::Client::get_report): `GET /reports`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetReport {
@@ -262,7 +262,7 @@ pub struct GetReport {
 }
 
 impl GetReport {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /reports",
             reqwest::Method::GET,

@@ -24,7 +24,7 @@ impl crate::Client {
     ///
     /// `GET /pets`
     ///
-    /// Returns a [`ListPets`] builder: set optional parameters on it, then `.await` it.
+    /// Returns a [`ListPets`] builder: set optional parameters on it, then `.await` it for the `Vec<Pet>`.
     pub fn list_pets(&self) -> ListPets {
         ListPets {
             client: self.clone(),
@@ -40,7 +40,7 @@ impl crate::Client {
     ///
     /// - `body`: the request body
     ///
-    /// Returns a [`CreatePet`] builder: `.await` it to send the request.
+    /// Returns a [`CreatePet`] builder: `.await` it for the [`Pet`](crate::types::Pet).
     pub fn create_pet(&self, body: types::NewPet) -> CreatePet {
         CreatePet {
             client: self.clone(),
@@ -56,7 +56,7 @@ impl crate::Client {
     ///
     /// - `id`: the `id` path parameter
     ///
-    /// Returns a [`GetPet`] builder: `.await` it to send the request.
+    /// Returns a [`GetPet`] builder: `.await` it for the [`Pet`](crate::types::Pet).
     pub fn get_pet(&self, id: impl Into<String>) -> GetPet {
         GetPet {
             client: self.clone(),
@@ -84,7 +84,7 @@ impl ListPets {
         self
     }
 
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /pets",
             reqwest::Method::GET,
@@ -102,7 +102,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::create_pet`](crate::Client::create_pet): `POST /pets`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreatePet {
@@ -111,7 +111,7 @@ pub struct CreatePet {
 }
 
 impl CreatePet {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "POST /pets",
             reqwest::Method::POST,
@@ -130,7 +130,7 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::get_pet`](crate::Client::get_pet): `GET /pets/{id}`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetPet {
@@ -139,7 +139,7 @@ pub struct GetPet {
 }
 
 impl GetPet {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /pets/{id}",
             reqwest::Method::GET,

@@ -7,15 +7,24 @@
 //! Operations that name no schema of their own, so the requests module imports no types.
 //!
 //! ```no_run
-//! # async fn example() -> Result<(), golden_untyped::Error> {
-//! let client = golden_untyped::Client::new()?;
+//! use std::time::Duration;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = golden_untyped::Client::builder()
+//!     // The spec's server, used when this line is left out. Operation paths (`/ping`)
+//!     // are appended to it.
+//!     .base_url("https://untyped.example.com")
+//!     // No timeout is set by default: a request waits as long as the server does.
+//!     .timeout(Duration::from_secs(30))
+//!     .connect_timeout(Duration::from_secs(5))
+//!     .build()?;
 //! let response = client.ping().await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Each method of [`Client`] returns a request builder from [`requests`]: required parameters are arguments, optional ones are builder methods, and `.await` sends the request. Bodies are the types in [`types`]. Failures are an [`Error`].
+//! [`Client::new`] is the short form, with the spec's server and no timeouts. Each method of [`Client`] returns a request builder from [`requests`]: required parameters are arguments, optional ones are builder methods, and `.await` sends the request and returns the decoded answer. Bodies are the types in [`types`]. Failures are an [`Error`].
 //!
 //! ## Errors
 //!
@@ -24,6 +33,27 @@
 //! ## Retries and rate limits
 //!
 //! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
+//!
+//! ## Many calls at once
+//!
+//! A request builder owns a clone of the client (an `Arc`, cheap to clone) and its arguments, so its future is `'static + Send`: it can be spawned, or many can run together. [`stream`] and [`StreamExt`] are re-exported from `futures` for this; `buffer_unordered(n)` keeps at most `n` requests in flight. Clones of a client share its connections and its rate-limit state, so calls that run together also wait together when an endpoint has no requests left.
+//!
+//! ```no_run
+//! use golden_untyped::{stream, StreamExt};
+//! # async fn example() -> Result<(), golden_untyped::Error> {
+//! let client = golden_untyped::Client::new()?;
+//! // At most four requests in flight; answers come in as they finish.
+//! let answers: Vec<_> = stream::iter(0..3)
+//!     .map(|_| client.ping().send())
+//!     .buffer_unordered(4)
+//!     .collect()
+//!     .await;
+//! for answer in answers {
+//!     println!("{:?}", answer?);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! ## Unknown data
 //!
@@ -38,6 +68,9 @@
 
 mod client;
 mod error;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 mod rate_limit;
 mod request;
 mod retry;
@@ -50,6 +83,12 @@ pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error};
 pub use rate_limit::RateLimit;
 pub use send::{Response, ResponseFuture};
+
+/// Streams from `futures`, re-exported so the examples need no other
+/// crate: `stream::iter` makes a stream of calls, and the combinators
+/// run them together (`buffer_unordered`) or read paginated
+/// operations (`next`, `try_next`, `take`, `try_collect`, …).
+pub use futures_util::{stream, StreamExt, TryStreamExt};
 pub use types::ErrorBody;
 
 /// The server URL the spec names first, used unless the builder sets another.

@@ -22,7 +22,7 @@ impl crate::Client {
     ///
     /// `GET /ping`
     ///
-    /// Returns a [`Ping`] builder: `.await` it to send the request.
+    /// Returns a [`Ping`] builder: `.await` it to send the request (the answer has no body).
     pub fn ping(&self) -> Ping {
         Ping { client: self.clone() }
     }
@@ -35,7 +35,7 @@ impl crate::Client {
     ///
     /// - `text`: the `text` query parameter
     ///
-    /// Returns a [`Echo`] builder: `.await` it to send the request.
+    /// Returns an [`Echo`] builder: `.await` it for the body, as a `String`.
     pub fn echo(&self, text: impl Into<String>) -> Echo {
         Echo {
             client: self.clone(),
@@ -46,7 +46,7 @@ impl crate::Client {
 
 /// Request builder for [`Client::ping`](crate::Client::ping): `GET /ping`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Ping {
@@ -54,7 +54,7 @@ pub struct Ping {
 }
 
 impl Ping {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /ping",
             reqwest::Method::GET,
@@ -69,7 +69,7 @@ crate::send::request_builder!(Ping, (), send_empty, " On success: It answers.");
 
 /// Request builder for [`Client::echo`](crate::Client::echo): `GET /echo`.
 ///
-/// Set optional parameters with its methods, then `.await` it.
+/// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Echo {
@@ -78,7 +78,7 @@ pub struct Echo {
 }
 
 impl Echo {
-    fn request(&self) -> Result<crate::request::Request, crate::Error> {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             "GET /echo",
             reqwest::Method::GET,
