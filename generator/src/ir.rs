@@ -166,6 +166,16 @@ pub enum RuntimeFeature {
     /// `Scheme`, `Request::security` and choosing credentials per
     /// operation: operations that differ in the credentials they need.
     Security,
+    /// `Scheme::Basic`: an operation picking credentials names HTTP Basic.
+    SchemeBasic,
+    /// `Scheme::Bearer`: … a bearer token (HTTP Bearer, OAuth 2, OpenID).
+    SchemeBearer,
+    /// `Scheme::Header`: … an API key in a header.
+    SchemeHeader,
+    /// `Scheme::Query`: … an API key in the query string.
+    SchemeQuery,
+    /// `Scheme::Cookie`: … an API key in a cookie.
+    SchemeCookie,
     /// The `Object` trait and `object!`: a struct.
     Object,
     /// `required`: a struct with a required, non-nullable field.
@@ -188,7 +198,7 @@ pub enum RuntimeFeature {
 
 impl RuntimeFeature {
     /// Every feature, in declaration order.
-    pub const ALL: [RuntimeFeature; 29] = [
+    pub const ALL: [RuntimeFeature; 34] = [
         RuntimeFeature::Client,
         RuntimeFeature::SendJson,
         RuntimeFeature::SendJsonOrEmpty,
@@ -210,6 +220,11 @@ impl RuntimeFeature {
         RuntimeFeature::RateLimitResetBody,
         RuntimeFeature::Servers,
         RuntimeFeature::Security,
+        RuntimeFeature::SchemeBasic,
+        RuntimeFeature::SchemeBearer,
+        RuntimeFeature::SchemeHeader,
+        RuntimeFeature::SchemeQuery,
+        RuntimeFeature::SchemeCookie,
         RuntimeFeature::Object,
         RuntimeFeature::Required,
         RuntimeFeature::AbsentOrNull,
@@ -245,6 +260,11 @@ impl RuntimeFeature {
             RuntimeFeature::RateLimitResetBody => "rate_limit_reset_body",
             RuntimeFeature::Servers => "servers",
             RuntimeFeature::Security => "security",
+            RuntimeFeature::SchemeBasic => "scheme_basic",
+            RuntimeFeature::SchemeBearer => "scheme_bearer",
+            RuntimeFeature::SchemeHeader => "scheme_header",
+            RuntimeFeature::SchemeQuery => "scheme_query",
+            RuntimeFeature::SchemeCookie => "scheme_cookie",
             RuntimeFeature::Object => "object",
             RuntimeFeature::Required => "required",
             RuntimeFeature::AbsentOrNull => "absent_or_null",

@@ -68,8 +68,8 @@ fn specs_pass_openapi_spec_validator() {
                     .to_string_lossy()
                     .into_owned()
             })
-            // A split spec's other files live in a folder beside its root
-            // file; the validator follows its `$ref`s from the root.
+            // A split spec's other files are in a folder named like it; the
+            // validator reads them through the root file's references.
             .filter(|name| name.ends_with(".yaml") || name.ends_with(".json"))
             .map(|name| format!("tests/fixtures/{name}"))
             .collect();

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::ir::{Api, ExtraFields, Presence, RuntimeFeature, TypeDef, TypeKind, TypeRef, UnionDef};
+use crate::ir::{
+    Api, ApiKeyLocation, AuthScheme, ExtraFields, Presence, RuntimeFeature, TypeDef, TypeKind,
+    TypeRef, UnionDef,
+};
 
 /// The runtime features `api` needs.
 pub(crate) fn needs(api: &Api) -> BTreeSet<RuntimeFeature> {
@@ -30,6 +33,19 @@ pub(crate) fn needs(api: &Api) -> BTreeSet<RuntimeFeature> {
         }
         if op.security.per_operation {
             needs.insert(RuntimeFeature::Security);
+            // The `Scheme` variants the builders name.
+            let schemes = op.security.alternatives.iter().flatten();
+            for scheme in schemes.filter_map(|u| api.auth.get(u.scheme?)) {
+                needs.insert(match scheme {
+                    AuthScheme::Basic { .. } => RuntimeFeature::SchemeBasic,
+                    AuthScheme::Bearer { .. } => RuntimeFeature::SchemeBearer,
+                    AuthScheme::ApiKey { location, .. } => match location {
+                        ApiKeyLocation::Header => RuntimeFeature::SchemeHeader,
+                        ApiKeyLocation::Query => RuntimeFeature::SchemeQuery,
+                        ApiKeyLocation::Cookie => RuntimeFeature::SchemeCookie,
+                    },
+                });
+            }
         }
         // A parameter, body or response can be a `date-time` itself,
         // which no named type holds.

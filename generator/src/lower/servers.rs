@@ -116,7 +116,9 @@ impl Lowerer<'_> {
             "the operations sent there need its URL set with `ClientBuilder::server_url`",
         );
         let taken: Vec<&str> = self.servers.iter().map(|s| s.variant.as_str()).collect();
-        let variant = server_variant(&server.url, &taken);
+        // Named from where it goes: a variable's default (GitHub's upload
+        // URL is `{origin}`) says more than its name.
+        let variant = server_variant(&expanded(server), &taken);
         self.servers.push(Server {
             variant,
             url,

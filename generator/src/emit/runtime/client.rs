@@ -503,31 +503,51 @@ fn is_loopback(url: &Url) -> bool {
 }
 // @needs security
 
-/// A credential an operation's `security` names, by where it is sent.
+/// A credential an operation's `security` names, by where it is sent. Each
+/// variant is in a crate whose operations name such a scheme.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Scheme {
+    // @needs scheme_basic
     /// HTTP Basic.
     Basic,
+    // @end
+    // @needs scheme_bearer
     /// A bearer token (HTTP Bearer, OAuth 2, OpenID Connect).
     Bearer,
+    // @end
+    // @needs scheme_header
     /// An API key in this header.
     Header(&'static str),
+    // @end
+    // @needs scheme_query
     /// An API key in this query parameter.
     Query(&'static str),
+    // @end
+    // @needs scheme_cookie
     /// An API key in this cookie.
     Cookie(&'static str),
+    // @end
 }
 
 impl Scheme {
     /// Whether `sent` is this credential.
     fn is(self, sent: &Sent) -> bool {
         match (self, sent) {
+            // @needs scheme_basic
             (Scheme::Basic, Sent::Authorization(value)) => value.as_bytes().starts_with(b"Basic "),
+            // @end
+            // @needs scheme_bearer
             (Scheme::Bearer, Sent::Authorization(value)) => value.as_bytes().starts_with(b"Bearer "),
+            // @end
+            // @needs scheme_header
             (Scheme::Header(name), Sent::Header(header, _)) => header.as_str().eq_ignore_ascii_case(name),
-            (Scheme::Query(name), Sent::Query(given, _)) | (Scheme::Cookie(name), Sent::Cookie(given, _)) => {
-                given == name
-            }
+            // @end
+            // @needs scheme_query
+            (Scheme::Query(name), Sent::Query(given, _)) => given == name,
+            // @end
+            // @needs scheme_cookie
+            (Scheme::Cookie(name), Sent::Cookie(given, _)) => given == name,
+            // @end
             _ => false,
         }
     }
@@ -535,11 +555,21 @@ impl Scheme {
     /// How a caller gives this credential.
     fn describe(self) -> String {
         match self {
+            // @needs scheme_basic
             Scheme::Basic => "HTTP Basic (`basic_auth`)".to_owned(),
+            // @end
+            // @needs scheme_bearer
             Scheme::Bearer => "a bearer token (`bearer_token`)".to_owned(),
+            // @end
+            // @needs scheme_header
             Scheme::Header(name) => format!("the API key header `{name}` (`api_key_header`)"),
+            // @end
+            // @needs scheme_query
             Scheme::Query(name) => format!("the API key query parameter `{name}` (`api_key_query`)"),
+            // @end
+            // @needs scheme_cookie
             Scheme::Cookie(name) => format!("the API key cookie `{name}` (`api_key_cookie`)"),
+            // @end
         }
     }
 }

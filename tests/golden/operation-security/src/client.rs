@@ -456,7 +456,8 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// A credential an operation's `security` names, by where it is sent.
+/// A credential an operation's `security` names, by where it is sent. Each
+/// variant is in a crate whose operations name such a scheme.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Scheme {
     /// HTTP Basic.
@@ -478,9 +479,8 @@ impl Scheme {
             (Scheme::Basic, Sent::Authorization(value)) => value.as_bytes().starts_with(b"Basic "),
             (Scheme::Bearer, Sent::Authorization(value)) => value.as_bytes().starts_with(b"Bearer "),
             (Scheme::Header(name), Sent::Header(header, _)) => header.as_str().eq_ignore_ascii_case(name),
-            (Scheme::Query(name), Sent::Query(given, _)) | (Scheme::Cookie(name), Sent::Cookie(given, _)) => {
-                given == name
-            }
+            (Scheme::Query(name), Sent::Query(given, _)) => given == name,
+            (Scheme::Cookie(name), Sent::Cookie(given, _)) => given == name,
             _ => false,
         }
     }
