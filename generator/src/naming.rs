@@ -99,14 +99,21 @@ pub const RESERVED: &[Reserved] = &[
     },
     Reserved {
         scope: Scope::Type,
+        origin: "associated constants of the runtime's `Paginate` trait, which paginated builders define",
+        names: &["ITEMS"],
+    },
+    Reserved {
+        scope: Scope::Type,
         origin: "the runtime's types, re-exported at the crate root or imported by `requests`",
         names: &[
             "ApiError",
+            "Attempt",
             "BoxStream",
             "Client",
             "ClientBuilder",
             "CustomFieldId",
             "CustomFields",
+            "DecodeError",
             "Error",
             "InvalidCustomFieldId",
             "Multipart",
@@ -117,6 +124,7 @@ pub const RESERVED: &[Reserved] = &[
             "Stream",
             "StreamExt",
             "Timestamp",
+            "TransportError",
             "TryStreamExt",
         ],
     },
@@ -153,7 +161,7 @@ pub const RESERVED: &[Reserved] = &[
     Reserved {
         scope: Scope::PaginatedBuilder,
         origin: "the streams of a paginated builder and the runtime's `Paginate` trait",
-        names: &["pages", "items", "fetch", "next_page", "into_items"],
+        names: &["pages", "items", "fetch", "next_page", "next_page_json", "into_items"],
     },
     Reserved {
         scope: Scope::SelectingBuilder,

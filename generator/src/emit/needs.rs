@@ -61,7 +61,7 @@ pub(crate) const RUNTIME: &[RuntimeFile] = &[
     RuntimeFile {
         module: "error",
         needs: &[RuntimeFeature::Client],
-        exports: &["ApiError", "Error"],
+        exports: &["ApiError", "DecodeError", "Error", "TransportError"],
         source: include_str!("runtime/error.rs"),
     },
     RuntimeFile {
@@ -91,7 +91,7 @@ pub(crate) const RUNTIME: &[RuntimeFile] = &[
     RuntimeFile {
         module: "retry",
         needs: &[RuntimeFeature::Client],
-        exports: &[],
+        exports: &["Attempt"],
         source: include_str!("runtime/retry.rs"),
     },
     RuntimeFile {

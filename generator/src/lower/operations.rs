@@ -416,6 +416,7 @@ impl<'a> Lowerer<'a> {
         let (success, errors) = self.lower_responses(operation, pointer, &builder_name);
         let pagination = self.pagination(&operation.extensions, pointer, &parameters, &success);
         let selection = self.selection(&declared, &parameters, &success, pagination.as_ref());
+        let idempotent = self.idempotent(&operation.extensions, pointer, method);
         let errors_after = self
             .diagnostics
             .iter()
@@ -444,6 +445,7 @@ impl<'a> Lowerer<'a> {
             pagination,
             selection,
             error_decoder: None,
+            idempotent,
         })
     }
 

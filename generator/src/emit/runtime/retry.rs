@@ -1,15 +1,17 @@
-//! Sending one request, and sending it again when that may help: the
-//! retry policy and `execute`, the one place a request goes on the wire.
+//! Sending one request, and sending it again when that may help and cannot
+//! apply it twice: the retry policy, `execute` (the one place a request goes
+//! on the wire) and the [`Attempt`]s it records.
 
 use std::collections::hash_map::RandomState;
+use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode, Url};
 
 use crate::client::Inner;
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, TransportError};
 use crate::rate_limit::{retry_after, RateLimit};
 use crate::request::Request;
 
@@ -47,29 +49,268 @@ impl RetryPolicy {
     }
 }
 
-/// A response as it came off the wire.
+/// The longest URL the HTTP stack sends (`http::Uri` refuses longer ones).
+const MAX_URL_LENGTH: usize = u16::MAX as usize - 1;
+
+/// One try of a request: how it ended and what it cost. A call's attempts
+/// are in [`Response::history`](crate::Response::history) and
+/// [`Error::history`].
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    outcome: Outcome,
+    rate_limit_wait: Duration,
+    backoff: Duration,
+    duration: Duration,
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone)]
+enum Outcome {
+    /// The server answered with this status.
+    Answered(StatusCode),
+    /// No connection was made: nothing was sent. The root cause.
+    NotSent(String),
+    /// Sent, but no whole response came back. The root cause.
+    NoAnswer(String),
+}
+
+impl Attempt {
+    /// The status the server answered with; `None` when no whole response
+    /// arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self.outcome {
+            Outcome::Answered(status) => Some(status),
+            Outcome::NotSent(_) | Outcome::NoAnswer(_) => None,
+        }
+    }
+
+    /// Whether the request may have reached the server: `false` only when
+    /// no connection was made.
+    pub fn was_sent(&self) -> bool {
+        !matches!(self.outcome, Outcome::NotSent(_))
+    }
+
+    /// Whether the server may have applied the request in this attempt: it
+    /// answered with a success or a 5xx, or no whole answer came back after
+    /// sending. A 4xx, or a connection never made, says it did not.
+    pub fn may_have_been_applied(&self) -> bool {
+        match &self.outcome {
+            Outcome::Answered(status) => status.is_success() || status.is_server_error(),
+            Outcome::NoAnswer(_) => true,
+            Outcome::NotSent(_) => false,
+        }
+    }
+
+    /// How long the attempt waited for the endpoint's rate limit before it
+    /// was sent (pacing, or the wait a 429 asked for).
+    pub fn rate_limit_wait(&self) -> Duration {
+        self.rate_limit_wait
+    }
+
+    /// How long the attempt waited, after the one before failed, before it
+    /// was sent (exponential backoff).
+    pub fn backoff(&self) -> Duration {
+        self.backoff
+    }
+
+    /// How long it took from sending to the end of the response or the
+    /// failure.
+    pub fn duration(&self) -> Duration {
+        self.duration
+    }
+}
+
+impl fmt::Display for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.outcome {
+            Outcome::Answered(status) => write!(f, "answered {status}"),
+            Outcome::NotSent(cause) => write!(f, "not sent: {cause}"),
+            Outcome::NoAnswer(cause) => write!(f, "no answer: {cause}"),
+        }
+    }
+}
+
+/// A response as it came off the wire, with the attempts it took.
 pub(crate) struct Raw {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     /// As reqwest hands it over: decoding reads it in place, no copy.
     pub(crate) body: bytes::Bytes,
     pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) history: Vec<Attempt>,
+}
+
+/// What every attempt of a request sends, built once before the first.
+struct Prepared {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Option<bytes::Bytes>,
+}
+
+/// How one attempt ended, before the policy judges it.
+enum Tried {
+    Response(Raw),
+    Failed(reqwest::Error),
 }
 
 impl Inner {
-    /// Sends `request`, retrying as the policy allows:
+    /// Sends `request`, retrying as the policy allows and only where a
+    /// retry cannot apply the request twice:
     ///
-    /// - 429: after the wait the server asked for (or a backoff), any method;
-    /// - 502, 503, 504 and failures after the request may have reached the
-    ///   server: idempotent methods only, so a POST is never replayed;
-    /// - connection failures (nothing was sent): any method.
-    pub(crate) async fn execute(&self, request: Request) -> Result<Raw, Error> {
-        let inner = self;
-        let mut url = Url::parse(&format!("{}{}", inner.base_url, request.path)).map_err(|e| {
-            Error::Request(format!("the URL for `{}` is invalid: {e}", request.path))
+    /// - 429: after the wait the server asked for (or a backoff), any
+    ///   request: the server did not process it;
+    /// - 502, 503, 504, timeouts and connections that broke after sending:
+    ///   idempotent requests only (the method's, unless the spec or the body
+    ///   says otherwise: `Request::idempotent`);
+    /// - connection failures (nothing was sent): any request.
+    ///
+    /// A request that cannot be built is refused before anything is sent,
+    /// and never retried.
+    pub(crate) async fn execute(&self, mut request: Request) -> Result<Raw, Error> {
+        let prepared = self.prepare(&mut request)?;
+        let policy = self.retry;
+        let deadline = policy.deadline.map(|d| Instant::now() + d);
+        let mut history: Vec<Attempt> = Vec::with_capacity(1);
+        let mut rate_limit_wait = Duration::ZERO;
+        let mut backoff = Duration::ZERO;
+        loop {
+            if policy.proactive_throttling {
+                if let Some(wait) = self.throttle.wait_for(request.route) {
+                    tokio::time::sleep(wait).await;
+                    rate_limit_wait += wait;
+                }
+            }
+            let started = Instant::now();
+            let tried = self.attempt(&prepared).await;
+            let duration = started.elapsed();
+            let record = |outcome| Attempt {
+                outcome,
+                rate_limit_wait,
+                backoff,
+                duration,
+            };
+            let attempts = history.len() as u32 + 1;
+            let (error, wait, rate_limited) = match tried {
+                Tried::Response(mut raw) => {
+                    history.push(record(Outcome::Answered(raw.status)));
+                    self.throttle
+                        .observe(request.route, raw.rate_limit.as_ref());
+                    if raw.status.is_success() {
+                        raw.history = history;
+                        return Ok(raw);
+                    }
+                    let parsed = (request.decode_error)(raw.status.as_u16(), &raw.body);
+                    let mut api =
+                        ApiError::new(raw.status, raw.headers, Vec::from(raw.body), parsed);
+                    api.replayable = request.idempotent;
+                    let (wait, rate_limited) = match api.status().as_u16() {
+                        429 => {
+                            let wait = api
+                                .retry_after()
+                                .unwrap_or_else(|| policy.backoff(attempts));
+                            self.throttle.block(request.route, wait);
+                            (Some(wait), true)
+                        }
+                        502..=504 if request.idempotent => (
+                            Some(
+                                retry_after(api.headers())
+                                    .unwrap_or_else(|| policy.backoff(attempts)),
+                            ),
+                            false,
+                        ),
+                        _ => (None, false),
+                    };
+                    let earlier = &history[..history.len() - 1];
+                    let gone = matches!(api.status().as_u16(), 404 | 410);
+                    let error = if request.method == Method::DELETE
+                        && gone
+                        && earlier.iter().any(Attempt::may_have_been_applied)
+                    {
+                        Error::AlreadyDeleted(Box::new(api))
+                    } else {
+                        Error::Api(Box::new(api))
+                    };
+                    match wait {
+                        Some(wait) => (error, wait, rate_limited),
+                        None => return Err(error.with_history(history)),
+                    }
+                }
+                Tried::Failed(source) => {
+                    // With a key in the query string the URL is a secret:
+                    // keep it out of errors, whose `Debug` output shows it.
+                    let source = if self.query_key.is_some() {
+                        source.without_url()
+                    } else {
+                        source
+                    };
+                    if source.is_builder() {
+                        // reqwest refused to build it: nothing was sent, and
+                        // sending it again would fail the same way.
+                        return Err(Error::Request(format!(
+                            "`{}` cannot be sent: {}",
+                            request.route,
+                            crate::error::root_cause(&source, None)
+                        )));
+                    }
+                    let sent = !source.is_connect();
+                    let timeout = if source.is_connect() {
+                        self.connect_timeout
+                    } else {
+                        self.timeout
+                    };
+                    let cause = crate::error::root_cause(&source, timeout);
+                    history.push(record(if sent {
+                        Outcome::NoAnswer(cause)
+                    } else {
+                        Outcome::NotSent(cause)
+                    }));
+                    let error = TransportError {
+                        source,
+                        route: request.route,
+                        sent,
+                        replayable: request.idempotent,
+                        timeout,
+                        history: Vec::new(),
+                    }
+                    .into_error();
+                    if sent && !request.idempotent {
+                        return Err(error.with_history(history));
+                    }
+                    (error, policy.backoff(attempts), false)
+                }
+            };
+            let past_deadline = deadline.is_some_and(|d| Instant::now() + wait > d);
+            if attempts > policy.max_retries || past_deadline {
+                let error = if attempts == 1 {
+                    error
+                } else {
+                    Error::RetriesExhausted {
+                        attempts,
+                        last: Box::new(error),
+                    }
+                };
+                return Err(error.with_history(history));
+            }
+            tokio::time::sleep(wait).await;
+            if rate_limited {
+                rate_limit_wait = wait;
+                backoff = Duration::ZERO;
+            } else {
+                rate_limit_wait = Duration::ZERO;
+                backoff = wait;
+            }
+        }
+    }
+
+    /// Builds what every attempt sends: the URL, the headers (credentials,
+    /// cookies, header parameters, content type) and the body. Refuses,
+    /// naming the parameter, what the HTTP stack could not send.
+    fn prepare(&self, request: &mut Request) -> Result<Prepared, Error> {
+        let mut url = Url::parse(&format!("{}{}", self.base_url, request.path)).map_err(|e| {
+            Error::Request(format!("the URL for `{}` is invalid: {e}", request.route))
         })?;
-        if !request.query.is_empty() || !request.deep_query.is_empty() || inner.query_key.is_some()
-        {
+        if !request.query.is_empty() || !request.deep_query.is_empty() || self.query_key.is_some() {
             let mut pairs = url.query_pairs_mut();
             pairs.extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
             pairs.extend_pairs(
@@ -78,144 +319,121 @@ impl Inner {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str())),
             );
-            if let Some((name, key)) = &inner.query_key {
+            if let Some((name, key)) = &self.query_key {
                 pairs.append_pair(name, key);
             }
         }
-        let idempotent = matches!(
-            request.method,
-            Method::GET
-                | Method::HEAD
-                | Method::PUT
-                | Method::DELETE
-                | Method::OPTIONS
-                | Method::TRACE
-        );
-        let policy = inner.retry;
-        let deadline = policy.deadline.map(|d| Instant::now() + d);
-        let mut attempts = 0u32;
-        loop {
-            attempts += 1;
-            if policy.proactive_throttling {
-                if let Some(wait) = inner.throttle.wait_for(request.route) {
-                    tokio::time::sleep(wait).await;
-                }
-            }
-            let (error, wait) = match self.attempt(&request, url.clone()).await {
-                Ok(raw) if raw.status.is_success() => return Ok(raw),
-                Ok(raw) => {
-                    let parsed = (request.decode_error)(raw.status.as_u16(), &raw.body);
-                    let api = ApiError::new(raw.status, raw.headers, Vec::from(raw.body), parsed);
-                    let wait = match api.status().as_u16() {
-                        429 => {
-                            let wait = api
-                                .retry_after()
-                                .unwrap_or_else(|| policy.backoff(attempts));
-                            inner.throttle.block(request.route, wait);
-                            Some(wait)
-                        }
-                        502..=504 if idempotent => Some(
-                            retry_after(api.headers()).unwrap_or_else(|| policy.backoff(attempts)),
-                        ),
-                        _ => None,
-                    };
-                    let error = Error::Api(Box::new(api));
-                    match wait {
-                        Some(wait) => (error, wait),
-                        None => return Err(error),
-                    }
-                }
-                Err(error) => {
-                    let retry = match &error {
-                        Error::Transport(e) => idempotent || e.is_connect(),
-                        Error::Timeout(_) => idempotent,
-                        _ => false,
-                    };
-                    if !retry {
-                        return Err(error);
-                    }
-                    (error, policy.backoff(attempts))
-                }
-            };
-            let past_deadline = deadline.is_some_and(|d| Instant::now() + wait > d);
-            if attempts > policy.max_retries || past_deadline {
-                return Err(if attempts == 1 {
-                    error
-                } else {
-                    Error::RetriesExhausted {
-                        attempts,
-                        last: Box::new(error),
-                    }
-                });
-            }
-            tokio::time::sleep(wait).await;
+        let length = url.as_str().len();
+        if length > MAX_URL_LENGTH {
+            return Err(Error::Request(too_long(request, length)));
         }
-    }
-
-    /// One try: send, read the whole body, note the rate-limit state.
-    async fn attempt(&self, request: &Request, url: Url) -> Result<Raw, Error> {
-        let inner = self;
-        let mut builder = inner
-            .http
-            .request(request.method.clone(), url)
-            .headers(inner.headers.clone());
+        let mut headers = self.headers.clone();
         // Cookie parameters share one `Cookie` header with an API-key cookie.
         let mut cookies: Vec<String> = request
             .cookies
             .iter()
             .map(|(name, value)| format!("{name}={value}"))
             .collect();
-        match &inner.authorization {
-            Some((name, value)) if *name == reqwest::header::COOKIE && !cookies.is_empty() => {
+        match &self.authorization {
+            Some((name, value)) if *name == COOKIE && !cookies.is_empty() => {
                 cookies.insert(0, String::from_utf8_lossy(value.as_bytes()).into_owned());
-                let mut header = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
-                    Error::Request("a cookie value cannot be sent in a header".to_owned())
-                })?;
-                header.set_sensitive(true);
-                builder = builder.header(reqwest::header::COOKIE, header);
             }
             Some((name, value)) => {
-                builder = builder.header(name.clone(), value.clone());
-                if !cookies.is_empty() {
-                    builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
-                }
-            }
-            None if !cookies.is_empty() => {
-                builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
+                headers.insert(name.clone(), value.clone());
             }
             None => {}
         }
+        if !cookies.is_empty() {
+            let mut cookie = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
+                Error::Request("a cookie value holds characters a header cannot carry".to_owned())
+            })?;
+            cookie.set_sensitive(
+                self.authorization
+                    .as_ref()
+                    .is_some_and(|(n, _)| n == COOKIE),
+            );
+            headers.insert(COOKIE, cookie);
+        }
         for (name, value) in &request.headers {
-            builder = builder.header(*name, value);
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Request(format!("`{name}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::Request(format!(
+                    "the `{name}` header parameter holds characters a header cannot carry (line breaks or control characters)"
+                ))
+            })?;
+            headers.append(header, value);
         }
-        if let Some((content_type, body)) = &request.body {
-            builder = builder
-                .header(CONTENT_TYPE, content_type.as_str())
-                .body(body.clone());
-        }
-        if let Some(timeout) = inner.timeout {
-            builder = builder.timeout(timeout);
-        }
-        // With a key in the query string the URL is a secret: keep it out of
-        // errors, whose messages and `Debug` output would show it.
-        let redact = |error: reqwest::Error| {
-            if inner.query_key.is_some() {
-                Error::from_reqwest(error.without_url())
-            } else {
-                Error::from_reqwest(error)
+        let body = match request.body.take() {
+            Some((content_type, body)) => {
+                let value = HeaderValue::from_str(&content_type).map_err(|_| {
+                    Error::Request(format!(
+                        "the content type `{content_type}` cannot be sent in a header"
+                    ))
+                })?;
+                headers.insert(CONTENT_TYPE, value);
+                Some(bytes::Bytes::from(body))
             }
+            None => None,
         };
-        let mut response = builder.send().await.map_err(redact)?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(redact)?;
-        let rate_limit = RateLimit::from_headers(&headers);
-        inner.throttle.observe(request.route, rate_limit.as_ref());
-        Ok(Raw {
-            status,
+        Ok(Prepared {
+            method: request.method.clone(),
+            url,
             headers,
             body,
-            rate_limit,
         })
     }
+
+    /// One try: send, read the whole body.
+    async fn attempt(&self, prepared: &Prepared) -> Tried {
+        let mut builder = self
+            .http
+            .request(prepared.method.clone(), prepared.url.clone())
+            .headers(prepared.headers.clone());
+        if let Some(body) = &prepared.body {
+            builder = builder.body(body.clone());
+        }
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        let mut response = match builder.send().await {
+            Ok(response) => response,
+            Err(error) => return Tried::Failed(error),
+        };
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        match response.bytes().await {
+            Ok(body) => {
+                let rate_limit = RateLimit::from_headers(&headers);
+                Tried::Response(Raw {
+                    status,
+                    headers,
+                    body,
+                    rate_limit,
+                    history: Vec::new(),
+                })
+            }
+            Err(error) => Tried::Failed(error),
+        }
+    }
+}
+
+/// Why a URL of `length` bytes is refused, naming the longest parameter.
+fn too_long(request: &Request, length: usize) -> String {
+    let query = request
+        .query
+        .iter()
+        .map(|(name, value)| (*name, value.len(), "query parameter"));
+    let path = request
+        .longest_path_parameter
+        .map(|(name, length)| (name, length, "path parameter"));
+    let longest = query
+        .chain(path)
+        .max_by_key(|(_, length, _)| *length)
+        .map(|(name, length, kind)| format!("; the `{name}` {kind} alone is {length} bytes"))
+        .unwrap_or_default();
+    format!(
+        "the URL for `{}` would be {length} bytes long, more than the {MAX_URL_LENGTH} bytes the HTTP client can send{longest}",
+        request.route
+    )
 }

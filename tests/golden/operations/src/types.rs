@@ -45,6 +45,35 @@ impl<'de> crate::decode::Object<'de> for Item {
     }
 }
 
+/// The schema at `#/components/schemas/Counter`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Counter {
+    /// The `value` property.
+    pub value: i64,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+crate::decode::object!(Counter);
+
+impl<'de> crate::decode::Object<'de> for Counter {
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::decode::next_key(&mut map)? {
+            match key.as_str() {
+                "value" => value = Some(map.next_value()?),
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Counter {
+            value: crate::decode::required(value, "value")?,
+            extra,
+        })
+    }
+}
+
 /// The schema at `#/components/schemas/Problem`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Problem {
@@ -464,6 +493,38 @@ impl<'de> crate::decode::Object<'de> for StartJobStatus202Response {
         }
         Ok(StartJobStatus202Response {
             queue_position: crate::decode::absent_or_null(queue_position),
+            extra,
+        })
+    }
+}
+
+/// The schema at `#/paths/~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SearchItemsBody {
+    /// The `query` property.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+crate::decode::object!(SearchItemsBody);
+
+impl<'de> crate::decode::Object<'de> for SearchItemsBody {
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut query = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::decode::next_key(&mut map)? {
+            match key.as_str() {
+                "query" => query = Some(map.next_value()?),
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(SearchItemsBody {
+            query: crate::decode::absent_or_null(query),
             extra,
         })
     }

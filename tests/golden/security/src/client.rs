@@ -35,6 +35,8 @@ pub(crate) struct Inner {
     pub(crate) query_key: Option<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
+    /// The connect timeout this builder set, which errors name.
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) throttle: Throttle,
 }
@@ -340,6 +342,7 @@ impl ClientBuilder {
             })?;
             headers.insert(header, value);
         }
+        let own_http = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -360,6 +363,7 @@ impl ClientBuilder {
                 query_key,
                 headers,
                 timeout: self.timeout,
+                connect_timeout: self.connect_timeout.filter(|_| !own_http),
                 retry: self.retry,
                 throttle: Throttle::default(),
             }),
