@@ -204,9 +204,10 @@ fn client_guide(api: &Api) -> Vec<String> {
              connection that was never made, for any request. A request is idempotent when its \
              method is (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) unless the spec says otherwise \
              with `x-idempotent`{custom_fields}. A DELETE retried after an attempt that may have \
-             deleted it, and then answered 404 or 410, is `Error::AlreadyDeleted`. When an \
-             endpoint's last answer said no requests remain, the next request to it waits for the \
-             reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` \
+             deleted it, and then answered 404 or 410, is `Error::AlreadyDeleted`. Requests to each \
+             endpoint are paced by its `RateLimit` headers: no more are sent in a window than the \
+             last answer said remain, and waiting requests go first come, first served when it \
+             resets, so concurrent calls spread over windows instead of collecting 429s. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` \
              and `proactive_throttling`; `send_with_response` returns the status, headers and \
              rate-limit state along with the value, and how many attempts the call took and how \
              long it waited for the rate limit."

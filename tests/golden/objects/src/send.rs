@@ -16,14 +16,17 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::rate_limit::RateLimit;
 use crate::request::Request;
-use crate::retry::Attempt;
+use crate::retry::{Attempt, History};
 
 /// The future returned by awaiting a request builder: it owns what it
 /// needs, so it can be spawned (`tokio::spawn(client.get_x(id).send())`).
 pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
 
 /// A response on its way, before a request builder boxes it.
-pub(crate) trait Pending<T>: Future<Output = Result<Response<T>, Error>> + Send + 'static {}
+pub(crate) trait Pending<T>:
+    Future<Output = Result<Response<T>, Error>> + Send + 'static
+{
+}
 
 impl<T, F: Future<Output = Result<Response<T>, Error>> + Send + 'static> Pending<T> for F {}
 
@@ -101,7 +104,7 @@ pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
     rate_limit: Option<RateLimit>,
-    history: Vec<Attempt>,
+    history: History,
     value: T,
 }
 

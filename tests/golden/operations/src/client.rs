@@ -146,8 +146,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to hold back requests to an endpoint group whose last response
-    /// said no requests remain, until its window resets (default on).
+    /// Whether to pace requests per endpoint group (method and path
+    /// template) by the server's `RateLimit` headers (default on): no more
+    /// requests are sent in a window than the last answer said remain, less
+    /// those still on their way, and waiting requests go first come, first
+    /// served when the window resets, so concurrent calls spread over
+    /// windows instead of collecting 429s. Off, requests go at once and a
+    /// 429 is retried after the wait it asked for.
     pub fn proactive_throttling(mut self, enabled: bool) -> Self {
         self.retry.proactive_throttling = enabled;
         self

@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use crate::rate_limit::RateLimit;
-use crate::retry::Attempt;
+use crate::retry::{Attempt, History};
 use crate::types::ErrorBody;
 
 /// Everything that can go wrong with a request.
@@ -142,7 +142,7 @@ impl Error {
     }
 
     /// The error of an attempt, with the history so far.
-    pub(crate) fn with_history(mut self, history: Vec<Attempt>) -> Self {
+    pub(crate) fn with_history(mut self, history: History) -> Self {
         match &mut self {
             Error::Api(api) | Error::AlreadyDeleted(api) => api.history = history,
             Error::Timeout(transport) | Error::Transport(transport) => {
@@ -175,7 +175,7 @@ pub struct TransportError {
     pub(crate) replayable: bool,
     /// The timeout that passed, when the client knows it.
     pub(crate) timeout: Option<Duration>,
-    pub(crate) history: Vec<Attempt>,
+    pub(crate) history: History,
 }
 
 impl TransportError {
@@ -312,7 +312,7 @@ pub struct DecodeError {
     pub(crate) path: String,
     pub(crate) message: String,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
-    pub(crate) history: Vec<Attempt>,
+    pub(crate) history: History,
 }
 
 impl DecodeError {
@@ -378,7 +378,7 @@ impl DecodeError {
             path,
             message,
             source,
-            history: Vec::new(),
+            history: History::default(),
         }
     }
 }
@@ -426,7 +426,7 @@ pub struct ApiError {
     parsed: Option<ErrorBody>,
     /// Whether the request may be sent again: idempotent.
     pub(crate) replayable: bool,
-    pub(crate) history: Vec<Attempt>,
+    pub(crate) history: History,
 }
 
 impl ApiError {
@@ -442,7 +442,7 @@ impl ApiError {
             body,
             parsed,
             replayable: false,
-            history: Vec::new(),
+            history: History::default(),
         }
     }
 

@@ -132,6 +132,51 @@ impl fmt::Display for Attempt {
     }
 }
 
+/// The attempts of one call, in order. One attempt is held inline, so a
+/// call that succeeds at once allocates nothing for its history.
+#[derive(Clone, Default)]
+pub(crate) struct History(Attempts);
+
+#[derive(Clone, Default)]
+enum Attempts {
+    #[default]
+    None,
+    One(Attempt),
+    Many(Vec<Attempt>),
+}
+
+impl History {
+    /// Adds the next attempt.
+    fn push(&mut self, attempt: Attempt) {
+        self.0 = match std::mem::take(&mut self.0) {
+            Attempts::None => Attempts::One(attempt),
+            Attempts::One(first) => Attempts::Many(vec![first, attempt]),
+            Attempts::Many(mut all) => {
+                all.push(attempt);
+                Attempts::Many(all)
+            }
+        };
+    }
+}
+
+impl std::ops::Deref for History {
+    type Target = [Attempt];
+
+    fn deref(&self) -> &[Attempt] {
+        match &self.0 {
+            Attempts::None => &[],
+            Attempts::One(attempt) => std::slice::from_ref(attempt),
+            Attempts::Many(all) => all,
+        }
+    }
+}
+
+impl fmt::Debug for History {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// A response as it came off the wire, with the attempts it took.
 pub(crate) struct Raw {
     pub(crate) status: StatusCode,
@@ -139,22 +184,12 @@ pub(crate) struct Raw {
     /// As reqwest hands it over: decoding reads it in place, no copy.
     pub(crate) body: bytes::Bytes,
     pub(crate) rate_limit: Option<RateLimit>,
-    pub(crate) history: Vec<Attempt>,
+    pub(crate) history: History,
 }
 
-/// What every attempt of a request sends, built once before the first.
-struct Prepared {
-    method: Method,
-    url: Url,
-    headers: HeaderMap,
-    body: Option<bytes::Bytes>,
-}
+/// A body with its content type, checked once before the first attempt.
+type Body = (HeaderValue, bytes::Bytes);
 
-/// How one attempt ended, before the policy judges it.
-enum Tried {
-    Response(Raw),
-    Failed(reqwest::Error),
-}
 
 impl Inner {
     /// Sends `request`, retrying as the policy allows and only where a
@@ -170,22 +205,38 @@ impl Inner {
     /// A request that cannot be built is refused before anything is sent,
     /// and never retried.
     pub(crate) async fn execute(&self, mut request: Request) -> Result<Raw, Error> {
-        let prepared = self.prepare(&mut request)?;
+        let body = match request.body.take() {
+            Some((content_type, body)) => {
+                let value = HeaderValue::from_str(&content_type).map_err(|_| {
+                    Error::Request(format!(
+                        "the content type `{content_type}` cannot be sent in a header"
+                    ))
+                })?;
+                Some((value, bytes::Bytes::from(body)))
+            }
+            None => None,
+        };
         let policy = self.retry;
         let deadline = policy.deadline.map(|d| Instant::now() + d);
-        let mut history: Vec<Attempt> = Vec::with_capacity(1);
+        let mut history = History::default();
         let mut rate_limit_wait = Duration::ZERO;
         let mut backoff = Duration::ZERO;
         loop {
-            if policy.proactive_throttling {
-                if let Some(wait) = self.throttle.wait_for(request.route) {
-                    tokio::time::sleep(wait).await;
-                    rate_limit_wait += wait;
-                }
-            }
+            let permit = if policy.proactive_throttling {
+                let (permit, waited) = self.throttle.acquire(request.route).await;
+                rate_limit_wait += waited;
+                Some(permit)
+            } else {
+                None
+            };
+            // Built afresh for each attempt, which costs a retry little and
+            // spares the first attempt a copy. It fails, if at all, before
+            // the first attempt: the inputs do not change.
+            let built = self.build(&request, body.as_ref())?;
             let started = Instant::now();
-            let tried = self.attempt(&prepared).await;
-            let duration = started.elapsed();
+            let tried = self.attempt(built).await;
+            let finished = Instant::now();
+            let duration = finished - started;
             let record = |outcome| Attempt {
                 outcome,
                 rate_limit_wait,
@@ -194,10 +245,11 @@ impl Inner {
             };
             let attempts = history.len() as u32 + 1;
             let (error, wait, rate_limited) = match tried {
-                Tried::Response(mut raw) => {
+                Ok(mut raw) => {
                     history.push(record(Outcome::Answered(raw.status)));
-                    self.throttle
-                        .observe(request.route, raw.rate_limit.as_ref());
+                    if let Some(permit) = permit {
+                        permit.observe(raw.rate_limit.as_ref(), finished);
+                    }
                     if raw.status.is_success() {
                         raw.history = history;
                         return Ok(raw);
@@ -238,7 +290,8 @@ impl Inner {
                         None => return Err(error.with_history(history)),
                     }
                 }
-                Tried::Failed(source) => {
+                Err(source) => {
+                    drop(permit);
                     // With a key in the query string the URL is a secret:
                     // keep it out of errors, whose `Debug` output shows it.
                     let source = if self.query_key.is_some() {
@@ -273,7 +326,7 @@ impl Inner {
                         sent,
                         replayable: request.idempotent,
                         timeout,
-                        history: Vec::new(),
+                        history: History::default(),
                     }
                     .into_error();
                     if sent && !request.idempotent {
@@ -294,21 +347,28 @@ impl Inner {
                 };
                 return Err(error.with_history(history));
             }
-            tokio::time::sleep(wait).await;
-            if rate_limited {
-                rate_limit_wait = wait;
-                backoff = Duration::ZERO;
-            } else {
-                rate_limit_wait = Duration::ZERO;
-                backoff = wait;
+            rate_limit_wait = Duration::ZERO;
+            backoff = Duration::ZERO;
+            match (rate_limited, policy.proactive_throttling) {
+                // The throttle holds the group for the wait; the next
+                // attempt waits for it in line with the group's others.
+                (true, true) => {}
+                (true, false) => {
+                    tokio::time::sleep(wait).await;
+                    rate_limit_wait = wait;
+                }
+                (false, _) => {
+                    tokio::time::sleep(wait).await;
+                    backoff = wait;
+                }
             }
         }
     }
 
-    /// Builds what every attempt sends: the URL, the headers (credentials,
+    /// Builds what an attempt sends: the URL, the headers (credentials,
     /// cookies, header parameters, content type) and the body. Refuses,
     /// naming the parameter, what the HTTP stack could not send.
-    fn prepare(&self, request: &mut Request) -> Result<Prepared, Error> {
+    fn build(&self, request: &Request, body: Option<&Body>) -> Result<reqwest::Request, Error> {
         let mut url = Url::parse(&format!("{}{}", self.base_url, request.path)).map_err(|e| {
             Error::Request(format!("the URL for `{}` is invalid: {e}", request.route))
         })?;
@@ -366,57 +426,33 @@ impl Inner {
             })?;
             headers.append(header, value);
         }
-        let body = match request.body.take() {
-            Some((content_type, body)) => {
-                let value = HeaderValue::from_str(&content_type).map_err(|_| {
-                    Error::Request(format!(
-                        "the content type `{content_type}` cannot be sent in a header"
-                    ))
-                })?;
-                headers.insert(CONTENT_TYPE, value);
-                Some(bytes::Bytes::from(body))
-            }
-            None => None,
-        };
-        Ok(Prepared {
-            method: request.method.clone(),
-            url,
-            headers,
-            body,
-        })
+        let mut built = reqwest::Request::new(request.method.clone(), url);
+        if let Some((content_type, bytes)) = body {
+            headers.insert(CONTENT_TYPE, content_type.clone());
+            *built.body_mut() = Some(bytes.clone().into());
+        }
+        *built.headers_mut() = headers;
+        if self.timeout.is_some() {
+            // Setting it at all allocates the request's extensions.
+            *built.timeout_mut() = self.timeout;
+        }
+        Ok(built)
     }
 
     /// One try: send, read the whole body.
-    async fn attempt(&self, prepared: &Prepared) -> Tried {
-        let mut builder = self
-            .http
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone());
-        if let Some(body) = &prepared.body {
-            builder = builder.body(body.clone());
-        }
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
-        }
-        let mut response = match builder.send().await {
-            Ok(response) => response,
-            Err(error) => return Tried::Failed(error),
-        };
+    async fn attempt(&self, request: reqwest::Request) -> Result<Raw, reqwest::Error> {
+        let mut response = self.http.execute(request).await?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        match response.bytes().await {
-            Ok(body) => {
-                let rate_limit = RateLimit::from_headers(&headers);
-                Tried::Response(Raw {
-                    status,
-                    headers,
-                    body,
-                    rate_limit,
-                    history: Vec::new(),
-                })
-            }
-            Err(error) => Tried::Failed(error),
-        }
+        let body = response.bytes().await?;
+        let rate_limit = RateLimit::from_headers(&headers);
+        Ok(Raw {
+            status,
+            headers,
+            body,
+            rate_limit,
+            history: History::default(),
+        })
     }
 }
 
