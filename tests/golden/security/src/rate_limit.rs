@@ -104,9 +104,10 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
-/// How far apart two responses' window ends may be and still be read as
-/// the same window: the difference is the network's jitter, while windows
-/// last seconds.
+/// How far apart two answers' window ends may be and still be read as the
+/// same window, at the least: the difference is the delay between the
+/// server writing an answer and the client reading it, while a window lasts
+/// seconds. Half the longest reset seen widens it for long windows.
 const SAME_WINDOW: Duration = Duration::from_millis(100);
 
 /// Paces requests per endpoint group (method and path template), shared by
@@ -163,6 +164,8 @@ struct Group {
     /// window it only falls, so a higher one is an older answer that
     /// arrived late, and is not believed.
     lowest: Option<u64>,
+    /// The longest reset an answer gave: about the window's length.
+    longest_reset: Duration,
     /// Requests admitted whose answers have not been read.
     in_flight: u64,
     /// Tickets of the requests waiting, first come first.
@@ -191,6 +194,7 @@ impl Group {
             permits: 0,
             window_end: None,
             lowest: None,
+            longest_reset: Duration::ZERO,
             in_flight: 0,
             queue: VecDeque::new(),
             next_ticket: 0,
@@ -239,11 +243,13 @@ impl Group {
             self.limit = Some(limit);
         }
         self.pacing = Pacing::Paced;
+        self.longest_reset = self.longest_reset.max(reset);
+        let slack = SAME_WINDOW.max(self.longest_reset / 2);
         let end = now + reset;
         match self.window_end {
             // From a window that has ended: its numbers say nothing now.
-            Some(current) if end + SAME_WINDOW < current => {}
-            Some(current) if end <= current + SAME_WINDOW => {
+            Some(current) if end + slack < current => {}
+            Some(current) if end <= current + slack => {
                 if self.lowest.is_none_or(|lowest| remaining <= lowest) {
                     self.lowest = Some(remaining);
                     self.permits = remaining.saturating_sub(self.in_flight);
@@ -491,6 +497,22 @@ mod tests {
         // An answer from a window that has ended says nothing either.
         group.observe(Some(&said(5, 4, Duration::ZERO)), Instant::now());
         assert_eq!(group.permits, 1);
+    }
+
+    #[test]
+    fn an_answer_read_late_is_not_taken_for_a_new_window() {
+        let mut group = Group::new();
+        let now = Instant::now();
+        group.observe(Some(&said(5, 1, Duration::from_secs(1))), now);
+        // An older answer (more remaining) read 300 ms later, its window
+        // end seemingly later: still the same window, and not believed.
+        let late = now + Duration::from_millis(300);
+        group.observe(Some(&said(5, 3, Duration::from_millis(990))), late);
+        assert_eq!(group.permits, 1);
+        // The next window's first answer is a window later.
+        let next = now + Duration::from_millis(1050);
+        group.observe(Some(&said(5, 4, Duration::from_millis(950))), next);
+        assert_eq!(group.permits, 4);
     }
 
     #[test]
