@@ -387,7 +387,7 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the {} response body does not match the spec at `{}`: {} (the request was applied; the whole body, {} bytes, is in the error)",
+            "the {} response body does not match the spec at `{}`: {} (the server did what was asked; the whole body, {} bytes, is in the error)",
             self.status.as_u16(),
             self.path,
             self.message,

@@ -234,7 +234,10 @@ impl Group {
             rate_limit.and_then(|r| r.remaining),
             rate_limit.and_then(|r| r.reset),
         ) else {
-            if self.pacing == Pacing::Unknown {
+            // No limit said: a new group is not paced, nor one whose only
+            // pacing was the wait of a 429 without a limit, once it is over.
+            if self.pacing == Pacing::Unknown || (self.limit.is_none() && self.window_end.is_none())
+            {
                 self.pacing = Pacing::Unlimited;
             }
             return;
@@ -524,6 +527,24 @@ mod tests {
         group.in_flight = 2;
         let admitted = (0..10).filter(|_| group.admit()).count();
         assert_eq!(admitted, 3);
+    }
+
+    #[test]
+    fn a_429_without_limits_holds_the_group_only_for_its_wait() {
+        let throttle = Throttle::default();
+        throttle.block("GET /x", LONG);
+        let mut groups = throttle.groups();
+        let group = groups.get_mut("GET /x").expect("blocked");
+        assert!(!group.admit(), "held for the wait");
+        group.window_end = Instant::now().checked_sub(Duration::from_millis(1));
+        assert!(group.admit(), "then one goes");
+        assert!(!group.admit(), "alone");
+        group.in_flight -= 1;
+        group.observe(None, Instant::now());
+        assert!(
+            (0..100).all(|_| group.admit()),
+            "and, no limit said, all do"
+        );
     }
 
     #[test]
