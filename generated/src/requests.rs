@@ -215,6 +215,7 @@ impl<T> ListLeads<T> {
         let mut request = crate::request::Request::new(
             "GET /lead/",
             reqwest::Method::GET,
+            true,
             &[],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
@@ -232,6 +233,7 @@ crate::send::request_builder!(ListLeads, T, send_json, " On success: A page of l
 impl crate::pagination::Paginate for ListLeads {
     type Page = types::LeadList;
     type Item = types::Lead;
+    const ITEMS: &'static str = "data";
     fn fetch(self) -> crate::ResponseFuture<Self::Page> {
         self.send()
     }
@@ -239,6 +241,21 @@ impl crate::pagination::Paginate for ListLeads {
     fn next_page(&self, page: &Self::Page) -> Option<Self> {
         let count = page.data.len();
         if !page.has_more || count == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.skip = Some(self.skip.unwrap_or(0) + count as i64);
+        Some(next)
+    }
+
+    fn next_page_json(&self, page: &serde_json::Value) -> Option<Self> {
+        let count = page
+            .get("data")
+            .and_then(serde_json::Value::as_array)
+            .map_or(0, Vec::len);
+        if !page.get("has_more").and_then(serde_json::Value::as_bool).unwrap_or(false)
+            || count == 0
+        {
             return None;
         }
         let mut next = self.clone();
@@ -252,12 +269,12 @@ impl crate::pagination::Paginate for ListLeads {
 }
 
 impl ListLeads {
-    /// Every page of `GET /lead/`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.
+    /// Every page of `GET /lead/`, starting with this request's; the next page is fetched only when the stream is read past the current one. A page that does not decode is yielded as its [`Error::Decode`](crate::Error::Decode), which keeps the whole page, and the walk goes on to the page after it; any other error ends the stream after it is yielded.
     pub fn pages(self) -> crate::BoxStream<Result<types::LeadList, crate::Error>> {
         crate::pagination::pages(self)
     }
 
-    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.
+    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages. Of a page that does not decode, the items that decode alone are yielded and each one that does not is an [`Error::Decode`](crate::Error::Decode) naming it; the walk then goes on.
     pub fn items(self) -> crate::BoxStream<Result<types::Lead, crate::Error>> {
         crate::pagination::items(self)
     }
@@ -266,6 +283,7 @@ impl ListLeads {
 impl crate::pagination::Paginate for ListLeads<types::LeadListPartial> {
     type Page = types::LeadListPartial;
     type Item = types::LeadPartial;
+    const ITEMS: &'static str = "data";
     fn fetch(self) -> crate::ResponseFuture<Self::Page> {
         self.send()
     }
@@ -280,20 +298,35 @@ impl crate::pagination::Paginate for ListLeads<types::LeadListPartial> {
         Some(next)
     }
 
+    fn next_page_json(&self, page: &serde_json::Value) -> Option<Self> {
+        let count = page
+            .get("data")
+            .and_then(serde_json::Value::as_array)
+            .map_or(0, Vec::len);
+        if !page.get("has_more").and_then(serde_json::Value::as_bool).unwrap_or(false)
+            || count == 0
+        {
+            return None;
+        }
+        let mut next = self.clone();
+        next.skip = Some(self.skip.unwrap_or(0) + count as i64);
+        Some(next)
+    }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.data
     }
 }
 
 impl ListLeads<types::LeadListPartial> {
-    /// Every page of `GET /lead/`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.
+    /// Every page of `GET /lead/`, starting with this request's; the next page is fetched only when the stream is read past the current one. A page that does not decode is yielded as its [`Error::Decode`](crate::Error::Decode), which keeps the whole page, and the walk goes on to the page after it; any other error ends the stream after it is yielded.
     pub fn pages(
         self,
     ) -> crate::BoxStream<Result<types::LeadListPartial, crate::Error>> {
         crate::pagination::pages(self)
     }
 
-    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.
+    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages. Of a page that does not decode, the items that decode alone are yielded and each one that does not is an [`Error::Decode`](crate::Error::Decode) naming it; the walk then goes on.
     pub fn items(self) -> crate::BoxStream<Result<types::LeadPartial, crate::Error>> {
         crate::pagination::items(self)
     }
@@ -314,6 +347,7 @@ impl CreateLead {
         let mut request = crate::request::Request::new(
             "POST /lead/",
             reqwest::Method::POST,
+            false,
             &[],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
@@ -342,6 +376,7 @@ impl MergeLeads {
         let mut request = crate::request::Request::new(
             "POST /lead/merge/",
             reqwest::Method::POST,
+            false,
             &[],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
@@ -390,6 +425,7 @@ impl<T> GetLead<T> {
         let mut request = crate::request::Request::new(
             "GET /lead/{id}/",
             reqwest::Method::GET,
+            true,
             &[&self.id],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
@@ -416,6 +452,7 @@ impl UpdateLead {
         let mut request = crate::request::Request::new(
             "PUT /lead/{id}/",
             reqwest::Method::PUT,
+            true,
             &[&self.id],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
@@ -444,6 +481,7 @@ impl DeleteLead {
         let request = crate::request::Request::new(
             "DELETE /lead/{id}/",
             reqwest::Method::DELETE,
+            true,
             &[&self.id],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;

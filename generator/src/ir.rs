@@ -677,6 +677,19 @@ pub enum Method {
 }
 
 impl Method {
+    /// Whether HTTP defines the method as idempotent (RFC 9110, 9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        match self {
+            Method::Get
+            | Method::Put
+            | Method::Delete
+            | Method::Options
+            | Method::Head
+            | Method::Trace => true,
+            Method::Post | Method::Patch => false,
+        }
+    }
+
     /// The method as written on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -726,6 +739,11 @@ pub struct Operation {
     /// The index into `Api::error_decoders` of the decoder of its error
     /// bodies; `None` when it documents no error body.
     pub error_decoder: Option<usize>,
+    /// Whether sending it twice has the effect of sending it once, so the
+    /// client may send it again after it may have reached the server: the
+    /// method's (RFC 9110: GET, HEAD, PUT, DELETE, OPTIONS, TRACE), unless
+    /// `x-idempotent` says otherwise.
+    pub idempotent: bool,
     /// The index into `Api::servers` of the server it is sent to; `None`
     /// for the client's base URL.
     pub server: Option<usize>,
@@ -809,10 +827,11 @@ pub struct Pagination {
 /// A field of the page type the paginator reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageField {
+    /// The property's name in the JSON body (the mock writes pages with
+    /// it; a page that fails to decode is read by it).
+    pub wire_name: String,
     /// The Rust field name.
     pub rust_name: String,
-    /// The JSON property name (the mock writes pages with it).
-    pub wire_name: String,
     /// Whether it may be absent or null (read as "none").
     pub presence: Presence,
 }

@@ -103,14 +103,21 @@ pub const RESERVED: &[Reserved] = &[
     },
     Reserved {
         scope: Scope::Type,
+        origin: "associated constants of the runtime's `Paginate` trait, which paginated builders define",
+        names: &["ITEMS"],
+    },
+    Reserved {
+        scope: Scope::Type,
         origin: "the runtime's types, re-exported at the crate root or imported by `requests`",
         names: &[
             "ApiError",
+            "Attempt",
             "BoxStream",
             "Client",
             "ClientBuilder",
             "CustomFieldId",
             "CustomFields",
+            "DecodeError",
             "Error",
             "InvalidCustomFieldId",
             "Multipart",
@@ -121,6 +128,7 @@ pub const RESERVED: &[Reserved] = &[
             "Stream",
             "StreamExt",
             "Timestamp",
+            "TransportError",
             "TryStreamExt",
         ],
     },
@@ -157,7 +165,7 @@ pub const RESERVED: &[Reserved] = &[
     Reserved {
         scope: Scope::PaginatedBuilder,
         origin: "the streams of a paginated builder and the runtime's `Paginate` trait",
-        names: &["pages", "items", "fetch", "next_page", "into_items"],
+        names: &["pages", "items", "fetch", "next_page", "next_page_json", "into_items"],
     },
     Reserved {
         scope: Scope::SelectingBuilder,

@@ -315,6 +315,16 @@ async fn path_parameters_stay_one_segment() {
             .expect_err("dot segments would climb the path");
         assert!(matches!(error, Error::Request(_)), "{error}");
     }
+    // An empty id would send `DELETE /lead//`, another resource.
+    let error = client.delete_lead("").await.expect_err("an empty id");
+    assert!(matches!(error, Error::Request(_)), "{error}");
+    assert_eq!(
+        error.to_string(),
+        "the request was not sent: the path parameter `id` is empty: the path would have an empty segment, which names another resource"
+    );
+    assert!(!error.is_retryable());
+    assert!(!error.may_have_been_applied());
+    assert!(error.history().is_empty());
     let requests = server.received_requests().await.unwrap();
     let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
     assert_eq!(
@@ -340,22 +350,35 @@ async fn an_invalid_body_is_a_decode_error_with_a_path() {
         .await
         .expect_err("a number is not a lead id");
     match &error {
-        Error::Decode { status, path, .. } => {
-            assert_eq!(*status, 200);
-            assert_eq!(path, "data[0].id");
+        Error::Decode(decode) => {
+            assert_eq!(decode.status().as_u16(), 200);
+            assert_eq!(decode.path(), "data[0].id");
+            assert_eq!(
+                decode.text(),
+                r#"{"data": [{"id": 5}], "has_more": false}"#,
+                "the whole body"
+            );
+            assert_eq!(
+                decode.headers().get("content-type").unwrap(),
+                "application/json"
+            );
+            assert_eq!(decode.history().len(), 1);
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
+    assert!(error.may_have_been_applied());
+    assert!(!error.is_retryable());
+    assert!(
+        std::error::Error::source(&error).is_some(),
+        "the JSON error is the source"
+    );
     let truncated = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"data": ["#, "application/json"))
         .mount(&truncated)
         .await;
     let client = Client::builder().base_url(truncated.uri()).build().unwrap();
-    assert!(matches!(
-        client.list_leads().await,
-        Err(Error::Decode { .. })
-    ));
+    assert!(matches!(client.list_leads().await, Err(Error::Decode(_))));
 }
 
 #[test]
@@ -511,8 +534,8 @@ async fn a_selection_decodes_a_partial_lead() {
         .mount(&server)
         .await;
     match client.get_lead("lead_2").await {
-        Err(Error::Decode { message, .. }) => {
-            assert!(message.contains("missing field"), "{message}")
+        Err(Error::Decode(decode)) => {
+            assert!(decode.message().contains("missing field"), "{decode}")
         }
         other => panic!("expected a decode error, got {other:?}"),
     }

@@ -1,7 +1,8 @@
 //! Pagination streams against a real HTTP server on loopback: pages are
 //! fetched lazily, the walk stops where the server says, errors surface in
-//! the stream. Offset style through the Close client, cursor style through
-//! the `operations` golden crate.
+//! the stream, and a page that does not decode loses nothing and does not
+//! end the walk. Offset style through the Close client, cursor style
+//! through the `operations` golden crate.
 
 use close_api::{Client, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
@@ -170,6 +171,86 @@ async fn an_error_surfaces_in_the_stream_and_ends_it() {
     assert_eq!(results.len(), 3, "two items, then the error");
     let error = results[2].as_ref().expect_err("the second page failed");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+}
+
+/// Three pages of two, two and one leads; lead `d` on the second page has a
+/// `date_created` that is not a date.
+async fn three_pages_one_bad_lead() -> MockServer {
+    let server = MockServer::start().await;
+    let mut bad = lead("d");
+    bad["date_created"] = json!("yesterday");
+    let pages = [
+        ("0", vec![lead("a"), lead("b")], true),
+        ("2", vec![lead("c"), bad], true),
+        ("4", vec![lead("e")], false),
+    ];
+    for (skip, data, more) in pages {
+        Mock::given(method("GET"))
+            .and(path("/lead/"))
+            .and(query_param("_skip", skip))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"data": data, "has_more": more})),
+            )
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+#[tokio::test]
+async fn a_lead_that_does_not_decode_is_an_error_item_and_the_walk_goes_on() {
+    let server = three_pages_one_bad_lead().await;
+    let results: Vec<_> = client(&server)
+        .list_leads()
+        .limit(2)
+        .skip(0)
+        .items()
+        .collect()
+        .await;
+    let shown: Vec<String> = results
+        .iter()
+        .map(|r| match r {
+            Ok(lead) => lead.id.clone(),
+            Err(close_api::Error::Decode(e)) => format!("error at {}", e.path()),
+            Err(other) => format!("unexpected {other}"),
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        ["a", "b", "c", "error at data[1].date_created", "e"],
+        "the good lead of the bad page and the page after it are kept"
+    );
+    // The error holds the whole page, so the bad lead can still be read.
+    let Err(close_api::Error::Decode(error)) = &results[3] else {
+        unreachable!("checked above")
+    };
+    let page: Value = error.json().unwrap();
+    assert_eq!(page["data"][1]["id"], "d");
+    assert_eq!(
+        requests(&server).await,
+        ["_limit=2&_skip=0", "_limit=2&_skip=2", "_limit=2&_skip=4"]
+    );
+}
+
+#[tokio::test]
+async fn a_page_that_does_not_decode_is_an_error_and_the_next_page_follows() {
+    let server = three_pages_one_bad_lead().await;
+    let pages: Vec<_> = client(&server)
+        .list_leads()
+        .limit(2)
+        .skip(0)
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 3);
+    assert!(pages[0].is_ok() && pages[2].is_ok());
+    match &pages[1] {
+        Err(close_api::Error::Decode(error)) => {
+            assert_eq!(error.path(), "data[1].date_created");
+            assert_eq!(error.status().as_u16(), 200);
+        }
+        other => panic!("expected the second page's decode error, got {other:?}"),
+    }
 }
 
 #[tokio::test]

@@ -8,7 +8,12 @@
 //! - per-request overhead: sequential `get_lead` calls through the generated
 //!   client against the same GETs through a bare `reqwest::Client`, both
 //!   against one keep-alive HTTP/1.1 responder on loopback and both decoding
-//!   into the generated `Lead`, so the difference is the client's own work.
+//!   into the generated `Lead`, so the difference is the client's own work;
+//! - pacing: 8 concurrent tasks sharing one client against a loopback
+//!   server that allows 5 requests per second per endpoint group (fixed
+//!   windows, Close's `RateLimit` header on every answer, 429 past the
+//!   limit), with the client's throttling on and off: how many 429s the
+//!   server served and how close to the limit the calls went.
 //!
 //! `cargo run --release --bin runtime -- [--quick]`; `--quick` runs a few
 //! iterations only, to prove it works.
@@ -16,6 +21,7 @@
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -64,6 +70,10 @@ fn main() {
     }
     println!();
     request_table(quick, repeat.as_ref());
+    if repeat.is_none() {
+        println!();
+        pacing_table(quick);
+    }
 }
 
 /// `{"data": [...], "has_more": true}` with `leads` copies of the seed,
@@ -585,6 +595,244 @@ fn request_table(quick: bool, repeat: Option<&Repeat>) {
             mean.as_secs_f64() * 1e6,
             median.as_secs_f64() / stats[1].0.as_secs_f64(),
             mean.as_secs_f64() / stats[1].1.as_secs_f64(),
+        );
+    }
+}
+
+/// The limit the pacing server enforces: requests per window per group.
+const LIMIT: u64 = 5;
+
+/// The pacing server's window.
+const WINDOW: Duration = Duration::from_secs(1);
+
+/// The concurrent tasks of the pacing table.
+const TASKS: usize = 8;
+
+/// What the rate-limited server has served.
+#[derive(Default)]
+struct Served {
+    /// Answers with the lead.
+    ok: u64,
+    /// 429s.
+    limited: u64,
+    /// The current window's number and the requests admitted in it.
+    window: u64,
+    in_window: u64,
+    /// The requests admitted in each window that saw one, by number.
+    per_window: std::collections::BTreeMap<u64, u64>,
+}
+
+/// A loopback server with Close's rate limiting of one endpoint group:
+/// fixed windows of `WINDOW` from its start, `LIMIT` requests admitted in
+/// each, `RateLimit: limit, remaining, reset` on every answer (the reset
+/// rounded up to the millisecond) and a 429 with `Retry-After` past the
+/// limit. One thread per connection.
+fn serve_limited(body: &'static [u8]) -> (SocketAddr, Arc<Mutex<Served>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let served = Arc::new(Mutex::new(Served::default()));
+    let start = Instant::now();
+    let state = served.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let state = state.clone();
+            std::thread::spawn(move || {
+                answer_with(stream, || {
+                    let mut served = state.lock().expect("no thread panics holding it");
+                    let elapsed = start.elapsed();
+                    let window = (elapsed.as_nanos() / WINDOW.as_nanos()) as u64;
+                    if window != served.window {
+                        served.window = window;
+                        served.in_window = 0;
+                    }
+                    let ends = WINDOW * (window as u32 + 1);
+                    let reset_ms = (ends - elapsed).as_micros().div_ceil(1000);
+                    let admitted = served.in_window < LIMIT;
+                    if admitted {
+                        served.in_window += 1;
+                        served.ok += 1;
+                        *served.per_window.entry(window).or_default() += 1;
+                    } else {
+                        served.limited += 1;
+                    }
+                    let header = format!(
+                        "ratelimit: limit={LIMIT}, remaining={}, reset={}.{:03}\r\n",
+                        LIMIT - served.in_window,
+                        reset_ms / 1000,
+                        reset_ms % 1000
+                    );
+                    let (status, body, extra): (&str, &[u8], String) = if admitted {
+                        ("200 OK", body, String::new())
+                    } else {
+                        (
+                            "429 Too Many Requests",
+                            br#"{"error": "Too many requests"}"#,
+                            format!("retry-after: {}\r\n", reset_ms.div_ceil(1000)),
+                        )
+                    };
+                    let mut response = format!(
+                        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n{header}{extra}content-length: {}\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
+                    response.extend_from_slice(body);
+                    response
+                })
+            });
+        }
+    });
+    (addr, served)
+}
+
+/// Like [`answer`], with each response made by `respond` when its request
+/// has been read.
+fn answer_with(stream: TcpStream, mut respond: impl FnMut() -> Vec<u8>) {
+    stream.set_nodelay(true).ok();
+    let mut writer = stream.try_clone().expect("a TCP stream can be cloned");
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    loop {
+        let mut body = 0usize;
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    body = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut skip = vec![0; body];
+        if std::io::Read::read_exact(&mut reader, &mut skip).is_err()
+            || writer.write_all(&respond()).is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// One run of the pacing table: what the server served and what the calls
+/// saw.
+struct Paced {
+    calls: usize,
+    succeeded: usize,
+    gave_up: usize,
+    served_ok: u64,
+    served_429: u64,
+    elapsed: Duration,
+    waited: Duration,
+    /// Requests admitted per window, over the windows between the first
+    /// and the last (which the run fills only in part); `None` when the
+    /// run spans fewer than three.
+    per_full_window: Option<f64>,
+}
+
+/// `TASKS` tasks, each making `per_task` sequential `get_lead` calls through
+/// one shared client, against a fresh rate-limited server.
+fn pace(throttling: bool, per_task: usize) -> Paced {
+    let (addr, served) = serve_limited(SEED.as_bytes());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts");
+    let client = close_api::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .basic_auth("test_key", "")
+        .proactive_throttling(throttling)
+        .build()
+        .expect("a loopback URL is accepted");
+    let started = Instant::now();
+    let outcomes: Vec<(usize, usize, Duration)> = runtime.block_on(async {
+        let tasks: Vec<_> = (0..TASKS)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let (mut succeeded, mut gave_up, mut waited) = (0, 0, Duration::ZERO);
+                    for _ in 0..per_task {
+                        match client.get_lead("lead_1").send_with_response().await {
+                            Ok(response) => {
+                                succeeded += 1;
+                                waited += response.rate_limit_wait();
+                            }
+                            Err(_) => gave_up += 1,
+                        }
+                    }
+                    (succeeded, gave_up, waited)
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await.expect("a pacing task does not panic"));
+        }
+        outcomes
+    });
+    let elapsed = started.elapsed();
+    let served = served.lock().expect("no thread panics holding it");
+    let windows: Vec<u64> = match (
+        served.per_window.keys().next(),
+        served.per_window.keys().next_back(),
+    ) {
+        (Some(first), Some(last)) if last - first >= 2 => (first + 1..*last)
+            .map(|w| served.per_window.get(&w).copied().unwrap_or(0))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let per_full_window =
+        (!windows.is_empty()).then(|| windows.iter().sum::<u64>() as f64 / windows.len() as f64);
+    Paced {
+        per_full_window,
+        calls: TASKS * per_task,
+        succeeded: outcomes.iter().map(|o| o.0).sum(),
+        gave_up: outcomes.iter().map(|o| o.1).sum(),
+        served_ok: served.ok,
+        served_429: served.limited,
+        elapsed,
+        waited: outcomes.iter().map(|o| o.2).sum(),
+    }
+}
+
+/// Prints the pacing table: the client's throttling on (the default) and
+/// off, against the same server.
+fn pacing_table(quick: bool) {
+    let per_task = if quick { 1 } else { 10 };
+    let runs = [
+        ("paced (default)", pace(true, per_task)),
+        ("throttling off", pace(false, per_task)),
+    ];
+    println!(
+        "{TASKS} concurrent tasks, {per_task} sequential `get_lead` calls each, one shared client, against a loopback server allowing {LIMIT} requests per {} s window per endpoint group (`RateLimit` on every answer, 429 past the limit):",
+        WINDOW.as_secs_f64()
+    );
+    println!();
+    println!("| Client | Calls | Succeeded | Gave up | Requests served | 429s | 429s / requests | Wall time | Admitted per full window | vs limit | Rate-limit wait per call |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (name, run) in runs {
+        let requests = run.served_ok + run.served_429;
+        let (per_window, vs_limit) = match run.per_full_window {
+            Some(mean) => (
+                format!("{mean:.2}"),
+                format!("{:.0} %", 100.0 * mean / LIMIT as f64),
+            ),
+            None => ("-".to_owned(), "-".to_owned()),
+        };
+        println!(
+            "| {name} | {} | {} | {} | {requests} | {} | {:.1} % | {:.1} s | {per_window} | {vs_limit} | {:.2} s |",
+            run.calls,
+            run.succeeded,
+            run.gave_up,
+            run.served_429,
+            100.0 * run.served_429 as f64 / requests.max(1) as f64,
+            run.elapsed.as_secs_f64(),
+            run.waited.as_secs_f64() / run.succeeded.max(1) as f64,
         );
     }
 }

@@ -67,7 +67,7 @@ pub(crate) const RUNTIME: &[RuntimeFile] = &[
     RuntimeFile {
         module: "error",
         needs: &[RuntimeFeature::Client],
-        exports: &["ApiError", "Error"],
+        exports: &["ApiError", "DecodeError", "Error", "TransportError"],
         feature: None,
         source: include_str!("runtime/error.rs"),
     },
@@ -109,7 +109,7 @@ pub(crate) const RUNTIME: &[RuntimeFile] = &[
     RuntimeFile {
         module: "retry",
         needs: &[RuntimeFeature::Client],
-        exports: &[],
+        exports: &["Attempt"],
         feature: None,
         source: include_str!("runtime/retry.rs"),
     },

@@ -41,7 +41,13 @@ pub(crate) fn paginate(
             quote! { #field.map_or(0, Vec::len) }
         }
     };
-    let next = match &pagination.style {
+    let items_wire = &pagination.items.wire_name;
+    // The page's JSON, for a page that did not decode: the same walk, read
+    // by property name.
+    let json_count = quote! {
+        page.get(#items_wire).and_then(serde_json::Value::as_array).map_or(0, Vec::len)
+    };
+    let (next, next_json) = match &pagination.style {
         PaginationStyle::Offset {
             skip,
             skip_type,
@@ -51,7 +57,7 @@ pub(crate) fn paginate(
             let skip_name = ident(&skip_param.rust_name);
             // The skip parameter is an integer, never a named type.
             let skip_ty = type_tokens(skip_type, &TokenStream::new());
-            let has_more = match has_more.presence {
+            let typed_has_more = match has_more.presence {
                 Presence::Required => {
                     let name = ident(&has_more.rust_name);
                     quote! { page.#name }
@@ -60,6 +66,10 @@ pub(crate) fn paginate(
                     let field = page_field(has_more);
                     quote! { #field.copied().unwrap_or(false) }
                 }
+            };
+            let has_more_wire = &has_more.wire_name;
+            let json_has_more = quote! {
+                page.get(#has_more_wire).and_then(serde_json::Value::as_bool).unwrap_or(false)
             };
             let current = if skip_param.required {
                 quote! { self.#skip_name }
@@ -71,17 +81,23 @@ pub(crate) fn paginate(
             } else {
                 quote! { next.#skip_name = Some(#current + count as #skip_ty); }
             };
-            quote! {
-                let count = #count;
-                // An empty page ends the walk even if the server claims more,
-                // so a misbehaving server cannot make the stream loop forever.
-                if !#has_more || count == 0 {
-                    return None;
+            let walk = |count: &TokenStream, has_more: &TokenStream| {
+                quote! {
+                    let count = #count;
+                    // An empty page ends the walk even if the server claims more,
+                    // so a misbehaving server cannot make the stream loop forever.
+                    if !#has_more || count == 0 {
+                        return None;
+                    }
+                    let mut next = self.clone();
+                    #set
+                    Some(next)
                 }
-                let mut next = self.clone();
-                #set
-                Some(next)
-            }
+            };
+            (
+                walk(&count, &typed_has_more),
+                walk(&json_count, &json_has_more),
+            )
         }
         PaginationStyle::Cursor {
             cursor,
@@ -89,33 +105,42 @@ pub(crate) fn paginate(
         } => {
             let cursor_param = &op.parameters[*cursor];
             let cursor_name = ident(&cursor_param.rust_name);
-            let next_cursor = page_field(next_cursor);
+            let typed_cursor = page_field(next_cursor);
+            let next_wire = &next_cursor.wire_name;
             let current = if cursor_param.required {
-                quote! { Some(&self.#cursor_name) }
+                quote! { Some(self.#cursor_name.as_str()) }
             } else {
-                quote! { self.#cursor_name.as_ref() }
+                quote! { self.#cursor_name.as_deref() }
             };
             let set = if cursor_param.required {
-                quote! { next.#cursor_name = cursor.clone(); }
+                quote! { next.#cursor_name = cursor.to_owned(); }
             } else {
-                quote! { next.#cursor_name = Some(cursor.clone()); }
+                quote! { next.#cursor_name = Some(cursor.to_owned()); }
             };
-            quote! {
-                // A repeated cursor would fetch the same page forever.
-                let cursor = #next_cursor.filter(|c| !c.is_empty() && Some(*c) != #current)?;
-                let mut next = self.clone();
-                #set
-                Some(next)
-            }
+            let walk = |cursor: &TokenStream| {
+                quote! {
+                    // A repeated cursor would fetch the same page forever.
+                    let cursor = #cursor.filter(|c| !c.is_empty() && Some(*c) != #current)?;
+                    let mut next = self.clone();
+                    #set
+                    Some(next)
+                }
+            };
+            (
+                walk(&quote! { #typed_cursor.map(String::as_str) }),
+                walk(&quote! { page.get(#next_wire).and_then(serde_json::Value::as_str) }),
+            )
         }
     };
     let route = format!("{} {}", op.method.as_str(), op.path);
-    let pages_doc = format!(" Every page of `{route}`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.");
-    let items_doc = " Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.";
+    let pages_doc = format!(" Every page of `{route}`, starting with this request's; the next page is fetched only when the stream is read past the current one. A page that does not decode is yielded as its [`Error::Decode`](crate::Error::Decode), which keeps the whole page, and the walk goes on to the page after it; any other error ends the stream after it is yielded.");
+    let items_doc = " Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages. Of a page that does not decode, the items that decode alone are yielded and each one that does not is an [`Error::Decode`](crate::Error::Decode) naming it; the walk then goes on.";
     quote! {
         impl crate::pagination::Paginate for #builder {
             type Page = #page;
             type Item = #item;
+
+            const ITEMS: &'static str = #items_wire;
 
             fn fetch(self) -> crate::ResponseFuture<Self::Page> {
                 self.send()
@@ -123,6 +148,10 @@ pub(crate) fn paginate(
 
             fn next_page(&self, page: &Self::Page) -> Option<Self> {
                 #next
+            }
+
+            fn next_page_json(&self, page: &serde_json::Value) -> Option<Self> {
+                #next_json
             }
 
             fn into_items(page: Self::Page) -> Vec<Self::Item> {

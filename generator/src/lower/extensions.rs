@@ -6,6 +6,7 @@
 //! | `x-pagination` | operation | how to walk the pages of a list: offset (`skip`, `limit`, `items`, `has_more`) or cursor (`cursor`, `limit`, `items`, `next_cursor`) |
 //! | `x-field-selection` | string query parameter | the parameter selects which fields of a schema the response carries |
 //! | `x-rate-limit-reset-body` | 429 response | a JSON pointer to where its body holds the seconds until the limit resets |
+//! | `x-idempotent` | operation | `false`: never sent again once it may have reached the server, whatever its method; `true`: may be, whatever its method |
 
 use std::collections::HashSet;
 
@@ -33,6 +34,9 @@ pub(crate) const FIELD_SELECTION: &str = "x-field-selection";
 
 /// The name of the extension that says where a 429 body holds the reset.
 pub(crate) const RATE_LIMIT_RESET_BODY: &str = "x-rate-limit-reset-body";
+
+/// The name of the extension that says whether an operation is idempotent.
+pub(crate) const IDEMPOTENT: &str = "x-idempotent";
 
 /// The example shown when `x-rate-limit-reset-body` is malformed.
 const RATE_LIMIT_RESET_BODY_EXAMPLE: &str =
@@ -74,6 +78,33 @@ impl Lowerer<'_> {
 }
 
 impl Lowerer<'_> {
+    /// Whether an operation may be sent again once it may have reached the
+    /// server: `x-idempotent` when the operation has it, else what HTTP says
+    /// of its method.
+    pub(crate) fn idempotent(
+        &mut self,
+        extensions: &IndexMap<String, Value>,
+        pointer: &str,
+        method: crate::ir::Method,
+    ) -> bool {
+        match extensions.get(IDEMPOTENT) {
+            None => method.is_idempotent(),
+            Some(Value::Bool(idempotent)) => *idempotent,
+            Some(other) => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        pointer_join(pointer, IDEMPOTENT),
+                        format!("`{IDEMPOTENT}` must be `true` or `false`, found `{other}`"),
+                    )
+                    .with_hint(format!(
+                        "write `{IDEMPOTENT}: false` on an operation that must never be sent twice (one that adds to a list or a counter), or `{IDEMPOTENT}: true` on one that may (a search sent as POST)"
+                    )),
+                );
+                method.is_idempotent()
+            }
+        }
+    }
+
     /// Reads and checks `x-pagination` against the operation's parameters and
     /// success type. Every problem is an error: a half-understood paginator
     /// would loop forever or skip pages.
@@ -159,8 +190,8 @@ impl Lowerer<'_> {
             return fail(self, format!("`{PAGINATION}.items` names `{items_key}`, which is not an array property of `{page_type}`"));
         };
         let items = PageField {
-            rust_name: items_rust,
             wire_name: items_key.clone(),
+            rust_name: items_rust,
             presence: items_presence,
         };
         let style = match style.as_str() {
@@ -184,8 +215,8 @@ impl Lowerer<'_> {
                     skip,
                     skip_type: parameters[skip].ty.clone(),
                     has_more: PageField {
-                        rust_name,
                         wire_name: has_more_key,
+                        rust_name,
                         presence,
                     },
                 }
@@ -206,8 +237,8 @@ impl Lowerer<'_> {
                 PaginationStyle::Cursor {
                     cursor,
                     next_cursor: PageField {
-                        rust_name,
                         wire_name: next_key,
+                        rust_name,
                         presence,
                     },
                 }

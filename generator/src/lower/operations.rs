@@ -459,6 +459,7 @@ impl<'a> Lowerer<'a> {
         let checks = self.diagnostics.mark();
         let pagination = self.pagination(&operation.extensions, pointer, &parameters, &success);
         let selection = self.selection(&declared, &parameters, &success, pagination.as_ref());
+        let idempotent = self.idempotent(&operation.extensions, pointer, method);
         self.attribute_checks(mark, checks, &parameters, &success);
         let errors_after = self
             .diagnostics
@@ -490,6 +491,7 @@ impl<'a> Lowerer<'a> {
             error_decoder: None,
             server,
             security,
+            idempotent,
         })
     }
 

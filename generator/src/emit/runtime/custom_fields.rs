@@ -241,6 +241,28 @@ impl<'de> Deserialize<'de> for CustomFields {
     }
 }
 
+// @needs json
+
+/// Whether a JSON body adds or removes a value of a multi-value field
+/// (`<prefix><id>.add`, `<prefix><id>.remove`), at any depth: applied once
+/// per request the server receives, so a request with such a body is not
+/// idempotent whatever its method.
+pub(crate) fn adds_or_removes(body: &[u8]) -> bool {
+    fn walk(value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map.iter().any(|(key, value)| {
+                key.strip_prefix(CUSTOM_FIELD_PREFIX)
+                    .is_some_and(|id| id.ends_with(".add") || id.ends_with(".remove"))
+                    || walk(value)
+            }),
+            Value::Array(items) => items.iter().any(walk),
+            _ => false,
+        }
+    }
+    serde_json::from_slice::<Value>(body).is_ok_and(|value| walk(&value))
+}
+// @end
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,4 +275,23 @@ mod tests {
         assert!(CustomFieldId::new("name with spaces").is_err());
         assert!("lcf_x".parse::<CustomFieldId>().is_ok());
     }
+    // @needs json
+
+    #[test]
+    fn adding_or_removing_a_value_is_seen_at_any_depth() {
+        let id = CustomFieldId::new("cf_x").unwrap();
+        let mut custom = CustomFields::new();
+        custom.set(&id, "a");
+        let set = serde_json::to_vec(&custom).unwrap();
+        assert!(!adds_or_removes(&set));
+        custom.add(&id, "b");
+        let added = serde_json::to_vec(&serde_json::json!({"contacts": [custom.clone()]})).unwrap();
+        assert!(adds_or_removes(&added));
+        let mut removing = CustomFields::new();
+        removing.remove_value(&id, "b");
+        assert!(adds_or_removes(&serde_json::to_vec(&removing).unwrap()));
+        // A value that merely reads like a key changes nothing.
+        assert!(!adds_or_removes(br#"{"note": "custom.cf_x.add"}"#));
+    }
+    // @end
 }

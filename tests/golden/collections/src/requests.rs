@@ -52,6 +52,7 @@ impl CreateBag {
         let mut request = crate::request::Request::new(
             "POST /bags",
             reqwest::Method::POST,
+            false,
             &[],
             crate::request::no_error_body,
         )?;

@@ -52,6 +52,7 @@ impl GetPet {
         let request = crate::request::Request::new(
             "GET /pets/{petId}",
             reqwest::Method::GET,
+            true,
             &[&self.pet_id],
             crate::request::no_error_body,
         )?;

@@ -114,6 +114,7 @@ impl ListTags {
         let mut request = crate::request::Request::new(
             "GET /tags",
             reqwest::Method::GET,
+            true,
             &[],
             decode_conflict_response,
         )?;
@@ -142,6 +143,7 @@ impl CreateTag {
         let mut request = crate::request::Request::new(
             "POST /tags",
             reqwest::Method::POST,
+            false,
             &[],
             decode_conflict_response,
         )?;
@@ -171,6 +173,7 @@ impl GetTag {
         let request = crate::request::Request::new(
             "GET /tags/{id}",
             reqwest::Method::GET,
+            true,
             &[&self.id],
             crate::request::no_error_body,
         )?;
@@ -195,6 +198,7 @@ impl GetTeam {
         let request = crate::request::Request::new(
             "GET /teams/{id}",
             reqwest::Method::GET,
+            true,
             &[&self.id],
             crate::request::no_error_body,
         )?;

@@ -56,6 +56,7 @@ impl ListOrders {
         let mut request = crate::request::Request::new(
             "GET /orders",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;

@@ -60,9 +60,11 @@ impl crate::Client {
     ///
     /// `GET /attempt`
     ///
-    /// Returns an [`Attempt`] builder: `.await` it to send the request (the answer has no body).
-    pub fn attempt(&self) -> Attempt {
-        Attempt { client: self.clone() }
+    /// Returns an [`AttemptType`] builder: `.await` it to send the request (the answer has no body).
+    pub fn attempt(&self) -> AttemptType {
+        AttemptType {
+            client: self.clone(),
+        }
     }
 
     /// Sends `GET /send-json`.
@@ -363,6 +365,7 @@ impl New {
         let request = crate::request::Request::new(
             "GET /new",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -386,6 +389,7 @@ impl Builder {
         let request = crate::request::Request::new(
             "GET /builder",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -409,6 +413,7 @@ impl BaseUrl {
         let request = crate::request::Request::new(
             "GET /base-url",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -432,6 +437,7 @@ impl Execute {
         let request = crate::request::Request::new(
             "GET /execute",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -446,15 +452,16 @@ crate::send::request_builder!(Execute, (), send_empty, " On success: Nothing.");
 /// `.await` it to send the request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Attempt {
+pub struct AttemptType {
     client: crate::Client,
 }
 
-impl Attempt {
+impl AttemptType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
             "GET /attempt",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -462,7 +469,7 @@ impl Attempt {
     }
 }
 
-crate::send::request_builder!(Attempt, (), send_empty, " On success: Nothing.");
+crate::send::request_builder!(AttemptType, (), send_empty, " On success: Nothing.");
 
 /// Request builder for [`Client::send_json`](crate::Client::send_json): `GET /send-json`.
 ///
@@ -478,6 +485,7 @@ impl SendJson {
         let request = crate::request::Request::new(
             "GET /send-json",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -501,6 +509,7 @@ impl SendJsonOrEmpty {
         let request = crate::request::Request::new(
             "GET /send-json-or-empty",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -524,6 +533,7 @@ impl SendText {
         let request = crate::request::Request::new(
             "GET /send-text",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -547,6 +557,7 @@ impl SendBytes {
         let request = crate::request::Request::new(
             "GET /send-bytes",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -570,6 +581,7 @@ impl SendEmpty {
         let request = crate::request::Request::new(
             "GET /send-empty",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -593,6 +605,7 @@ impl SendAnd {
         let request = crate::request::Request::new(
             "GET /send-and",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -616,6 +629,7 @@ impl SendType {
         let request = crate::request::Request::new(
             "GET /send",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -639,6 +653,7 @@ impl SendWithResponse {
         let request = crate::request::Request::new(
             "GET /send-with-response",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -662,6 +677,7 @@ impl RequestType {
         let request = crate::request::Request::new(
             "GET /request",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -685,6 +701,7 @@ impl IntoFutureType {
         let request = crate::request::Request::new(
             "GET /into-future",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -708,6 +725,7 @@ impl CloneType {
         let request = crate::request::Request::new(
             "GET /clone",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -731,6 +749,7 @@ impl CloneFrom {
         let request = crate::request::Request::new(
             "GET /clone-from",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -754,6 +773,7 @@ impl Fmt {
         let request = crate::request::Request::new(
             "GET /fmt",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -777,6 +797,7 @@ impl Select {
         let request = crate::request::Request::new(
             "GET /select",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -800,6 +821,7 @@ impl Pages {
         let request = crate::request::Request::new(
             "GET /pages",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -823,6 +845,7 @@ impl Items {
         let request = crate::request::Request::new(
             "GET /items",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -846,6 +869,7 @@ impl Fetch {
         let request = crate::request::Request::new(
             "GET /fetch",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -869,6 +893,7 @@ impl NextPage {
         let request = crate::request::Request::new(
             "GET /next-page",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -892,6 +917,7 @@ impl IntoItems {
         let request = crate::request::Request::new(
             "GET /into-items",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -915,6 +941,7 @@ impl ClientType {
         let request = crate::request::Request::new(
             "GET /client",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -938,6 +965,7 @@ impl Body {
         let request = crate::request::Request::new(
             "GET /body",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -1081,6 +1109,7 @@ impl Keywords {
         let mut request = crate::request::Request::new(
             "POST /keywords/{type}/{self}",
             reqwest::Method::POST,
+            false,
             &[&self.r#type, &self.self_],
             decode_error_type_or_error_body_type,
         )?;
@@ -1184,6 +1213,7 @@ impl Paged {
         let mut request = crate::request::Request::new(
             "GET /paged",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -1205,6 +1235,7 @@ crate::send::request_builder!(
 impl crate::pagination::Paginate for Paged {
     type Page = types::PagedResponse;
     type Item = types::ResultType;
+    const ITEMS: &'static str = "data";
     fn fetch(self) -> crate::ResponseFuture<Self::Page> {
         self.send()
     }
@@ -1214,9 +1245,20 @@ impl crate::pagination::Paginate for Paged {
             .next
             .as_ref()
             .and_then(Option::as_ref)
-            .filter(|c| !c.is_empty() && Some(*c) != self.cursor.as_ref())?;
+            .map(String::as_str)
+            .filter(|c| !c.is_empty() && Some(*c) != self.cursor.as_deref())?;
         let mut next = self.clone();
-        next.cursor = Some(cursor.clone());
+        next.cursor = Some(cursor.to_owned());
+        Some(next)
+    }
+
+    fn next_page_json(&self, page: &serde_json::Value) -> Option<Self> {
+        let cursor = page
+            .get("next")
+            .and_then(serde_json::Value::as_str)
+            .filter(|c| !c.is_empty() && Some(*c) != self.cursor.as_deref())?;
+        let mut next = self.clone();
+        next.cursor = Some(cursor.to_owned());
         Some(next)
     }
 
@@ -1226,12 +1268,12 @@ impl crate::pagination::Paginate for Paged {
 }
 
 impl Paged {
-    /// Every page of `GET /paged`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.
+    /// Every page of `GET /paged`, starting with this request's; the next page is fetched only when the stream is read past the current one. A page that does not decode is yielded as its [`Error::Decode`](crate::Error::Decode), which keeps the whole page, and the walk goes on to the page after it; any other error ends the stream after it is yielded.
     pub fn pages(self) -> crate::BoxStream<Result<types::PagedResponse, crate::Error>> {
         crate::pagination::pages(self)
     }
 
-    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.
+    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages. Of a page that does not decode, the items that decode alone are yielded and each one that does not is an [`Error::Decode`](crate::Error::Decode) naming it; the walk then goes on.
     pub fn items(self) -> crate::BoxStream<Result<types::ResultType, crate::Error>> {
         crate::pagination::items(self)
     }
@@ -1279,6 +1321,7 @@ impl<T> Selected<T> {
         let mut request = crate::request::Request::new(
             "GET /selected",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -1305,6 +1348,7 @@ impl Prelude {
         let mut request = crate::request::Request::new(
             "PUT /prelude",
             reqwest::Method::PUT,
+            true,
             &[],
             crate::request::no_error_body,
         )?;

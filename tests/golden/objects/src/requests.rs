@@ -52,6 +52,7 @@ impl GetThing {
         let request = crate::request::Request::new(
             "GET /things/{id}",
             reqwest::Method::GET,
+            true,
             &[&self.id],
             crate::request::no_error_body,
         )?;

@@ -28,11 +28,11 @@
 //!
 //! ## Errors
 //!
-//! Every method fails with one [`Error`]. An error status is `Error::Api`, whose [`ApiError`] has the status, headers and raw body, the body decoded as the spec documents it for that status (`body_typed()`), the server's message and the wait it asked for. `Error::is_retryable` tells whether trying later may help.
+//! Every method fails with one [`Error`]. An error status is `Error::Api`, whose [`ApiError`] has the status, headers and raw body, the body decoded as the spec documents it for that status (`body_typed()`), the server's message and the wait it asked for. A success whose body does not match the spec is `Error::Decode`: the request was applied, and its [`DecodeError`] keeps the status, the headers, the whole body and the path where decoding failed. A request refused before it was sent (an empty path parameter, a URL too long to send) is `Error::Request`; a failed connection is `Error::Transport` or `Error::Timeout`, whose [`TransportError`] names the root cause. Every error lists the attempts made (`history()`); `may_have_been_applied()` says whether the server may have acted on the failed request, and `is_retryable()` whether sending it again may help and cannot apply it twice.
 //!
 //! ## Retries and rate limits
 //!
-//! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
+//! The client retries by itself, and only where a retry cannot apply a request twice: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`); 502, 503, 504, timeouts and broken connections for idempotent requests, with exponential backoff and full jitter; a connection that was never made, for any request. A request is idempotent when its method is (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) unless the spec says otherwise with `x-idempotent`. A DELETE retried after an attempt that may have deleted it, and then answered 404 or 410, is `Error::AlreadyDeleted`. Requests to each endpoint are paced by its `RateLimit` headers: no more are sent in a window than the last answer said remain, and waiting requests go first come, first served when it resets, so concurrent calls spread over windows instead of collecting 429s. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value, and how many attempts the call took and how long it waited for the rate limit.
 //!
 //! ## Many calls at once
 //!
@@ -88,8 +88,9 @@ pub mod types;
 mod examples;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use rate_limit::RateLimit;
+pub use retry::Attempt;
 pub use send::{Response, ResponseFuture};
 
 /// Streams from `futures`, re-exported so the examples need no other

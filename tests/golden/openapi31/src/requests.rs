@@ -52,6 +52,7 @@ impl GetNote {
         let request = crate::request::Request::new(
             "GET /notes/{id}",
             reqwest::Method::GET,
+            true,
             &[&self.id],
             crate::request::no_error_body,
         )?;

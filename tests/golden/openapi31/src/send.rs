@@ -7,6 +7,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -15,13 +16,17 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::rate_limit::RateLimit;
 use crate::request::Request;
+use crate::retry::{Attempt, History};
 
 /// The future returned by awaiting a request builder: it owns what it
 /// needs, so it can be spawned (`tokio::spawn(client.get_x(id).send())`).
 pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
 
 /// A response on its way, before a request builder boxes it.
-pub(crate) trait Pending<T>: Future<Output = Result<Response<T>, Error>> + Send + 'static {}
+pub(crate) trait Pending<T>:
+    Future<Output = Result<Response<T>, Error>> + Send + 'static
+{
+}
 
 impl<T, F: Future<Output = Result<Response<T>, Error>> + Send + 'static> Pending<T> for F {}
 
@@ -67,8 +72,8 @@ macro_rules! request_builder {
                 )))
             }
 
-            /// Like [`send`](Self::send), but also returns the status, the headers and
-            /// the rate-limit state of the response.
+            /// Like [`send`](Self::send), but also returns the status, the headers, the
+            /// rate-limit state of the response, and the attempts the call took.
             ///
             /// # Errors
             ///
@@ -92,13 +97,14 @@ macro_rules! request_builder {
 
 pub(crate) use request_builder;
 
-/// A decoded response with its status, headers and rate-limit state, from a
-/// builder's `send_with_response`.
+/// A decoded response with its status, headers and rate-limit state, and
+/// the attempts the call took, from a builder's `send_with_response`.
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
     rate_limit: Option<RateLimit>,
+    history: History,
     value: T,
 }
 
@@ -116,6 +122,23 @@ impl<T> Response<T> {
     /// The rate-limit state the response reported, if any.
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         self.rate_limit.as_ref()
+    }
+
+    /// How many times the request was sent: 1 unless it was retried.
+    pub fn attempts(&self) -> u32 {
+        self.history.len() as u32
+    }
+
+    /// How long the call waited for the endpoint's rate limit, over all its
+    /// attempts: pacing before sending, and the waits 429s asked for.
+    pub fn rate_limit_wait(&self) -> Duration {
+        self.history.iter().map(Attempt::rate_limit_wait).sum()
+    }
+
+    /// Every attempt, in order: how each ended and how long it waited. The
+    /// last is this response.
+    pub fn history(&self) -> &[Attempt] {
+        &self.history
     }
 
     /// The decoded body.
@@ -141,17 +164,26 @@ impl<T> Response<T> {
 fn send_and<T: Send + 'static>(
     client: Client,
     request: Result<Request, Error>,
-    decode: impl FnOnce(StatusCode, bytes::Bytes) -> Result<T, Error> + Send + 'static,
+    decode: impl FnOnce(StatusCode, &bytes::Bytes) -> Result<T, Error> + Send + 'static,
 ) -> impl Pending<T> {
     async move {
         let raw = client.inner.execute(request?).await?;
-        let value = decode(raw.status, raw.body)?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            rate_limit: raw.rate_limit,
-            value,
-        })
+        match decode(raw.status, &raw.body) {
+            Ok(value) => Ok(Response {
+                status: raw.status,
+                headers: raw.headers,
+                rate_limit: raw.rate_limit,
+                history: raw.history,
+                value,
+            }),
+            // The request was applied: keep the whole response in the error.
+            Err(Error::Decode(mut decode)) => {
+                decode.headers = raw.headers;
+                decode.history = raw.history;
+                Err(Error::Decode(decode))
+            }
+            Err(other) => Err(other.with_history(raw.history)),
+        }
     }
 }
 
@@ -161,6 +193,6 @@ pub(crate) fn send_json<T: serde::de::DeserializeOwned + Send + 'static>(
     request: Result<Request, Error>,
 ) -> impl Pending<T> {
     send_and(client, request, |status, body| {
-        crate::wire::decode_json(status, &body)
+        crate::wire::decode_json(status, body)
     })
 }

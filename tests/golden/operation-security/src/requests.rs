@@ -149,6 +149,7 @@ impl ListProjects {
         let mut request = crate::request::Request::new(
             "GET /projects",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -178,6 +179,7 @@ impl GetStatus {
         let mut request = crate::request::Request::new(
             "GET /status",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -202,6 +204,7 @@ impl CreateWebhook {
         let mut request = crate::request::Request::new(
             "POST /webhooks",
             reqwest::Method::POST,
+            false,
             &[],
             crate::request::no_error_body,
         )?;
@@ -226,6 +229,7 @@ impl AdminReport {
         let mut request = crate::request::Request::new(
             "GET /admin/report",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -260,6 +264,7 @@ impl GetProfile {
         let mut request = crate::request::Request::new(
             "GET /profile",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -293,6 +298,7 @@ impl GetSession {
         let mut request = crate::request::Request::new(
             "GET /session",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -318,6 +324,7 @@ impl Legacy {
         let mut request = crate::request::Request::new(
             "GET /legacy",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;

@@ -25,7 +25,16 @@ pub(crate) struct Request {
     /// The endpoint group for rate limits: method and path template.
     pub(crate) route: &'static str,
     pub(crate) method: Method,
+    /// Whether sending it twice has the effect of sending it once, so that
+    /// it may be retried after it may have reached the server: the
+    /// operation's (its method's, unless the spec says otherwise with
+    /// `x-idempotent`), and `false` for a body that adds or removes a
+    /// custom-field value.
+    pub(crate) idempotent: bool,
     pub(crate) path: String,
+    /// The longest path parameter and its encoded length, which the error
+    /// for an over-long URL names.
+    pub(crate) longest_path_parameter: Option<(&'static str, usize)>,
     pub(crate) query: Vec<(&'static str, String)>,
     /// `deepObject` query pairs, whose keys are built at run time.
     pub(crate) deep_query: Vec<(String, String)>,
@@ -36,19 +45,29 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    /// A request for `path` (already percent-encoded, starting with `/`) of
-    /// the endpoint group `route` (`GET /lead/{id}/`).
+    /// A request of the endpoint group `route` (`GET /lead/{id}/`), whose
+    /// path is the template with `path_values` in its placeholders,
+    /// idempotent (may be retried after it may have reached the server) or
+    /// not as the operation is.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Request`] for a path value that is empty, `.` or `..`.
     pub(crate) fn new(
         route: &'static str,
         method: Method,
+        idempotent: bool,
         path_values: &[&dyn fmt::Display],
         decode_error: ErrorDecoder,
     ) -> Result<Self, Error> {
         let template = route.split_once(' ').map_or(route, |(_, path)| path);
+        let filled = crate::wire::fill_path(template, path_values)?;
         Ok(Request {
             route,
             method,
-            path: crate::wire::fill_path(template, path_values)?,
+            idempotent,
+            path: filled.path,
+            longest_path_parameter: filled.longest,
             query: Vec::new(),
             deep_query: Vec::new(),
             headers: Vec::new(),

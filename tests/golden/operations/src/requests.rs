@@ -169,6 +169,42 @@ impl crate::Client {
         Health { client: self.clone() }
     }
 
+    /// A PUT that is not idempotent
+    ///
+    /// Each request adds one, so `x-idempotent` says it is never sent twice.
+    ///
+    /// `PUT /counters/{name}/increment`
+    ///
+    /// # Arguments
+    ///
+    /// - `name`: the `name` path parameter
+    ///
+    /// Returns an [`IncrementCounter`] builder: `.await` it for the [`Counter`](crate::types::Counter).
+    pub fn increment_counter(&self, name: impl Into<String>) -> IncrementCounter {
+        IncrementCounter {
+            client: self.clone(),
+            name: name.into(),
+        }
+    }
+
+    /// A POST that is idempotent
+    ///
+    /// A search sent as POST changes nothing, so `x-idempotent` lets it be retried.
+    ///
+    /// `POST /search`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    ///
+    /// Returns a [`SearchItems`] builder: `.await` it for the `Vec<Item>`.
+    pub fn search_items(&self, body: types::SearchItemsBody) -> SearchItems {
+        SearchItems {
+            client: self.clone(),
+            body,
+        }
+    }
+
     /// Sends `DELETE /items/{item_id}/parts/{part}`.
     ///
     /// `DELETE /items/{item_id}/parts/{part}`
@@ -313,6 +349,7 @@ impl<T> ListItems<T> {
         let mut request = crate::request::Request::new(
             "GET /items/",
             reqwest::Method::GET,
+            true,
             &[],
             decode_problem,
         )?;
@@ -355,6 +392,7 @@ impl CreateItem {
         let mut request = crate::request::Request::new(
             "POST /items/",
             reqwest::Method::POST,
+            false,
             &[],
             decode_create_item_status409_response,
         )?;
@@ -410,6 +448,7 @@ impl ListEvents {
         let mut request = crate::request::Request::new(
             "GET /events/",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -427,6 +466,7 @@ crate::send::request_builder!(
 impl crate::pagination::Paginate for ListEvents {
     type Page = types::ListEventsResponse;
     type Item = types::ListEventsResponseDataItem;
+    const ITEMS: &'static str = "data";
     fn fetch(self) -> crate::ResponseFuture<Self::Page> {
         self.send()
     }
@@ -436,9 +476,20 @@ impl crate::pagination::Paginate for ListEvents {
             .cursor_next
             .as_ref()
             .and_then(Option::as_ref)
-            .filter(|c| !c.is_empty() && Some(*c) != self.cursor.as_ref())?;
+            .map(String::as_str)
+            .filter(|c| !c.is_empty() && Some(*c) != self.cursor.as_deref())?;
         let mut next = self.clone();
-        next.cursor = Some(cursor.clone());
+        next.cursor = Some(cursor.to_owned());
+        Some(next)
+    }
+
+    fn next_page_json(&self, page: &serde_json::Value) -> Option<Self> {
+        let cursor = page
+            .get("cursor_next")
+            .and_then(serde_json::Value::as_str)
+            .filter(|c| !c.is_empty() && Some(*c) != self.cursor.as_deref())?;
+        let mut next = self.clone();
+        next.cursor = Some(cursor.to_owned());
         Some(next)
     }
 
@@ -448,14 +499,14 @@ impl crate::pagination::Paginate for ListEvents {
 }
 
 impl ListEvents {
-    /// Every page of `GET /events/`, starting with this request's; the next page is fetched only when the stream is read past the current one. An error ends the stream after it is yielded.
+    /// Every page of `GET /events/`, starting with this request's; the next page is fetched only when the stream is read past the current one. A page that does not decode is yielded as its [`Error::Decode`](crate::Error::Decode), which keeps the whole page, and the walk goes on to the page after it; any other error ends the stream after it is yielded.
     pub fn pages(
         self,
     ) -> crate::BoxStream<Result<types::ListEventsResponse, crate::Error>> {
         crate::pagination::pages(self)
     }
 
-    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages.
+    /// Every item of every page, fetched lazily a page at a time; `.take(n)` stops after `n` items without fetching further pages. Of a page that does not decode, the items that decode alone are yielded and each one that does not is an [`Error::Decode`](crate::Error::Decode) naming it; the walk then goes on.
     pub fn items(
         self,
     ) -> crate::BoxStream<Result<types::ListEventsResponseDataItem, crate::Error>> {
@@ -478,6 +529,7 @@ impl CreateCharge {
         let mut request = crate::request::Request::new(
             "POST /charges",
             reqwest::Method::POST,
+            false,
             &[],
             crate::request::no_error_body,
         )?;
@@ -507,6 +559,7 @@ impl UploadFile {
         let mut request = crate::request::Request::new(
             "PUT /files/{name}",
             reqwest::Method::PUT,
+            true,
             &[&self.name],
             crate::request::no_error_body,
         )?;
@@ -535,6 +588,7 @@ impl AddCollaborator {
         let request = crate::request::Request::new(
             "PUT /collaborators/{user}",
             reqwest::Method::PUT,
+            true,
             &[&self.user],
             crate::request::no_error_body,
         )?;
@@ -561,6 +615,7 @@ impl StartJob {
         let request = crate::request::Request::new(
             "POST /jobs",
             reqwest::Method::POST,
+            false,
             &[],
             crate::request::no_error_body,
         )?;
@@ -587,6 +642,7 @@ impl CreateUpload {
         let mut request = crate::request::Request::new(
             "POST /uploads",
             reqwest::Method::POST,
+            false,
             &[],
             crate::request::no_error_body,
         )?;
@@ -614,6 +670,7 @@ impl Health {
         let request = crate::request::Request::new(
             "GET /health",
             reqwest::Method::GET,
+            true,
             &[],
             decode_problem2,
         )?;
@@ -622,6 +679,62 @@ impl Health {
 }
 
 crate::send::request_builder!(Health, String, send_text, " On success: Healthy.");
+
+/// Request builder for [`Client::increment_counter`](crate::Client::increment_counter): `PUT /counters/{name}/increment`.
+///
+/// `.await` it to send the request.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct IncrementCounter {
+    client: crate::Client,
+    name: String,
+}
+
+impl IncrementCounter {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let request = crate::request::Request::new(
+            "PUT /counters/{name}/increment",
+            reqwest::Method::PUT,
+            false,
+            &[&self.name],
+            crate::request::no_error_body,
+        )?;
+        Ok(request)
+    }
+}
+
+crate::send::request_builder!(
+    IncrementCounter, types::Counter, send_json, " On success: The new value."
+);
+
+/// Request builder for [`Client::search_items`](crate::Client::search_items): `POST /search`.
+///
+/// `.await` it to send the request.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SearchItems {
+    client: crate::Client,
+    body: types::SearchItemsBody,
+}
+
+impl SearchItems {
+    pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
+            "POST /search",
+            reqwest::Method::POST,
+            true,
+            &[],
+            crate::request::no_error_body,
+        )?;
+        let body = &self.body;
+        request.json("application/json", body)?;
+        Ok(request)
+    }
+}
+
+crate::send::request_builder!(
+    SearchItems, Vec < types::Item >, send_json, " On success: The matching items."
+);
 
 /// Request builder for [`Client::delete_part`](crate::Client::delete_part): `DELETE /items/{item_id}/parts/{part}`.
 ///
@@ -639,6 +752,7 @@ impl DeletePart {
         let request = crate::request::Request::new(
             "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
+            true,
             &[&self.item_id, &self.part],
             decode_problem3,
         )?;
@@ -673,6 +787,7 @@ impl TouchPart {
         let mut request = crate::request::Request::new(
             "PATCH /items/{item_id}/parts/{part}",
             reqwest::Method::PATCH,
+            false,
             &[&self.item_id, &self.part],
             crate::request::no_error_body,
         )?;

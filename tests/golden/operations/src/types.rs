@@ -64,6 +64,46 @@ impl<'de> crate::decode::Object<'de> for Item {
     }
 }
 
+/// The schema at `#/components/schemas/Counter`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Counter {
+    /// The `value` property.
+    pub value: i64,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Counter {
+    /// A `Counter` from its required fields; set the others with its `with_` methods.
+    pub fn new(value: i64) -> Self {
+        Counter {
+            value,
+            extra: Default::default(),
+        }
+    }
+}
+
+crate::decode::object!(Counter);
+
+impl<'de> crate::decode::Object<'de> for Counter {
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::decode::next_key(&mut map)? {
+            match key.as_str() {
+                "value" => value = Some(map.next_value()?),
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(Counter {
+            value: crate::decode::required(value, "value")?,
+            extra,
+        })
+    }
+}
+
 /// The schema at `#/components/schemas/Problem`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
@@ -706,6 +746,55 @@ impl<'de> crate::decode::Object<'de> for StartJobStatus202Response {
         }
         Ok(StartJobStatus202Response {
             queue_position: crate::decode::absent_or_null(queue_position),
+            extra,
+        })
+    }
+}
+
+/// The schema at `#/paths/~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct SearchItemsBody {
+    /// The `query` property.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SearchItemsBody {
+    /// A `SearchItemsBody` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        SearchItemsBody {
+            query: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `query` (the `query` property).
+    pub fn with_query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+}
+
+crate::decode::object!(SearchItemsBody);
+
+impl<'de> crate::decode::Object<'de> for SearchItemsBody {
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut query = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::decode::next_key(&mut map)? {
+            match key.as_str() {
+                "query" => query = Some(map.next_value()?),
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(SearchItemsBody {
+            query: crate::decode::absent_or_null(query),
             extra,
         })
     }

@@ -56,6 +56,7 @@ impl Whoami {
         let request = crate::request::Request::new(
             "GET /me",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;

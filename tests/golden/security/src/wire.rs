@@ -21,13 +21,23 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// replaced by the next of `values`, percent-encoded so that it stays one
 /// path segment: `/`, `?`, `#` and spaces are encoded.
 ///
-/// `.` and `..` are refused: URL parsers read them, and every percent-encoded
-/// spelling of them (`%2E%2E`), as "this" and "parent" segments, so no
-/// encoding keeps them from changing the request path.
-pub(crate) fn fill_path(template: &str, values: &[&dyn fmt::Display]) -> Result<String, Error> {
+/// An empty value is refused: it would make an empty segment (`/lead//`),
+/// which servers read as another path (the list instead of one item, a
+/// DELETE of the collection). `.` and `..` are refused: URL parsers read
+/// them, and every percent-encoded spelling of them (`%2E%2E`), as "this"
+/// and "parent" segments, so no encoding keeps them from changing the
+/// request path.
+///
+/// Also returns the longest parameter and its encoded length, which an
+/// over-long URL's error names.
+pub(crate) fn fill_path(
+    template: &'static str,
+    values: &[&dyn fmt::Display],
+) -> Result<FilledPath, Error> {
     use std::fmt::Write as _;
 
     let mut path = String::with_capacity(template.len() + 16 * values.len());
+    let mut longest: Option<(&'static str, usize)> = None;
     let mut text = String::new();
     let mut values = values.iter();
     let mut rest = template;
@@ -40,23 +50,42 @@ pub(crate) fn fill_path(template: &str, values: &[&dyn fmt::Display]) -> Result<
         text.clear();
         // Writing into a String cannot fail.
         let _ = write!(text, "{value}");
+        if text.is_empty() {
+            return Err(Error::Request(format!(
+                "the path parameter `{name}` is empty: the path would have an empty segment, which names another resource"
+            )));
+        }
         if text == "." || text == ".." {
             return Err(Error::Request(format!(
                 "the path parameter `{name}` cannot be `{text}`: it would change the request path"
             )));
         }
         path.push_str(&rest[..open]);
+        let before = path.len();
         path.extend(utf8_percent_encode(&text, PATH_SEGMENT));
+        let length = path.len() - before;
+        if longest.is_none_or(|(_, most)| length > most) {
+            longest = Some((name, length));
+        }
         rest = rest.get(close + 1..).unwrap_or_default();
     }
     path.push_str(rest);
-    Ok(path)
+    Ok(FilledPath { path, longest })
 }
 
-/// Decodes a JSON body, saying where in the body it failed.
+/// A path with its parameters filled in.
+#[derive(Debug, PartialEq)]
+pub(crate) struct FilledPath {
+    pub(crate) path: String,
+    /// The longest parameter and its encoded length.
+    pub(crate) longest: Option<(&'static str, usize)>,
+}
+
+/// Decodes a JSON body, saying where in the body it failed; the error keeps
+/// the whole body.
 pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     status: reqwest::StatusCode,
-    body: &[u8],
+    body: &bytes::Bytes,
 ) -> Result<T, Error> {
     // Tracking the path costs half as much again as the decode itself, and
     // it is only read when decoding fails: so decode plainly first, and
@@ -65,18 +94,21 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     if let Ok(value) = serde_json::from_slice(body) {
         return Ok(value);
     }
-    let fail = |path: String, message: String| Error::Decode {
-        status: status.as_u16(),
-        path,
-        message,
-        snippet: String::from_utf8_lossy(body).chars().take(200).collect(),
+    let fail = |path: String, error: serde_json::Error| {
+        Error::Decode(Box::new(crate::error::DecodeError::new(
+            status,
+            body.clone(),
+            path,
+            error.to_string(),
+            Some(Box::new(error)),
+        )))
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
-    deserializer
-        .end()
-        .map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        fail(path, e.into_inner())
+    })?;
+    deserializer.end().map_err(|e| fail(".".to_owned(), e))?;
     Ok(value)
 }
 
@@ -87,13 +119,17 @@ mod tests {
     #[test]
     fn paths_fill_each_placeholder_with_one_encoded_segment() {
         let id = "a b/c";
+        let filled = fill_path("/org/{org}/lead/{id}/", &[&7, &id]).unwrap();
+        assert_eq!(filled.path, "/org/7/lead/a%20b%2Fc/");
+        assert_eq!(filled.longest, Some(("id", 9)));
+        assert_eq!(fill_path("/me/", &[]).unwrap().longest, None);
         assert_eq!(
-            fill_path("/org/{org}/lead/{id}/", &[&7, &id]).unwrap(),
-            "/org/7/lead/a%20b%2Fc/"
+            fill_path("/{first}{second}", &[&"x", &"y"]).unwrap().path,
+            "/xy"
         );
-        assert_eq!(fill_path("/me/", &[]).unwrap(), "/me/");
-        assert_eq!(fill_path("/{first}{second}", &[&"x", &"y"]).unwrap(), "/xy");
         let error = fill_path("/lead/{id}", &[&".."]).unwrap_err().to_string();
         assert!(error.contains("`id` cannot be `..`"), "{error}");
+        let error = fill_path("/lead/{id}/", &[&""]).unwrap_err().to_string();
+        assert!(error.contains("`id` is empty"), "{error}");
     }
 }

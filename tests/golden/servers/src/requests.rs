@@ -131,6 +131,7 @@ impl ListFiles {
         let request = crate::request::Request::new(
             "GET /files",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -157,6 +158,7 @@ impl UploadFile {
         let mut request = crate::request::Request::new(
             "POST /files/content",
             reqwest::Method::POST,
+            false,
             &[],
             crate::request::no_error_body,
         )?;
@@ -186,6 +188,7 @@ impl DownloadFile {
         let mut request = crate::request::Request::new(
             "GET /files/{id}/content",
             reqwest::Method::GET,
+            true,
             &[&self.id],
             crate::request::no_error_body,
         )?;
@@ -214,6 +217,7 @@ impl ReplaceFile {
         let mut request = crate::request::Request::new(
             "PUT /files/{id}/content",
             reqwest::Method::PUT,
+            true,
             &[&self.id],
             crate::request::no_error_body,
         )?;
@@ -243,6 +247,7 @@ impl DeleteFile {
         let request = crate::request::Request::new(
             "DELETE /files/{id}/content",
             reqwest::Method::DELETE,
+            true,
             &[&self.id],
             crate::request::no_error_body,
         )?;
@@ -266,6 +271,7 @@ impl GetReport {
         let mut request = crate::request::Request::new(
             "GET /reports",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;

@@ -33,6 +33,8 @@ pub(crate) struct Inner {
     pub(crate) credentials: Vec<Sent>,
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
+    /// The connect timeout this builder set, which errors name.
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) throttle: Throttle,
 }
@@ -183,8 +185,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to hold back requests to an endpoint group whose last response
-    /// said no requests remain, until its window resets (default on).
+    /// Whether to pace requests per endpoint group (method and path
+    /// template) by the server's `RateLimit` headers (default on): no more
+    /// requests are sent in a window than the last answer said remain, less
+    /// those still on their way, and waiting requests go first come, first
+    /// served when the window resets, so concurrent calls spread over
+    /// windows instead of collecting 429s. Off, requests go at once and a
+    /// 429 is retried after the wait it asked for.
     pub fn proactive_throttling(mut self, enabled: bool) -> Self {
         self.retry.proactive_throttling = enabled;
         self
@@ -370,6 +377,7 @@ impl ClientBuilder {
             })?;
             headers.insert(header, value);
         }
+        let own_http = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -389,42 +397,12 @@ impl ClientBuilder {
                 credentials,
                 headers,
                 timeout: self.timeout,
+                connect_timeout: self.connect_timeout.filter(|_| !own_http),
                 retry: self.retry,
                 throttle: Throttle::default(),
             }),
         })
     }
-}
-
-/// Puts `credentials` on a request: each header, and the API-key cookies
-/// with the request's own `cookies` in one `Cookie` header, marked sensitive
-/// when it holds a key. Query credentials are in the URL already.
-pub(crate) fn authorize(
-    mut builder: reqwest::RequestBuilder,
-    credentials: &[&Sent],
-    mut cookies: Vec<String>,
-) -> Result<reqwest::RequestBuilder, Error> {
-    let mut keys = 0;
-    for credential in credentials {
-        match credential {
-            Sent::Authorization(value) => {
-                builder = builder.header(reqwest::header::AUTHORIZATION, value.clone());
-            }
-            Sent::Header(name, value) => builder = builder.header(name.clone(), value.clone()),
-            Sent::Cookie(_, cookie) => {
-                cookies.insert(keys, cookie.clone());
-                keys += 1;
-            }
-            Sent::Query(..) => {}
-        }
-    }
-    if !cookies.is_empty() {
-        let mut header = HeaderValue::from_str(&cookies.join("; "))
-            .map_err(|_| Error::Request("a cookie value cannot be sent in a header".to_owned()))?;
-        header.set_sensitive(keys > 0);
-        builder = builder.header(reqwest::header::COOKIE, header);
-    }
-    Ok(builder)
 }
 
 /// Whether the client may send requests to `url`, the `what` it is: https,

@@ -88,6 +88,7 @@ impl ListPets {
         let mut request = crate::request::Request::new(
             "GET /pets",
             reqwest::Method::GET,
+            true,
             &[],
             decode_error_type,
         )?;
@@ -115,6 +116,7 @@ impl CreatePet {
         let mut request = crate::request::Request::new(
             "POST /pets",
             reqwest::Method::POST,
+            false,
             &[],
             decode_error_type,
         )?;
@@ -143,6 +145,7 @@ impl GetPet {
         let request = crate::request::Request::new(
             "GET /pets/{id}",
             reqwest::Method::GET,
+            true,
             &[&self.id],
             decode_error_type,
         )?;

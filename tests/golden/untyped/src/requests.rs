@@ -58,6 +58,7 @@ impl Ping {
         let request = crate::request::Request::new(
             "GET /ping",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;
@@ -82,6 +83,7 @@ impl Echo {
         let mut request = crate::request::Request::new(
             "GET /echo",
             reqwest::Method::GET,
+            true,
             &[],
             crate::request::no_error_body,
         )?;

@@ -46,7 +46,7 @@ impl crate::mock::Operation for crate::requests::Execute {
     }
 }
 
-impl crate::mock::Operation for crate::requests::Attempt {
+impl crate::mock::Operation for crate::requests::AttemptType {
     type Answer = ();
     fn describe(&self) -> crate::mock::Described {
         crate::mock::Described::new(self.request(), 204)

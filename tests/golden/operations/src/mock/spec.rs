@@ -112,6 +112,28 @@ impl crate::mock::Operation for crate::requests::Health {
     }
 }
 
+impl crate::mock::Operation for crate::requests::IncrementCounter {
+    type Answer = crate::types::Counter;
+    fn describe(&self) -> crate::mock::Described {
+        crate::mock::Described::new(self.request(), 200)
+    }
+
+    fn answer(answer: &Self::Answer) -> crate::mock::Body {
+        crate::mock::send_json(answer)
+    }
+}
+
+impl crate::mock::Operation for crate::requests::SearchItems {
+    type Answer = Vec<crate::types::Item>;
+    fn describe(&self) -> crate::mock::Described {
+        crate::mock::Described::new(self.request(), 200)
+    }
+
+    fn answer(answer: &Self::Answer) -> crate::mock::Body {
+        crate::mock::send_json(answer)
+    }
+}
+
 impl crate::mock::Operation for crate::requests::DeletePart {
     type Answer = ();
     fn describe(&self) -> crate::mock::Described {
