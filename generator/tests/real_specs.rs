@@ -4,9 +4,9 @@
 //! corpus` generates and `cargo check`s them.
 //!
 //! The big specs (Stripe's 4 MB YAML, OpenAI's integers beyond 64 bits) live
-//! outside the repository, in `../shared/specs`, and `cargo test` reads
-//! nothing outside it: `cargo xtask corpus` generates every one of them and
-//! fails on any that does not load.
+//! outside the repository, beside it, and `cargo test` reads nothing
+//! outside it: `cargo xtask corpus` generates every one of them and fails on
+//! any that does not load.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
