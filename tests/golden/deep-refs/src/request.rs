@@ -60,7 +60,11 @@ impl Request {
         path_values: &[&dyn fmt::Display],
         decode_error: ErrorDecoder,
     ) -> Result<Self, Error> {
-        let template = route.split_once(' ').map_or(route, |(_, path)| path);
+        // The route is `METHOD /path`; a byte search, as in `fill_path`.
+        let template = route
+            .bytes()
+            .position(|b| b == b' ')
+            .map_or(route, |space| &route[space + 1..]);
         let filled = crate::wire::fill_path(template, path_values)?;
         Ok(Request {
             route,

@@ -115,8 +115,8 @@ impl Attempt {
         self.backoff
     }
 
-    /// How long it took from sending to the end of the response or the
-    /// failure.
+    /// How long it took, from when it was cleared to go (building and
+    /// sending the request) to the end of the response or the failure.
     pub fn duration(&self) -> Duration {
         self.duration
     }
@@ -190,7 +190,6 @@ pub(crate) struct Raw {
 /// A body with its content type, checked once before the first attempt.
 type Body = (HeaderValue, bytes::Bytes);
 
-
 impl Inner {
     /// Sends `request`, retrying as the policy allows and only where a
     /// retry cannot apply the request twice:
@@ -225,18 +224,17 @@ impl Inner {
         let mut rate_limit_wait = Duration::ZERO;
         let mut backoff = Duration::ZERO;
         loop {
-            let permit = if policy.proactive_throttling {
-                let (permit, waited) = self.throttle.acquire(request.route).await;
+            let (permit, started) = if policy.proactive_throttling {
+                let (permit, waited, admitted) = self.throttle.acquire(request.route).await;
                 rate_limit_wait += waited;
-                Some(permit)
+                (Some(permit), admitted)
             } else {
-                None
+                (None, Instant::now())
             };
             // Built afresh for each attempt, which costs a retry little and
             // spares the first attempt a copy. It fails, if at all, before
             // the first attempt: the inputs do not change.
             let built = self.build(&request, base, &credentials, body.as_ref())?;
-            let started = Instant::now();
             let tried = self.attempt(built).await;
             let finished = Instant::now();
             let duration = finished - started;

@@ -122,7 +122,28 @@ const SAME_WINDOW: Duration = Duration::from_millis(100);
 /// request goes alone; a group whose answers carry no limit is not paced.
 #[derive(Debug, Default)]
 pub(crate) struct Throttle {
-    groups: Mutex<HashMap<&'static str, Group, BuildHasherDefault<RouteHasher>>>,
+    groups: Mutex<Groups>,
+}
+
+/// The endpoint groups a client has sent to.
+#[derive(Debug, Default)]
+struct Groups {
+    /// Each group's place in `all`, by route.
+    places: HashMap<&'static str, usize, BuildHasherDefault<RouteHasher>>,
+    /// The groups. None is ever removed, so a permit keeps its group's
+    /// place and reads the answer into it without looking the route up.
+    all: Vec<Group>,
+}
+
+impl Groups {
+    /// The place of `route`'s group, made on first use.
+    fn place(&mut self, route: &'static str) -> usize {
+        let all = &mut self.all;
+        *self.places.entry(route).or_insert_with(|| {
+            all.push(Group::new());
+            all.len() - 1
+        })
+    }
 }
 
 /// FNV-1a: the keys are the spec's routes, fixed at compile time, so the
@@ -202,9 +223,9 @@ impl Group {
         }
     }
 
-    /// Admits one request if the group allows it now.
-    fn admit(&mut self) -> bool {
-        if self.window_end.is_some_and(|end| end <= Instant::now()) {
+    /// Admits one request if the group allows it at `now`.
+    fn admit(&mut self, now: Instant) -> bool {
+        if self.window_end.is_some_and(|end| end <= now) {
             // A new window: as many as the limit allows, less those still
             // on their way, which may count in it.
             self.window_end = None;
@@ -276,10 +297,7 @@ impl Group {
 }
 
 impl Throttle {
-    fn groups(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<&'static str, Group, BuildHasherDefault<RouteHasher>>>
-    {
+    fn groups(&self) -> std::sync::MutexGuard<'_, Groups> {
         // The map stays consistent even if a thread panicked holding it:
         // every change is one assignment or queue operation.
         self.groups
@@ -288,21 +306,24 @@ impl Throttle {
     }
 
     /// Waits until `group` admits one more request, in line with the
-    /// others waiting; returns the permit and how long it waited.
-    pub(crate) async fn acquire(&self, group: &'static str) -> (Permit<'_>, Duration) {
-        let notify = {
+    /// others waiting; returns the permit, how long it waited and when it
+    /// was admitted.
+    pub(crate) async fn acquire(&self, group: &'static str) -> (Permit<'_>, Duration, Instant) {
+        let now = Instant::now();
+        let (place, notify) = {
             let mut groups = self.groups();
-            let state = groups.entry(group).or_insert_with(Group::new);
-            if state.queue.is_empty() && state.admit() {
-                return (Permit::new(self, group), Duration::ZERO);
+            let place = groups.place(group);
+            let state = &mut groups.all[place];
+            if state.queue.is_empty() && state.admit(now) {
+                return (Permit::new(self, place), Duration::ZERO, now);
             }
-            state.notify.clone()
+            (place, state.notify.clone())
         };
         let mut waiting = Waiting {
             throttle: self,
-            group,
+            place,
             ticket: None,
-            since: Instant::now(),
+            since: now,
         };
         loop {
             // Made before the state is read, so a change after the read
@@ -310,18 +331,19 @@ impl Throttle {
             let notified = notify.notified();
             let until = {
                 let mut groups = self.groups();
-                let state = groups.entry(group).or_insert_with(Group::new);
+                let state = &mut groups.all[place];
                 let ticket = *waiting.ticket.get_or_insert_with(|| {
                     state.next_ticket += 1;
                     state.queue.push_back(state.next_ticket);
                     state.next_ticket
                 });
-                if state.queue.front() == Some(&ticket) && state.admit() {
+                let now = Instant::now();
+                if state.queue.front() == Some(&ticket) && state.admit(now) {
                     state.queue.pop_front();
                     waiting.ticket = None;
                     // The next in line may go too.
                     state.wake();
-                    return (Permit::new(self, group), waiting.since.elapsed());
+                    return (Permit::new(self, place), now - waiting.since, now);
                 }
                 state.window_end
             };
@@ -340,7 +362,8 @@ impl Throttle {
     pub(crate) fn block(&self, group: &'static str, wait: Duration) {
         let end = Instant::now() + wait;
         let mut groups = self.groups();
-        let state = groups.entry(group).or_insert_with(Group::new);
+        let place = groups.place(group);
+        let state = &mut groups.all[place];
         state.pacing = Pacing::Paced;
         state.permits = 0;
         state.lowest = Some(0);
@@ -353,15 +376,16 @@ impl Throttle {
 /// answer is read ([`observe`](Permit::observe)) or it fails (dropped).
 pub(crate) struct Permit<'a> {
     throttle: &'a Throttle,
-    group: &'static str,
+    /// The group's place in `Groups::all`.
+    place: usize,
     observed: bool,
 }
 
 impl<'a> Permit<'a> {
-    fn new(throttle: &'a Throttle, group: &'static str) -> Self {
+    fn new(throttle: &'a Throttle, place: usize) -> Self {
         Permit {
             throttle,
-            group,
+            place,
             observed: false,
         }
     }
@@ -370,7 +394,7 @@ impl<'a> Permit<'a> {
     pub(crate) fn observe(mut self, rate_limit: Option<&RateLimit>, now: Instant) {
         self.observed = true;
         let mut groups = self.throttle.groups();
-        if let Some(state) = groups.get_mut(self.group) {
+        if let Some(state) = groups.all.get_mut(self.place) {
             state.in_flight = state.in_flight.saturating_sub(1);
             state.observe(rate_limit, now);
             state.wake();
@@ -385,7 +409,7 @@ impl Drop for Permit<'_> {
             // its way. An unknown group stays unknown, and the next request
             // goes alone.
             let mut groups = self.throttle.groups();
-            if let Some(state) = groups.get_mut(self.group) {
+            if let Some(state) = groups.all.get_mut(self.place) {
                 state.in_flight = state.in_flight.saturating_sub(1);
                 state.wake();
             }
@@ -397,7 +421,7 @@ impl Drop for Permit<'_> {
 /// was dropped while it waited) lets the next one go.
 struct Waiting<'a> {
     throttle: &'a Throttle,
-    group: &'static str,
+    place: usize,
     ticket: Option<u64>,
     since: Instant,
 }
@@ -406,7 +430,7 @@ impl Drop for Waiting<'_> {
     fn drop(&mut self) {
         if let Some(ticket) = self.ticket {
             let mut groups = self.throttle.groups();
-            if let Some(state) = groups.get_mut(self.group) {
+            if let Some(state) = groups.all.get_mut(self.place) {
                 state.queue.retain(|t| *t != ticket);
                 state.wake();
             }
@@ -469,17 +493,20 @@ mod tests {
     #[test]
     fn a_burst_is_admitted_only_as_the_window_allows() {
         let mut group = Group::new();
-        assert!(group.admit(), "the first request goes alone");
-        assert!(!group.admit(), "the rest wait to learn the limit");
+        assert!(group.admit(Instant::now()), "the first request goes alone");
+        assert!(
+            !group.admit(Instant::now()),
+            "the rest wait to learn the limit"
+        );
         group.in_flight -= 1;
         group.observe(Some(&said(5, 4, LONG)), Instant::now());
-        let admitted = (0..10).filter(|_| group.admit()).count();
+        let admitted = (0..10).filter(|_| group.admit(Instant::now())).count();
         assert_eq!(admitted, 4, "as many as remain");
         // Answers of the same window say fewer remain: nothing more goes.
         for remaining in (0..4).rev() {
             group.in_flight -= 1;
             group.observe(Some(&said(5, remaining, LONG)), Instant::now());
-            assert!(!group.admit());
+            assert!(!group.admit(Instant::now()));
         }
     }
 
@@ -522,10 +549,10 @@ mod tests {
     fn a_new_window_refills_to_the_limit_less_those_in_flight() {
         let mut group = Group::new();
         group.observe(Some(&said(5, 0, LONG)), Instant::now());
-        assert!(!group.admit());
+        assert!(!group.admit(Instant::now()));
         group.window_end = Instant::now().checked_sub(Duration::from_millis(1));
         group.in_flight = 2;
-        let admitted = (0..10).filter(|_| group.admit()).count();
+        let admitted = (0..10).filter(|_| group.admit(Instant::now())).count();
         assert_eq!(admitted, 3);
     }
 
@@ -534,15 +561,16 @@ mod tests {
         let throttle = Throttle::default();
         throttle.block("GET /x", LONG);
         let mut groups = throttle.groups();
-        let group = groups.get_mut("GET /x").expect("blocked");
-        assert!(!group.admit(), "held for the wait");
+        let place = groups.place("GET /x");
+        let group = &mut groups.all[place];
+        assert!(!group.admit(Instant::now()), "held for the wait");
         group.window_end = Instant::now().checked_sub(Duration::from_millis(1));
-        assert!(group.admit(), "then one goes");
-        assert!(!group.admit(), "alone");
+        assert!(group.admit(Instant::now()), "then one goes");
+        assert!(!group.admit(Instant::now()), "alone");
         group.in_flight -= 1;
         group.observe(None, Instant::now());
         assert!(
-            (0..100).all(|_| group.admit()),
+            (0..100).all(|_| group.admit(Instant::now())),
             "and, no limit said, all do"
         );
     }
@@ -550,10 +578,10 @@ mod tests {
     #[test]
     fn a_group_without_limits_is_not_paced() {
         let mut group = Group::new();
-        assert!(group.admit());
+        assert!(group.admit(Instant::now()));
         group.in_flight -= 1;
         group.observe(None, Instant::now());
-        assert!((0..100).all(|_| group.admit()));
+        assert!((0..100).all(|_| group.admit(Instant::now())));
     }
 
     #[test]
