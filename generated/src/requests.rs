@@ -213,6 +213,7 @@ impl<T> ListLeads<T> {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_leads",
             "GET /lead/",
             reqwest::Method::GET,
             &[],
@@ -312,6 +313,7 @@ pub struct CreateLead {
 impl CreateLead {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_lead",
             "POST /lead/",
             reqwest::Method::POST,
             &[],
@@ -340,6 +342,7 @@ pub struct MergeLeads {
 impl MergeLeads {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "merge_leads",
             "POST /lead/merge/",
             reqwest::Method::POST,
             &[],
@@ -388,6 +391,7 @@ impl<T> GetLead<T> {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "get_lead",
             "GET /lead/{id}/",
             reqwest::Method::GET,
             &[&self.id],
@@ -414,6 +418,7 @@ pub struct UpdateLead {
 impl UpdateLead {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "update_lead",
             "PUT /lead/{id}/",
             reqwest::Method::PUT,
             &[&self.id],
@@ -442,6 +447,7 @@ pub struct DeleteLead {
 impl DeleteLead {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "delete_lead",
             "DELETE /lead/{id}/",
             reqwest::Method::DELETE,
             &[&self.id],

@@ -30,6 +30,10 @@
 //!
 //! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
 //!
+//! ## Tracing
+//!
+//! Every call is a [tracing](https://docs.rs/tracing) span named `request`, at the `INFO` level with the target `golden_collections::trace`: `operation` (the `operationId`), `method` and `path` (the template, such as `/bags`), and once the call ends `attempts`, `status`, `error` (why it failed: a status or a kind of failure) and `duration`. Each retry is an event `retrying` in that span, with `attempt`, `reason` and `wait`; each wait for an endpoint whose rate limit is spent is an event `waiting for the rate limit`, with `wait`. Credentials, URLs (a query may hold a key), path values, headers and bodies are never recorded. Without a subscriber, a call pays a few atomic loads for this; with one, such as `tracing_subscriber::fmt().with_env_filter("golden_collections=info").init()` in your application, the spans appear in its logs.
+//!
 //! ## Custom fields
 //!
 //! Keys that start with `custom.` are custom fields, gathered by field id into the `custom` map ([`CustomFields`]) of the types that carry them and written back as flat keys. In an update, `set` a value, `clear` it (`null`), or `add` / `remove_value` one value of a multi-value field; ids are checked by [`CustomFieldId`].
@@ -57,6 +61,7 @@ mod request;
 mod retry;
 mod send;
 mod timestamp;
+mod trace;
 mod wire;
 pub mod requests;
 pub mod types;

@@ -98,8 +98,10 @@ impl Inner {
         let mut attempts = 0u32;
         loop {
             attempts += 1;
+            crate::trace::attempt(attempts);
             if policy.proactive_throttling {
                 if let Some(wait) = inner.throttle.wait_for(request.route) {
+                    crate::trace::throttled(wait);
                     tokio::time::sleep(wait).await;
                 }
             }
@@ -150,6 +152,7 @@ impl Inner {
                     }
                 });
             }
+            crate::trace::retrying(&error, attempts, wait);
             tokio::time::sleep(wait).await;
         }
     }

@@ -33,12 +33,16 @@ pub(crate) struct Request {
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Option<(String, Vec<u8>)>,
     pub(crate) decode_error: ErrorDecoder,
+    /// The `operationId`, for tracing.
+    pub(crate) operation: &'static str,
 }
 
 impl Request {
     /// A request for `path` (already percent-encoded, starting with `/`) of
-    /// the endpoint group `route` (`GET /lead/{id}/`).
+    /// the endpoint group `route` (`GET /lead/{id}/`), by the operation
+    /// `operation`.
     pub(crate) fn new(
+        operation: &'static str,
         route: &'static str,
         method: Method,
         path_values: &[&dyn fmt::Display],
@@ -55,6 +59,7 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             decode_error,
+            operation,
         })
     }
 

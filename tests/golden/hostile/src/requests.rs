@@ -361,6 +361,7 @@ pub struct New {
 impl New {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "new",
             "GET /new",
             reqwest::Method::GET,
             &[],
@@ -384,6 +385,7 @@ pub struct Builder {
 impl Builder {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "builder",
             "GET /builder",
             reqwest::Method::GET,
             &[],
@@ -407,6 +409,7 @@ pub struct BaseUrl {
 impl BaseUrl {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "base_url",
             "GET /base-url",
             reqwest::Method::GET,
             &[],
@@ -430,6 +433,7 @@ pub struct Execute {
 impl Execute {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "execute",
             "GET /execute",
             reqwest::Method::GET,
             &[],
@@ -453,6 +457,7 @@ pub struct Attempt {
 impl Attempt {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "attempt",
             "GET /attempt",
             reqwest::Method::GET,
             &[],
@@ -476,6 +481,7 @@ pub struct SendJson {
 impl SendJson {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_json",
             "GET /send-json",
             reqwest::Method::GET,
             &[],
@@ -499,6 +505,7 @@ pub struct SendJsonOrEmpty {
 impl SendJsonOrEmpty {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_json_or_empty",
             "GET /send-json-or-empty",
             reqwest::Method::GET,
             &[],
@@ -522,6 +529,7 @@ pub struct SendText {
 impl SendText {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_text",
             "GET /send-text",
             reqwest::Method::GET,
             &[],
@@ -545,6 +553,7 @@ pub struct SendBytes {
 impl SendBytes {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_bytes",
             "GET /send-bytes",
             reqwest::Method::GET,
             &[],
@@ -568,6 +577,7 @@ pub struct SendEmpty {
 impl SendEmpty {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_empty",
             "GET /send-empty",
             reqwest::Method::GET,
             &[],
@@ -591,6 +601,7 @@ pub struct SendAnd {
 impl SendAnd {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_and",
             "GET /send-and",
             reqwest::Method::GET,
             &[],
@@ -614,6 +625,7 @@ pub struct SendType {
 impl SendType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send",
             "GET /send",
             reqwest::Method::GET,
             &[],
@@ -637,6 +649,7 @@ pub struct SendWithResponse {
 impl SendWithResponse {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_with_response",
             "GET /send-with-response",
             reqwest::Method::GET,
             &[],
@@ -660,6 +673,7 @@ pub struct RequestType {
 impl RequestType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "request",
             "GET /request",
             reqwest::Method::GET,
             &[],
@@ -683,6 +697,7 @@ pub struct IntoFutureType {
 impl IntoFutureType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "into_future",
             "GET /into-future",
             reqwest::Method::GET,
             &[],
@@ -706,6 +721,7 @@ pub struct CloneType {
 impl CloneType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "clone",
             "GET /clone",
             reqwest::Method::GET,
             &[],
@@ -729,6 +745,7 @@ pub struct CloneFrom {
 impl CloneFrom {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "clone_from",
             "GET /clone-from",
             reqwest::Method::GET,
             &[],
@@ -752,6 +769,7 @@ pub struct Fmt {
 impl Fmt {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "fmt",
             "GET /fmt",
             reqwest::Method::GET,
             &[],
@@ -775,6 +793,7 @@ pub struct Select {
 impl Select {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "select",
             "GET /select",
             reqwest::Method::GET,
             &[],
@@ -798,6 +817,7 @@ pub struct Pages {
 impl Pages {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "pages",
             "GET /pages",
             reqwest::Method::GET,
             &[],
@@ -821,6 +841,7 @@ pub struct Items {
 impl Items {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "items",
             "GET /items",
             reqwest::Method::GET,
             &[],
@@ -844,6 +865,7 @@ pub struct Fetch {
 impl Fetch {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "fetch",
             "GET /fetch",
             reqwest::Method::GET,
             &[],
@@ -867,6 +889,7 @@ pub struct NextPage {
 impl NextPage {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "next_page",
             "GET /next-page",
             reqwest::Method::GET,
             &[],
@@ -890,6 +913,7 @@ pub struct IntoItems {
 impl IntoItems {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "into_items",
             "GET /into-items",
             reqwest::Method::GET,
             &[],
@@ -913,6 +937,7 @@ pub struct ClientType {
 impl ClientType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "client",
             "GET /client",
             reqwest::Method::GET,
             &[],
@@ -936,6 +961,7 @@ pub struct Body {
 impl Body {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "body",
             "GET /body",
             reqwest::Method::GET,
             &[],
@@ -1079,6 +1105,7 @@ impl Keywords {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "keywords",
             "POST /keywords/{type}/{self}",
             reqwest::Method::POST,
             &[&self.r#type, &self.self_],
@@ -1182,6 +1209,7 @@ impl Paged {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "paged",
             "GET /paged",
             reqwest::Method::GET,
             &[],
@@ -1277,6 +1305,7 @@ impl<T> Selected<T> {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "selected",
             "GET /selected",
             reqwest::Method::GET,
             &[],
@@ -1303,6 +1332,7 @@ pub struct Prelude {
 impl Prelude {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "prelude",
             "PUT /prelude",
             reqwest::Method::PUT,
             &[],

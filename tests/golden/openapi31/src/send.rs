@@ -144,7 +144,18 @@ fn send_and<T: Send + 'static>(
     decode: impl FnOnce(StatusCode, bytes::Bytes) -> Result<T, Error> + Send + 'static,
 ) -> impl Pending<T> {
     async move {
-        let raw = client.inner.execute(request?).await?;
+        let request = request?;
+        let call = crate::trace::call(&request);
+        let raw = match call.span() {
+            None => client.inner.execute(request).await,
+            // Boxed, so that the untraced call's future stays the size it was.
+            Some(span) => {
+                tracing::Instrument::instrument(Box::pin(client.inner.execute(request)), span)
+                    .await
+            }
+        };
+        call.finish(&raw);
+        let raw = raw?;
         let value = decode(raw.status, raw.body)?;
         Ok(Response {
             status: raw.status,

@@ -311,6 +311,7 @@ impl<T> ListItems<T> {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_items",
             "GET /items/",
             reqwest::Method::GET,
             &[],
@@ -353,6 +354,7 @@ impl CreateItem {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_item",
             "POST /items/",
             reqwest::Method::POST,
             &[],
@@ -408,6 +410,7 @@ impl ListEvents {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_events",
             "GET /events/",
             reqwest::Method::GET,
             &[],
@@ -476,6 +479,7 @@ pub struct CreateCharge {
 impl CreateCharge {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_charge",
             "POST /charges",
             reqwest::Method::POST,
             &[],
@@ -505,6 +509,7 @@ pub struct UploadFile {
 impl UploadFile {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "upload_file",
             "PUT /files/{name}",
             reqwest::Method::PUT,
             &[&self.name],
@@ -533,6 +538,7 @@ pub struct AddCollaborator {
 impl AddCollaborator {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "add_collaborator",
             "PUT /collaborators/{user}",
             reqwest::Method::PUT,
             &[&self.user],
@@ -559,6 +565,7 @@ pub struct StartJob {
 impl StartJob {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "start_job",
             "POST /jobs",
             reqwest::Method::POST,
             &[],
@@ -585,6 +592,7 @@ pub struct CreateUpload {
 impl CreateUpload {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_upload",
             "POST /uploads",
             reqwest::Method::POST,
             &[],
@@ -612,6 +620,7 @@ pub struct Health {
 impl Health {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "health",
             "GET /health",
             reqwest::Method::GET,
             &[],
@@ -637,6 +646,7 @@ pub struct DeletePart {
 impl DeletePart {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "delete_part",
             "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
             &[&self.item_id, &self.part],
@@ -671,6 +681,7 @@ impl TouchPart {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "touch_part",
             "PATCH /items/{item_id}/parts/{part}",
             reqwest::Method::PATCH,
             &[&self.item_id, &self.part],

@@ -37,6 +37,10 @@
 //!
 //! The client retries by itself: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`), and 502, 503, 504, timeouts and dropped connections for idempotent methods, with exponential backoff and full jitter. A request the server may have processed is never replayed unless its method is idempotent. When an endpoint's last answer said no requests remain, the next request to it waits for the reset. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value.
 //!
+//! ## Tracing
+//!
+//! Every call is a [tracing](https://docs.rs/tracing) span named `request`, at the `INFO` level with the target `golden_security::trace`: `operation` (the `operationId`), `method` and `path` (the template, such as `/me`), and once the call ends `attempts`, `status`, `error` (why it failed: a status or a kind of failure) and `duration`. Each retry is an event `retrying` in that span, with `attempt`, `reason` and `wait`; each wait for an endpoint whose rate limit is spent is an event `waiting for the rate limit`, with `wait`. Credentials, URLs (a query may hold a key), path values, headers and bodies are never recorded. Without a subscriber, a call pays a few atomic loads for this; with one, such as `tracing_subscriber::fmt().with_env_filter("golden_security=info").init()` in your application, the spans appear in its logs.
+//!
 //! ## Many calls at once
 //!
 //! A request builder owns a clone of the client (an `Arc`, cheap to clone) and its arguments, so its future is `'static + Send`: it can be spawned, or many can run together. [`stream`] and [`StreamExt`] are re-exported from `futures` for this; `buffer_unordered(n)` keeps at most `n` requests in flight. Clones of a client share its connections and its rate-limit state, so calls that run together also wait together when an endpoint has no requests left.
@@ -79,6 +83,7 @@ mod rate_limit;
 mod request;
 mod retry;
 mod send;
+mod trace;
 mod wire;
 pub mod requests;
 pub mod types;
