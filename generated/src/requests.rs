@@ -213,6 +213,7 @@ impl<T> ListLeads<T> {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_leads",
             "GET /lead/",
             reqwest::Method::GET,
             true,
@@ -345,6 +346,7 @@ pub struct CreateLead {
 impl CreateLead {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_lead",
             "POST /lead/",
             reqwest::Method::POST,
             false,
@@ -374,6 +376,7 @@ pub struct MergeLeads {
 impl MergeLeads {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "merge_leads",
             "POST /lead/merge/",
             reqwest::Method::POST,
             false,
@@ -423,6 +426,7 @@ impl<T> GetLead<T> {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "get_lead",
             "GET /lead/{id}/",
             reqwest::Method::GET,
             true,
@@ -450,6 +454,7 @@ pub struct UpdateLead {
 impl UpdateLead {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "update_lead",
             "PUT /lead/{id}/",
             reqwest::Method::PUT,
             true,
@@ -479,6 +484,7 @@ pub struct DeleteLead {
 impl DeleteLead {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "delete_lead",
             "DELETE /lead/{id}/",
             reqwest::Method::DELETE,
             true,

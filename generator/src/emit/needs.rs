@@ -128,6 +128,13 @@ pub(crate) const RUNTIME: &[RuntimeFile] = &[
         source: include_str!("runtime/timestamp.rs"),
     },
     RuntimeFile {
+        module: "trace",
+        needs: &[RuntimeFeature::Client],
+        exports: &[],
+        feature: None,
+        source: include_str!("runtime/trace.rs"),
+    },
+    RuntimeFile {
         module: "wire",
         needs: &[RuntimeFeature::Client],
         exports: &[],

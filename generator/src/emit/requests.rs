@@ -631,10 +631,11 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     }
     let route = format!("{} {}", op.method.as_str(), op.path);
     let idempotent = op.idempotent;
+    let operation = &op.operation_id;
     let mutable = (!fill.is_empty()).then(|| quote! { mut });
     quote! {
         pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
-            let #mutable request = crate::request::Request::new(#route, reqwest::Method::#method, #idempotent, &[#(#path_values),*], #decoder)?;
+            let #mutable request = crate::request::Request::new(#operation, #route, reqwest::Method::#method, #idempotent, &[#(#path_values),*], #decoder)?;
             #(#fill)*
             Ok(request)
         }

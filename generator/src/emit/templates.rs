@@ -382,6 +382,30 @@ fn guide(api: &Api) -> Vec<String> {
     if api.needs(RuntimeFeature::Client) {
         sections.extend(client_guide(api));
     }
+    if api.needs(RuntimeFeature::Client) {
+        sections.push("## Tracing".to_owned());
+        sections.push(format!(
+            "Every call is a [tracing](https://docs.rs/tracing) span named `request`, at the \
+             `INFO` level with the target `{lib}::trace`: `operation` (the `operationId`), \
+             `method` and `path` (the template, such as `{path}`), and once the call ends \
+             `attempts`, `status`, `error` (why it failed: a status or a kind of failure) and \
+             `duration`. Each retry is an event `retrying` in that span, with `attempt`, \
+             `reason` and `wait`; a call that waited because its endpoint's rate limit was \
+             spent has an event `waited for the rate limit`, with `wait`. Credentials, URLs \
+             (a query may hold a key), path values, headers and bodies are never recorded. \
+             Without a \
+             subscriber, a call pays a few atomic loads for this; with one, such as \
+             `tracing_subscriber::fmt().with_env_filter(\"{lib}=info\").init()` in your \
+             application, the spans appear in its logs.",
+            lib = api.lib_name,
+            path = api
+                .operations
+                .iter()
+                .find(|op| op.path.contains('{'))
+                .or(api.operations.first())
+                .map_or("/", |op| op.path.as_str()),
+        ));
+    }
     if let Some(example) = many_calls(api) {
         sections.push("## Many calls at once".to_owned());
         sections.push(

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 
 /// The rate-limit state a response reported.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,18 +27,30 @@ impl RateLimit {
     /// seconds), or else the legacy `x-rate-limit-limit`, `-remaining` and
     /// `-reset` headers. `None` when the response carries neither.
     pub fn from_headers(headers: &HeaderMap) -> Option<RateLimit> {
-        if let Some(value) = headers.get("ratelimit").and_then(|v| v.to_str().ok()) {
+        // Every response is read here, so the header is named once (not
+        // parsed per lookup) and the value is read with byte-wise trims:
+        // this was most of the client's overhead per request.
+        static RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+        if let Some(value) = headers.get(&RATELIMIT).and_then(|v| v.to_str().ok()) {
             let mut parsed = RateLimit {
                 limit: None,
                 remaining: None,
                 reset: None,
             };
-            for part in value.split([',', ';']) {
+            let mut rest = value;
+            while !rest.is_empty() {
+                // `,` and `;` are ASCII, so the split falls between chars.
+                let end = rest
+                    .bytes()
+                    .position(|b| b == b',' || b == b';')
+                    .unwrap_or(rest.len());
+                let part = &rest[..end];
+                rest = rest.get(end + 1..).unwrap_or("");
                 let Some((key, value)) = part.split_once('=') else {
                     continue;
                 };
-                let value = value.trim().trim_matches('"');
-                let key = key.trim();
+                let value = unquoted(value);
+                let key = key.trim_ascii();
                 if key.eq_ignore_ascii_case("limit") {
                     parsed.limit = value.parse().ok();
                 } else if key.eq_ignore_ascii_case("remaining") {
@@ -78,9 +90,22 @@ impl RateLimit {
     }
 }
 
+/// A parameter's value without the spaces and quotes around it.
+fn unquoted(value: &str) -> &str {
+    let value = value.trim_ascii();
+    let start = value.bytes().take_while(|b| *b == b'"').count();
+    let end = value.len() - value[start..].bytes().rev().take_while(|b| *b == b'"').count();
+    &value[start..end]
+}
+
 /// Decimal seconds (`1.5`) as a duration; negative or absurd values are ignored.
 fn seconds(text: &str) -> Option<Duration> {
-    let value: f64 = text.trim().parse().ok()?;
+    let text = text.trim();
+    // Whole seconds, the usual case, without a float parse.
+    if let Ok(whole) = text.parse::<u64>() {
+        return (whole < 86_400).then(|| Duration::from_secs(whole));
+    }
+    let value: f64 = text.parse().ok()?;
     (0.0..86_400.0)
         .contains(&value)
         .then(|| Duration::from_secs_f64(value))
@@ -468,6 +493,24 @@ mod tests {
         assert_eq!(parsed.limit, Some(100));
         assert_eq!(parsed.remaining, Some(50));
         assert_eq!(parsed.reset, Some(Duration::from_millis(1500)));
+    }
+
+    #[test]
+    fn reads_quoted_spaced_and_any_case_parameters() {
+        let parsed = RateLimit::from_headers(&headers(&[(
+            "ratelimit",
+            "Limit=\"100\"; REMAINING = 0 ;reset=\"2\"",
+        )]))
+        .unwrap();
+        assert_eq!(
+            (parsed.limit, parsed.remaining, parsed.reset),
+            (Some(100), Some(0), Some(Duration::from_secs(2)))
+        );
+        // A reset of more than a day is not a wait in seconds.
+        let parsed =
+            RateLimit::from_headers(&headers(&[("ratelimit", "remaining=0, reset=90000")]))
+                .unwrap();
+        assert_eq!((parsed.remaining, parsed.reset), (Some(0), None));
     }
 
     #[test]

@@ -165,8 +165,17 @@ fn send_and<T: Send + 'static>(
     decode: impl FnOnce(StatusCode, &bytes::Bytes) -> Result<T, Error> + Send + 'static,
 ) -> impl Pending<T> {
     async move {
-        let raw = client.inner.execute(request?).await?;
-        match decode(raw.status, &raw.body) {
+        let request = request?;
+        let call = crate::trace::call(&request);
+        let raw = match call.span() {
+            None => client.inner.execute(request).await,
+            // Boxed, so that the untraced call's future stays the size it was.
+            Some(span) => {
+                tracing::Instrument::instrument(Box::pin(client.inner.execute(request)), span)
+                    .await
+            }
+        };
+        let result = raw.and_then(|raw| match decode(raw.status, &raw.body) {
             Ok(value) => Ok(Response {
                 status: raw.status,
                 headers: raw.headers,
@@ -181,7 +190,9 @@ fn send_and<T: Send + 'static>(
                 Err(Error::Decode(decode))
             }
             Err(other) => Err(other.with_history(raw.history)),
-        }
+        });
+        call.finish(&result);
+        result
     }
 }
 // @needs send_json

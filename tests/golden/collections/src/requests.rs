@@ -50,6 +50,7 @@ pub struct CreateBag {
 impl CreateBag {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_bag",
             "POST /bags",
             reqwest::Method::POST,
             false,

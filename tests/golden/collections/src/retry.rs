@@ -223,9 +223,15 @@ impl Inner {
         let mut history = History::default();
         let mut rate_limit_wait = Duration::ZERO;
         let mut backoff = Duration::ZERO;
+        // Whether the coming wait for the throttle was traced as a retry's.
+        let mut announced = false;
         loop {
             let (permit, started) = if policy.proactive_throttling {
                 let (permit, waited, admitted) = self.throttle.acquire(request.route).await;
+                // A wait after a 429 is the retry's, already announced.
+                if !waited.is_zero() && !announced {
+                    crate::trace::rate_limit_waited(waited);
+                }
                 rate_limit_wait += waited;
                 (Some(permit), admitted)
             } else {
@@ -348,6 +354,8 @@ impl Inner {
                 };
                 return Err(error.with_history(history));
             }
+            crate::trace::retrying(&error, attempts, wait);
+            announced = rate_limited;
             rate_limit_wait = Duration::ZERO;
             backoff = Duration::ZERO;
             match (rate_limited, policy.proactive_throttling) {

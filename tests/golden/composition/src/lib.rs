@@ -30,6 +30,10 @@
 //!
 //! The client retries by itself, and only where a retry cannot apply a request twice: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`); 502, 503, 504, timeouts and broken connections for idempotent requests, with exponential backoff and full jitter; a connection that was never made, for any request. A request is idempotent when its method is (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) unless the spec says otherwise with `x-idempotent`. A DELETE retried after an attempt that may have deleted it, and then answered 404 or 410, is `Error::AlreadyDeleted`. Requests to each endpoint are paced by its `RateLimit` headers: no more are sent in a window than the last answer said remain, and waiting requests go first come, first served when it resets, so concurrent calls spread over windows instead of collecting 429s. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value, and how many attempts the call took and how long it waited for the rate limit.
 //!
+//! ## Tracing
+//!
+//! Every call is a [tracing](https://docs.rs/tracing) span named `request`, at the `INFO` level with the target `golden_composition::trace`: `operation` (the `operationId`), `method` and `path` (the template, such as `/pets/{petId}`), and once the call ends `attempts`, `status`, `error` (why it failed: a status or a kind of failure) and `duration`. Each retry is an event `retrying` in that span, with `attempt`, `reason` and `wait`; a call that waited because its endpoint's rate limit was spent has an event `waited for the rate limit`, with `wait`. Credentials, URLs (a query may hold a key), path values, headers and bodies are never recorded. Without a subscriber, a call pays a few atomic loads for this; with one, such as `tracing_subscriber::fmt().with_env_filter("golden_composition=info").init()` in your application, the spans appear in its logs.
+//!
 //! ## The spec's examples
 //!
 //! The 6 examples in `tests/fixtures/composition.yaml` are tests of this crate (`src/examples.rs`, run by `cargo test`): each is decoded into its Rust type and encoded back, and must come back as the same JSON. An example that does not fit its schema is reported when the crate is generated, and is not among them.
@@ -56,6 +60,7 @@ mod request;
 mod retry;
 mod send;
 mod timestamp;
+mod trace;
 mod wire;
 pub mod requests;
 pub mod types;

@@ -50,6 +50,7 @@ pub struct GetPet {
 impl GetPet {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "get_pet",
             "GET /pets/{petId}",
             reqwest::Method::GET,
             true,

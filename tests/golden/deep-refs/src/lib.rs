@@ -34,6 +34,10 @@
 //!
 //! The client retries by itself, and only where a retry cannot apply a request twice: a 429 after the wait the server asked for (the `RateLimit` reset, else `Retry-After`); 502, 503, 504, timeouts and broken connections for idempotent requests, with exponential backoff and full jitter; a connection that was never made, for any request. A request is idempotent when its method is (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) unless the spec says otherwise with `x-idempotent`. A DELETE retried after an attempt that may have deleted it, and then answered 404 or 410, is `Error::AlreadyDeleted`. Requests to each endpoint are paced by its `RateLimit` headers: no more are sent in a window than the last answer said remain, and waiting requests go first come, first served when it resets, so concurrent calls spread over windows instead of collecting 429s. Tune it with `ClientBuilder::max_retries`, `retry_deadline`, `retry_backoff` and `proactive_throttling`; `send_with_response` returns the status, headers and rate-limit state along with the value, and how many attempts the call took and how long it waited for the rate limit.
 //!
+//! ## Tracing
+//!
+//! Every call is a [tracing](https://docs.rs/tracing) span named `request`, at the `INFO` level with the target `golden_deep_refs::trace`: `operation` (the `operationId`), `method` and `path` (the template, such as `/tags/{id}`), and once the call ends `attempts`, `status`, `error` (why it failed: a status or a kind of failure) and `duration`. Each retry is an event `retrying` in that span, with `attempt`, `reason` and `wait`; a call that waited because its endpoint's rate limit was spent has an event `waited for the rate limit`, with `wait`. Credentials, URLs (a query may hold a key), path values, headers and bodies are never recorded. Without a subscriber, a call pays a few atomic loads for this; with one, such as `tracing_subscriber::fmt().with_env_filter("golden_deep_refs=info").init()` in your application, the spans appear in its logs.
+//!
 //! ## Many calls at once
 //!
 //! A request builder owns a clone of the client (an `Arc`, cheap to clone) and its arguments, so its future is `'static + Send`: it can be spawned, or many can run together. [`stream`] and [`StreamExt`] are re-exported from `futures` for this; `buffer_unordered(n)` keeps at most `n` requests in flight. Clones of a client share its connections and its rate-limit state, so calls that run together also wait together when an endpoint has no requests left.
@@ -76,6 +80,7 @@ mod rate_limit;
 mod request;
 mod retry;
 mod send;
+mod trace;
 mod wire;
 pub mod requests;
 pub mod types;

@@ -112,6 +112,7 @@ impl ListTags {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_tags",
             "GET /tags",
             reqwest::Method::GET,
             true,
@@ -141,6 +142,7 @@ pub struct CreateTag {
 impl CreateTag {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_tag",
             "POST /tags",
             reqwest::Method::POST,
             false,
@@ -171,6 +173,7 @@ pub struct GetTag {
 impl GetTag {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "get_tag",
             "GET /tags/{id}",
             reqwest::Method::GET,
             true,
@@ -196,6 +199,7 @@ pub struct GetTeam {
 impl GetTeam {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "get_team",
             "GET /teams/{id}",
             reqwest::Method::GET,
             true,

@@ -54,6 +54,7 @@ impl ListOrders {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_orders",
             "GET /orders",
             reqwest::Method::GET,
             true,

@@ -363,6 +363,7 @@ pub struct New {
 impl New {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "new",
             "GET /new",
             reqwest::Method::GET,
             true,
@@ -387,6 +388,7 @@ pub struct Builder {
 impl Builder {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "builder",
             "GET /builder",
             reqwest::Method::GET,
             true,
@@ -411,6 +413,7 @@ pub struct BaseUrl {
 impl BaseUrl {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "base_url",
             "GET /base-url",
             reqwest::Method::GET,
             true,
@@ -435,6 +438,7 @@ pub struct Execute {
 impl Execute {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "execute",
             "GET /execute",
             reqwest::Method::GET,
             true,
@@ -459,6 +463,7 @@ pub struct AttemptType {
 impl AttemptType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "attempt",
             "GET /attempt",
             reqwest::Method::GET,
             true,
@@ -483,6 +488,7 @@ pub struct SendJson {
 impl SendJson {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_json",
             "GET /send-json",
             reqwest::Method::GET,
             true,
@@ -507,6 +513,7 @@ pub struct SendJsonOrEmpty {
 impl SendJsonOrEmpty {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_json_or_empty",
             "GET /send-json-or-empty",
             reqwest::Method::GET,
             true,
@@ -531,6 +538,7 @@ pub struct SendText {
 impl SendText {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_text",
             "GET /send-text",
             reqwest::Method::GET,
             true,
@@ -555,6 +563,7 @@ pub struct SendBytes {
 impl SendBytes {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_bytes",
             "GET /send-bytes",
             reqwest::Method::GET,
             true,
@@ -579,6 +588,7 @@ pub struct SendEmpty {
 impl SendEmpty {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_empty",
             "GET /send-empty",
             reqwest::Method::GET,
             true,
@@ -603,6 +613,7 @@ pub struct SendAnd {
 impl SendAnd {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_and",
             "GET /send-and",
             reqwest::Method::GET,
             true,
@@ -627,6 +638,7 @@ pub struct SendType {
 impl SendType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send",
             "GET /send",
             reqwest::Method::GET,
             true,
@@ -651,6 +663,7 @@ pub struct SendWithResponse {
 impl SendWithResponse {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "send_with_response",
             "GET /send-with-response",
             reqwest::Method::GET,
             true,
@@ -675,6 +688,7 @@ pub struct RequestType {
 impl RequestType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "request",
             "GET /request",
             reqwest::Method::GET,
             true,
@@ -699,6 +713,7 @@ pub struct IntoFutureType {
 impl IntoFutureType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "into_future",
             "GET /into-future",
             reqwest::Method::GET,
             true,
@@ -723,6 +738,7 @@ pub struct CloneType {
 impl CloneType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "clone",
             "GET /clone",
             reqwest::Method::GET,
             true,
@@ -747,6 +763,7 @@ pub struct CloneFrom {
 impl CloneFrom {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "clone_from",
             "GET /clone-from",
             reqwest::Method::GET,
             true,
@@ -771,6 +788,7 @@ pub struct Fmt {
 impl Fmt {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "fmt",
             "GET /fmt",
             reqwest::Method::GET,
             true,
@@ -795,6 +813,7 @@ pub struct Select {
 impl Select {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "select",
             "GET /select",
             reqwest::Method::GET,
             true,
@@ -819,6 +838,7 @@ pub struct Pages {
 impl Pages {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "pages",
             "GET /pages",
             reqwest::Method::GET,
             true,
@@ -843,6 +863,7 @@ pub struct Items {
 impl Items {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "items",
             "GET /items",
             reqwest::Method::GET,
             true,
@@ -867,6 +888,7 @@ pub struct Fetch {
 impl Fetch {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "fetch",
             "GET /fetch",
             reqwest::Method::GET,
             true,
@@ -891,6 +913,7 @@ pub struct NextPage {
 impl NextPage {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "next_page",
             "GET /next-page",
             reqwest::Method::GET,
             true,
@@ -915,6 +938,7 @@ pub struct IntoItems {
 impl IntoItems {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "into_items",
             "GET /into-items",
             reqwest::Method::GET,
             true,
@@ -939,6 +963,7 @@ pub struct ClientType {
 impl ClientType {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "client",
             "GET /client",
             reqwest::Method::GET,
             true,
@@ -963,6 +988,7 @@ pub struct Body {
 impl Body {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "body",
             "GET /body",
             reqwest::Method::GET,
             true,
@@ -1107,6 +1133,7 @@ impl Keywords {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "keywords",
             "POST /keywords/{type}/{self}",
             reqwest::Method::POST,
             false,
@@ -1211,6 +1238,7 @@ impl Paged {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "paged",
             "GET /paged",
             reqwest::Method::GET,
             true,
@@ -1319,6 +1347,7 @@ impl<T> Selected<T> {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "selected",
             "GET /selected",
             reqwest::Method::GET,
             true,
@@ -1346,6 +1375,7 @@ pub struct Prelude {
 impl Prelude {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "prelude",
             "PUT /prelude",
             reqwest::Method::PUT,
             true,

@@ -50,6 +50,7 @@ pub struct GetThing {
 impl GetThing {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "getThing",
             "GET /things/{id}",
             reqwest::Method::GET,
             true,

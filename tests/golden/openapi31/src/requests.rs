@@ -50,6 +50,7 @@ pub struct GetNote {
 impl GetNote {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "get_note",
             "GET /notes/{id}",
             reqwest::Method::GET,
             true,

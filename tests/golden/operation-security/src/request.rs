@@ -45,18 +45,21 @@ pub(crate) struct Request {
     /// The credentials the operation may send: alternatives, each the
     /// schemes sent together. `None` sends every credential the client has.
     pub(crate) security: Option<&'static [&'static [crate::client::Scheme]]>,
+    /// The `operationId`, for tracing.
+    pub(crate) operation: &'static str,
 }
 
 impl Request {
-    /// A request of the endpoint group `route` (`GET /lead/{id}/`), whose
-    /// path is the template with `path_values` in its placeholders,
-    /// idempotent (may be retried after it may have reached the server) or
-    /// not as the operation is.
+    /// A request by the operation `operation` (its `operationId`) of the
+    /// endpoint group `route` (`GET /lead/{id}/`), whose path is the template
+    /// with `path_values` in its placeholders, idempotent (may be retried
+    /// after it may have reached the server) or not as the operation is.
     ///
     /// # Errors
     ///
     /// [`Error::Request`] for a path value that is empty, `.` or `..`.
     pub(crate) fn new(
+        operation: &'static str,
         route: &'static str,
         method: Method,
         idempotent: bool,
@@ -82,6 +85,7 @@ impl Request {
             body: None,
             decode_error,
             security: None,
+            operation,
         })
     }
 

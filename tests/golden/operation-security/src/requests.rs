@@ -147,6 +147,7 @@ pub struct ListProjects {
 impl ListProjects {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_projects",
             "GET /projects",
             reqwest::Method::GET,
             true,
@@ -177,6 +178,7 @@ pub struct GetStatus {
 impl GetStatus {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "get_status",
             "GET /status",
             reqwest::Method::GET,
             true,
@@ -202,6 +204,7 @@ pub struct CreateWebhook {
 impl CreateWebhook {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_webhook",
             "POST /webhooks",
             reqwest::Method::POST,
             false,
@@ -227,6 +230,7 @@ pub struct AdminReport {
 impl AdminReport {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "admin_report",
             "GET /admin/report",
             reqwest::Method::GET,
             true,
@@ -262,6 +266,7 @@ pub struct GetProfile {
 impl GetProfile {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "get_profile",
             "GET /profile",
             reqwest::Method::GET,
             true,
@@ -296,6 +301,7 @@ impl GetSession {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "get_session",
             "GET /session",
             reqwest::Method::GET,
             true,
@@ -322,6 +328,7 @@ pub struct Legacy {
 impl Legacy {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "legacy",
             "GET /legacy",
             reqwest::Method::GET,
             true,

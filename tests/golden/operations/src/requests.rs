@@ -347,6 +347,7 @@ impl<T> ListItems<T> {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_items",
             "GET /items/",
             reqwest::Method::GET,
             true,
@@ -390,6 +391,7 @@ impl CreateItem {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_item",
             "POST /items/",
             reqwest::Method::POST,
             false,
@@ -446,6 +448,7 @@ impl ListEvents {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_events",
             "GET /events/",
             reqwest::Method::GET,
             true,
@@ -527,6 +530,7 @@ pub struct CreateCharge {
 impl CreateCharge {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_charge",
             "POST /charges",
             reqwest::Method::POST,
             false,
@@ -557,6 +561,7 @@ pub struct UploadFile {
 impl UploadFile {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "upload_file",
             "PUT /files/{name}",
             reqwest::Method::PUT,
             true,
@@ -586,6 +591,7 @@ pub struct AddCollaborator {
 impl AddCollaborator {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "add_collaborator",
             "PUT /collaborators/{user}",
             reqwest::Method::PUT,
             true,
@@ -613,6 +619,7 @@ pub struct StartJob {
 impl StartJob {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "start_job",
             "POST /jobs",
             reqwest::Method::POST,
             false,
@@ -640,6 +647,7 @@ pub struct CreateUpload {
 impl CreateUpload {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_upload",
             "POST /uploads",
             reqwest::Method::POST,
             false,
@@ -668,6 +676,7 @@ pub struct Health {
 impl Health {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "health",
             "GET /health",
             reqwest::Method::GET,
             true,
@@ -693,6 +702,7 @@ pub struct IncrementCounter {
 impl IncrementCounter {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "increment_counter",
             "PUT /counters/{name}/increment",
             reqwest::Method::PUT,
             false,
@@ -720,6 +730,7 @@ pub struct SearchItems {
 impl SearchItems {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "search_items",
             "POST /search",
             reqwest::Method::POST,
             true,
@@ -750,6 +761,7 @@ pub struct DeletePart {
 impl DeletePart {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "delete_part",
             "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
             true,
@@ -785,6 +797,7 @@ impl TouchPart {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "touch_part",
             "PATCH /items/{item_id}/parts/{part}",
             reqwest::Method::PATCH,
             false,

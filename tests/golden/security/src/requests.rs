@@ -54,6 +54,7 @@ pub struct Whoami {
 impl Whoami {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "whoami",
             "GET /me",
             reqwest::Method::GET,
             true,

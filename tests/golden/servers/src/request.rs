@@ -44,18 +44,21 @@ pub(crate) struct Request {
     pub(crate) decode_error: ErrorDecoder,
     /// The server of an operation sent elsewhere than the base URL.
     pub(crate) server: Option<crate::Server>,
+    /// The `operationId`, for tracing.
+    pub(crate) operation: &'static str,
 }
 
 impl Request {
-    /// A request of the endpoint group `route` (`GET /lead/{id}/`), whose
-    /// path is the template with `path_values` in its placeholders,
-    /// idempotent (may be retried after it may have reached the server) or
-    /// not as the operation is.
+    /// A request by the operation `operation` (its `operationId`) of the
+    /// endpoint group `route` (`GET /lead/{id}/`), whose path is the template
+    /// with `path_values` in its placeholders, idempotent (may be retried
+    /// after it may have reached the server) or not as the operation is.
     ///
     /// # Errors
     ///
     /// [`Error::Request`] for a path value that is empty, `.` or `..`.
     pub(crate) fn new(
+        operation: &'static str,
         route: &'static str,
         method: Method,
         idempotent: bool,
@@ -81,6 +84,7 @@ impl Request {
             body: None,
             decode_error,
             server: None,
+            operation,
         })
     }
 

@@ -129,6 +129,7 @@ pub struct ListFiles {
 impl ListFiles {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "list_files",
             "GET /files",
             reqwest::Method::GET,
             true,
@@ -156,6 +157,7 @@ pub struct UploadFile {
 impl UploadFile {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "upload_file",
             "POST /files/content",
             reqwest::Method::POST,
             false,
@@ -186,6 +188,7 @@ pub struct DownloadFile {
 impl DownloadFile {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "download_file",
             "GET /files/{id}/content",
             reqwest::Method::GET,
             true,
@@ -215,6 +218,7 @@ pub struct ReplaceFile {
 impl ReplaceFile {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "replace_file",
             "PUT /files/{id}/content",
             reqwest::Method::PUT,
             true,
@@ -245,6 +249,7 @@ pub struct DeleteFile {
 impl DeleteFile {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "delete_file",
             "DELETE /files/{id}/content",
             reqwest::Method::DELETE,
             true,
@@ -269,6 +274,7 @@ pub struct GetReport {
 impl GetReport {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "get_report",
             "GET /reports",
             reqwest::Method::GET,
             true,

@@ -37,18 +37,21 @@ pub(crate) struct Request {
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Option<(String, Vec<u8>)>,
     pub(crate) decode_error: ErrorDecoder,
+    /// The `operationId`, for tracing.
+    pub(crate) operation: &'static str,
 }
 
 impl Request {
-    /// A request of the endpoint group `route` (`GET /lead/{id}/`), whose
-    /// path is the template with `path_values` in its placeholders,
-    /// idempotent (may be retried after it may have reached the server) or
-    /// not as the operation is.
+    /// A request by the operation `operation` (its `operationId`) of the
+    /// endpoint group `route` (`GET /lead/{id}/`), whose path is the template
+    /// with `path_values` in its placeholders, idempotent (may be retried
+    /// after it may have reached the server) or not as the operation is.
     ///
     /// # Errors
     ///
     /// [`Error::Request`] for a path value that is empty, `.` or `..`.
     pub(crate) fn new(
+        operation: &'static str,
         route: &'static str,
         method: Method,
         idempotent: bool,
@@ -73,6 +76,7 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             decode_error,
+            operation,
         })
     }
 

@@ -86,6 +86,7 @@ impl ListPets {
 
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "list_pets",
             "GET /pets",
             reqwest::Method::GET,
             true,
@@ -114,6 +115,7 @@ pub struct CreatePet {
 impl CreatePet {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "create_pet",
             "POST /pets",
             reqwest::Method::POST,
             false,
@@ -143,6 +145,7 @@ pub struct GetPet {
 impl GetPet {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "get_pet",
             "GET /pets/{id}",
             reqwest::Method::GET,
             true,

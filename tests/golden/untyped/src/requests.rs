@@ -56,6 +56,7 @@ pub struct Ping {
 impl Ping {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let request = crate::request::Request::new(
+            "ping",
             "GET /ping",
             reqwest::Method::GET,
             true,
@@ -81,6 +82,7 @@ pub struct Echo {
 impl Echo {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
+            "echo",
             "GET /echo",
             reqwest::Method::GET,
             true,
