@@ -220,6 +220,10 @@ impl<T> ListLeads<T> {
             &[],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
+        request
+            .security(
+                &[&[crate::client::Scheme::Basic], &[crate::client::Scheme::Bearer]],
+            );
         request.query("_limit", self.limit.as_ref());
         request.query("_skip", self.skip.as_ref());
         request.query("_fields", self.fields.as_ref());
@@ -353,6 +357,10 @@ impl CreateLead {
             &[],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
+        request
+            .security(
+                &[&[crate::client::Scheme::Basic], &[crate::client::Scheme::Bearer]],
+            );
         let body = &self.body;
         request.json("application/json", body)?;
         Ok(request)
@@ -383,6 +391,10 @@ impl MergeLeads {
             &[],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
+        request
+            .security(
+                &[&[crate::client::Scheme::Basic], &[crate::client::Scheme::Bearer]],
+            );
         let body = &self.body;
         request.json("application/json", body)?;
         Ok(request)
@@ -433,6 +445,10 @@ impl<T> GetLead<T> {
             &[&self.id],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
+        request
+            .security(
+                &[&[crate::client::Scheme::Basic], &[crate::client::Scheme::Bearer]],
+            );
         request.query("_fields", self.fields.as_ref());
         Ok(request)
     }
@@ -461,6 +477,10 @@ impl UpdateLead {
             &[&self.id],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
+        request
+            .security(
+                &[&[crate::client::Scheme::Basic], &[crate::client::Scheme::Bearer]],
+            );
         let body = &self.body;
         request.json("application/json", body)?;
         Ok(request)
@@ -483,7 +503,7 @@ pub struct DeleteLead {
 
 impl DeleteLead {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             "delete_lead",
             "DELETE /lead/{id}/",
             reqwest::Method::DELETE,
@@ -491,6 +511,10 @@ impl DeleteLead {
             &[&self.id],
             decode_validation_error_response_or_error_response_or_rate_limit_error_response,
         )?;
+        request
+            .security(
+                &[&[crate::client::Scheme::Basic], &[crate::client::Scheme::Bearer]],
+            );
         Ok(request)
     }
 }

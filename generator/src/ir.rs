@@ -760,10 +760,11 @@ pub struct Security {
     /// alternative at all: the operation needs no credentials.
     pub alternatives: Vec<Vec<SchemeUse>>,
     /// Whether the client picks the credentials per operation (the spec's
-    /// operations differ in what they need): the request names its
-    /// alternatives, sends the first the client has, and fails before
-    /// sending without one. Otherwise the client sends every credential it
-    /// was given to every operation.
+    /// operations differ in what they need, or some need credentials the
+    /// client sends): the request names its alternatives, sends the first
+    /// the client has, and fails before sending without one. Otherwise (no
+    /// operation needs any) the client sends every credential it was given
+    /// to every operation.
     pub per_operation: bool,
     /// Whether the method's docs say what it needs: when that is per
     /// operation, or names OAuth 2 or OpenID Connect scopes.

@@ -377,7 +377,11 @@ async fn an_invalid_body_is_a_decode_error_with_a_path() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"data": ["#, "application/json"))
         .mount(&truncated)
         .await;
-    let client = Client::builder().base_url(truncated.uri()).build().unwrap();
+    let client = Client::builder()
+        .basic_auth("api_key", "")
+        .base_url(truncated.uri())
+        .build()
+        .unwrap();
     assert!(matches!(client.list_leads().await, Err(Error::Decode(_))));
 }
 
@@ -597,6 +601,7 @@ async fn every_documented_error_status_is_typed_or_explained() {
             .await;
     }
     let client = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(server.uri())
         .max_retries(0)
         .build()
@@ -701,4 +706,53 @@ async fn configuration_reaches_the_wire() {
         !shown.contains("hunter2") && !shown.contains("alice_login"),
         "{shown}"
     );
+}
+
+#[tokio::test]
+async fn a_client_without_credentials_refuses_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(data("seed-get-lead-response.json")))
+        .mount(&server)
+        .await;
+    // Every operation of the Close spec needs HTTP Basic or a bearer token:
+    // without either, a call fails before anything is sent, naming both.
+    let bare = Client::builder().base_url(server.uri()).build().unwrap();
+    let error = bare.get_lead("lead_1").await.expect_err("no credentials");
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    let shown = error.to_string();
+    assert!(
+        shown.contains("GET /lead/{id}/")
+            && shown.contains("basic_auth")
+            && shown.contains("bearer_token"),
+        "{shown}"
+    );
+    assert!(error.history().is_empty() && !error.may_have_been_applied());
+    assert!(server.received_requests().await.unwrap().is_empty());
+
+    // Credentials the caller put in a default header count: they are sent.
+    let by_header = Client::builder()
+        .base_url(server.uri())
+        .default_header("authorization", BASIC)
+        .build()
+        .unwrap();
+    by_header
+        .get_lead("lead_1")
+        .await
+        .expect("sent with the default header");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(only_request(&requests).headers["authorization"], BASIC);
+
+    // The other alternative will do as well.
+    let bearer = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("tok")
+        .build()
+        .unwrap();
+    bearer
+        .get_lead("lead_1")
+        .await
+        .expect("a bearer token will do");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[1].headers["authorization"], "Bearer tok");
 }

@@ -241,6 +241,7 @@ async fn custom_field_adds_are_never_applied_twice_while_plain_updates_are_retri
     let mut update = LeadUpdate::default();
     update.custom.set(&field, json!(["vip"]));
     let response = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(retried.url())
         .timeout(TIMEOUT)
         .retry_backoff(Duration::from_millis(5), Duration::from_millis(20))
@@ -295,6 +296,7 @@ async fn a_burst_under_rate_limits_is_paced_without_429s() {
         unpaced.insert(lead(&format!("lead_{i}"), "Wayne Enterprises"));
     }
     let eager = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(unpaced.url())
         .proactive_throttling(false)
         .max_retries(0)

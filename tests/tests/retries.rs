@@ -181,6 +181,7 @@ async fn post_is_retried_when_nothing_was_sent() {
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let client = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(url)
         .max_retries(2)
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
@@ -237,6 +238,7 @@ async fn giving_up_says_how_often_and_what_the_server_said() {
         .mount(&server)
         .await;
     let client = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(server.uri())
         .max_retries(2)
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
@@ -271,6 +273,7 @@ async fn retries_off_means_one_try() {
         .mount(&server)
         .await;
     let client = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(server.uri())
         .max_retries(0)
         .build()
@@ -293,6 +296,7 @@ async fn a_timeout_is_reported_as_one() {
         .mount(&server)
         .await;
     let client = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(server.uri())
         .timeout(Duration::from_millis(100))
         .max_retries(0)
@@ -327,6 +331,7 @@ async fn a_post_that_timed_out_is_not_sent_again_and_not_called_retryable() {
         .mount(&server)
         .await;
     let client = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(server.uri())
         .timeout(Duration::from_millis(100))
         .build()
@@ -463,6 +468,7 @@ async fn a_delete_that_timed_out_and_then_finds_nothing_is_already_deleted() {
     )
     .await;
     let client = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(server.uri())
         .timeout(Duration::from_millis(200))
         .retry_backoff(Duration::from_millis(5), Duration::from_millis(20))
@@ -544,6 +550,7 @@ async fn a_dns_failure_says_so() {
         .build()
         .unwrap();
     let client = Client::builder()
+        .basic_auth("api_key", "")
         .base_url("https://api.close.invalid")
         .http_client(http)
         .max_retries(0)
@@ -665,6 +672,7 @@ async fn only_a_spec_that_names_the_reset_body_reads_it() {
         .mount(&server)
         .await;
     let close = Client::builder()
+        .basic_auth("api_key", "")
         .base_url(server.uri())
         .max_retries(0)
         .build()
@@ -675,6 +683,7 @@ async fn only_a_spec_that_names_the_reset_body_reads_it() {
         Some(Duration::from_millis(6500))
     );
     let other = golden_operations::Client::builder()
+        .bearer_token("token")
         .base_url(server.uri())
         .max_retries(0)
         .build()

@@ -212,6 +212,7 @@ async fn a_wait_for_an_exhausted_rate_limit_is_an_event() {
         .mount(&server)
         .await;
     let client = close_api::Client::builder()
+        .basic_auth(KEY, "")
         .base_url(server.uri())
         .build()
         .unwrap();

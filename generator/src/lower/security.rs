@@ -69,18 +69,26 @@ impl Lowerer<'_> {
 
 /// Decides how the client picks credentials: per operation when the
 /// operations' requirements differ (so each sends what its own names, and
-/// fails before sending without it), else by sending what the client was
-/// given to every operation, as a client for one scheme always did. An
-/// operation's docs say what it needs when that is per operation, or when
-/// it names OAuth 2 or OpenID Connect scopes.
+/// fails before sending without it), and also when they are all the same
+/// but need credentials the client sends, so that a client built without
+/// them fails before sending instead of going out unauthenticated. Only
+/// when no operation needs credentials does the client send whatever it
+/// was given (a default header, say) to every operation. An operation's
+/// docs say what it needs when that differs between operations, or when it
+/// names OAuth 2 or OpenID Connect scopes.
 pub(crate) fn settle(operations: &mut [Operation]) {
     let same = |a: &Security, b: &Security| a.alternatives == b.alternatives;
-    let per_operation = operations
+    let differ = operations
         .windows(2)
         .any(|pair| !same(&pair[0].security, &pair[1].security));
+    let needed = operations.iter().any(|op| {
+        let mut security = op.security.clone();
+        security.per_operation = true;
+        security.refuses_without_credentials()
+    });
     for op in operations {
-        op.security.per_operation = per_operation;
-        op.security.documented = per_operation
+        op.security.per_operation = differ || needed;
+        op.security.documented = differ
             || op
                 .security
                 .alternatives

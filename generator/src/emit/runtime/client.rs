@@ -40,6 +40,12 @@ pub(crate) struct Inner {
     /// base URL.
     pub(crate) servers: Vec<(crate::Server, String)>,
     // @end
+    // @needs security
+    /// Whether an operation whose credentials the client lacks is sent
+    /// without them rather than refused: only the mock's clients, as the
+    /// mock server checks no credentials.
+    pub(crate) credentials_optional: bool,
+    // @end
 }
 
 impl fmt::Debug for Client {
@@ -164,9 +170,26 @@ pub struct ClientBuilder {
     // @needs servers
     servers: Vec<(crate::Server, String)>,
     // @end
+    // @needs security
+    credentials_optional: bool,
+    // @end
 }
 
 impl ClientBuilder {
+    /// The settings of the mock server's clients: its URL, backoffs of at
+    /// most 10 ms, and operations whose credentials the client lacks sent
+    /// without them, as the mock checks none.
+    #[cfg(feature = "mock")]
+    pub(crate) fn for_mock(mut self, base_url: String) -> Self {
+        self.base_url = Some(base_url);
+        self.retry.base_delay = Duration::from_millis(1);
+        self.retry.max_delay = Duration::from_millis(10);
+        // @needs security
+        self.credentials_optional = true;
+        // @end
+        self
+    }
+
     /// Retries a failed request up to `retries` more times (default 3; 0
     /// turns retries off). See [`Error::is_retryable`] for what is retried.
     pub fn max_retries(mut self, retries: u32) -> Self {
@@ -429,6 +452,9 @@ impl ClientBuilder {
                 // @needs servers
                 servers,
                 // @end
+                // @needs security
+                credentials_optional: self.credentials_optional,
+                // @end
             }),
         })
     }
@@ -530,6 +556,37 @@ impl Scheme {
         }
     }
 
+    /// Whether the client's default headers carry this credential (an
+    /// `Authorization` or API-key header the caller set themselves).
+    fn in_headers(self, headers: &HeaderMap) -> bool {
+        match self {
+            // @needs scheme_basic
+            Scheme::Basic => headers
+                .get(reqwest::header::AUTHORIZATION)
+                .is_some_and(|v| v.as_bytes().get(..6).is_some_and(|p| p.eq_ignore_ascii_case(b"basic "))),
+            // @end
+            // @needs scheme_bearer
+            Scheme::Bearer => headers
+                .get(reqwest::header::AUTHORIZATION)
+                .is_some_and(|v| v.as_bytes().get(..7).is_some_and(|p| p.eq_ignore_ascii_case(b"bearer "))),
+            // @end
+            // @needs scheme_header
+            Scheme::Header(name) => headers.contains_key(name),
+            // @end
+            // @needs scheme_query
+            Scheme::Query(_) => false,
+            // @end
+            // @needs scheme_cookie
+            Scheme::Cookie(name) => headers
+                .get_all(reqwest::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .any(|pair| pair.trim_start().split_once('=').is_some_and(|(n, _)| n == name)),
+            // @end
+        }
+    }
+
     /// How a caller gives this credential.
     fn describe(self) -> String {
         match self {
@@ -570,13 +627,23 @@ impl Inner {
             return Ok(Vec::new());
         }
         for alternative in alternatives {
-            let found: Option<Vec<&Sent>> = alternative
-                .iter()
-                .map(|scheme| self.credentials.iter().find(|sent| scheme.is(sent)))
-                .collect();
-            if let Some(found) = found {
+            let mut found = Vec::new();
+            let given = alternative.iter().all(|scheme| {
+                match self.credentials.iter().find(|sent| scheme.is(sent)) {
+                    Some(sent) => {
+                        found.push(sent);
+                        true
+                    }
+                    // Sent anyway, with every request's default headers.
+                    None => scheme.in_headers(&self.headers),
+                }
+            });
+            if given {
                 return Ok(found);
             }
+        }
+        if self.credentials_optional {
+            return Ok(Vec::new());
         }
         let needs: Vec<String> = alternatives
             .iter()

@@ -161,6 +161,17 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// The settings of the mock server's clients: its URL, backoffs of at
+    /// most 10 ms, and operations whose credentials the client lacks sent
+    /// without them, as the mock checks none.
+    #[cfg(feature = "mock")]
+    pub(crate) fn for_mock(mut self, base_url: String) -> Self {
+        self.base_url = Some(base_url);
+        self.retry.base_delay = Duration::from_millis(1);
+        self.retry.max_delay = Duration::from_millis(10);
+        self
+    }
+
     /// Retries a failed request up to `retries` more times (default 3; 0
     /// turns retries off). See [`Error::is_retryable`] for what is retried.
     pub fn max_retries(mut self, retries: u32) -> Self {

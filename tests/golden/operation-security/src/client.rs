@@ -37,6 +37,10 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) throttle: Throttle,
+    /// Whether an operation whose credentials the client lacks is sent
+    /// without them rather than refused: only the mock's clients, as the
+    /// mock server checks no credentials.
+    pub(crate) credentials_optional: bool,
 }
 
 impl fmt::Debug for Client {
@@ -158,9 +162,22 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
     retry: RetryPolicy,
+    credentials_optional: bool,
 }
 
 impl ClientBuilder {
+    /// The settings of the mock server's clients: its URL, backoffs of at
+    /// most 10 ms, and operations whose credentials the client lacks sent
+    /// without them, as the mock checks none.
+    #[cfg(feature = "mock")]
+    pub(crate) fn for_mock(mut self, base_url: String) -> Self {
+        self.base_url = Some(base_url);
+        self.retry.base_delay = Duration::from_millis(1);
+        self.retry.max_delay = Duration::from_millis(10);
+        self.credentials_optional = true;
+        self
+    }
+
     /// Retries a failed request up to `retries` more times (default 3; 0
     /// turns retries off). See [`Error::is_retryable`] for what is retried.
     pub fn max_retries(mut self, retries: u32) -> Self {
@@ -400,6 +417,7 @@ impl ClientBuilder {
                 connect_timeout: self.connect_timeout.filter(|_| !own_http),
                 retry: self.retry,
                 throttle: Throttle::default(),
+                credentials_optional: self.credentials_optional,
             }),
         })
     }
@@ -463,6 +481,27 @@ impl Scheme {
         }
     }
 
+    /// Whether the client's default headers carry this credential (an
+    /// `Authorization` or API-key header the caller set themselves).
+    fn in_headers(self, headers: &HeaderMap) -> bool {
+        match self {
+            Scheme::Basic => headers
+                .get(reqwest::header::AUTHORIZATION)
+                .is_some_and(|v| v.as_bytes().get(..6).is_some_and(|p| p.eq_ignore_ascii_case(b"basic "))),
+            Scheme::Bearer => headers
+                .get(reqwest::header::AUTHORIZATION)
+                .is_some_and(|v| v.as_bytes().get(..7).is_some_and(|p| p.eq_ignore_ascii_case(b"bearer "))),
+            Scheme::Header(name) => headers.contains_key(name),
+            Scheme::Query(_) => false,
+            Scheme::Cookie(name) => headers
+                .get_all(reqwest::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .any(|pair| pair.trim_start().split_once('=').is_some_and(|(n, _)| n == name)),
+        }
+    }
+
     /// How a caller gives this credential.
     fn describe(self) -> String {
         match self {
@@ -493,13 +532,23 @@ impl Inner {
             return Ok(Vec::new());
         }
         for alternative in alternatives {
-            let found: Option<Vec<&Sent>> = alternative
-                .iter()
-                .map(|scheme| self.credentials.iter().find(|sent| scheme.is(sent)))
-                .collect();
-            if let Some(found) = found {
+            let mut found = Vec::new();
+            let given = alternative.iter().all(|scheme| {
+                match self.credentials.iter().find(|sent| scheme.is(sent)) {
+                    Some(sent) => {
+                        found.push(sent);
+                        true
+                    }
+                    // Sent anyway, with every request's default headers.
+                    None => scheme.in_headers(&self.headers),
+                }
+            });
+            if given {
                 return Ok(found);
             }
+        }
+        if self.credentials_optional {
+            return Ok(Vec::new());
         }
         let needs: Vec<String> = alternatives
             .iter()

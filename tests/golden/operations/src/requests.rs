@@ -354,6 +354,7 @@ impl<T> ListItems<T> {
             &[],
             decode_problem,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         request.header("X-Request-Id", self.x_request_id.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query_each("tag", self.tag.as_ref());
@@ -398,6 +399,7 @@ impl CreateItem {
             &[],
             decode_create_item_status409_response,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         request.header("X-Request-Id", self.x_request_id.as_ref());
         let body = &self.body;
         request.json("application/json", body)?;
@@ -455,6 +457,7 @@ impl ListEvents {
             &[],
             crate::request::no_error_body,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         request.query("_cursor", self.cursor.as_ref());
         request.query("_limit", self.limit.as_ref());
         request.query("items", self.items2.as_ref());
@@ -537,6 +540,7 @@ impl CreateCharge {
             &[],
             crate::request::no_error_body,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         let body = &self.body;
         request.form("application/x-www-form-urlencoded", body, &["metadata", "items"])?;
         Ok(request)
@@ -568,6 +572,7 @@ impl UploadFile {
             &[&self.name],
             crate::request::no_error_body,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         let body = &self.body;
         request.raw("application/octet-stream", body.clone());
         Ok(request)
@@ -590,7 +595,7 @@ pub struct AddCollaborator {
 
 impl AddCollaborator {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             "add_collaborator",
             "PUT /collaborators/{user}",
             reqwest::Method::PUT,
@@ -598,6 +603,7 @@ impl AddCollaborator {
             &[&self.user],
             crate::request::no_error_body,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         Ok(request)
     }
 }
@@ -618,7 +624,7 @@ pub struct StartJob {
 
 impl StartJob {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             "start_job",
             "POST /jobs",
             reqwest::Method::POST,
@@ -626,6 +632,7 @@ impl StartJob {
             &[],
             crate::request::no_error_body,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         Ok(request)
     }
 }
@@ -654,6 +661,7 @@ impl CreateUpload {
             &[],
             crate::request::no_error_body,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         let body = &self.body;
         request.multipart(body);
         Ok(request)
@@ -675,7 +683,7 @@ pub struct Health {
 
 impl Health {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             "health",
             "GET /health",
             reqwest::Method::GET,
@@ -683,6 +691,7 @@ impl Health {
             &[],
             decode_problem2,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         Ok(request)
     }
 }
@@ -701,7 +710,7 @@ pub struct IncrementCounter {
 
 impl IncrementCounter {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             "increment_counter",
             "PUT /counters/{name}/increment",
             reqwest::Method::PUT,
@@ -709,6 +718,7 @@ impl IncrementCounter {
             &[&self.name],
             crate::request::no_error_body,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         Ok(request)
     }
 }
@@ -737,6 +747,7 @@ impl SearchItems {
             &[],
             crate::request::no_error_body,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         let body = &self.body;
         request.json("application/json", body)?;
         Ok(request)
@@ -760,7 +771,7 @@ pub struct DeletePart {
 
 impl DeletePart {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             "delete_part",
             "DELETE /items/{item_id}/parts/{part}",
             reqwest::Method::DELETE,
@@ -768,6 +779,7 @@ impl DeletePart {
             &[&self.item_id, &self.part],
             decode_problem3,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         Ok(request)
     }
 }
@@ -804,6 +816,7 @@ impl TouchPart {
             &[&self.item_id, &self.part],
             crate::request::no_error_body,
         )?;
+        request.security(&[&[crate::client::Scheme::Bearer]]);
         if let Some(body) = &self.body {
             request.json("application/json", body)?;
         }

@@ -37,6 +37,10 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) throttle: Throttle,
+    /// Whether an operation whose credentials the client lacks is sent
+    /// without them rather than refused: only the mock's clients, as the
+    /// mock server checks no credentials.
+    pub(crate) credentials_optional: bool,
 }
 
 impl fmt::Debug for Client {
@@ -158,9 +162,22 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
     retry: RetryPolicy,
+    credentials_optional: bool,
 }
 
 impl ClientBuilder {
+    /// The settings of the mock server's clients: its URL, backoffs of at
+    /// most 10 ms, and operations whose credentials the client lacks sent
+    /// without them, as the mock checks none.
+    #[cfg(feature = "mock")]
+    pub(crate) fn for_mock(mut self, base_url: String) -> Self {
+        self.base_url = Some(base_url);
+        self.retry.base_delay = Duration::from_millis(1);
+        self.retry.max_delay = Duration::from_millis(10);
+        self.credentials_optional = true;
+        self
+    }
+
     /// Retries a failed request up to `retries` more times (default 3; 0
     /// turns retries off). See [`Error::is_retryable`] for what is retried.
     pub fn max_retries(mut self, retries: u32) -> Self {
@@ -400,6 +417,7 @@ impl ClientBuilder {
                 connect_timeout: self.connect_timeout.filter(|_| !own_http),
                 retry: self.retry,
                 throttle: Throttle::default(),
+                credentials_optional: self.credentials_optional,
             }),
         })
     }
@@ -431,5 +449,110 @@ fn is_loopback(url: &Url) -> bool {
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback()),
         None => false,
+    }
+}
+
+/// A credential an operation's `security` names, by where it is sent. Each
+/// variant is in a crate whose operations name such a scheme.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Scheme {
+    /// A bearer token (HTTP Bearer, OAuth 2, OpenID Connect).
+    Bearer,
+    /// An API key in this header.
+    Header(&'static str),
+    /// An API key in this query parameter.
+    Query(&'static str),
+    /// An API key in this cookie.
+    Cookie(&'static str),
+}
+
+impl Scheme {
+    /// Whether `sent` is this credential.
+    fn is(self, sent: &Sent) -> bool {
+        match (self, sent) {
+            (Scheme::Bearer, Sent::Authorization(value)) => value.as_bytes().starts_with(b"Bearer "),
+            (Scheme::Header(name), Sent::Header(header, _)) => header.as_str().eq_ignore_ascii_case(name),
+            (Scheme::Query(name), Sent::Query(given, _)) => given == name,
+            (Scheme::Cookie(name), Sent::Cookie(given, _)) => given == name,
+            _ => false,
+        }
+    }
+
+    /// Whether the client's default headers carry this credential (an
+    /// `Authorization` or API-key header the caller set themselves).
+    fn in_headers(self, headers: &HeaderMap) -> bool {
+        match self {
+            Scheme::Bearer => headers
+                .get(reqwest::header::AUTHORIZATION)
+                .is_some_and(|v| v.as_bytes().get(..7).is_some_and(|p| p.eq_ignore_ascii_case(b"bearer "))),
+            Scheme::Header(name) => headers.contains_key(name),
+            Scheme::Query(_) => false,
+            Scheme::Cookie(name) => headers
+                .get_all(reqwest::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .any(|pair| pair.trim_start().split_once('=').is_some_and(|(n, _)| n == name)),
+        }
+    }
+
+    /// How a caller gives this credential.
+    fn describe(self) -> String {
+        match self {
+            Scheme::Bearer => "a bearer token (`bearer_token`)".to_owned(),
+            Scheme::Header(name) => format!("the API key header `{name}` (`api_key_header`)"),
+            Scheme::Query(name) => format!("the API key query parameter `{name}` (`api_key_query`)"),
+            Scheme::Cookie(name) => format!("the API key cookie `{name}` (`api_key_cookie`)"),
+        }
+    }
+}
+
+impl Inner {
+    /// What an operation whose `security` is `alternatives` sends: every
+    /// credential of the first alternative the client has them all for,
+    /// nothing when it needs none.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the client has no alternative's credentials,
+    /// before anything is sent.
+    pub(crate) fn credentials_for(
+        &self,
+        route: &str,
+        alternatives: &[&[Scheme]],
+    ) -> Result<Vec<&Sent>, Error> {
+        if alternatives.is_empty() {
+            return Ok(Vec::new());
+        }
+        for alternative in alternatives {
+            let mut found = Vec::new();
+            let given = alternative.iter().all(|scheme| {
+                match self.credentials.iter().find(|sent| scheme.is(sent)) {
+                    Some(sent) => {
+                        found.push(sent);
+                        true
+                    }
+                    // Sent anyway, with every request's default headers.
+                    None => scheme.in_headers(&self.headers),
+                }
+            });
+            if given {
+                return Ok(found);
+            }
+        }
+        if self.credentials_optional {
+            return Ok(Vec::new());
+        }
+        let needs: Vec<String> = alternatives
+            .iter()
+            .map(|alternative| {
+                let schemes: Vec<String> = alternative.iter().map(|s| s.describe()).collect();
+                schemes.join(" and ")
+            })
+            .collect();
+        Err(Error::Config(format!(
+            "`{route}` needs {}, which the client was not given; set it on the `ClientBuilder`",
+            needs.join(", or ")
+        )))
     }
 }

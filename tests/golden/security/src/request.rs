@@ -42,6 +42,9 @@ pub(crate) struct Request {
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Option<(String, Vec<u8>)>,
     pub(crate) decode_error: ErrorDecoder,
+    /// The credentials the operation may send: alternatives, each the
+    /// schemes sent together. `None` sends every credential the client has.
+    pub(crate) security: Option<&'static [&'static [crate::client::Scheme]]>,
     /// The `operationId`, for tracing.
     pub(crate) operation: &'static str,
 }
@@ -81,7 +84,14 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             decode_error,
+            security: None,
             operation,
         })
+    }
+
+    /// Sends the credentials of the first of `alternatives` the client has
+    /// (the operation's `security`), and only those.
+    pub(crate) fn security(&mut self, alternatives: &'static [&'static [crate::client::Scheme]]) {
+        self.security = Some(alternatives);
     }
 }

@@ -28,13 +28,15 @@ impl crate::Client {
     ///
     /// # Authentication
     ///
-    /// Needs one of these, as the client was given (it sends every credential it has):
+    /// Needs one of these, and sends the first the client was given:
     ///
     /// - `key_query` (an API key in the `api_key` query parameter, [`ClientBuilder::api_key_query`](crate::ClientBuilder::api_key_query))
     /// - `key_header` (an API key in the `X-Api-Key` header, [`ClientBuilder::api_key_header`](crate::ClientBuilder::api_key_header))
     /// - `key_cookie` (an API key in the `session` cookie, [`ClientBuilder::api_key_cookie`](crate::ClientBuilder::api_key_cookie))
     /// - `oauth` (a bearer token, [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)), with the scopes `read`
     /// - `oidc` (a bearer token, [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token))
+    ///
+    /// A client that was not given them does not send the request: it fails with [`Error::Config`](crate::Error::Config).
     ///
     /// Returns a [`Whoami`] builder: `.await` it for the [`WhoamiResponse`](crate::types::WhoamiResponse).
     pub fn whoami(&self) -> Whoami {
@@ -53,7 +55,7 @@ pub struct Whoami {
 
 impl Whoami {
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             "whoami",
             "GET /me",
             reqwest::Method::GET,
@@ -61,6 +63,16 @@ impl Whoami {
             &[],
             crate::request::no_error_body,
         )?;
+        request
+            .security(
+                &[
+                    &[crate::client::Scheme::Query("api_key")],
+                    &[crate::client::Scheme::Header("X-Api-Key")],
+                    &[crate::client::Scheme::Cookie("session")],
+                    &[crate::client::Scheme::Bearer],
+                    &[crate::client::Scheme::Bearer],
+                ],
+            );
         Ok(request)
     }
 }

@@ -206,6 +206,10 @@ impl Inner {
     pub(crate) async fn execute(&self, mut request: Request) -> Result<Raw, Error> {
         let base = self.base_url.as_str();
         let credentials: Vec<&Sent> = self.credentials.iter().collect();
+        let credentials = match request.security {
+            Some(alternatives) => self.credentials_for(request.route, alternatives)?,
+            None => credentials,
+        };
         let query_key = credentials.iter().any(|c| matches!(c, Sent::Query(..)));
         let body = match request.body.take() {
             Some((content_type, body)) => {

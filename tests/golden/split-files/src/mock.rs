@@ -66,9 +66,11 @@ impl MockServer {
     }
 
     /// A client of the server, set up as [`Client::new`] sets one up but
-    /// without credentials and with retry backoffs of at most 10 ms, so
-    /// that tests of retries stay fast (waits the server asks for, such as
-    /// a 429's `RateLimit` reset, are kept).
+    /// without credentials (the server checks none: an operation that
+    /// needs them is sent without them, where a client of the real API
+    /// refuses it) and with retry backoffs of at most 10 ms, so that tests
+    /// of retries stay fast (waits the server asks for, such as a 429's
+    /// `RateLimit` reset, are kept).
     pub fn client(&self) -> Client {
         self.client_builder()
             .build()
@@ -77,9 +79,7 @@ impl MockServer {
 
     /// The builder behind [`client`](Self::client), for more settings.
     pub fn client_builder(&self) -> crate::ClientBuilder {
-        Client::builder()
-            .base_url(self.uri())
-            .retry_backoff(Duration::from_millis(1), Duration::from_millis(10))
+        Client::builder().for_mock(self.uri())
     }
 
     /// An expectation of `request`, a request builder of the client: the
