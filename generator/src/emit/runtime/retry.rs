@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode, Url};
 
-use crate::client::{Inner, Sent};
+use crate::client::{Chosen, Inner, Sent};
 use crate::error::{ApiError, Error, TransportError};
 use crate::rate_limit::{retry_after, RateLimit};
 use crate::request::Request;
@@ -209,7 +209,12 @@ impl Inner {
             None => base,
         };
         // @end
-        let credentials: Vec<&Sent> = self.credentials.iter().collect();
+        let credentials = Chosen {
+            all: &self.credentials,
+            // @needs security
+            only: None,
+            // @end
+        };
         // @needs security
         let credentials = match request.security {
             Some(alternatives) => self.credentials_for(request.route, alternatives)?,
@@ -250,7 +255,7 @@ impl Inner {
             // Built afresh for each attempt, which costs a retry little and
             // spares the first attempt a copy. It fails, if at all, before
             // the first attempt: the inputs do not change.
-            let built = self.build(&request, base, &credentials, body.as_ref())?;
+            let built = self.build(&request, base, credentials, body.as_ref())?;
             let tried = self.attempt(built).await;
             let finished = Instant::now();
             let duration = finished - started;
@@ -391,7 +396,7 @@ impl Inner {
         &self,
         request: &Request,
         base: &str,
-        credentials: &[&Sent],
+        credentials: Chosen<'_>,
         body: Option<&Body>,
     ) -> Result<reqwest::Request, Error> {
         let mut url = Url::parse(&format!("{base}{}", request.path)).map_err(|e| {
@@ -407,7 +412,7 @@ impl Inner {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str())),
             );
-            for credential in credentials {
+            for credential in credentials.iter() {
                 if let Sent::Query(name, key) = credential {
                     pairs.append_pair(name, key);
                 }
@@ -421,7 +426,7 @@ impl Inner {
         // Cookie parameters share one `Cookie` header with API-key cookies,
         // which come first.
         let mut cookies: Vec<String> = Vec::new();
-        for credential in credentials {
+        for credential in credentials.iter() {
             match credential {
                 Sent::Authorization(value) => {
                     headers.insert(reqwest::header::AUTHORIZATION, value.clone());

@@ -145,6 +145,25 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// The credentials one request sends: every one the client was given, or
+/// (with the operation's `security`) those of the alternative it picked.
+/// Chosen once per call, without an allocation: a request reads them
+/// through [`iter`](Chosen::iter).
+#[derive(Clone, Copy)]
+pub(crate) struct Chosen<'a> {
+    pub(crate) all: &'a [Sent],
+}
+
+impl<'a> Chosen<'a> {
+    /// The credentials to send.
+    pub(crate) fn iter(self) -> impl Iterator<Item = &'a Sent> {
+        // `_sent` is read only when operations pick their credentials.
+        self.all.iter().filter(move |_sent| {
+            true
+        })
+    }
+}
+
 /// Configures a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode, Url};
 
-use crate::client::{Inner, Sent};
+use crate::client::{Chosen, Inner, Sent};
 use crate::error::{ApiError, Error, TransportError};
 use crate::rate_limit::{retry_after, RateLimit};
 use crate::request::Request;
@@ -205,7 +205,9 @@ impl Inner {
     /// and never retried.
     pub(crate) async fn execute(&self, mut request: Request) -> Result<Raw, Error> {
         let base = self.base_url.as_str();
-        let credentials: Vec<&Sent> = self.credentials.iter().collect();
+        let credentials = Chosen {
+            all: &self.credentials,
+        };
         let query_key = credentials.iter().any(|c| matches!(c, Sent::Query(..)));
         let body = match request.body.take() {
             Some((content_type, body)) => {
@@ -240,7 +242,7 @@ impl Inner {
             // Built afresh for each attempt, which costs a retry little and
             // spares the first attempt a copy. It fails, if at all, before
             // the first attempt: the inputs do not change.
-            let built = self.build(&request, base, &credentials, body.as_ref())?;
+            let built = self.build(&request, base, credentials, body.as_ref())?;
             let tried = self.attempt(built).await;
             let finished = Instant::now();
             let duration = finished - started;
@@ -381,7 +383,7 @@ impl Inner {
         &self,
         request: &Request,
         base: &str,
-        credentials: &[&Sent],
+        credentials: Chosen<'_>,
         body: Option<&Body>,
     ) -> Result<reqwest::Request, Error> {
         let mut url = Url::parse(&format!("{base}{}", request.path)).map_err(|e| {
@@ -397,7 +399,7 @@ impl Inner {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str())),
             );
-            for credential in credentials {
+            for credential in credentials.iter() {
                 if let Sent::Query(name, key) = credential {
                     pairs.append_pair(name, key);
                 }
@@ -411,7 +413,7 @@ impl Inner {
         // Cookie parameters share one `Cookie` header with API-key cookies,
         // which come first.
         let mut cookies: Vec<String> = Vec::new();
-        for credential in credentials {
+        for credential in credentials.iter() {
             match credential {
                 Sent::Authorization(value) => {
                     headers.insert(reqwest::header::AUTHORIZATION, value.clone());

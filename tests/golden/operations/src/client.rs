@@ -149,6 +149,30 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// The credentials one request sends: every one the client was given, or
+/// (with the operation's `security`) those of the alternative it picked.
+/// Chosen once per call, without an allocation: a request reads them
+/// through [`iter`](Chosen::iter).
+#[derive(Clone, Copy)]
+pub(crate) struct Chosen<'a> {
+    pub(crate) all: &'a [Sent],
+    /// The schemes of the alternative picked; `None`: all of them.
+    pub(crate) only: Option<&'static [Scheme]>,
+}
+
+impl<'a> Chosen<'a> {
+    /// The credentials to send.
+    pub(crate) fn iter(self) -> impl Iterator<Item = &'a Sent> {
+        // `_sent` is read only when operations pick their credentials.
+        self.all.iter().filter(move |_sent| {
+            if let Some(schemes) = self.only {
+                return schemes.iter().any(|scheme| scheme.is(_sent));
+            }
+            true
+        })
+    }
+}
+
 /// Configures a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
@@ -499,29 +523,27 @@ impl Inner {
     pub(crate) fn credentials_for(
         &self,
         route: &str,
-        alternatives: &[&[Scheme]],
-    ) -> Result<Vec<&Sent>, Error> {
+        alternatives: &'static [&'static [Scheme]],
+    ) -> Result<Chosen<'_>, Error> {
+        let only = |schemes| Chosen {
+            all: &self.credentials,
+            only: Some(schemes),
+        };
         if alternatives.is_empty() {
-            return Ok(Vec::new());
+            return Ok(only(&[]));
         }
         for alternative in alternatives {
-            let mut found = Vec::new();
             let given = alternative.iter().all(|scheme| {
-                match self.credentials.iter().find(|sent| scheme.is(sent)) {
-                    Some(sent) => {
-                        found.push(sent);
-                        true
-                    }
+                self.credentials.iter().any(|sent| scheme.is(sent))
                     // Sent anyway, with every request's default headers.
-                    None => scheme.in_headers(&self.headers),
-                }
+                    || scheme.in_headers(&self.headers)
             });
             if given {
-                return Ok(found);
+                return Ok(only(alternative));
             }
         }
         if self.credentials_optional {
-            return Ok(Vec::new());
+            return Ok(only(&[]));
         }
         let needs: Vec<String> = alternatives
             .iter()
