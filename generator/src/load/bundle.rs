@@ -123,14 +123,27 @@ struct Place {
     pointer: String,
 }
 
-/// A `$ref` (or a discriminator `mapping` value) somewhere in some file.
+/// A `$ref` (or a reference written as a plain string) somewhere in some
+/// file.
 struct Site {
     at: Place,
     kind: Kind,
     reference: String,
-    /// A discriminator's `mapping` value: a string, not a `$ref` object.
-    mapping: bool,
+    /// Set when the reference is a string, not a `$ref` object: what holds it.
+    string: Option<StringRef>,
     resolution: Resolution,
+}
+
+/// Where a reference is written as a plain string, rewritten in place to
+/// the root pointer it reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StringRef {
+    /// A discriminator's `mapping` value.
+    Mapping,
+    /// The `schema` of a parameter's `x-field-selection`
+    /// ([`crate::lower::extensions`]), which `lower` reads as a pointer to a
+    /// component schema.
+    FieldSelection,
 }
 
 enum Resolution {
@@ -475,7 +488,7 @@ impl Bundler<'_> {
             };
             if kind.may_be_ref() && map.contains_key("$ref") {
                 if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                    found.push((at, kind, reference.to_owned(), false));
+                    found.push((at, kind, reference.to_owned(), None));
                 }
                 continue;
             }
@@ -500,12 +513,34 @@ impl Bundler<'_> {
                             .any(|e| target.split('#').next().unwrap_or("").ends_with(e));
                         if target.contains('#') || file_like {
                             let at = pointer_join(&pointer_join(&at, "mapping"), key_text(key));
-                            found.push((at, Kind::Schema, target.to_owned(), true));
+                            found.push((
+                                at,
+                                Kind::Schema,
+                                target.to_owned(),
+                                Some(StringRef::Mapping),
+                            ));
                         }
                     }
                     continue;
                 }
                 _ => {}
+            }
+            // The one extension that names a schema: a split spec points it
+            // into another file like any `$ref`.
+            if kind == Kind::Parameter {
+                let selection = map.get("x-field-selection").and_then(Value::as_mapping);
+                if let Some(target) = selection
+                    .and_then(|m| m.get("schema"))
+                    .and_then(Value::as_str)
+                {
+                    let at = pointer_join(&pointer_join(&at, "x-field-selection"), "schema");
+                    found.push((
+                        at,
+                        Kind::Schema,
+                        target.to_owned(),
+                        Some(StringRef::FieldSelection),
+                    ));
+                }
             }
             // Children are pushed last first, so they are visited (and their
             // references recorded) in spec order.
@@ -545,12 +580,12 @@ impl Bundler<'_> {
             }
             stack.extend(children.into_iter().rev());
         }
-        for (pointer, kind, reference, mapping) in found {
+        for (pointer, kind, reference, string) in found {
             self.sites.push(Site {
                 at: Place { file, pointer },
                 kind,
                 reference,
-                mapping,
+                string,
                 resolution: Resolution::Pending,
             });
         }
@@ -847,7 +882,7 @@ impl Bundler<'_> {
             };
             let segments = segments(&site.at.pointer);
             let homed = site.at.file == 0
-                && !site.mapping
+                && site.string.is_none()
                 && !self.targets[target].homed
                 && component(&segments)
                     .is_some_and(|(sec, _)| Some(sec) == section(self.targets[target].kind));
@@ -945,12 +980,17 @@ impl Bundler<'_> {
                 Resolution::Hoisted(target) => Some(self.component_pointer(*target)),
                 Resolution::Failed(written, why) => {
                     let site = &self.sites[index];
-                    if site.mapping || matches!(site.kind, Kind::Header | Kind::Example) {
+                    if site.string == Some(StringRef::FieldSelection) {
+                        // `lower` reports it where it reads the extension.
+                        refs.unresolved.insert(written.clone(), why.clone());
+                    } else if site.string == Some(StringRef::Mapping)
+                        || matches!(site.kind, Kind::Header | Kind::Example)
+                    {
                         // `lower` reads neither headers nor examples, and a
                         // mapping entry only as a name to compare: the
                         // client does not need them.
                         let effect = match site.kind {
-                            _ if site.mapping => {
+                            _ if site.string == Some(StringRef::Mapping) => {
                                 "this discriminator value selects no member".to_owned()
                             }
                             kind => format!("{} is ignored", noun(kind)),
@@ -987,7 +1027,7 @@ impl Bundler<'_> {
             else {
                 continue;
             };
-            if site.mapping {
+            if site.string.is_some() {
                 *value = Value::String(written);
             } else if let Some(map) = value.as_mapping_mut() {
                 map.insert(Value::String("$ref".to_owned()), Value::String(written));

@@ -346,6 +346,20 @@ impl<'a> Lowerer<'a> {
             .and_then(|key| self.component_names.get(key))
             .cloned()
         else {
+            // A pointer into another file that loading could not follow.
+            if let Some(why) = self.refs.unresolved.get(reference) {
+                let mut error = Diagnostic::error(
+                    pointer_join(&at, "schema"),
+                    format!(
+                        "{}; `{FIELD_SELECTION}` needs the schema it selects from",
+                        why.message
+                    ),
+                );
+                error.hint = why.hint.clone();
+                error.related = why.related.clone();
+                self.diagnostics.push(error);
+                return None;
+            }
             return fail(self, format!("`{FIELD_SELECTION}.schema` must be a `$ref`-style pointer to a component schema, found `{reference}`"));
         };
         let mut tokens = Vec::new();

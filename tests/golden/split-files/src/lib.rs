@@ -59,6 +59,20 @@
 //! # }
 //! ```
 //!
+//! ## Field selection
+//!
+//! `get_pet` can select the fields it returns; the answer then decodes into a type whose fields are all optional:
+//!
+//! ```no_run
+//! use golden_split_files::types::PetField;
+//! # async fn example() -> Result<(), golden_split_files::Error> {
+//! let client = golden_split_files::Client::new()?;
+//! let partial = client.get_pet("id").select([PetField::Id]).await?;
+//! println!("{partial:?}");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Unknown data
 //!
 //! Properties the spec does not declare are kept in each struct's `extra` map and unknown enum values in the enum's catch-all variant, so a decode → encode round trip loses nothing.

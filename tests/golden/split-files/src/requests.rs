@@ -56,11 +56,13 @@ impl crate::Client {
     ///
     /// - `id`: the `id` path parameter
     ///
-    /// Returns a [`GetPet`] builder: `.await` it for the [`Pet`](crate::types::Pet).
+    /// Returns a [`GetPet`] builder: set optional parameters on it, then `.await` it for the [`Pet`](crate::types::Pet). [`select`](GetPet::select) makes it return [`PetPartial`](crate::types::PetPartial) instead.
     pub fn get_pet(&self, id: impl Into<String>) -> GetPet {
         GetPet {
             client: self.clone(),
             id: id.into(),
+            fields: None,
+            _output: std::marker::PhantomData,
         }
     }
 }
@@ -134,17 +136,36 @@ crate::send::request_builder!(
 
 /// Request builder for [`Client::get_pet`](crate::Client::get_pet): `GET /pets/{id}`.
 ///
-/// `.await` it to send the request.
+/// Set optional parameters with its methods, then `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetPet {
+pub struct GetPet<T = types::Pet> {
     client: crate::Client,
     id: String,
+    fields: Option<String>,
+    _output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetPet {
+impl<T> GetPet<T> {
+    /// Selects the fields the response carries (`fields`). The response then decodes into `types::PetPartial`, in which every field is optional, so fields that were not selected cannot fail the decoding.
+    pub fn select(
+        self,
+        fields: impl IntoIterator<Item = types::PetField>,
+    ) -> GetPet<types::PetPartial> {
+        let names: Vec<String> = fields
+            .into_iter()
+            .map(|field| field.to_string())
+            .collect();
+        GetPet {
+            client: self.client,
+            id: self.id,
+            fields: Some(names.join(",")),
+            _output: std::marker::PhantomData,
+        }
+    }
+
     pub(crate) fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             "get_pet",
             "GET /pets/{id}",
             reqwest::Method::GET,
@@ -152,11 +173,12 @@ impl GetPet {
             &[&self.id],
             decode_error_type,
         )?;
+        request.query("fields", self.fields.as_ref());
         Ok(request)
     }
 }
 
-crate::send::request_builder!(GetPet, types::Pet, send_json, " On success: The pet.");
+crate::send::request_builder!(GetPet, T, send_json, " On success: The pet.");
 
 fn decode_error_type(_status: u16, body: &[u8]) -> Option<types::ErrorBody> {
     serde_json::from_slice(body).ok().map(types::ErrorBody::ErrorType)

@@ -288,6 +288,131 @@ impl<'de> crate::decode::Object<'de> for ErrorType {
     }
 }
 
+/// `Pet` with every field optional: what a response holds when the request selected some of its fields.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct PetPartial {
+    /// The pet's id.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` property.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `tag` property.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<Tag>,
+    /// The `owner` property.
+    ///
+    /// `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PetPartial {
+    /// A `PetPartial` with every field unset; set them with its `with_` methods.
+    pub fn new() -> Self {
+        PetPartial {
+            id: None,
+            name: None,
+            tag: None,
+            owner: None,
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets `id` (the `id` property).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (the `name` property).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `tag` (the `tag` property).
+    pub fn with_tag(mut self, value: Tag) -> Self {
+        self.tag = Some(value);
+        self
+    }
+
+    /// Sets `owner` (the `owner` property).
+    pub fn with_owner(mut self, value: Owner) -> Self {
+        self.owner = Some(value);
+        self
+    }
+}
+
+crate::decode::object!(PetPartial);
+
+impl<'de> crate::decode::Object<'de> for PetPartial {
+    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut tag = None;
+        let mut owner = None;
+        let mut extra = Default::default();
+        while let Some(key) = crate::decode::next_key(&mut map)? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "name" => name = Some(map.next_value()?),
+                "tag" => tag = Some(map.next_value()?),
+                "owner" => owner = Some(map.next_value()?),
+                _ => crate::decode::extra(&mut map, &mut extra, key)?,
+            }
+        }
+        Ok(PetPartial {
+            id: crate::decode::absent_or_null(id),
+            name: crate::decode::absent_or_null(name),
+            tag: crate::decode::absent_or_null(tag),
+            owner: crate::decode::absent_or_null(owner),
+            extra,
+        })
+    }
+}
+
+/// A field of `Pet` that a request can select.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PetField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `tag`
+    Tag,
+    /// `owner`
+    Owner,
+    /// `_all`
+    All,
+    /// Any other field name, sent as it is (for example a computed field).
+    Other(String),
+}
+
+impl std::fmt::Display for PetField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PetField::Id => f.write_str("id"),
+            PetField::Name => f.write_str("name"),
+            PetField::Tag => f.write_str("tag"),
+            PetField::Owner => f.write_str("owner"),
+            PetField::All => f.write_str("_all"),
+            PetField::Other(name) => f.write_str(name),
+        }
+    }
+}
+
 /// The body of an error response, decoded as the type the spec documents for its status.
 ///
 /// Get it with [`ApiError::body_typed`](crate::ApiError::body_typed).

@@ -24,8 +24,8 @@ impl crate::mock::Operation for crate::requests::CreatePet {
     }
 }
 
-impl crate::mock::Operation for crate::requests::GetPet {
-    type Answer = crate::types::Pet;
+impl<T: serde::Serialize> crate::mock::Operation for crate::requests::GetPet<T> {
+    type Answer = T;
     fn describe(&self) -> crate::mock::Described {
         crate::mock::Described::new(self.request(), 200)
     }
