@@ -197,8 +197,13 @@ impl Security {
     /// one the client sends (an empty alternative, or one of schemes it does
     /// not support, needs nothing from it).
     pub fn refuses_without_credentials(&self) -> bool {
-        self.per_operation
-            && !self.alternatives.is_empty()
+        self.per_operation && self.needs_client_credentials()
+    }
+
+    /// Whether every alternative needs a credential the client sends (none
+    /// is empty or made only of schemes the client does not support).
+    pub fn needs_client_credentials(&self) -> bool {
+        !self.alternatives.is_empty()
             && self
                 .alternatives
                 .iter()

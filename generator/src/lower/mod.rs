@@ -15,6 +15,9 @@ mod servers;
 mod setters;
 mod types;
 
+/// Read by loading too, which follows the schema it names into other files.
+pub(crate) use extensions::FIELD_SELECTION;
+
 use std::collections::HashMap;
 
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};

@@ -81,11 +81,9 @@ pub(crate) fn settle(operations: &mut [Operation]) {
     let differ = operations
         .windows(2)
         .any(|pair| !same(&pair[0].security, &pair[1].security));
-    let needed = operations.iter().any(|op| {
-        let mut security = op.security.clone();
-        security.per_operation = true;
-        security.refuses_without_credentials()
-    });
+    let needed = operations
+        .iter()
+        .any(|op| op.security.needs_client_credentials());
     for op in operations {
         op.security.per_operation = differ || needed;
         op.security.documented = differ

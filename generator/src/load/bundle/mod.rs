@@ -32,6 +32,7 @@ use serde_yaml::Value;
 
 use super::shape::{field, key_text, Field, Kind};
 use crate::diagnostics::{pointer_join, Diagnostic, Related};
+use crate::lower::FIELD_SELECTION;
 
 mod pointer;
 mod rewrite;
@@ -300,12 +301,12 @@ impl Bundler<'_> {
             // The one extension that names a schema: a split spec points it
             // into another file like any `$ref`.
             if kind == Kind::Parameter {
-                let selection = map.get("x-field-selection").and_then(Value::as_mapping);
+                let selection = map.get(FIELD_SELECTION).and_then(Value::as_mapping);
                 if let Some(target) = selection
                     .and_then(|m| m.get("schema"))
                     .and_then(Value::as_str)
                 {
-                    let at = pointer_join(&pointer_join(&at, "x-field-selection"), "schema");
+                    let at = pointer_join(&pointer_join(&at, FIELD_SELECTION), "schema");
                     found.push((
                         at,
                         Kind::Schema,

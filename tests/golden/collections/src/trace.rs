@@ -34,12 +34,13 @@ pub(crate) struct Call {
 /// computed only when it is enabled.
 pub(crate) fn call(request: &Request) -> Call {
     let route = request.route;
-    let (method, path) = route.split_once(' ').unwrap_or(("", route));
+    // The field values are computed inside the macro, only when the span
+    // is enabled: an untraced call pays for none of them.
     let span = tracing::info_span!(
         "request",
         operation = request.operation,
-        method,
-        path,
+        method = route.split_once(' ').map_or("", |(method, _)| method),
+        path = route.split_once(' ').map_or(route, |(_, path)| path),
         attempts = Empty,
         status = Empty,
         error = Empty,
