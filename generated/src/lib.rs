@@ -114,6 +114,7 @@
 mod client;
 mod custom_fields;
 mod decode;
+mod encode;
 mod error;
 
 #[cfg(feature = "mock")]

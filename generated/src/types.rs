@@ -10,7 +10,7 @@
 )]
 
 /// A lead (a company or organization) with its contacts, addresses and custom field values. When `_fields` is used, only the requested fields are present.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Lead {
     /// Unique id of the lead (`lead_...`).
@@ -50,93 +50,74 @@ pub struct Lead {
     /// Name to show for the lead in user interfaces.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Human-readable label of the lead's status.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_label: Option<String>,
     /// Postal addresses of the lead.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Open tasks on the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Contacts embedded in the lead; deprecated, prefer the Contacts endpoints.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Contact>>,
     /// Opportunities embedded in the lead; deprecated, prefer the Opportunities endpoints.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunities: Option<Vec<Opportunity>>,
     /// Links into integrated third-party tools, rendered for this lead.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_links: Option<Vec<IntegrationLink>>,
     /// Short text summarizing the lead's contacts.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts_summary: Option<Option<String>>,
     /// Name of the user who created the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_name: Option<Option<String>>,
     /// Name of the user who last modified the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_name: Option<Option<String>>,
     /// Current local time at the lead's location, when it can be determined.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub localtime: Option<Option<crate::Timestamp>>,
     /// One-line text form of the lead's primary address.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address_summary: Option<Option<String>>,
     /// The lead's primary email address, or null when it has none.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_email: Option<Option<Email>>,
     /// The lead's primary phone number, or null when it has none.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_phone: Option<Option<Phone>>,
     /// Recent calls with the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recent_calls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Generated summaries of the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summaries: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Where the lead came from, if recorded.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Option<String>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -376,6 +357,44 @@ impl Lead {
     }
 }
 
+impl serde::Serialize for Lead {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.entry("contact_ids", &self.contact_ids);
+        object.entry("created_by", &self.created_by);
+        object.entry("date_created", &self.date_created);
+        object.entry("date_updated", &self.date_updated);
+        object.entry("description", &self.description);
+        object.entry("html_url", &self.html_url);
+        object.entry("name", &self.name);
+        object.entry("organization_id", &self.organization_id);
+        object.entry("status_id", &self.status_id);
+        object.entry("updated_by", &self.updated_by);
+        object.entry("url", &self.url);
+        object.optional_entry("display_name", &self.display_name);
+        object.optional_entry("status_label", &self.status_label);
+        object.optional_entry("addresses", &self.addresses);
+        object.optional_entry("tasks", &self.tasks);
+        object.optional_entry("contacts", &self.contacts);
+        object.optional_entry("opportunities", &self.opportunities);
+        object.optional_entry("integration_links", &self.integration_links);
+        object.optional_entry("contacts_summary", &self.contacts_summary);
+        object.optional_entry("created_by_name", &self.created_by_name);
+        object.optional_entry("updated_by_name", &self.updated_by_name);
+        object.optional_entry("localtime", &self.localtime);
+        object.optional_entry("primary_address_summary", &self.primary_address_summary);
+        object.optional_entry("primary_email", &self.primary_email);
+        object.optional_entry("primary_phone", &self.primary_phone);
+        object.optional_entry("recent_calls", &self.recent_calls);
+        object.optional_entry("summaries", &self.summaries);
+        object.optional_entry("source", &self.source);
+        object.entries(self.custom.entries());
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Lead);
 
 impl<'de> crate::decode::Object<'de> for Lead {
@@ -412,40 +431,45 @@ impl<'de> crate::decode::Object<'de> for Lead {
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "contact_ids" => contact_ids = Some(map.next_value()?),
-                "created_by" => created_by = Some(map.next_value()?),
-                "date_created" => date_created = Some(map.next_value()?),
-                "date_updated" => date_updated = Some(map.next_value()?),
-                "description" => description = Some(map.next_value()?),
-                "html_url" => html_url = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "organization_id" => organization_id = Some(map.next_value()?),
-                "status_id" => status_id = Some(map.next_value()?),
-                "updated_by" => updated_by = Some(map.next_value()?),
-                "url" => url = Some(map.next_value()?),
-                "display_name" => display_name = Some(map.next_value()?),
-                "status_label" => status_label = Some(map.next_value()?),
-                "addresses" => addresses = Some(map.next_value()?),
-                "tasks" => tasks = Some(map.next_value()?),
-                "contacts" => contacts = Some(map.next_value()?),
-                "opportunities" => opportunities = Some(map.next_value()?),
-                "integration_links" => integration_links = Some(map.next_value()?),
-                "contacts_summary" => contacts_summary = Some(map.next_value()?),
-                "created_by_name" => created_by_name = Some(map.next_value()?),
-                "updated_by_name" => updated_by_name = Some(map.next_value()?),
-                "localtime" => localtime = Some(map.next_value()?),
-                "primary_address_summary" => {
-                    primary_address_summary = Some(map.next_value()?);
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "contact_ids" => crate::decode::field(&mut map, &mut contact_ids),
+                "created_by" => crate::decode::field(&mut map, &mut created_by),
+                "date_created" => crate::decode::field(&mut map, &mut date_created),
+                "date_updated" => crate::decode::field(&mut map, &mut date_updated),
+                "description" => crate::decode::field(&mut map, &mut description),
+                "html_url" => crate::decode::field(&mut map, &mut html_url),
+                "name" => crate::decode::field(&mut map, &mut name),
+                "organization_id" => crate::decode::field(&mut map, &mut organization_id),
+                "status_id" => crate::decode::field(&mut map, &mut status_id),
+                "updated_by" => crate::decode::field(&mut map, &mut updated_by),
+                "url" => crate::decode::field(&mut map, &mut url),
+                "display_name" => crate::decode::field(&mut map, &mut display_name),
+                "status_label" => crate::decode::field(&mut map, &mut status_label),
+                "addresses" => crate::decode::field(&mut map, &mut addresses),
+                "tasks" => crate::decode::field(&mut map, &mut tasks),
+                "contacts" => crate::decode::field(&mut map, &mut contacts),
+                "opportunities" => crate::decode::field(&mut map, &mut opportunities),
+                "integration_links" => {
+                    crate::decode::field(&mut map, &mut integration_links)
                 }
-                "primary_email" => primary_email = Some(map.next_value()?),
-                "primary_phone" => primary_phone = Some(map.next_value()?),
-                "recent_calls" => recent_calls = Some(map.next_value()?),
-                "summaries" => summaries = Some(map.next_value()?),
-                "source" => source = Some(map.next_value()?),
-                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
-            }
+                "contacts_summary" => {
+                    crate::decode::field(&mut map, &mut contacts_summary)
+                }
+                "created_by_name" => crate::decode::field(&mut map, &mut created_by_name),
+                "updated_by_name" => crate::decode::field(&mut map, &mut updated_by_name),
+                "localtime" => crate::decode::field(&mut map, &mut localtime),
+                "primary_address_summary" => {
+                    crate::decode::field(&mut map, &mut primary_address_summary)
+                }
+                "primary_email" => crate::decode::field(&mut map, &mut primary_email),
+                "primary_phone" => crate::decode::field(&mut map, &mut primary_phone),
+                "recent_calls" => crate::decode::field(&mut map, &mut recent_calls),
+                "summaries" => crate::decode::field(&mut map, &mut summaries),
+                "source" => crate::decode::field(&mut map, &mut source),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Lead {
             id: crate::decode::required(id, "id")?,
@@ -487,51 +511,42 @@ impl<'de> crate::decode::Object<'de> for Lead {
 }
 
 /// A postal address.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Address {
     /// Kind of address, such as business or mailing.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<Option<String>>,
     /// First street line.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_1: Option<Option<String>>,
     /// Second street line.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<Option<String>>,
     /// City.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<Option<String>>,
     /// State, province or region.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<Option<String>>,
     /// Postal code.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zipcode: Option<Option<String>>,
     /// Country, as a two-letter ISO code.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Option<String>>,
     /// IANA time zone ids that match the address.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tz_ids: Option<Vec<String>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -642,6 +657,22 @@ impl Address {
     }
 }
 
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("label", &self.label);
+        object.optional_entry("address_1", &self.address_1);
+        object.optional_entry("address_2", &self.address_2);
+        object.optional_entry("city", &self.city);
+        object.optional_entry("state", &self.state);
+        object.optional_entry("zipcode", &self.zipcode);
+        object.optional_entry("country", &self.country);
+        object.optional_entry("tz_ids", &self.tz_ids);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Address);
 
 impl<'de> crate::decode::Object<'de> for Address {
@@ -656,17 +687,18 @@ impl<'de> crate::decode::Object<'de> for Address {
         let mut tz_ids = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "label" => label = Some(map.next_value()?),
-                "address_1" => address_1 = Some(map.next_value()?),
-                "address_2" => address_2 = Some(map.next_value()?),
-                "city" => city = Some(map.next_value()?),
-                "state" => state = Some(map.next_value()?),
-                "zipcode" => zipcode = Some(map.next_value()?),
-                "country" => country = Some(map.next_value()?),
-                "tz_ids" => tz_ids = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "label" => crate::decode::field(&mut map, &mut label),
+                "address_1" => crate::decode::field(&mut map, &mut address_1),
+                "address_2" => crate::decode::field(&mut map, &mut address_2),
+                "city" => crate::decode::field(&mut map, &mut city),
+                "state" => crate::decode::field(&mut map, &mut state),
+                "zipcode" => crate::decode::field(&mut map, &mut zipcode),
+                "country" => crate::decode::field(&mut map, &mut country),
+                "tz_ids" => crate::decode::field(&mut map, &mut tz_ids),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Address {
             label,
@@ -683,7 +715,7 @@ impl<'de> crate::decode::Object<'de> for Address {
 }
 
 /// A person at a lead, with emails, phones, URLs and custom field values.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Contact {
     /// Unique id of the contact (`cont_...`).
@@ -703,7 +735,6 @@ pub struct Contact {
     /// Id of the lead the contact belongs to.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_id: Option<Option<String>>,
     /// Id of the user who created the contact, if known.
     ///
@@ -720,53 +751,42 @@ pub struct Contact {
     /// Email addresses of the contact.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<Email>>,
     /// Phone numbers of the contact.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phones: Option<Vec<Phone>>,
     /// Web addresses of the contact.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<Url>>,
     /// Links into integrated third-party tools, rendered for this contact.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_links: Option<Vec<IntegrationLink>>,
     /// Recent calls with the contact, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recent_calls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The contact's subscriptions to sequences, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// IANA time zone id of the contact, if known.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<Option<String>>,
     /// Where the time zone came from, if known.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone_source: Option<Option<String>>,
     /// Id of a pending lead-suggestion operation for the contact, if any.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_suggestions_operation_id: Option<Option<String>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -922,6 +942,38 @@ impl Contact {
     }
 }
 
+impl serde::Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.entry("name", &self.name);
+        object.entry("display_name", &self.display_name);
+        object.entry("title", &self.title);
+        object.entry("organization_id", &self.organization_id);
+        object.optional_entry("lead_id", &self.lead_id);
+        object.entry("created_by", &self.created_by);
+        object.entry("updated_by", &self.updated_by);
+        object.entry("date_created", &self.date_created);
+        object.entry("date_updated", &self.date_updated);
+        object.optional_entry("emails", &self.emails);
+        object.optional_entry("phones", &self.phones);
+        object.optional_entry("urls", &self.urls);
+        object.optional_entry("integration_links", &self.integration_links);
+        object.optional_entry("recent_calls", &self.recent_calls);
+        object.optional_entry("subscriptions", &self.subscriptions);
+        object.optional_entry("timezone", &self.timezone);
+        object.optional_entry("timezone_source", &self.timezone_source);
+        object
+            .optional_entry(
+                "lead_suggestions_operation_id",
+                &self.lead_suggestions_operation_id,
+            );
+        object.entries(self.custom.entries());
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Contact);
 
 impl<'de> crate::decode::Object<'de> for Contact {
@@ -948,30 +1000,33 @@ impl<'de> crate::decode::Object<'de> for Contact {
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "display_name" => display_name = Some(map.next_value()?),
-                "title" => title = Some(map.next_value()?),
-                "organization_id" => organization_id = Some(map.next_value()?),
-                "lead_id" => lead_id = Some(map.next_value()?),
-                "created_by" => created_by = Some(map.next_value()?),
-                "updated_by" => updated_by = Some(map.next_value()?),
-                "date_created" => date_created = Some(map.next_value()?),
-                "date_updated" => date_updated = Some(map.next_value()?),
-                "emails" => emails = Some(map.next_value()?),
-                "phones" => phones = Some(map.next_value()?),
-                "urls" => urls = Some(map.next_value()?),
-                "integration_links" => integration_links = Some(map.next_value()?),
-                "recent_calls" => recent_calls = Some(map.next_value()?),
-                "subscriptions" => subscriptions = Some(map.next_value()?),
-                "timezone" => timezone = Some(map.next_value()?),
-                "timezone_source" => timezone_source = Some(map.next_value()?),
-                "lead_suggestions_operation_id" => {
-                    lead_suggestions_operation_id = Some(map.next_value()?);
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "name" => crate::decode::field(&mut map, &mut name),
+                "display_name" => crate::decode::field(&mut map, &mut display_name),
+                "title" => crate::decode::field(&mut map, &mut title),
+                "organization_id" => crate::decode::field(&mut map, &mut organization_id),
+                "lead_id" => crate::decode::field(&mut map, &mut lead_id),
+                "created_by" => crate::decode::field(&mut map, &mut created_by),
+                "updated_by" => crate::decode::field(&mut map, &mut updated_by),
+                "date_created" => crate::decode::field(&mut map, &mut date_created),
+                "date_updated" => crate::decode::field(&mut map, &mut date_updated),
+                "emails" => crate::decode::field(&mut map, &mut emails),
+                "phones" => crate::decode::field(&mut map, &mut phones),
+                "urls" => crate::decode::field(&mut map, &mut urls),
+                "integration_links" => {
+                    crate::decode::field(&mut map, &mut integration_links)
                 }
-                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
-            }
+                "recent_calls" => crate::decode::field(&mut map, &mut recent_calls),
+                "subscriptions" => crate::decode::field(&mut map, &mut subscriptions),
+                "timezone" => crate::decode::field(&mut map, &mut timezone),
+                "timezone_source" => crate::decode::field(&mut map, &mut timezone_source),
+                "lead_suggestions_operation_id" => {
+                    crate::decode::field(&mut map, &mut lead_suggestions_operation_id)
+                }
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Contact {
             id: crate::decode::required(id, "id")?,
@@ -1003,7 +1058,7 @@ impl<'de> crate::decode::Object<'de> for Contact {
 }
 
 /// An email address with its type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Email {
     /// The email address.
@@ -1011,15 +1066,12 @@ pub struct Email {
     /// Kind of address, such as office, home, direct or other.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Whether the address has opted out of bulk email.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_unsubscribed: Option<bool>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1047,6 +1099,17 @@ impl Email {
     }
 }
 
+impl serde::Serialize for Email {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("email", &self.email);
+        object.optional_entry("type", &self.r#type);
+        object.optional_entry("is_unsubscribed", &self.is_unsubscribed);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Email);
 
 impl<'de> crate::decode::Object<'de> for Email {
@@ -1056,12 +1119,13 @@ impl<'de> crate::decode::Object<'de> for Email {
         let mut is_unsubscribed = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "email" => email = Some(map.next_value()?),
-                "type" => r#type = Some(map.next_value()?),
-                "is_unsubscribed" => is_unsubscribed = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "email" => crate::decode::field(&mut map, &mut email),
+                "type" => crate::decode::field(&mut map, &mut r#type),
+                "is_unsubscribed" => crate::decode::field(&mut map, &mut is_unsubscribed),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Email {
             email: crate::decode::required(email, "email")?,
@@ -1073,7 +1137,7 @@ impl<'de> crate::decode::Object<'de> for Email {
 }
 
 /// A phone number with its type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Phone {
     /// The number, normalized to E.164 by the server.
@@ -1081,30 +1145,24 @@ pub struct Phone {
     /// Kind of number, such as office, mobile, home or fax.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The number formatted for display.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_formatted: Option<String>,
     /// Two-letter country code of the number, if known.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Option<String>>,
     /// Whether sending SMS to this number is blocked.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_sms_blocked: Option<bool>,
     /// IANA time zone ids that match the number.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tz_ids: Option<Vec<String>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1159,6 +1217,20 @@ impl Phone {
     }
 }
 
+impl serde::Serialize for Phone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("phone", &self.phone);
+        object.optional_entry("type", &self.r#type);
+        object.optional_entry("phone_formatted", &self.phone_formatted);
+        object.optional_entry("country", &self.country);
+        object.optional_entry("outbound_sms_blocked", &self.outbound_sms_blocked);
+        object.optional_entry("tz_ids", &self.tz_ids);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Phone);
 
 impl<'de> crate::decode::Object<'de> for Phone {
@@ -1171,15 +1243,18 @@ impl<'de> crate::decode::Object<'de> for Phone {
         let mut tz_ids = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "phone" => phone = Some(map.next_value()?),
-                "type" => r#type = Some(map.next_value()?),
-                "phone_formatted" => phone_formatted = Some(map.next_value()?),
-                "country" => country = Some(map.next_value()?),
-                "outbound_sms_blocked" => outbound_sms_blocked = Some(map.next_value()?),
-                "tz_ids" => tz_ids = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "phone" => crate::decode::field(&mut map, &mut phone),
+                "type" => crate::decode::field(&mut map, &mut r#type),
+                "phone_formatted" => crate::decode::field(&mut map, &mut phone_formatted),
+                "country" => crate::decode::field(&mut map, &mut country),
+                "outbound_sms_blocked" => {
+                    crate::decode::field(&mut map, &mut outbound_sms_blocked)
+                }
+                "tz_ids" => crate::decode::field(&mut map, &mut tz_ids),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Phone {
             phone: crate::decode::required(phone, "phone")?,
@@ -1194,7 +1269,7 @@ impl<'de> crate::decode::Object<'de> for Phone {
 }
 
 /// A web address with its type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Url {
     /// The web address.
@@ -1202,10 +1277,8 @@ pub struct Url {
     /// Kind of address, such as url.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1226,6 +1299,16 @@ impl Url {
     }
 }
 
+impl serde::Serialize for Url {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("url", &self.url);
+        object.optional_entry("type", &self.r#type);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Url);
 
 impl<'de> crate::decode::Object<'de> for Url {
@@ -1234,11 +1317,12 @@ impl<'de> crate::decode::Object<'de> for Url {
         let mut r#type = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "url" => url = Some(map.next_value()?),
-                "type" => r#type = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "url" => crate::decode::field(&mut map, &mut url),
+                "type" => crate::decode::field(&mut map, &mut r#type),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Url {
             url: crate::decode::required(url, "url")?,
@@ -1249,7 +1333,7 @@ impl<'de> crate::decode::Object<'de> for Url {
 }
 
 /// A link into an integrated tool, rendered for one object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IntegrationLink {
     /// Label of the link.
@@ -1257,7 +1341,6 @@ pub struct IntegrationLink {
     /// Target address of the link.
     pub url: String,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1272,6 +1355,16 @@ impl IntegrationLink {
     }
 }
 
+impl serde::Serialize for IntegrationLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("name", &self.name);
+        object.entry("url", &self.url);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(IntegrationLink);
 
 impl<'de> crate::decode::Object<'de> for IntegrationLink {
@@ -1280,11 +1373,12 @@ impl<'de> crate::decode::Object<'de> for IntegrationLink {
         let mut url = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "url" => url = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "url" => crate::decode::field(&mut map, &mut url),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(IntegrationLink {
             name: crate::decode::required(name, "name")?,
@@ -1295,7 +1389,7 @@ impl<'de> crate::decode::Object<'de> for IntegrationLink {
 }
 
 /// A potential deal with a lead. Clients should accept status_type and value_period values not listed here.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Opportunity {
     /// Unique id of the opportunity (`oppo_...`).
@@ -1305,7 +1399,6 @@ pub struct Opportunity {
     /// Name of that lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_name: Option<Option<String>>,
     /// Id of the contact linked to the opportunity, if any.
     ///
@@ -1316,29 +1409,24 @@ pub struct Opportunity {
     /// Name of that user.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<Option<String>>,
     /// Id of the opportunity's status.
     pub status_id: String,
     /// Human-readable label of the status.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_label: Option<String>,
     /// Category of the status.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_type: Option<OpportunityStatusType>,
     /// Id of the pipeline the status belongs to.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_id: Option<Option<String>>,
     /// Name of that pipeline.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_name: Option<Option<String>>,
     /// Deal value in cents of value_currency.
     ///
@@ -1349,12 +1437,10 @@ pub struct Opportunity {
     /// Three-letter ISO currency code of the value.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_currency: Option<Option<String>>,
     /// The value formatted for display, with currency and period.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_formatted: Option<Option<String>>,
     /// Value weighted by confidence, in cents.
     ///
@@ -1397,7 +1483,6 @@ pub struct Opportunity {
     /// Id of the Close organization that owns the opportunity.
     pub organization_id: String,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1591,6 +1676,41 @@ impl Opportunity {
     }
 }
 
+impl serde::Serialize for Opportunity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.entry("lead_id", &self.lead_id);
+        object.optional_entry("lead_name", &self.lead_name);
+        object.entry("contact_id", &self.contact_id);
+        object.entry("user_id", &self.user_id);
+        object.optional_entry("user_name", &self.user_name);
+        object.entry("status_id", &self.status_id);
+        object.optional_entry("status_label", &self.status_label);
+        object.optional_entry("status_type", &self.status_type);
+        object.optional_entry("pipeline_id", &self.pipeline_id);
+        object.optional_entry("pipeline_name", &self.pipeline_name);
+        object.entry("value", &self.value);
+        object.entry("value_period", &self.value_period);
+        object.optional_entry("value_currency", &self.value_currency);
+        object.optional_entry("value_formatted", &self.value_formatted);
+        object.entry("expected_value", &self.expected_value);
+        object.entry("annualized_value", &self.annualized_value);
+        object.entry("annualized_expected_value", &self.annualized_expected_value);
+        object.entry("confidence", &self.confidence);
+        object.entry("note", &self.note);
+        object.entry("date_won", &self.date_won);
+        object.entry("date_lost", &self.date_lost);
+        object.entry("date_created", &self.date_created);
+        object.entry("date_updated", &self.date_updated);
+        object.entry("created_by", &self.created_by);
+        object.entry("updated_by", &self.updated_by);
+        object.entry("organization_id", &self.organization_id);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Opportunity);
 
 impl<'de> crate::decode::Object<'de> for Opportunity {
@@ -1624,38 +1744,41 @@ impl<'de> crate::decode::Object<'de> for Opportunity {
         let mut organization_id = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "lead_id" => lead_id = Some(map.next_value()?),
-                "lead_name" => lead_name = Some(map.next_value()?),
-                "contact_id" => contact_id = Some(map.next_value()?),
-                "user_id" => user_id = Some(map.next_value()?),
-                "user_name" => user_name = Some(map.next_value()?),
-                "status_id" => status_id = Some(map.next_value()?),
-                "status_label" => status_label = Some(map.next_value()?),
-                "status_type" => status_type = Some(map.next_value()?),
-                "pipeline_id" => pipeline_id = Some(map.next_value()?),
-                "pipeline_name" => pipeline_name = Some(map.next_value()?),
-                "value" => value = Some(map.next_value()?),
-                "value_period" => value_period = Some(map.next_value()?),
-                "value_currency" => value_currency = Some(map.next_value()?),
-                "value_formatted" => value_formatted = Some(map.next_value()?),
-                "expected_value" => expected_value = Some(map.next_value()?),
-                "annualized_value" => annualized_value = Some(map.next_value()?),
-                "annualized_expected_value" => {
-                    annualized_expected_value = Some(map.next_value()?);
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "lead_id" => crate::decode::field(&mut map, &mut lead_id),
+                "lead_name" => crate::decode::field(&mut map, &mut lead_name),
+                "contact_id" => crate::decode::field(&mut map, &mut contact_id),
+                "user_id" => crate::decode::field(&mut map, &mut user_id),
+                "user_name" => crate::decode::field(&mut map, &mut user_name),
+                "status_id" => crate::decode::field(&mut map, &mut status_id),
+                "status_label" => crate::decode::field(&mut map, &mut status_label),
+                "status_type" => crate::decode::field(&mut map, &mut status_type),
+                "pipeline_id" => crate::decode::field(&mut map, &mut pipeline_id),
+                "pipeline_name" => crate::decode::field(&mut map, &mut pipeline_name),
+                "value" => crate::decode::field(&mut map, &mut value),
+                "value_period" => crate::decode::field(&mut map, &mut value_period),
+                "value_currency" => crate::decode::field(&mut map, &mut value_currency),
+                "value_formatted" => crate::decode::field(&mut map, &mut value_formatted),
+                "expected_value" => crate::decode::field(&mut map, &mut expected_value),
+                "annualized_value" => {
+                    crate::decode::field(&mut map, &mut annualized_value)
                 }
-                "confidence" => confidence = Some(map.next_value()?),
-                "note" => note = Some(map.next_value()?),
-                "date_won" => date_won = Some(map.next_value()?),
-                "date_lost" => date_lost = Some(map.next_value()?),
-                "date_created" => date_created = Some(map.next_value()?),
-                "date_updated" => date_updated = Some(map.next_value()?),
-                "created_by" => created_by = Some(map.next_value()?),
-                "updated_by" => updated_by = Some(map.next_value()?),
-                "organization_id" => organization_id = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+                "annualized_expected_value" => {
+                    crate::decode::field(&mut map, &mut annualized_expected_value)
+                }
+                "confidence" => crate::decode::field(&mut map, &mut confidence),
+                "note" => crate::decode::field(&mut map, &mut note),
+                "date_won" => crate::decode::field(&mut map, &mut date_won),
+                "date_lost" => crate::decode::field(&mut map, &mut date_lost),
+                "date_created" => crate::decode::field(&mut map, &mut date_created),
+                "date_updated" => crate::decode::field(&mut map, &mut date_updated),
+                "created_by" => crate::decode::field(&mut map, &mut created_by),
+                "updated_by" => crate::decode::field(&mut map, &mut updated_by),
+                "organization_id" => crate::decode::field(&mut map, &mut organization_id),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Opportunity {
             id: crate::decode::required(id, "id")?,
@@ -1774,49 +1897,40 @@ impl From<&str> for OpportunityValuePeriod {
 crate::decode::string_enum!(OpportunityValuePeriod);
 
 /// Body for creating a lead. Every field is optional; custom fields are set with `custom.<field id>` keys.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LeadCreate {
     /// Name of the company or organization.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Website of the company.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Free-text description of the lead.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Id of the initial status. Send this or `status`, never both; with neither, the organization's default status is used.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
     /// Label of the initial status. Send this or `status_id`, never both; with neither, the organization's default status is used.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Contacts to create together with the lead.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactCreate>>,
     /// Postal addresses of the lead.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1879,6 +1993,22 @@ impl LeadCreate {
     }
 }
 
+impl serde::Serialize for LeadCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.optional_entry("url", &self.url);
+        object.optional_entry("description", &self.description);
+        object.optional_entry("status_id", &self.status_id);
+        object.optional_entry("status", &self.status);
+        object.optional_entry("contacts", &self.contacts);
+        object.optional_entry("addresses", &self.addresses);
+        object.entries(self.custom.entries());
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(LeadCreate);
 
 impl<'de> crate::decode::Object<'de> for LeadCreate {
@@ -1893,16 +2023,17 @@ impl<'de> crate::decode::Object<'de> for LeadCreate {
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "url" => url = Some(map.next_value()?),
-                "description" => description = Some(map.next_value()?),
-                "status_id" => status_id = Some(map.next_value()?),
-                "status" => status = Some(map.next_value()?),
-                "contacts" => contacts = Some(map.next_value()?),
-                "addresses" => addresses = Some(map.next_value()?),
-                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "url" => crate::decode::field(&mut map, &mut url),
+                "description" => crate::decode::field(&mut map, &mut description),
+                "status_id" => crate::decode::field(&mut map, &mut status_id),
+                "status" => crate::decode::field(&mut map, &mut status),
+                "contacts" => crate::decode::field(&mut map, &mut contacts),
+                "addresses" => crate::decode::field(&mut map, &mut addresses),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key),
+            };
+            stored?;
         }
         Ok(LeadCreate {
             name: crate::decode::absent_or_null(name),
@@ -1919,36 +2050,30 @@ impl<'de> crate::decode::Object<'de> for LeadCreate {
 }
 
 /// A contact nested in a lead creation request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContactCreate {
     /// Full name of the contact.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Job title of the contact.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Email addresses of the contact.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<Email>>,
     /// Phone numbers of the contact.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phones: Option<Vec<Phone>>,
     /// Web addresses of the contact.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<Url>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1996,6 +2121,19 @@ impl ContactCreate {
     }
 }
 
+impl serde::Serialize for ContactCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.optional_entry("title", &self.title);
+        object.optional_entry("emails", &self.emails);
+        object.optional_entry("phones", &self.phones);
+        object.optional_entry("urls", &self.urls);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ContactCreate);
 
 impl<'de> crate::decode::Object<'de> for ContactCreate {
@@ -2007,14 +2145,15 @@ impl<'de> crate::decode::Object<'de> for ContactCreate {
         let mut urls = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "title" => title = Some(map.next_value()?),
-                "emails" => emails = Some(map.next_value()?),
-                "phones" => phones = Some(map.next_value()?),
-                "urls" => urls = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "title" => crate::decode::field(&mut map, &mut title),
+                "emails" => crate::decode::field(&mut map, &mut emails),
+                "phones" => crate::decode::field(&mut map, &mut phones),
+                "urls" => crate::decode::field(&mut map, &mut urls),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ContactCreate {
             name: crate::decode::absent_or_null(name),
@@ -2028,44 +2167,36 @@ impl<'de> crate::decode::Object<'de> for ContactCreate {
 }
 
 /// Partial update of a lead: only the keys sent are changed. Nested contacts cannot be updated here. A `custom.<field id>` key replaces the whole value (null clears it); for multi-value fields, `custom.<field id>.add` and `custom.<field id>.remove` add or remove a single value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LeadUpdate {
     /// New name; null clears it.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
     /// New website; null clears it.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<Option<String>>,
     /// New description; null clears it.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Id of the new status; send this or `status`, not both.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
     /// Label of the new status; send this or `status_id`, not both.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Replacement list of postal addresses.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2139,6 +2270,21 @@ impl LeadUpdate {
     }
 }
 
+impl serde::Serialize for LeadUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.optional_entry("url", &self.url);
+        object.optional_entry("description", &self.description);
+        object.optional_entry("status_id", &self.status_id);
+        object.optional_entry("status", &self.status);
+        object.optional_entry("addresses", &self.addresses);
+        object.entries(self.custom.entries());
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(LeadUpdate);
 
 impl<'de> crate::decode::Object<'de> for LeadUpdate {
@@ -2152,15 +2298,16 @@ impl<'de> crate::decode::Object<'de> for LeadUpdate {
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "url" => url = Some(map.next_value()?),
-                "description" => description = Some(map.next_value()?),
-                "status_id" => status_id = Some(map.next_value()?),
-                "status" => status = Some(map.next_value()?),
-                "addresses" => addresses = Some(map.next_value()?),
-                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "url" => crate::decode::field(&mut map, &mut url),
+                "description" => crate::decode::field(&mut map, &mut description),
+                "status_id" => crate::decode::field(&mut map, &mut status_id),
+                "status" => crate::decode::field(&mut map, &mut status),
+                "addresses" => crate::decode::field(&mut map, &mut addresses),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key),
+            };
+            stored?;
         }
         Ok(LeadUpdate {
             name,
@@ -2176,7 +2323,7 @@ impl<'de> crate::decode::Object<'de> for LeadUpdate {
 }
 
 /// Body for merging one lead into another.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LeadMerge {
     /// Id of the lead to merge away; it is deleted afterwards.
@@ -2184,7 +2331,6 @@ pub struct LeadMerge {
     /// Id of the lead that receives the merged data and remains.
     pub destination: String,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2199,6 +2345,16 @@ impl LeadMerge {
     }
 }
 
+impl serde::Serialize for LeadMerge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("source", &self.source);
+        object.entry("destination", &self.destination);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(LeadMerge);
 
 impl<'de> crate::decode::Object<'de> for LeadMerge {
@@ -2207,11 +2363,12 @@ impl<'de> crate::decode::Object<'de> for LeadMerge {
         let mut destination = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "source" => source = Some(map.next_value()?),
-                "destination" => destination = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "source" => crate::decode::field(&mut map, &mut source),
+                "destination" => crate::decode::field(&mut map, &mut destination),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(LeadMerge {
             source: crate::decode::required(source, "source")?,
@@ -2222,7 +2379,7 @@ impl<'de> crate::decode::Object<'de> for LeadMerge {
 }
 
 /// One page of leads.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LeadList {
     /// The leads on this page.
@@ -2232,10 +2389,8 @@ pub struct LeadList {
     /// Total number of matching leads; only present in responses from older servers.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_results: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2257,6 +2412,17 @@ impl LeadList {
     }
 }
 
+impl serde::Serialize for LeadList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("data", &self.data);
+        object.entry("has_more", &self.has_more);
+        object.optional_entry("total_results", &self.total_results);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(LeadList);
 
 impl<'de> crate::decode::Object<'de> for LeadList {
@@ -2266,12 +2432,13 @@ impl<'de> crate::decode::Object<'de> for LeadList {
         let mut total_results = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "data" => data = Some(map.next_value()?),
-                "has_more" => has_more = Some(map.next_value()?),
-                "total_results" => total_results = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "data" => crate::decode::field(&mut map, &mut data),
+                "has_more" => crate::decode::field(&mut map, &mut has_more),
+                "total_results" => crate::decode::field(&mut map, &mut total_results),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(LeadList {
             data: crate::decode::required(data, "data")?,
@@ -2286,16 +2453,14 @@ impl<'de> crate::decode::Object<'de> for LeadList {
 pub type Empty = serde_json::Map<String, serde_json::Value>;
 
 /// A simple error body.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Explanation of the error.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2315,6 +2480,15 @@ impl ErrorResponse {
     }
 }
 
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("error", &self.error);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ErrorResponse);
 
 impl<'de> crate::decode::Object<'de> for ErrorResponse {
@@ -2322,10 +2496,11 @@ impl<'de> crate::decode::Object<'de> for ErrorResponse {
         let mut error = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "error" => error = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "error" => crate::decode::field(&mut map, &mut error),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ErrorResponse {
             error: crate::decode::absent_or_null(error),
@@ -2335,27 +2510,22 @@ impl<'de> crate::decode::Object<'de> for ErrorResponse {
 }
 
 /// Error body of a rejected request, with general and per-field errors.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ValidationErrorResponse {
     /// General errors not tied to one field.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<serde_json::Value>>,
     /// Errors keyed by the name of the offending field.
     ///
     /// `None` when absent.
-    #[serde(rename = "field-errors")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_errors: Option<FieldErrors>,
     /// A single error message, used by some errors instead of the fields above.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2389,6 +2559,17 @@ impl ValidationErrorResponse {
     }
 }
 
+impl serde::Serialize for ValidationErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("errors", &self.errors);
+        object.optional_entry("field-errors", &self.field_errors);
+        object.optional_entry("error", &self.error);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ValidationErrorResponse);
 
 impl<'de> crate::decode::Object<'de> for ValidationErrorResponse {
@@ -2398,12 +2579,13 @@ impl<'de> crate::decode::Object<'de> for ValidationErrorResponse {
         let mut error = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "errors" => errors = Some(map.next_value()?),
-                "field-errors" => field_errors = Some(map.next_value()?),
-                "error" => error = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "errors" => crate::decode::field(&mut map, &mut errors),
+                "field-errors" => crate::decode::field(&mut map, &mut field_errors),
+                "error" => crate::decode::field(&mut map, &mut error),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ValidationErrorResponse {
             errors: crate::decode::absent_or_null(errors),
@@ -2431,16 +2613,14 @@ pub enum FieldErrorsValue {
 }
 
 /// Body of a 429 answer.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimitErrorResponse {
     /// Error message, or in the legacy form (deprecated since 2024) an object with rate-limit details.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<RateLimitErrorResponseError>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2460,6 +2640,15 @@ impl RateLimitErrorResponse {
     }
 }
 
+impl serde::Serialize for RateLimitErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("error", &self.error);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(RateLimitErrorResponse);
 
 impl<'de> crate::decode::Object<'de> for RateLimitErrorResponse {
@@ -2467,10 +2656,11 @@ impl<'de> crate::decode::Object<'de> for RateLimitErrorResponse {
         let mut error = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "error" => error = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "error" => crate::decode::field(&mut map, &mut error),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(RateLimitErrorResponse {
             error: crate::decode::absent_or_null(error),
@@ -2493,7 +2683,7 @@ pub enum RateLimitErrorResponseError {
 }
 
 /// Legacy rate-limit details found in old 429 bodies; deprecated since 2024.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RateLimitDetail {
     /// Seconds, possibly fractional, until the rate-limit window resets.
@@ -2501,20 +2691,16 @@ pub struct RateLimitDetail {
     /// Explanation of the limit that was hit.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Number of requests allowed per window.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<f64>,
     /// Length of the window, in seconds.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_window: Option<f64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2549,6 +2735,18 @@ impl RateLimitDetail {
     }
 }
 
+impl serde::Serialize for RateLimitDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("rate_reset", &self.rate_reset);
+        object.optional_entry("message", &self.message);
+        object.optional_entry("rate_limit", &self.rate_limit);
+        object.optional_entry("rate_window", &self.rate_window);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(RateLimitDetail);
 
 impl<'de> crate::decode::Object<'de> for RateLimitDetail {
@@ -2559,13 +2757,14 @@ impl<'de> crate::decode::Object<'de> for RateLimitDetail {
         let mut rate_window = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "rate_reset" => rate_reset = Some(map.next_value()?),
-                "message" => message = Some(map.next_value()?),
-                "rate_limit" => rate_limit = Some(map.next_value()?),
-                "rate_window" => rate_window = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "rate_reset" => crate::decode::field(&mut map, &mut rate_reset),
+                "message" => crate::decode::field(&mut map, &mut message),
+                "rate_limit" => crate::decode::field(&mut map, &mut rate_limit),
+                "rate_window" => crate::decode::field(&mut map, &mut rate_window),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(RateLimitDetail {
             rate_reset: crate::decode::required(rate_reset, "rate_reset")?,
@@ -2617,159 +2816,128 @@ impl std::fmt::Display for CustomFieldValueVariant3Item {
 }
 
 /// `Lead` with every field optional: what a response holds when the request selected some of its fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LeadPartial {
     /// Unique id of the lead (`lead_...`).
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Ids of the lead's contacts.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_ids: Option<Vec<String>>,
     /// Id of the user who created the lead, if known.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Option<String>>,
     /// When the lead was created.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_created: Option<crate::Timestamp>,
     /// When the lead was last modified.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_updated: Option<crate::Timestamp>,
     /// Free-text description of the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Link to the lead in the Close web app.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
     /// Name of the company or organization.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
     /// Id of the Close organization that owns the lead.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Id of the lead's current status.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
     /// Id of the user who last modified the lead, if known.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Option<String>>,
     /// Website of the company.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<Option<String>>,
     /// Name to show for the lead in user interfaces.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Human-readable label of the lead's status.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_label: Option<String>,
     /// Postal addresses of the lead.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Open tasks on the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Contacts embedded in the lead; deprecated, prefer the Contacts endpoints.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Contact>>,
     /// Opportunities embedded in the lead; deprecated, prefer the Opportunities endpoints.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunities: Option<Vec<Opportunity>>,
     /// Links into integrated third-party tools, rendered for this lead.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_links: Option<Vec<IntegrationLink>>,
     /// Short text summarizing the lead's contacts.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts_summary: Option<Option<String>>,
     /// Name of the user who created the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_name: Option<Option<String>>,
     /// Name of the user who last modified the lead.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_name: Option<Option<String>>,
     /// Current local time at the lead's location, when it can be determined.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub localtime: Option<Option<crate::Timestamp>>,
     /// One-line text form of the lead's primary address.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address_summary: Option<Option<String>>,
     /// The lead's primary email address, or null when it has none.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_email: Option<Option<Email>>,
     /// The lead's primary phone number, or null when it has none.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_phone: Option<Option<Phone>>,
     /// Recent calls with the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recent_calls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Generated summaries of the lead, as free-form objects.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summaries: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Where the lead came from, if recorded.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Option<String>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3073,6 +3241,44 @@ impl LeadPartial {
     }
 }
 
+impl serde::Serialize for LeadPartial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("id", &self.id);
+        object.optional_entry("contact_ids", &self.contact_ids);
+        object.optional_entry("created_by", &self.created_by);
+        object.optional_entry("date_created", &self.date_created);
+        object.optional_entry("date_updated", &self.date_updated);
+        object.optional_entry("description", &self.description);
+        object.optional_entry("html_url", &self.html_url);
+        object.optional_entry("name", &self.name);
+        object.optional_entry("organization_id", &self.organization_id);
+        object.optional_entry("status_id", &self.status_id);
+        object.optional_entry("updated_by", &self.updated_by);
+        object.optional_entry("url", &self.url);
+        object.optional_entry("display_name", &self.display_name);
+        object.optional_entry("status_label", &self.status_label);
+        object.optional_entry("addresses", &self.addresses);
+        object.optional_entry("tasks", &self.tasks);
+        object.optional_entry("contacts", &self.contacts);
+        object.optional_entry("opportunities", &self.opportunities);
+        object.optional_entry("integration_links", &self.integration_links);
+        object.optional_entry("contacts_summary", &self.contacts_summary);
+        object.optional_entry("created_by_name", &self.created_by_name);
+        object.optional_entry("updated_by_name", &self.updated_by_name);
+        object.optional_entry("localtime", &self.localtime);
+        object.optional_entry("primary_address_summary", &self.primary_address_summary);
+        object.optional_entry("primary_email", &self.primary_email);
+        object.optional_entry("primary_phone", &self.primary_phone);
+        object.optional_entry("recent_calls", &self.recent_calls);
+        object.optional_entry("summaries", &self.summaries);
+        object.optional_entry("source", &self.source);
+        object.entries(self.custom.entries());
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(LeadPartial);
 
 impl<'de> crate::decode::Object<'de> for LeadPartial {
@@ -3109,40 +3315,45 @@ impl<'de> crate::decode::Object<'de> for LeadPartial {
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "contact_ids" => contact_ids = Some(map.next_value()?),
-                "created_by" => created_by = Some(map.next_value()?),
-                "date_created" => date_created = Some(map.next_value()?),
-                "date_updated" => date_updated = Some(map.next_value()?),
-                "description" => description = Some(map.next_value()?),
-                "html_url" => html_url = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "organization_id" => organization_id = Some(map.next_value()?),
-                "status_id" => status_id = Some(map.next_value()?),
-                "updated_by" => updated_by = Some(map.next_value()?),
-                "url" => url = Some(map.next_value()?),
-                "display_name" => display_name = Some(map.next_value()?),
-                "status_label" => status_label = Some(map.next_value()?),
-                "addresses" => addresses = Some(map.next_value()?),
-                "tasks" => tasks = Some(map.next_value()?),
-                "contacts" => contacts = Some(map.next_value()?),
-                "opportunities" => opportunities = Some(map.next_value()?),
-                "integration_links" => integration_links = Some(map.next_value()?),
-                "contacts_summary" => contacts_summary = Some(map.next_value()?),
-                "created_by_name" => created_by_name = Some(map.next_value()?),
-                "updated_by_name" => updated_by_name = Some(map.next_value()?),
-                "localtime" => localtime = Some(map.next_value()?),
-                "primary_address_summary" => {
-                    primary_address_summary = Some(map.next_value()?);
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "contact_ids" => crate::decode::field(&mut map, &mut contact_ids),
+                "created_by" => crate::decode::field(&mut map, &mut created_by),
+                "date_created" => crate::decode::field(&mut map, &mut date_created),
+                "date_updated" => crate::decode::field(&mut map, &mut date_updated),
+                "description" => crate::decode::field(&mut map, &mut description),
+                "html_url" => crate::decode::field(&mut map, &mut html_url),
+                "name" => crate::decode::field(&mut map, &mut name),
+                "organization_id" => crate::decode::field(&mut map, &mut organization_id),
+                "status_id" => crate::decode::field(&mut map, &mut status_id),
+                "updated_by" => crate::decode::field(&mut map, &mut updated_by),
+                "url" => crate::decode::field(&mut map, &mut url),
+                "display_name" => crate::decode::field(&mut map, &mut display_name),
+                "status_label" => crate::decode::field(&mut map, &mut status_label),
+                "addresses" => crate::decode::field(&mut map, &mut addresses),
+                "tasks" => crate::decode::field(&mut map, &mut tasks),
+                "contacts" => crate::decode::field(&mut map, &mut contacts),
+                "opportunities" => crate::decode::field(&mut map, &mut opportunities),
+                "integration_links" => {
+                    crate::decode::field(&mut map, &mut integration_links)
                 }
-                "primary_email" => primary_email = Some(map.next_value()?),
-                "primary_phone" => primary_phone = Some(map.next_value()?),
-                "recent_calls" => recent_calls = Some(map.next_value()?),
-                "summaries" => summaries = Some(map.next_value()?),
-                "source" => source = Some(map.next_value()?),
-                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
-            }
+                "contacts_summary" => {
+                    crate::decode::field(&mut map, &mut contacts_summary)
+                }
+                "created_by_name" => crate::decode::field(&mut map, &mut created_by_name),
+                "updated_by_name" => crate::decode::field(&mut map, &mut updated_by_name),
+                "localtime" => crate::decode::field(&mut map, &mut localtime),
+                "primary_address_summary" => {
+                    crate::decode::field(&mut map, &mut primary_address_summary)
+                }
+                "primary_email" => crate::decode::field(&mut map, &mut primary_email),
+                "primary_phone" => crate::decode::field(&mut map, &mut primary_phone),
+                "recent_calls" => crate::decode::field(&mut map, &mut recent_calls),
+                "summaries" => crate::decode::field(&mut map, &mut summaries),
+                "source" => crate::decode::field(&mut map, &mut source),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key),
+            };
+            stored?;
         }
         Ok(LeadPartial {
             id: crate::decode::absent_or_null(id),
@@ -3293,7 +3504,7 @@ impl std::fmt::Display for LeadField {
 }
 
 /// `LeadList` holding `LeadPartial`s: the response when the request selected some fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LeadListPartial {
     /// The leads on this page.
@@ -3303,10 +3514,8 @@ pub struct LeadListPartial {
     /// Total number of matching leads; only present in responses from older servers.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_results: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3328,6 +3537,17 @@ impl LeadListPartial {
     }
 }
 
+impl serde::Serialize for LeadListPartial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("data", &self.data);
+        object.entry("has_more", &self.has_more);
+        object.optional_entry("total_results", &self.total_results);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(LeadListPartial);
 
 impl<'de> crate::decode::Object<'de> for LeadListPartial {
@@ -3337,12 +3557,13 @@ impl<'de> crate::decode::Object<'de> for LeadListPartial {
         let mut total_results = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "data" => data = Some(map.next_value()?),
-                "has_more" => has_more = Some(map.next_value()?),
-                "total_results" => total_results = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "data" => crate::decode::field(&mut map, &mut data),
+                "has_more" => crate::decode::field(&mut map, &mut has_more),
+                "total_results" => crate::decode::field(&mut map, &mut total_results),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(LeadListPartial {
             data: crate::decode::required(data, "data")?,

@@ -354,12 +354,6 @@ pub fn setter_names(field: &str) -> (String, String) {
     (format!("with_{base}"), format!("clear_{base}"))
 }
 
-/// Whether a field needs `#[serde(rename = "...")]`: only when its Rust name,
-/// read as serde reads it, differs from the wire name.
-pub fn needs_rename(rust_name: &str, wire_name: &str) -> bool {
-    unraw(rust_name) != wire_name
-}
-
 /// The crate (package) name for a spec title, in kebab-case.
 pub fn crate_name(title: &str) -> String {
     let name = snake(title).replace('_', "-");
@@ -469,13 +463,6 @@ mod tests {
             "GOLDEN_SECURITY_API_TOKEN"
         );
         assert_eq!(env_var("api", "KEY"), "API_KEY");
-    }
-
-    #[test]
-    fn rename_only_when_needed() {
-        assert!(!needs_rename("r#type", "type"));
-        assert!(needs_rename("field_errors", "field-errors"));
-        assert!(!needs_rename("name", "name"));
     }
 
     #[test]

@@ -65,6 +65,13 @@ pub(crate) const RUNTIME: &[RuntimeFile] = &[
         source: include_str!("runtime/decode.rs"),
     },
     RuntimeFile {
+        module: "encode",
+        needs: &[RuntimeFeature::Object],
+        exports: &[],
+        feature: None,
+        source: include_str!("runtime/encode.rs"),
+    },
+    RuntimeFile {
         module: "error",
         needs: &[RuntimeFeature::Client],
         exports: &["ApiError", "DecodeError", "Error", "TransportError"],

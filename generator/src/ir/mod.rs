@@ -184,6 +184,12 @@ pub enum RuntimeFeature {
     SchemeCookie,
     /// The `Object` trait and `object!`: a struct.
     Object,
+    /// `field`: a struct with a declared property.
+    Field,
+    /// `ObjectWriter::entry`: a struct with a property that is always sent.
+    Entry,
+    /// `ObjectWriter::optional_entry`: a struct with an optional property.
+    OptionalEntry,
     /// `required`: a struct with a required, non-nullable field.
     Required,
     /// `absent_or_null`: a struct with a field that is required and
@@ -204,7 +210,7 @@ pub enum RuntimeFeature {
 
 impl RuntimeFeature {
     /// Every feature, in declaration order.
-    pub const ALL: [RuntimeFeature; 34] = [
+    pub const ALL: [RuntimeFeature; 37] = [
         RuntimeFeature::Client,
         RuntimeFeature::SendJson,
         RuntimeFeature::SendJsonOrEmpty,
@@ -232,6 +238,9 @@ impl RuntimeFeature {
         RuntimeFeature::SchemeQuery,
         RuntimeFeature::SchemeCookie,
         RuntimeFeature::Object,
+        RuntimeFeature::Field,
+        RuntimeFeature::Entry,
+        RuntimeFeature::OptionalEntry,
         RuntimeFeature::Required,
         RuntimeFeature::AbsentOrNull,
         RuntimeFeature::Extra,
@@ -272,6 +281,9 @@ impl RuntimeFeature {
             RuntimeFeature::SchemeQuery => "scheme_query",
             RuntimeFeature::SchemeCookie => "scheme_cookie",
             RuntimeFeature::Object => "object",
+            RuntimeFeature::Field => "field",
+            RuntimeFeature::Entry => "entry",
+            RuntimeFeature::OptionalEntry => "optional_entry",
             RuntimeFeature::Required => "required",
             RuntimeFeature::AbsentOrNull => "absent_or_null",
             RuntimeFeature::Extra => "extra",

@@ -60,8 +60,9 @@ pub struct StructDef {
     pub custom_fields: Option<String>,
     /// Whether every field is optional, so the struct can derive `Default`.
     pub all_optional: bool,
-    /// The names of the decoder's two locals besides one per field: the
-    /// map being read and the current key, chosen not to clash with a field.
+    /// The names of the decoder's locals besides one per field: the map
+    /// being read, the current key and what reading it gave, chosen not to
+    /// clash with a field.
     pub decoder_locals: DecoderLocals,
 }
 
@@ -72,6 +73,8 @@ pub struct DecoderLocals {
     pub map: String,
     /// The current key (`key`).
     pub key: String,
+    /// Whether the current key's value was read (`stored`).
+    pub stored: String,
 }
 
 /// Where a struct keeps the properties it does not declare.
@@ -143,6 +146,11 @@ impl Presence {
     /// Whether a missing value is allowed (the field has a default).
     pub fn is_optional(self) -> bool {
         !matches!(self, Presence::Required)
+    }
+
+    /// Whether the property is left out of the JSON when it is `None`.
+    pub fn may_be_absent(self) -> bool {
+        matches!(self, Presence::Optional | Presence::OptionalNullable)
     }
 }
 

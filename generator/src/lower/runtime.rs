@@ -69,7 +69,15 @@ pub(crate) fn needs(api: &Api) -> BTreeSet<RuntimeFeature> {
                 if s.custom_fields.is_none() {
                     needs.insert(RuntimeFeature::Extra);
                 }
+                if !s.fields.is_empty() {
+                    needs.insert(RuntimeFeature::Field);
+                }
                 for field in &s.fields {
+                    needs.insert(if field.presence.may_be_absent() {
+                        RuntimeFeature::OptionalEntry
+                    } else {
+                        RuntimeFeature::Entry
+                    });
                     needs.insert(match field.presence {
                         Presence::Required => RuntimeFeature::Required,
                         Presence::RequiredNullable | Presence::Optional => {

@@ -99,6 +99,19 @@ impl<'de> Deserialize<'de> for Key<'de> {
 pub(crate) fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Key<'de>>, A::Error> {
     map.next_key()
 }
+// @needs field
+
+/// Reads the value of the current key into its field's local.
+#[inline]
+pub(crate) fn field<'de, A, T>(map: &mut A, local: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *local = Some(map.next_value()?);
+    Ok(())
+}
+// @end
 // @needs required
 
 /// The value of a required property, or the error that says it is missing.

@@ -235,10 +235,11 @@ impl<'a> Lowerer<'a> {
         let (extra_name, _) = names.claim("extra");
         let all_optional = fields.iter().all(|f| f.presence.is_optional());
         // The decoder's locals share the fields' namespace: one per field,
-        // then these two.
+        // then these.
         let decoder_locals = DecoderLocals {
             map: names.claim("map").0,
             key: names.claim("key").0,
+            stored: names.claim("stored").0,
         };
         StructDef {
             fields,

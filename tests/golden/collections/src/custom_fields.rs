@@ -187,10 +187,19 @@ impl CustomFields {
 impl Serialize for CustomFields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.values.len()))?;
-        for (key, value) in &self.values {
-            map.serialize_entry(&format!("{CUSTOM_FIELD_PREFIX}{key}"), value)?;
+        for (key, value) in self.entries() {
+            map.serialize_entry(&key, value)?;
         }
         map.end()
+    }
+}
+
+impl CustomFields {
+    /// The entries as they are sent: each key with its prefix.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (String, &Value)> {
+        self.values
+            .iter()
+            .map(|(id, value)| (format!("{CUSTOM_FIELD_PREFIX}{id}"), value))
     }
 }
 

@@ -10,54 +10,44 @@
 )]
 
 /// Arrays, maps and free-form values.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Bag {
     /// The `tags` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `matrix` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<i64>>>,
     /// The `counts` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<std::collections::BTreeMap<String, i64>>,
     /// The `labels` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Labels>,
     /// The `anything` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anything: Option<serde_json::Value>,
     /// Free-form object.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blob: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `closed` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `items` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<BagItemsItem>>,
     /// Custom fields, by field id; written back as one flat key each.
-    #[serde(flatten)]
     pub custom: crate::CustomFields,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -136,6 +126,23 @@ impl Bag {
     }
 }
 
+impl serde::Serialize for Bag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("tags", &self.tags);
+        object.optional_entry("matrix", &self.matrix);
+        object.optional_entry("counts", &self.counts);
+        object.optional_entry("labels", &self.labels);
+        object.optional_entry("anything", &self.anything);
+        object.optional_entry("blob", &self.blob);
+        object.optional_entry("closed", &self.closed);
+        object.optional_entry("items", &self.items);
+        object.entries(self.custom.entries());
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Bag);
 
 impl<'de> crate::decode::Object<'de> for Bag {
@@ -151,17 +158,18 @@ impl<'de> crate::decode::Object<'de> for Bag {
         let mut custom = crate::CustomFields::new();
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "tags" => tags = Some(map.next_value()?),
-                "matrix" => matrix = Some(map.next_value()?),
-                "counts" => counts = Some(map.next_value()?),
-                "labels" => labels = Some(map.next_value()?),
-                "anything" => anything = Some(map.next_value()?),
-                "blob" => blob = Some(map.next_value()?),
-                "closed" => closed = Some(map.next_value()?),
-                "items" => items = Some(map.next_value()?),
-                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "tags" => crate::decode::field(&mut map, &mut tags),
+                "matrix" => crate::decode::field(&mut map, &mut matrix),
+                "counts" => crate::decode::field(&mut map, &mut counts),
+                "labels" => crate::decode::field(&mut map, &mut labels),
+                "anything" => crate::decode::field(&mut map, &mut anything),
+                "blob" => crate::decode::field(&mut map, &mut blob),
+                "closed" => crate::decode::field(&mut map, &mut closed),
+                "items" => crate::decode::field(&mut map, &mut items),
+                _ => crate::custom_fields::take(&mut map, &mut custom, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Bag {
             tags: crate::decode::absent_or_null(tags),
@@ -179,21 +187,18 @@ impl<'de> crate::decode::Object<'de> for Bag {
 }
 
 /// The schema at `#/components/schemas/Bag/properties/items/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BagItemsItem {
     /// The `sku` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// The `quantity` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -220,6 +225,16 @@ impl BagItemsItem {
     }
 }
 
+impl serde::Serialize for BagItemsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("sku", &self.sku);
+        object.optional_entry("quantity", &self.quantity);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(BagItemsItem);
 
 impl<'de> crate::decode::Object<'de> for BagItemsItem {
@@ -228,11 +243,12 @@ impl<'de> crate::decode::Object<'de> for BagItemsItem {
         let mut quantity = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "sku" => sku = Some(map.next_value()?),
-                "quantity" => quantity = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "sku" => crate::decode::field(&mut map, &mut sku),
+                "quantity" => crate::decode::field(&mut map, &mut quantity),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(BagItemsItem {
             sku: crate::decode::absent_or_null(sku),
@@ -246,16 +262,14 @@ impl<'de> crate::decode::Object<'de> for BagItemsItem {
 pub type Labels = std::collections::BTreeMap<String, String>;
 
 /// Declared properties plus typed additional properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Metrics {
     /// The `total` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Additional properties (`additionalProperties`).
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, f64>,
 }
 
@@ -275,6 +289,15 @@ impl Metrics {
     }
 }
 
+impl serde::Serialize for Metrics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("total", &self.total);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Metrics);
 
 impl<'de> crate::decode::Object<'de> for Metrics {
@@ -282,10 +305,11 @@ impl<'de> crate::decode::Object<'de> for Metrics {
         let mut total = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "total" => total = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "total" => crate::decode::field(&mut map, &mut total),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Metrics {
             total: crate::decode::absent_or_null(total),

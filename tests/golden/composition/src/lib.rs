@@ -51,6 +51,7 @@
 
 mod client;
 mod decode;
+mod encode;
 mod error;
 
 #[cfg(feature = "mock")]

@@ -10,7 +10,7 @@
 )]
 
 /// The schema at `#/components/schemas/Animal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Animal {
     /// The `name` property.
@@ -18,10 +18,8 @@ pub struct Animal {
     /// The `age` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -42,6 +40,16 @@ impl Animal {
     }
 }
 
+impl serde::Serialize for Animal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("name", &self.name);
+        object.optional_entry("age", &self.age);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Animal);
 
 impl<'de> crate::decode::Object<'de> for Animal {
@@ -50,11 +58,12 @@ impl<'de> crate::decode::Object<'de> for Animal {
         let mut age = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "age" => age = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "age" => crate::decode::field(&mut map, &mut age),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Animal {
             name: crate::decode::required(name, "name")?,
@@ -65,7 +74,7 @@ impl<'de> crate::decode::Object<'de> for Animal {
 }
 
 /// allOf merges the properties of its members.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     /// The `name` property.
@@ -73,22 +82,18 @@ pub struct Pet {
     /// The `age` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
     /// The `kind` property.
     pub kind: PetKind,
     /// A nullable reference, written the 3.0 way.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Option<Person>>,
     /// The `friend` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub friend: Option<Box<Pet>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -130,6 +135,19 @@ impl Pet {
     }
 }
 
+impl serde::Serialize for Pet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("name", &self.name);
+        object.optional_entry("age", &self.age);
+        object.entry("kind", &self.kind);
+        object.optional_entry("owner", &self.owner);
+        object.optional_entry("friend", &self.friend);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Pet);
 
 impl<'de> crate::decode::Object<'de> for Pet {
@@ -141,14 +159,15 @@ impl<'de> crate::decode::Object<'de> for Pet {
         let mut friend = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "age" => age = Some(map.next_value()?),
-                "kind" => kind = Some(map.next_value()?),
-                "owner" => owner = Some(map.next_value()?),
-                "friend" => friend = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "age" => crate::decode::field(&mut map, &mut age),
+                "kind" => crate::decode::field(&mut map, &mut kind),
+                "owner" => crate::decode::field(&mut map, &mut owner),
+                "friend" => crate::decode::field(&mut map, &mut friend),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Pet {
             name: crate::decode::required(name, "name")?,
@@ -177,13 +196,12 @@ pub enum PetKind {
 }
 
 /// The schema at `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Dog {
     /// The `barks` property.
     pub barks: bool,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -197,6 +215,15 @@ impl Dog {
     }
 }
 
+impl serde::Serialize for Dog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("barks", &self.barks);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Dog);
 
 impl<'de> crate::decode::Object<'de> for Dog {
@@ -204,10 +231,11 @@ impl<'de> crate::decode::Object<'de> for Dog {
         let mut barks = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "barks" => barks = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "barks" => crate::decode::field(&mut map, &mut barks),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Dog {
             barks: crate::decode::required(barks, "barks")?,
@@ -217,13 +245,12 @@ impl<'de> crate::decode::Object<'de> for Dog {
 }
 
 /// The schema at `#/components/schemas/Cat`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Cat {
     /// The `meows` property.
     pub meows: bool,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -237,6 +264,15 @@ impl Cat {
     }
 }
 
+impl serde::Serialize for Cat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("meows", &self.meows);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Cat);
 
 impl<'de> crate::decode::Object<'de> for Cat {
@@ -244,10 +280,11 @@ impl<'de> crate::decode::Object<'de> for Cat {
         let mut meows = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "meows" => meows = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "meows" => crate::decode::field(&mut map, &mut meows),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Cat {
             meows: crate::decode::required(meows, "meows")?,
@@ -257,26 +294,22 @@ impl<'de> crate::decode::Object<'de> for Cat {
 }
 
 /// The schema at `#/components/schemas/Person`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Person {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `partner` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partner: Option<Box<Person>>,
     /// The `children` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Person>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -310,6 +343,17 @@ impl Person {
     }
 }
 
+impl serde::Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.optional_entry("partner", &self.partner);
+        object.optional_entry("children", &self.children);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Person);
 
 impl<'de> crate::decode::Object<'de> for Person {
@@ -319,12 +363,13 @@ impl<'de> crate::decode::Object<'de> for Person {
         let mut children = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "partner" => partner = Some(map.next_value()?),
-                "children" => children = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "partner" => crate::decode::field(&mut map, &mut partner),
+                "children" => crate::decode::field(&mut map, &mut children),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Person {
             name: crate::decode::absent_or_null(name),
@@ -349,16 +394,14 @@ pub enum Shape {
 }
 
 /// The schema at `#/components/schemas/Shape/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShapeVariant0 {
     /// The `radius` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub radius: Option<f64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -378,6 +421,15 @@ impl ShapeVariant0 {
     }
 }
 
+impl serde::Serialize for ShapeVariant0 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("radius", &self.radius);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ShapeVariant0);
 
 impl<'de> crate::decode::Object<'de> for ShapeVariant0 {
@@ -385,10 +437,11 @@ impl<'de> crate::decode::Object<'de> for ShapeVariant0 {
         let mut radius = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "radius" => radius = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "radius" => crate::decode::field(&mut map, &mut radius),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ShapeVariant0 {
             radius: crate::decode::absent_or_null(radius),
@@ -398,16 +451,14 @@ impl<'de> crate::decode::Object<'de> for ShapeVariant0 {
 }
 
 /// The schema at `#/components/schemas/Shape/anyOf/1`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShapeVariant1 {
     /// The `side` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub side: Option<f64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -427,6 +478,15 @@ impl ShapeVariant1 {
     }
 }
 
+impl serde::Serialize for ShapeVariant1 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("side", &self.side);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ShapeVariant1);
 
 impl<'de> crate::decode::Object<'de> for ShapeVariant1 {
@@ -434,10 +494,11 @@ impl<'de> crate::decode::Object<'de> for ShapeVariant1 {
         let mut side = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "side" => side = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "side" => crate::decode::field(&mut map, &mut side),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ShapeVariant1 {
             side: crate::decode::absent_or_null(side),
@@ -498,7 +559,7 @@ impl<'de> serde::Deserialize<'de> for Event {
 }
 
 /// The schema at `#/components/schemas/Created`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Created {
     /// The `kind` property.
@@ -506,7 +567,6 @@ pub struct Created {
     /// The `id` property.
     pub id: String,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -521,6 +581,16 @@ impl Created {
     }
 }
 
+impl serde::Serialize for Created {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("kind", &self.kind);
+        object.entry("id", &self.id);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Created);
 
 impl<'de> crate::decode::Object<'de> for Created {
@@ -529,11 +599,12 @@ impl<'de> crate::decode::Object<'de> for Created {
         let mut id = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "kind" => kind = Some(map.next_value()?),
-                "id" => id = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "kind" => crate::decode::field(&mut map, &mut kind),
+                "id" => crate::decode::field(&mut map, &mut id),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Created {
             kind: crate::decode::required(kind, "kind")?,
@@ -544,7 +615,7 @@ impl<'de> crate::decode::Object<'de> for Created {
 }
 
 /// The schema at `#/components/schemas/Deleted`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Deleted {
     /// The `kind` property.
@@ -552,10 +623,8 @@ pub struct Deleted {
     /// The `at` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<crate::Timestamp>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -576,6 +645,16 @@ impl Deleted {
     }
 }
 
+impl serde::Serialize for Deleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("kind", &self.kind);
+        object.optional_entry("at", &self.at);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Deleted);
 
 impl<'de> crate::decode::Object<'de> for Deleted {
@@ -584,11 +663,12 @@ impl<'de> crate::decode::Object<'de> for Deleted {
         let mut at = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "kind" => kind = Some(map.next_value()?),
-                "at" => at = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "kind" => crate::decode::field(&mut map, &mut kind),
+                "at" => crate::decode::field(&mut map, &mut at),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Deleted {
             kind: crate::decode::required(kind, "kind")?,
@@ -634,7 +714,7 @@ impl<'de> serde::Deserialize<'de> for Figure {
 }
 
 /// The schema at `#/components/schemas/Circle`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Circle {
     /// The `type` property.
@@ -642,7 +722,6 @@ pub struct Circle {
     /// The `radius` property.
     pub radius: f64,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -657,6 +736,16 @@ impl Circle {
     }
 }
 
+impl serde::Serialize for Circle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("type", &self.r#type);
+        object.entry("radius", &self.radius);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Circle);
 
 impl<'de> crate::decode::Object<'de> for Circle {
@@ -665,11 +754,12 @@ impl<'de> crate::decode::Object<'de> for Circle {
         let mut radius = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "type" => r#type = Some(map.next_value()?),
-                "radius" => radius = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "type" => crate::decode::field(&mut map, &mut r#type),
+                "radius" => crate::decode::field(&mut map, &mut radius),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Circle {
             r#type: crate::decode::required(r#type, "type")?,
@@ -711,7 +801,7 @@ impl From<&str> for CircleType {
 crate::decode::string_enum!(CircleType);
 
 /// The schema at `#/components/schemas/Square`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Square {
     /// The `type` property.
@@ -719,7 +809,6 @@ pub struct Square {
     /// The `side` property.
     pub side: f64,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -734,6 +823,16 @@ impl Square {
     }
 }
 
+impl serde::Serialize for Square {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("type", &self.r#type);
+        object.entry("side", &self.side);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Square);
 
 impl<'de> crate::decode::Object<'de> for Square {
@@ -742,11 +841,12 @@ impl<'de> crate::decode::Object<'de> for Square {
         let mut side = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "type" => r#type = Some(map.next_value()?),
-                "side" => side = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "type" => crate::decode::field(&mut map, &mut r#type),
+                "side" => crate::decode::field(&mut map, &mut side),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Square {
             r#type: crate::decode::required(r#type, "type")?,

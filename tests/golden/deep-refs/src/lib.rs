@@ -72,6 +72,7 @@
 
 mod client;
 mod decode;
+mod encode;
 mod error;
 
 #[cfg(feature = "mock")]

@@ -10,7 +10,7 @@
 )]
 
 /// The schema at `#/components/schemas/Tag`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// The tag's id.
@@ -18,20 +18,16 @@ pub struct Tag {
     /// The `label` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `parent` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<TagAllOf0>,
     /// The `color` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -66,6 +62,18 @@ impl Tag {
     }
 }
 
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.optional_entry("label", &self.label);
+        object.optional_entry("parent", &self.parent);
+        object.optional_entry("color", &self.color);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Tag);
 
 impl<'de> crate::decode::Object<'de> for Tag {
@@ -76,13 +84,14 @@ impl<'de> crate::decode::Object<'de> for Tag {
         let mut color = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "label" => label = Some(map.next_value()?),
-                "parent" => parent = Some(map.next_value()?),
-                "color" => color = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "label" => crate::decode::field(&mut map, &mut label),
+                "parent" => crate::decode::field(&mut map, &mut parent),
+                "color" => crate::decode::field(&mut map, &mut color),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Tag {
             id: crate::decode::required(id, "id")?,
@@ -95,26 +104,22 @@ impl<'de> crate::decode::Object<'de> for Tag {
 }
 
 /// The schema at `#/components/schemas/Team`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Team {
     /// The `lead_tag` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_tag: Option<TagAllOf0>,
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<TeamNickname>,
     /// The `nickname` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<TeamNickname>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -148,6 +153,17 @@ impl Team {
     }
 }
 
+impl serde::Serialize for Team {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("lead_tag", &self.lead_tag);
+        object.optional_entry("name", &self.name);
+        object.optional_entry("nickname", &self.nickname);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Team);
 
 impl<'de> crate::decode::Object<'de> for Team {
@@ -157,12 +173,13 @@ impl<'de> crate::decode::Object<'de> for Team {
         let mut nickname = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "lead_tag" => lead_tag = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "nickname" => nickname = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "lead_tag" => crate::decode::field(&mut map, &mut lead_tag),
+                "name" => crate::decode::field(&mut map, &mut name),
+                "nickname" => crate::decode::field(&mut map, &mut nickname),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Team {
             lead_tag: crate::decode::absent_or_null(lead_tag),
@@ -174,7 +191,7 @@ impl<'de> crate::decode::Object<'de> for Team {
 }
 
 /// The schema at `#/components/schemas/Tag/allOf/0`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TagAllOf0 {
     /// The tag's id.
@@ -182,15 +199,12 @@ pub struct TagAllOf0 {
     /// The `label` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `parent` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<TagAllOf0>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -218,6 +232,17 @@ impl TagAllOf0 {
     }
 }
 
+impl serde::Serialize for TagAllOf0 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.optional_entry("label", &self.label);
+        object.optional_entry("parent", &self.parent);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(TagAllOf0);
 
 impl<'de> crate::decode::Object<'de> for TagAllOf0 {
@@ -227,12 +252,13 @@ impl<'de> crate::decode::Object<'de> for TagAllOf0 {
         let mut parent = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "label" => label = Some(map.next_value()?),
-                "parent" => parent = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "label" => crate::decode::field(&mut map, &mut label),
+                "parent" => crate::decode::field(&mut map, &mut parent),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(TagAllOf0 {
             id: crate::decode::required(id, "id")?,
@@ -244,16 +270,14 @@ impl<'de> crate::decode::Object<'de> for TagAllOf0 {
 }
 
 /// The schema at `#/paths/~1tags/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTagsStatus200Response {
     /// The `tags` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagAllOf0>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -273,6 +297,15 @@ impl GetTagsStatus200Response {
     }
 }
 
+impl serde::Serialize for GetTagsStatus200Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("tags", &self.tags);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(GetTagsStatus200Response);
 
 impl<'de> crate::decode::Object<'de> for GetTagsStatus200Response {
@@ -280,10 +313,11 @@ impl<'de> crate::decode::Object<'de> for GetTagsStatus200Response {
         let mut tags = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "tags" => tags = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "tags" => crate::decode::field(&mut map, &mut tags),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(GetTagsStatus200Response {
             tags: crate::decode::absent_or_null(tags),
@@ -293,16 +327,14 @@ impl<'de> crate::decode::Object<'de> for GetTagsStatus200Response {
 }
 
 /// The schema at `#/components/responses/Conflict/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConflictResponse {
     /// The `message` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -322,6 +354,15 @@ impl ConflictResponse {
     }
 }
 
+impl serde::Serialize for ConflictResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("message", &self.message);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ConflictResponse);
 
 impl<'de> crate::decode::Object<'de> for ConflictResponse {
@@ -329,10 +370,11 @@ impl<'de> crate::decode::Object<'de> for ConflictResponse {
         let mut message = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "message" => message = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "message" => crate::decode::field(&mut map, &mut message),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ConflictResponse {
             message: crate::decode::absent_or_null(message),

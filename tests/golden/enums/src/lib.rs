@@ -70,6 +70,7 @@
 
 mod client;
 mod decode;
+mod encode;
 mod error;
 
 #[cfg(feature = "mock")]

@@ -53,7 +53,7 @@ impl From<&str> for Status {
 crate::decode::string_enum!(Status);
 
 /// The schema at `#/components/schemas/Order`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
     /// The `status` property.
@@ -61,25 +61,20 @@ pub struct Order {
     /// The `period` property.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Option<OrderPeriod>>,
     /// Values that are not identifiers.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison: Option<OrderComparison>,
     /// Integer enums stay integers.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// The `flags` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<OrderFlagsItem>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -127,6 +122,19 @@ impl Order {
     }
 }
 
+impl serde::Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("status", &self.status);
+        object.optional_entry("period", &self.period);
+        object.optional_entry("comparison", &self.comparison);
+        object.optional_entry("priority", &self.priority);
+        object.optional_entry("flags", &self.flags);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Order);
 
 impl<'de> crate::decode::Object<'de> for Order {
@@ -138,14 +146,15 @@ impl<'de> crate::decode::Object<'de> for Order {
         let mut flags = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "status" => status = Some(map.next_value()?),
-                "period" => period = Some(map.next_value()?),
-                "comparison" => comparison = Some(map.next_value()?),
-                "priority" => priority = Some(map.next_value()?),
-                "flags" => flags = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "status" => crate::decode::field(&mut map, &mut status),
+                "period" => crate::decode::field(&mut map, &mut period),
+                "comparison" => crate::decode::field(&mut map, &mut comparison),
+                "priority" => crate::decode::field(&mut map, &mut priority),
+                "flags" => crate::decode::field(&mut map, &mut flags),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Order {
             status: crate::decode::required(status, "status")?,

@@ -10,7 +10,7 @@
 )]
 
 /// Properties named like keywords, the empty string and `r#`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Keywords {
     /// The `type` property.
@@ -18,67 +18,52 @@ pub struct Keywords {
     /// The `self` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// The `Self` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "Self")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_2: Option<i64>,
     /// The `crate` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "crate")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
     /// The `super` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "super")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
     /// The `async` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#async: Option<bool>,
     /// The `r#` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "r#")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r: Option<String>,
     /// The `` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The `extra` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<String>,
     /// The `map` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub map: Option<String>,
     /// The `key` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The `stored` property.
+    ///
+    /// `None` when absent.
+    pub stored: Option<String>,
     /// The `value` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "value")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value2: Option<Values>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra2: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -97,6 +82,7 @@ impl Keywords {
             extra: None,
             map: None,
             key: None,
+            stored: None,
             value2: None,
             extra2: Default::default(),
         }
@@ -162,10 +148,37 @@ impl Keywords {
         self
     }
 
+    /// Sets `stored` (the `stored` property).
+    pub fn with_stored(mut self, value: impl Into<String>) -> Self {
+        self.stored = Some(value.into());
+        self
+    }
+
     /// Sets `value2` (the `value` property).
     pub fn with_value2(mut self, value: Values) -> Self {
         self.value2 = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for Keywords {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("type", &self.r#type);
+        object.optional_entry("self", &self.self_);
+        object.optional_entry("Self", &self.self_2);
+        object.optional_entry("crate", &self.crate_);
+        object.optional_entry("super", &self.super_);
+        object.optional_entry("async", &self.r#async);
+        object.optional_entry("r#", &self.r);
+        object.optional_entry("", &self.value);
+        object.optional_entry("extra", &self.extra);
+        object.optional_entry("map", &self.map);
+        object.optional_entry("key", &self.key);
+        object.optional_entry("stored", &self.stored);
+        object.optional_entry("value", &self.value2);
+        object.entries(&self.extra2);
+        object.end()
     }
 }
 
@@ -184,24 +197,27 @@ impl<'de> crate::decode::Object<'de> for Keywords {
         let mut extra = None;
         let mut map = None;
         let mut key = None;
+        let mut stored = None;
         let mut value2 = None;
         let mut extra2 = Default::default();
         while let Some(key2) = crate::decode::next_key(&mut map2)? {
-            match key2.as_str() {
-                "type" => r#type = Some(map2.next_value()?),
-                "self" => self_ = Some(map2.next_value()?),
-                "Self" => self_2 = Some(map2.next_value()?),
-                "crate" => crate_ = Some(map2.next_value()?),
-                "super" => super_ = Some(map2.next_value()?),
-                "async" => r#async = Some(map2.next_value()?),
-                "r#" => r = Some(map2.next_value()?),
-                "" => value = Some(map2.next_value()?),
-                "extra" => extra = Some(map2.next_value()?),
-                "map" => map = Some(map2.next_value()?),
-                "key" => key = Some(map2.next_value()?),
-                "value" => value2 = Some(map2.next_value()?),
-                _ => crate::decode::extra(&mut map2, &mut extra2, key2)?,
-            }
+            let stored2 = match key2.as_str() {
+                "type" => crate::decode::field(&mut map2, &mut r#type),
+                "self" => crate::decode::field(&mut map2, &mut self_),
+                "Self" => crate::decode::field(&mut map2, &mut self_2),
+                "crate" => crate::decode::field(&mut map2, &mut crate_),
+                "super" => crate::decode::field(&mut map2, &mut super_),
+                "async" => crate::decode::field(&mut map2, &mut r#async),
+                "r#" => crate::decode::field(&mut map2, &mut r),
+                "" => crate::decode::field(&mut map2, &mut value),
+                "extra" => crate::decode::field(&mut map2, &mut extra),
+                "map" => crate::decode::field(&mut map2, &mut map),
+                "key" => crate::decode::field(&mut map2, &mut key),
+                "stored" => crate::decode::field(&mut map2, &mut stored),
+                "value" => crate::decode::field(&mut map2, &mut value2),
+                _ => crate::decode::extra(&mut map2, &mut extra2, key2),
+            };
+            stored2?;
         }
         Ok(Keywords {
             r#type: crate::decode::required(r#type, "type")?,
@@ -215,6 +231,7 @@ impl<'de> crate::decode::Object<'de> for Keywords {
             extra: crate::decode::absent_or_null(extra),
             map: crate::decode::absent_or_null(map),
             key: crate::decode::absent_or_null(key),
+            stored: crate::decode::absent_or_null(stored),
             value2: crate::decode::absent_or_null(value2),
             extra2,
         })
@@ -285,132 +302,106 @@ impl From<&str> for Values {
 crate::decode::string_enum!(Values);
 
 /// The schema at `#/components/schemas/Prelude`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Prelude {
     /// The `serialize` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serialize: Option<SerializeType>,
     /// The `deserialize` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deserialize: Option<DeserializeType>,
     /// The `result` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<ResultType>,
     /// The `option` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option: Option<OptionType>,
     /// The `vec` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vec: Option<VecType>,
     /// The `box` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#box: Option<BoxType>,
     /// The `string` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string: Option<StringType>,
     /// The `error` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorType>,
     /// The `client` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<ClientType>,
     /// The `request` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<RequestType>,
     /// The `response` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<ResponseType>,
     /// The `timestamp` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<TimestampType>,
     /// The `stream` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<StreamType>,
     /// The `some` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub some: Option<SomeType>,
     /// The `ok` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<OkType>,
     /// The `default` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<DefaultType>,
     /// The `send` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send: Option<SendType>,
     /// The `into_future` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub into_future: Option<IntoFutureType>,
     /// The `t` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub t: Option<TType>,
     /// The `d` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub d: Option<DType>,
     /// The `a` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<AType>,
     /// The `s` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub s: Option<SType>,
     /// The `value` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<ValueType>,
     /// The `self` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<SelfType>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -591,6 +582,38 @@ impl Prelude {
     }
 }
 
+impl serde::Serialize for Prelude {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("serialize", &self.serialize);
+        object.optional_entry("deserialize", &self.deserialize);
+        object.optional_entry("result", &self.result);
+        object.optional_entry("option", &self.option);
+        object.optional_entry("vec", &self.vec);
+        object.optional_entry("box", &self.r#box);
+        object.optional_entry("string", &self.string);
+        object.optional_entry("error", &self.error);
+        object.optional_entry("client", &self.client);
+        object.optional_entry("request", &self.request);
+        object.optional_entry("response", &self.response);
+        object.optional_entry("timestamp", &self.timestamp);
+        object.optional_entry("stream", &self.stream);
+        object.optional_entry("some", &self.some);
+        object.optional_entry("ok", &self.ok);
+        object.optional_entry("default", &self.default);
+        object.optional_entry("send", &self.send);
+        object.optional_entry("into_future", &self.into_future);
+        object.optional_entry("t", &self.t);
+        object.optional_entry("d", &self.d);
+        object.optional_entry("a", &self.a);
+        object.optional_entry("s", &self.s);
+        object.optional_entry("value", &self.value);
+        object.optional_entry("self", &self.self_);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Prelude);
 
 impl<'de> crate::decode::Object<'de> for Prelude {
@@ -621,33 +644,34 @@ impl<'de> crate::decode::Object<'de> for Prelude {
         let mut self_ = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "serialize" => serialize = Some(map.next_value()?),
-                "deserialize" => deserialize = Some(map.next_value()?),
-                "result" => result = Some(map.next_value()?),
-                "option" => option = Some(map.next_value()?),
-                "vec" => vec = Some(map.next_value()?),
-                "box" => r#box = Some(map.next_value()?),
-                "string" => string = Some(map.next_value()?),
-                "error" => error = Some(map.next_value()?),
-                "client" => client = Some(map.next_value()?),
-                "request" => request = Some(map.next_value()?),
-                "response" => response = Some(map.next_value()?),
-                "timestamp" => timestamp = Some(map.next_value()?),
-                "stream" => stream = Some(map.next_value()?),
-                "some" => some = Some(map.next_value()?),
-                "ok" => ok = Some(map.next_value()?),
-                "default" => default = Some(map.next_value()?),
-                "send" => send = Some(map.next_value()?),
-                "into_future" => into_future = Some(map.next_value()?),
-                "t" => t = Some(map.next_value()?),
-                "d" => d = Some(map.next_value()?),
-                "a" => a = Some(map.next_value()?),
-                "s" => s = Some(map.next_value()?),
-                "value" => value = Some(map.next_value()?),
-                "self" => self_ = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "serialize" => crate::decode::field(&mut map, &mut serialize),
+                "deserialize" => crate::decode::field(&mut map, &mut deserialize),
+                "result" => crate::decode::field(&mut map, &mut result),
+                "option" => crate::decode::field(&mut map, &mut option),
+                "vec" => crate::decode::field(&mut map, &mut vec),
+                "box" => crate::decode::field(&mut map, &mut r#box),
+                "string" => crate::decode::field(&mut map, &mut string),
+                "error" => crate::decode::field(&mut map, &mut error),
+                "client" => crate::decode::field(&mut map, &mut client),
+                "request" => crate::decode::field(&mut map, &mut request),
+                "response" => crate::decode::field(&mut map, &mut response),
+                "timestamp" => crate::decode::field(&mut map, &mut timestamp),
+                "stream" => crate::decode::field(&mut map, &mut stream),
+                "some" => crate::decode::field(&mut map, &mut some),
+                "ok" => crate::decode::field(&mut map, &mut ok),
+                "default" => crate::decode::field(&mut map, &mut default),
+                "send" => crate::decode::field(&mut map, &mut send),
+                "into_future" => crate::decode::field(&mut map, &mut into_future),
+                "t" => crate::decode::field(&mut map, &mut t),
+                "d" => crate::decode::field(&mut map, &mut d),
+                "a" => crate::decode::field(&mut map, &mut a),
+                "s" => crate::decode::field(&mut map, &mut s),
+                "value" => crate::decode::field(&mut map, &mut value),
+                "self" => crate::decode::field(&mut map, &mut self_),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Prelude {
             serialize: crate::decode::absent_or_null(serialize),
@@ -680,16 +704,14 @@ impl<'de> crate::decode::Object<'de> for Prelude {
 }
 
 /// The schema at `#/components/schemas/Serialize`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SerializeType {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -709,6 +731,15 @@ impl SerializeType {
     }
 }
 
+impl serde::Serialize for SerializeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(SerializeType);
 
 impl<'de> crate::decode::Object<'de> for SerializeType {
@@ -716,10 +747,11 @@ impl<'de> crate::decode::Object<'de> for SerializeType {
         let mut name = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(SerializeType {
             name: crate::decode::absent_or_null(name),
@@ -729,16 +761,14 @@ impl<'de> crate::decode::Object<'de> for SerializeType {
 }
 
 /// The schema at `#/components/schemas/Deserialize`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeserializeType {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -758,6 +788,15 @@ impl DeserializeType {
     }
 }
 
+impl serde::Serialize for DeserializeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(DeserializeType);
 
 impl<'de> crate::decode::Object<'de> for DeserializeType {
@@ -765,10 +804,11 @@ impl<'de> crate::decode::Object<'de> for DeserializeType {
         let mut name = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(DeserializeType {
             name: crate::decode::absent_or_null(name),
@@ -778,21 +818,18 @@ impl<'de> crate::decode::Object<'de> for DeserializeType {
 }
 
 /// The schema at `#/components/schemas/Result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResultType {
     /// The `id` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `ok` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -819,6 +856,16 @@ impl ResultType {
     }
 }
 
+impl serde::Serialize for ResultType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("id", &self.id);
+        object.optional_entry("ok", &self.ok);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ResultType);
 
 impl<'de> crate::decode::Object<'de> for ResultType {
@@ -827,11 +874,12 @@ impl<'de> crate::decode::Object<'de> for ResultType {
         let mut ok = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "ok" => ok = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "ok" => crate::decode::field(&mut map, &mut ok),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ResultType {
             id: crate::decode::absent_or_null(id),
@@ -880,16 +928,14 @@ crate::decode::string_enum!(OptionType);
 pub type VecType = Vec<StringType>;
 
 /// The schema at `#/components/schemas/Box`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BoxType {
     /// The `inner` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner: Option<Box<BoxType>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -909,6 +955,15 @@ impl BoxType {
     }
 }
 
+impl serde::Serialize for BoxType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("inner", &self.inner);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(BoxType);
 
 impl<'de> crate::decode::Object<'de> for BoxType {
@@ -916,10 +971,11 @@ impl<'de> crate::decode::Object<'de> for BoxType {
         let mut inner = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "inner" => inner = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "inner" => crate::decode::field(&mut map, &mut inner),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(BoxType {
             inner: crate::decode::absent_or_null(inner),
@@ -932,16 +988,14 @@ impl<'de> crate::decode::Object<'de> for BoxType {
 pub type StringType = String;
 
 /// The schema at `#/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorType {
     /// The `message` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -961,6 +1015,15 @@ impl ErrorType {
     }
 }
 
+impl serde::Serialize for ErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("message", &self.message);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ErrorType);
 
 impl<'de> crate::decode::Object<'de> for ErrorType {
@@ -968,10 +1031,11 @@ impl<'de> crate::decode::Object<'de> for ErrorType {
         let mut message = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "message" => message = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "message" => crate::decode::field(&mut map, &mut message),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ErrorType {
             message: crate::decode::absent_or_null(message),
@@ -981,16 +1045,14 @@ impl<'de> crate::decode::Object<'de> for ErrorType {
 }
 
 /// The schema at `#/components/schemas/ErrorBody`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorBodyType {
     /// The `code` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1010,6 +1072,15 @@ impl ErrorBodyType {
     }
 }
 
+impl serde::Serialize for ErrorBodyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("code", &self.code);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ErrorBodyType);
 
 impl<'de> crate::decode::Object<'de> for ErrorBodyType {
@@ -1017,10 +1088,11 @@ impl<'de> crate::decode::Object<'de> for ErrorBodyType {
         let mut code = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "code" => code = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "code" => crate::decode::field(&mut map, &mut code),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ErrorBodyType {
             code: crate::decode::absent_or_null(code),
@@ -1030,16 +1102,14 @@ impl<'de> crate::decode::Object<'de> for ErrorBodyType {
 }
 
 /// The schema at `#/components/schemas/Client`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClientType {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1059,6 +1129,15 @@ impl ClientType {
     }
 }
 
+impl serde::Serialize for ClientType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ClientType);
 
 impl<'de> crate::decode::Object<'de> for ClientType {
@@ -1066,10 +1145,11 @@ impl<'de> crate::decode::Object<'de> for ClientType {
         let mut name = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ClientType {
             name: crate::decode::absent_or_null(name),
@@ -1079,16 +1159,14 @@ impl<'de> crate::decode::Object<'de> for ClientType {
 }
 
 /// The schema at `#/components/schemas/Request`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RequestType {
     /// The `method` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1108,6 +1186,15 @@ impl RequestType {
     }
 }
 
+impl serde::Serialize for RequestType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("method", &self.method);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(RequestType);
 
 impl<'de> crate::decode::Object<'de> for RequestType {
@@ -1115,10 +1202,11 @@ impl<'de> crate::decode::Object<'de> for RequestType {
         let mut method = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "method" => method = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "method" => crate::decode::field(&mut map, &mut method),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(RequestType {
             method: crate::decode::absent_or_null(method),
@@ -1128,16 +1216,14 @@ impl<'de> crate::decode::Object<'de> for RequestType {
 }
 
 /// The schema at `#/components/schemas/Response`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseType {
     /// The `status` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1157,6 +1243,15 @@ impl ResponseType {
     }
 }
 
+impl serde::Serialize for ResponseType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("status", &self.status);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ResponseType);
 
 impl<'de> crate::decode::Object<'de> for ResponseType {
@@ -1164,10 +1259,11 @@ impl<'de> crate::decode::Object<'de> for ResponseType {
         let mut status = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "status" => status = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "status" => crate::decode::field(&mut map, &mut status),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ResponseType {
             status: crate::decode::absent_or_null(status),
@@ -1202,16 +1298,14 @@ pub type OkType = bool;
 pub type DefaultType = std::collections::BTreeMap<String, String>;
 
 /// The schema at `#/components/schemas/Send`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SendType {
     /// The `to` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1231,6 +1325,15 @@ impl SendType {
     }
 }
 
+impl serde::Serialize for SendType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("to", &self.to);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(SendType);
 
 impl<'de> crate::decode::Object<'de> for SendType {
@@ -1238,10 +1341,11 @@ impl<'de> crate::decode::Object<'de> for SendType {
         let mut to = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "to" => to = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "to" => crate::decode::field(&mut map, &mut to),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(SendType {
             to: crate::decode::absent_or_null(to),
@@ -1251,16 +1355,14 @@ impl<'de> crate::decode::Object<'de> for SendType {
 }
 
 /// The schema at `#/components/schemas/IntoFuture`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntoFutureType {
     /// The `ready` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1280,6 +1382,15 @@ impl IntoFutureType {
     }
 }
 
+impl serde::Serialize for IntoFutureType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("ready", &self.ready);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(IntoFutureType);
 
 impl<'de> crate::decode::Object<'de> for IntoFutureType {
@@ -1287,10 +1398,11 @@ impl<'de> crate::decode::Object<'de> for IntoFutureType {
         let mut ready = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "ready" => ready = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "ready" => crate::decode::field(&mut map, &mut ready),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(IntoFutureType {
             ready: crate::decode::absent_or_null(ready),
@@ -1300,16 +1412,14 @@ impl<'de> crate::decode::Object<'de> for IntoFutureType {
 }
 
 /// The schema at `#/components/schemas/T`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TType {
     /// The `t` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub t: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1329,6 +1439,15 @@ impl TType {
     }
 }
 
+impl serde::Serialize for TType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("t", &self.t);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(TType);
 
 impl<'de> crate::decode::Object<'de> for TType {
@@ -1336,10 +1455,11 @@ impl<'de> crate::decode::Object<'de> for TType {
         let mut t = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "t" => t = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "t" => crate::decode::field(&mut map, &mut t),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(TType {
             t: crate::decode::absent_or_null(t),
@@ -1349,16 +1469,14 @@ impl<'de> crate::decode::Object<'de> for TType {
 }
 
 /// The schema at `#/components/schemas/D`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DType {
     /// The `d` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub d: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1378,6 +1496,15 @@ impl DType {
     }
 }
 
+impl serde::Serialize for DType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("d", &self.d);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(DType);
 
 impl<'de> crate::decode::Object<'de> for DType {
@@ -1385,10 +1512,11 @@ impl<'de> crate::decode::Object<'de> for DType {
         let mut d = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "d" => d = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "d" => crate::decode::field(&mut map, &mut d),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(DType {
             d: crate::decode::absent_or_null(d),
@@ -1398,16 +1526,14 @@ impl<'de> crate::decode::Object<'de> for DType {
 }
 
 /// The schema at `#/components/schemas/A`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AType {
     /// The `a` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1427,6 +1553,15 @@ impl AType {
     }
 }
 
+impl serde::Serialize for AType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("a", &self.a);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(AType);
 
 impl<'de> crate::decode::Object<'de> for AType {
@@ -1434,10 +1569,11 @@ impl<'de> crate::decode::Object<'de> for AType {
         let mut a = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "a" => a = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "a" => crate::decode::field(&mut map, &mut a),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(AType {
             a: crate::decode::absent_or_null(a),
@@ -1447,16 +1583,14 @@ impl<'de> crate::decode::Object<'de> for AType {
 }
 
 /// The schema at `#/components/schemas/S`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SType {
     /// The `s` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub s: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1476,6 +1610,15 @@ impl SType {
     }
 }
 
+impl serde::Serialize for SType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("s", &self.s);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(SType);
 
 impl<'de> crate::decode::Object<'de> for SType {
@@ -1483,10 +1626,11 @@ impl<'de> crate::decode::Object<'de> for SType {
         let mut s = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "s" => s = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "s" => crate::decode::field(&mut map, &mut s),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(SType {
             s: crate::decode::absent_or_null(s),
@@ -1496,16 +1640,14 @@ impl<'de> crate::decode::Object<'de> for SType {
 }
 
 /// The schema at `#/components/schemas/Value`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ValueType {
     /// The `value` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1525,6 +1667,15 @@ impl ValueType {
     }
 }
 
+impl serde::Serialize for ValueType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("value", &self.value);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ValueType);
 
 impl<'de> crate::decode::Object<'de> for ValueType {
@@ -1532,10 +1683,11 @@ impl<'de> crate::decode::Object<'de> for ValueType {
         let mut value = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "value" => value = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "value" => crate::decode::field(&mut map, &mut value),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ValueType {
             value: crate::decode::absent_or_null(value),
@@ -1545,17 +1697,14 @@ impl<'de> crate::decode::Object<'de> for ValueType {
 }
 
 /// The schema at `#/components/schemas/Self`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SelfType {
     /// The `self` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1575,6 +1724,15 @@ impl SelfType {
     }
 }
 
+impl serde::Serialize for SelfType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("self", &self.self_);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(SelfType);
 
 impl<'de> crate::decode::Object<'de> for SelfType {
@@ -1582,10 +1740,11 @@ impl<'de> crate::decode::Object<'de> for SelfType {
         let mut self_ = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "self" => self_ = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "self" => crate::decode::field(&mut map, &mut self_),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(SelfType {
             self_: crate::decode::absent_or_null(self_),
@@ -1595,7 +1754,7 @@ impl<'de> crate::decode::Object<'de> for SelfType {
 }
 
 /// The schema at `#/paths/~1paged/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PagedResponse {
     /// The `data` property.
@@ -1603,10 +1762,8 @@ pub struct PagedResponse {
     /// The `next` property.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1633,6 +1790,16 @@ impl PagedResponse {
     }
 }
 
+impl serde::Serialize for PagedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("data", &self.data);
+        object.optional_entry("next", &self.next);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(PagedResponse);
 
 impl<'de> crate::decode::Object<'de> for PagedResponse {
@@ -1641,11 +1808,12 @@ impl<'de> crate::decode::Object<'de> for PagedResponse {
         let mut next = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "data" => data = Some(map.next_value()?),
-                "next" => next = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "data" => crate::decode::field(&mut map, &mut data),
+                "next" => crate::decode::field(&mut map, &mut next),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(PagedResponse {
             data: crate::decode::required(data, "data")?,
@@ -1656,21 +1824,18 @@ impl<'de> crate::decode::Object<'de> for PagedResponse {
 }
 
 /// `ResultType` with every field optional: what a response holds when the request selected some of its fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResultTypePartial {
     /// The `id` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `ok` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1697,6 +1862,16 @@ impl ResultTypePartial {
     }
 }
 
+impl serde::Serialize for ResultTypePartial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("id", &self.id);
+        object.optional_entry("ok", &self.ok);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ResultTypePartial);
 
 impl<'de> crate::decode::Object<'de> for ResultTypePartial {
@@ -1705,11 +1880,12 @@ impl<'de> crate::decode::Object<'de> for ResultTypePartial {
         let mut ok = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "ok" => ok = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "ok" => crate::decode::field(&mut map, &mut ok),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ResultTypePartial {
             id: crate::decode::absent_or_null(id),

@@ -10,7 +10,7 @@
 )]
 
 /// Every presence a property can have.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
     /// Server-assigned id.
@@ -24,91 +24,70 @@ pub struct Thing {
     /// Optional, never null.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Optional and may be null.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Option<String>>,
     /// The `created_at` property.
     pub created_at: crate::Timestamp,
     /// The `birthday` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birthday: Option<chrono::NaiveDate>,
     /// The `count` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// The `big` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<i64>,
     /// The `ratio` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f32>,
     /// The `score` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// The `active` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// A Rust keyword as a property name.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// A keyword that cannot be a raw identifier.
     ///
     /// `None` when absent.
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// A property name that is not an identifier.
     ///
     /// `None` when absent.
-    #[serde(rename = "field-errors")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_errors: Option<String>,
     /// The `camelCaseName` property.
     ///
     /// `None` when absent.
-    #[serde(rename = "camelCaseName")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub camel_case_name: Option<String>,
     /// Starts with a digit.
     ///
     /// `None` when absent.
-    #[serde(rename = "2fa")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub _2fa: Option<bool>,
     /// The `legacy` property.
     ///
     /// `None` when absent. **Deprecated.**
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
     /// The `secret` property.
     ///
     /// `None` when absent. Sent by the client only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// An inline object, named from its parent.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<ThingOwner>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -248,6 +227,33 @@ impl Thing {
     }
 }
 
+impl serde::Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.entry("label", &self.label);
+        object.optional_entry("note", &self.note);
+        object.optional_entry("summary", &self.summary);
+        object.entry("created_at", &self.created_at);
+        object.optional_entry("birthday", &self.birthday);
+        object.optional_entry("count", &self.count);
+        object.optional_entry("big", &self.big);
+        object.optional_entry("ratio", &self.ratio);
+        object.optional_entry("score", &self.score);
+        object.optional_entry("active", &self.active);
+        object.optional_entry("type", &self.r#type);
+        object.optional_entry("self", &self.self_);
+        object.optional_entry("field-errors", &self.field_errors);
+        object.optional_entry("camelCaseName", &self.camel_case_name);
+        object.optional_entry("2fa", &self._2fa);
+        object.optional_entry("legacy", &self.legacy);
+        object.optional_entry("secret", &self.secret);
+        object.optional_entry("owner", &self.owner);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Thing);
 
 impl<'de> crate::decode::Object<'de> for Thing {
@@ -273,28 +279,29 @@ impl<'de> crate::decode::Object<'de> for Thing {
         let mut owner = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "label" => label = Some(map.next_value()?),
-                "note" => note = Some(map.next_value()?),
-                "summary" => summary = Some(map.next_value()?),
-                "created_at" => created_at = Some(map.next_value()?),
-                "birthday" => birthday = Some(map.next_value()?),
-                "count" => count = Some(map.next_value()?),
-                "big" => big = Some(map.next_value()?),
-                "ratio" => ratio = Some(map.next_value()?),
-                "score" => score = Some(map.next_value()?),
-                "active" => active = Some(map.next_value()?),
-                "type" => r#type = Some(map.next_value()?),
-                "self" => self_ = Some(map.next_value()?),
-                "field-errors" => field_errors = Some(map.next_value()?),
-                "camelCaseName" => camel_case_name = Some(map.next_value()?),
-                "2fa" => _2fa = Some(map.next_value()?),
-                "legacy" => legacy = Some(map.next_value()?),
-                "secret" => secret = Some(map.next_value()?),
-                "owner" => owner = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "label" => crate::decode::field(&mut map, &mut label),
+                "note" => crate::decode::field(&mut map, &mut note),
+                "summary" => crate::decode::field(&mut map, &mut summary),
+                "created_at" => crate::decode::field(&mut map, &mut created_at),
+                "birthday" => crate::decode::field(&mut map, &mut birthday),
+                "count" => crate::decode::field(&mut map, &mut count),
+                "big" => crate::decode::field(&mut map, &mut big),
+                "ratio" => crate::decode::field(&mut map, &mut ratio),
+                "score" => crate::decode::field(&mut map, &mut score),
+                "active" => crate::decode::field(&mut map, &mut active),
+                "type" => crate::decode::field(&mut map, &mut r#type),
+                "self" => crate::decode::field(&mut map, &mut self_),
+                "field-errors" => crate::decode::field(&mut map, &mut field_errors),
+                "camelCaseName" => crate::decode::field(&mut map, &mut camel_case_name),
+                "2fa" => crate::decode::field(&mut map, &mut _2fa),
+                "legacy" => crate::decode::field(&mut map, &mut legacy),
+                "secret" => crate::decode::field(&mut map, &mut secret),
+                "owner" => crate::decode::field(&mut map, &mut owner),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Thing {
             id: crate::decode::required(id, "id")?,
@@ -322,7 +329,7 @@ impl<'de> crate::decode::Object<'de> for Thing {
 }
 
 /// An inline object, named from its parent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThingOwner {
     /// The `name` property.
@@ -330,10 +337,8 @@ pub struct ThingOwner {
     /// The `email` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -354,6 +359,16 @@ impl ThingOwner {
     }
 }
 
+impl serde::Serialize for ThingOwner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("name", &self.name);
+        object.optional_entry("email", &self.email);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ThingOwner);
 
 impl<'de> crate::decode::Object<'de> for ThingOwner {
@@ -362,11 +377,12 @@ impl<'de> crate::decode::Object<'de> for ThingOwner {
         let mut email = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "email" => email = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "email" => crate::decode::field(&mut map, &mut email),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ThingOwner {
             name: crate::decode::required(name, "name")?,

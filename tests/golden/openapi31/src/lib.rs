@@ -76,6 +76,7 @@
 
 mod client;
 mod decode;
+mod encode;
 mod error;
 
 #[cfg(feature = "mock")]

@@ -10,7 +10,7 @@
 )]
 
 /// The schema at `#/components/schemas/Note`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Note {
     /// The `id` property.
@@ -18,27 +18,22 @@ pub struct Note {
     /// The `body` property.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Option<String>>,
     /// The `kind` property.
     pub kind: NoteKind,
     /// The `rating` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
     /// The `author` property.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<Option<Author>>,
     /// The `tags` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<NoteTagsItem>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -93,6 +88,20 @@ impl Note {
     }
 }
 
+impl serde::Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.optional_entry("body", &self.body);
+        object.entry("kind", &self.kind);
+        object.optional_entry("rating", &self.rating);
+        object.optional_entry("author", &self.author);
+        object.optional_entry("tags", &self.tags);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Note);
 
 impl<'de> crate::decode::Object<'de> for Note {
@@ -105,15 +114,16 @@ impl<'de> crate::decode::Object<'de> for Note {
         let mut tags = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "body" => body = Some(map.next_value()?),
-                "kind" => kind = Some(map.next_value()?),
-                "rating" => rating = Some(map.next_value()?),
-                "author" => author = Some(map.next_value()?),
-                "tags" => tags = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "body" => crate::decode::field(&mut map, &mut body),
+                "kind" => crate::decode::field(&mut map, &mut kind),
+                "rating" => crate::decode::field(&mut map, &mut rating),
+                "author" => crate::decode::field(&mut map, &mut author),
+                "tags" => crate::decode::field(&mut map, &mut tags),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Note {
             id: crate::decode::required(id, "id")?,
@@ -181,16 +191,14 @@ impl std::fmt::Display for NoteTagsItem {
 }
 
 /// The schema at `#/components/schemas/Author`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Author {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -210,6 +218,15 @@ impl Author {
     }
 }
 
+impl serde::Serialize for Author {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Author);
 
 impl<'de> crate::decode::Object<'de> for Author {
@@ -217,10 +234,11 @@ impl<'de> crate::decode::Object<'de> for Author {
         let mut name = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Author {
             name: crate::decode::absent_or_null(name),

@@ -89,6 +89,7 @@
 
 mod client;
 mod decode;
+mod encode;
 mod error;
 
 #[cfg(feature = "mock")]

@@ -10,7 +10,7 @@
 )]
 
 /// The schema at `#/components/schemas/Item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     /// The `id` property.
@@ -18,10 +18,8 @@ pub struct Item {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -42,6 +40,16 @@ impl Item {
     }
 }
 
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.optional_entry("name", &self.name);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Item);
 
 impl<'de> crate::decode::Object<'de> for Item {
@@ -50,11 +58,12 @@ impl<'de> crate::decode::Object<'de> for Item {
         let mut name = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "name" => crate::decode::field(&mut map, &mut name),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Item {
             id: crate::decode::required(id, "id")?,
@@ -65,13 +74,12 @@ impl<'de> crate::decode::Object<'de> for Item {
 }
 
 /// The schema at `#/components/schemas/Counter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Counter {
     /// The `value` property.
     pub value: i64,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -85,6 +93,15 @@ impl Counter {
     }
 }
 
+impl serde::Serialize for Counter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("value", &self.value);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Counter);
 
 impl<'de> crate::decode::Object<'de> for Counter {
@@ -92,10 +109,11 @@ impl<'de> crate::decode::Object<'de> for Counter {
         let mut value = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "value" => value = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "value" => crate::decode::field(&mut map, &mut value),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Counter {
             value: crate::decode::required(value, "value")?,
@@ -105,21 +123,18 @@ impl<'de> crate::decode::Object<'de> for Counter {
 }
 
 /// The schema at `#/components/schemas/Problem`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Problem {
     /// The `title` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `status` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -146,6 +161,16 @@ impl Problem {
     }
 }
 
+impl serde::Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("title", &self.title);
+        object.optional_entry("status", &self.status);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Problem);
 
 impl<'de> crate::decode::Object<'de> for Problem {
@@ -154,11 +179,12 @@ impl<'de> crate::decode::Object<'de> for Problem {
         let mut status = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "title" => title = Some(map.next_value()?),
-                "status" => status = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "title" => crate::decode::field(&mut map, &mut title),
+                "status" => crate::decode::field(&mut map, &mut status),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Problem {
             title: crate::decode::absent_or_null(title),
@@ -169,13 +195,12 @@ impl<'de> crate::decode::Object<'de> for Problem {
 }
 
 /// The schema at `#/paths/~1items~1/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListItemsResponse {
     /// The `items` property.
     pub items: Vec<Item>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -189,6 +214,15 @@ impl ListItemsResponse {
     }
 }
 
+impl serde::Serialize for ListItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("items", &self.items);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ListItemsResponse);
 
 impl<'de> crate::decode::Object<'de> for ListItemsResponse {
@@ -196,10 +230,11 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponse {
         let mut items = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "items" => items = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "items" => crate::decode::field(&mut map, &mut items),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ListItemsResponse {
             items: crate::decode::required(items, "items")?,
@@ -209,21 +244,18 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponse {
 }
 
 /// `Item` with every field optional: what a response holds when the request selected some of its fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemPartial {
     /// The `id` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -250,6 +282,16 @@ impl ItemPartial {
     }
 }
 
+impl serde::Serialize for ItemPartial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("id", &self.id);
+        object.optional_entry("name", &self.name);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ItemPartial);
 
 impl<'de> crate::decode::Object<'de> for ItemPartial {
@@ -258,11 +300,12 @@ impl<'de> crate::decode::Object<'de> for ItemPartial {
         let mut name = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "name" => crate::decode::field(&mut map, &mut name),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ItemPartial {
             id: crate::decode::absent_or_null(id),
@@ -295,13 +338,12 @@ impl std::fmt::Display for ItemField {
 }
 
 /// `ListItemsResponse` holding `ItemPartial`s: the response when the request selected some fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListItemsResponsePartial {
     /// The `items` property.
     pub items: Vec<ItemPartial>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -315,6 +357,15 @@ impl ListItemsResponsePartial {
     }
 }
 
+impl serde::Serialize for ListItemsResponsePartial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("items", &self.items);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ListItemsResponsePartial);
 
 impl<'de> crate::decode::Object<'de> for ListItemsResponsePartial {
@@ -322,10 +373,11 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponsePartial {
         let mut items = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "items" => items = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "items" => crate::decode::field(&mut map, &mut items),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ListItemsResponsePartial {
             items: crate::decode::required(items, "items")?,
@@ -335,16 +387,14 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponsePartial {
 }
 
 /// The schema at `#/paths/~1items~1/post/responses/409/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateItemStatus409Response {
     /// The `conflicting_id` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conflicting_id: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -364,6 +414,15 @@ impl CreateItemStatus409Response {
     }
 }
 
+impl serde::Serialize for CreateItemStatus409Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("conflicting_id", &self.conflicting_id);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(CreateItemStatus409Response);
 
 impl<'de> crate::decode::Object<'de> for CreateItemStatus409Response {
@@ -371,10 +430,11 @@ impl<'de> crate::decode::Object<'de> for CreateItemStatus409Response {
         let mut conflicting_id = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "conflicting_id" => conflicting_id = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "conflicting_id" => crate::decode::field(&mut map, &mut conflicting_id),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(CreateItemStatus409Response {
             conflicting_id: crate::decode::absent_or_null(conflicting_id),
@@ -384,7 +444,7 @@ impl<'de> crate::decode::Object<'de> for CreateItemStatus409Response {
 }
 
 /// The schema at `#/paths/~1events~1/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEventsResponse {
     /// The `data` property.
@@ -392,10 +452,8 @@ pub struct ListEventsResponse {
     /// The `cursor_next` property.
     ///
     /// `None` when absent, `Some(None)` when `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_next: Option<Option<String>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -422,6 +480,16 @@ impl ListEventsResponse {
     }
 }
 
+impl serde::Serialize for ListEventsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("data", &self.data);
+        object.optional_entry("cursor_next", &self.cursor_next);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ListEventsResponse);
 
 impl<'de> crate::decode::Object<'de> for ListEventsResponse {
@@ -430,11 +498,12 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponse {
         let mut cursor_next = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "data" => data = Some(map.next_value()?),
-                "cursor_next" => cursor_next = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "data" => crate::decode::field(&mut map, &mut data),
+                "cursor_next" => crate::decode::field(&mut map, &mut cursor_next),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ListEventsResponse {
             data: crate::decode::required(data, "data")?,
@@ -445,13 +514,12 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponse {
 }
 
 /// The schema at `#/paths/~1events~1/get/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListEventsResponseDataItem {
     /// The `id` property.
     pub id: String,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -465,6 +533,15 @@ impl ListEventsResponseDataItem {
     }
 }
 
+impl serde::Serialize for ListEventsResponseDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ListEventsResponseDataItem);
 
 impl<'de> crate::decode::Object<'de> for ListEventsResponseDataItem {
@@ -472,10 +549,11 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponseDataItem {
         let mut id = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ListEventsResponseDataItem {
             id: crate::decode::required(id, "id")?,
@@ -485,7 +563,7 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponseDataItem {
 }
 
 /// The schema at `#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChargeBody {
     /// The `amount` property.
@@ -493,25 +571,20 @@ pub struct CreateChargeBody {
     /// The `description` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `status_callback_event` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_callback_event: Option<Vec<String>>,
     /// The `metadata` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The `items` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<CreateChargeBodyItemsItem>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -556,6 +629,19 @@ impl CreateChargeBody {
     }
 }
 
+impl serde::Serialize for CreateChargeBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("amount", &self.amount);
+        object.optional_entry("description", &self.description);
+        object.optional_entry("status_callback_event", &self.status_callback_event);
+        object.optional_entry("metadata", &self.metadata);
+        object.optional_entry("items", &self.items);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(CreateChargeBody);
 
 impl<'de> crate::decode::Object<'de> for CreateChargeBody {
@@ -567,16 +653,17 @@ impl<'de> crate::decode::Object<'de> for CreateChargeBody {
         let mut items = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "amount" => amount = Some(map.next_value()?),
-                "description" => description = Some(map.next_value()?),
+            let stored = match key.as_str() {
+                "amount" => crate::decode::field(&mut map, &mut amount),
+                "description" => crate::decode::field(&mut map, &mut description),
                 "status_callback_event" => {
-                    status_callback_event = Some(map.next_value()?);
+                    crate::decode::field(&mut map, &mut status_callback_event)
                 }
-                "metadata" => metadata = Some(map.next_value()?),
-                "items" => items = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+                "metadata" => crate::decode::field(&mut map, &mut metadata),
+                "items" => crate::decode::field(&mut map, &mut items),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(CreateChargeBody {
             amount: crate::decode::required(amount, "amount")?,
@@ -590,21 +677,18 @@ impl<'de> crate::decode::Object<'de> for CreateChargeBody {
 }
 
 /// The schema at `#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateChargeBodyItemsItem {
     /// The `price` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// The `quantity` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -631,6 +715,16 @@ impl CreateChargeBodyItemsItem {
     }
 }
 
+impl serde::Serialize for CreateChargeBodyItemsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("price", &self.price);
+        object.optional_entry("quantity", &self.quantity);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(CreateChargeBodyItemsItem);
 
 impl<'de> crate::decode::Object<'de> for CreateChargeBodyItemsItem {
@@ -639,11 +733,12 @@ impl<'de> crate::decode::Object<'de> for CreateChargeBodyItemsItem {
         let mut quantity = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "price" => price = Some(map.next_value()?),
-                "quantity" => quantity = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "price" => crate::decode::field(&mut map, &mut price),
+                "quantity" => crate::decode::field(&mut map, &mut quantity),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(CreateChargeBodyItemsItem {
             price: crate::decode::absent_or_null(price),
@@ -654,16 +749,14 @@ impl<'de> crate::decode::Object<'de> for CreateChargeBodyItemsItem {
 }
 
 /// The schema at `#/paths/~1charges/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateChargeResponse {
     /// The `id` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -683,6 +776,15 @@ impl CreateChargeResponse {
     }
 }
 
+impl serde::Serialize for CreateChargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("id", &self.id);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(CreateChargeResponse);
 
 impl<'de> crate::decode::Object<'de> for CreateChargeResponse {
@@ -690,10 +792,11 @@ impl<'de> crate::decode::Object<'de> for CreateChargeResponse {
         let mut id = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(CreateChargeResponse {
             id: crate::decode::absent_or_null(id),
@@ -703,16 +806,14 @@ impl<'de> crate::decode::Object<'de> for CreateChargeResponse {
 }
 
 /// The schema at `#/paths/~1jobs/post/responses/202/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StartJobStatus202Response {
     /// The `queue_position` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_position: Option<i64>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -732,6 +833,15 @@ impl StartJobStatus202Response {
     }
 }
 
+impl serde::Serialize for StartJobStatus202Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("queue_position", &self.queue_position);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(StartJobStatus202Response);
 
 impl<'de> crate::decode::Object<'de> for StartJobStatus202Response {
@@ -739,10 +849,11 @@ impl<'de> crate::decode::Object<'de> for StartJobStatus202Response {
         let mut queue_position = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "queue_position" => queue_position = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "queue_position" => crate::decode::field(&mut map, &mut queue_position),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(StartJobStatus202Response {
             queue_position: crate::decode::absent_or_null(queue_position),
@@ -752,16 +863,14 @@ impl<'de> crate::decode::Object<'de> for StartJobStatus202Response {
 }
 
 /// The schema at `#/paths/~1search/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchItemsBody {
     /// The `query` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -781,6 +890,15 @@ impl SearchItemsBody {
     }
 }
 
+impl serde::Serialize for SearchItemsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("query", &self.query);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(SearchItemsBody);
 
 impl<'de> crate::decode::Object<'de> for SearchItemsBody {
@@ -788,10 +906,11 @@ impl<'de> crate::decode::Object<'de> for SearchItemsBody {
         let mut query = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "query" => query = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "query" => crate::decode::field(&mut map, &mut query),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(SearchItemsBody {
             query: crate::decode::absent_or_null(query),
@@ -801,16 +920,14 @@ impl<'de> crate::decode::Object<'de> for SearchItemsBody {
 }
 
 /// The schema at `#/paths/~1items~1{item_id}~1parts~1{part}/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TouchPartBody {
     /// The `note` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -830,6 +947,15 @@ impl TouchPartBody {
     }
 }
 
+impl serde::Serialize for TouchPartBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("note", &self.note);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(TouchPartBody);
 
 impl<'de> crate::decode::Object<'de> for TouchPartBody {
@@ -837,10 +963,11 @@ impl<'de> crate::decode::Object<'de> for TouchPartBody {
         let mut note = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "note" => note = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "note" => crate::decode::field(&mut map, &mut note),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(TouchPartBody {
             note: crate::decode::absent_or_null(note),

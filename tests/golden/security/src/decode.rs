@@ -101,6 +101,17 @@ pub(crate) fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Key
     map.next_key()
 }
 
+/// Reads the value of the current key into its field's local.
+#[inline]
+pub(crate) fn field<'de, A, T>(map: &mut A, local: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *local = Some(map.next_value()?);
+    Ok(())
+}
+
 /// The value of a property that may be absent or `null`, both read as
 /// `None` (the property's type has no third state).
 pub(crate) fn absent_or_null<T>(value: Option<Option<T>>) -> Option<T> {

@@ -10,16 +10,14 @@
 )]
 
 /// The schema at `#/paths/~1me/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WhoamiResponse {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -39,6 +37,15 @@ impl WhoamiResponse {
     }
 }
 
+impl serde::Serialize for WhoamiResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(WhoamiResponse);
 
 impl<'de> crate::decode::Object<'de> for WhoamiResponse {
@@ -46,10 +53,11 @@ impl<'de> crate::decode::Object<'de> for WhoamiResponse {
         let mut name = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(WhoamiResponse {
             name: crate::decode::absent_or_null(name),

@@ -10,21 +10,18 @@
 )]
 
 /// The schema at `#/components/schemas/File`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct File {
     /// The `id` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -51,6 +48,16 @@ impl File {
     }
 }
 
+impl serde::Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("id", &self.id);
+        object.optional_entry("name", &self.name);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(File);
 
 impl<'de> crate::decode::Object<'de> for File {
@@ -59,11 +66,12 @@ impl<'de> crate::decode::Object<'de> for File {
         let mut name = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "name" => crate::decode::field(&mut map, &mut name),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(File {
             id: crate::decode::absent_or_null(id),

@@ -10,7 +10,7 @@
 )]
 
 /// A pet, with its owner.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     /// The pet's id.
@@ -20,15 +20,12 @@ pub struct Pet {
     /// The `tag` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
     /// The `owner` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -57,6 +54,18 @@ impl Pet {
     }
 }
 
+impl serde::Serialize for Pet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("id", &self.id);
+        object.entry("name", &self.name);
+        object.optional_entry("tag", &self.tag);
+        object.optional_entry("owner", &self.owner);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Pet);
 
 impl<'de> crate::decode::Object<'de> for Pet {
@@ -67,13 +76,14 @@ impl<'de> crate::decode::Object<'de> for Pet {
         let mut owner = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "tag" => tag = Some(map.next_value()?),
-                "owner" => owner = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "name" => crate::decode::field(&mut map, &mut name),
+                "tag" => crate::decode::field(&mut map, &mut tag),
+                "owner" => crate::decode::field(&mut map, &mut owner),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Pet {
             id: crate::decode::required(id, "id")?,
@@ -86,7 +96,7 @@ impl<'de> crate::decode::Object<'de> for Pet {
 }
 
 /// A pet to add.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewPet {
     /// The `name` property.
@@ -94,10 +104,8 @@ pub struct NewPet {
     /// The `tag` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -118,6 +126,16 @@ impl NewPet {
     }
 }
 
+impl serde::Serialize for NewPet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.entry("name", &self.name);
+        object.optional_entry("tag", &self.tag);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(NewPet);
 
 impl<'de> crate::decode::Object<'de> for NewPet {
@@ -126,11 +144,12 @@ impl<'de> crate::decode::Object<'de> for NewPet {
         let mut tag = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "tag" => tag = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "tag" => crate::decode::field(&mut map, &mut tag),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(NewPet {
             name: crate::decode::required(name, "name")?,
@@ -176,21 +195,18 @@ impl From<&str> for Tag {
 crate::decode::string_enum!(Tag);
 
 /// A person with pets; the pets refer back to their owner.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owner {
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `pets` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<Pet>>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -217,6 +233,16 @@ impl Owner {
     }
 }
 
+impl serde::Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("name", &self.name);
+        object.optional_entry("pets", &self.pets);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(Owner);
 
 impl<'de> crate::decode::Object<'de> for Owner {
@@ -225,11 +251,12 @@ impl<'de> crate::decode::Object<'de> for Owner {
         let mut pets = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "pets" => pets = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "name" => crate::decode::field(&mut map, &mut name),
+                "pets" => crate::decode::field(&mut map, &mut pets),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(Owner {
             name: crate::decode::absent_or_null(name),
@@ -240,16 +267,14 @@ impl<'de> crate::decode::Object<'de> for Owner {
 }
 
 /// What went wrong.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorType {
     /// The `message` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -269,6 +294,15 @@ impl ErrorType {
     }
 }
 
+impl serde::Serialize for ErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("message", &self.message);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(ErrorType);
 
 impl<'de> crate::decode::Object<'de> for ErrorType {
@@ -276,10 +310,11 @@ impl<'de> crate::decode::Object<'de> for ErrorType {
         let mut message = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "message" => message = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "message" => crate::decode::field(&mut map, &mut message),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(ErrorType {
             message: crate::decode::absent_or_null(message),
@@ -289,31 +324,26 @@ impl<'de> crate::decode::Object<'de> for ErrorType {
 }
 
 /// `Pet` with every field optional: what a response holds when the request selected some of its fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PetPartial {
     /// The pet's id.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `tag` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
     /// The `owner` property.
     ///
     /// `None` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// Properties the spec does not declare, kept so that a decode → encode round trip loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -354,6 +384,18 @@ impl PetPartial {
     }
 }
 
+impl serde::Serialize for PetPartial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::encode::ObjectWriter::start(serializer)?;
+        object.optional_entry("id", &self.id);
+        object.optional_entry("name", &self.name);
+        object.optional_entry("tag", &self.tag);
+        object.optional_entry("owner", &self.owner);
+        object.entries(&self.extra);
+        object.end()
+    }
+}
+
 crate::decode::object!(PetPartial);
 
 impl<'de> crate::decode::Object<'de> for PetPartial {
@@ -364,13 +406,14 @@ impl<'de> crate::decode::Object<'de> for PetPartial {
         let mut owner = None;
         let mut extra = Default::default();
         while let Some(key) = crate::decode::next_key(&mut map)? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "tag" => tag = Some(map.next_value()?),
-                "owner" => owner = Some(map.next_value()?),
-                _ => crate::decode::extra(&mut map, &mut extra, key)?,
-            }
+            let stored = match key.as_str() {
+                "id" => crate::decode::field(&mut map, &mut id),
+                "name" => crate::decode::field(&mut map, &mut name),
+                "tag" => crate::decode::field(&mut map, &mut tag),
+                "owner" => crate::decode::field(&mut map, &mut owner),
+                _ => crate::decode::extra(&mut map, &mut extra, key),
+            };
+            stored?;
         }
         Ok(PetPartial {
             id: crate::decode::absent_or_null(id),
