@@ -471,42 +471,82 @@ impl<'de> crate::decode::Object<'de> for Lead {
             };
             stored?;
         }
-        Ok(Lead {
-            id: crate::decode::required(id, "id")?,
-            contact_ids: crate::decode::required(contact_ids, "contact_ids")?,
-            created_by: crate::decode::absent_or_null(created_by),
-            date_created: crate::decode::required(date_created, "date_created")?,
-            date_updated: crate::decode::required(date_updated, "date_updated")?,
-            description: crate::decode::absent_or_null(description),
-            html_url: crate::decode::required(html_url, "html_url")?,
-            name: crate::decode::absent_or_null(name),
-            organization_id: crate::decode::required(
+        match (
+            id,
+            contact_ids,
+            date_created,
+            date_updated,
+            html_url,
+            organization_id,
+            status_id,
+        ) {
+            (
+                Some(id),
+                Some(contact_ids),
+                Some(date_created),
+                Some(date_updated),
+                Some(html_url),
+                Some(organization_id),
+                Some(status_id),
+            ) => {
+                Ok(Lead {
+                    id,
+                    contact_ids,
+                    created_by: crate::decode::absent_or_null(created_by),
+                    date_created,
+                    date_updated,
+                    description: crate::decode::absent_or_null(description),
+                    html_url,
+                    name: crate::decode::absent_or_null(name),
+                    organization_id,
+                    status_id,
+                    updated_by: crate::decode::absent_or_null(updated_by),
+                    url: crate::decode::absent_or_null(url),
+                    display_name: crate::decode::absent_or_null(display_name),
+                    status_label: crate::decode::absent_or_null(status_label),
+                    addresses: crate::decode::absent_or_null(addresses),
+                    tasks: crate::decode::absent_or_null(tasks),
+                    contacts: crate::decode::absent_or_null(contacts),
+                    opportunities: crate::decode::absent_or_null(opportunities),
+                    integration_links: crate::decode::absent_or_null(integration_links),
+                    contacts_summary,
+                    created_by_name,
+                    updated_by_name,
+                    localtime,
+                    primary_address_summary,
+                    primary_email,
+                    primary_phone,
+                    recent_calls: crate::decode::absent_or_null(recent_calls),
+                    summaries: crate::decode::absent_or_null(summaries),
+                    source,
+                    custom,
+                    extra,
+                })
+            }
+            (
+                id,
+                contact_ids,
+                date_created,
+                date_updated,
+                html_url,
                 organization_id,
-                "organization_id",
-            )?,
-            status_id: crate::decode::required(status_id, "status_id")?,
-            updated_by: crate::decode::absent_or_null(updated_by),
-            url: crate::decode::absent_or_null(url),
-            display_name: crate::decode::absent_or_null(display_name),
-            status_label: crate::decode::absent_or_null(status_label),
-            addresses: crate::decode::absent_or_null(addresses),
-            tasks: crate::decode::absent_or_null(tasks),
-            contacts: crate::decode::absent_or_null(contacts),
-            opportunities: crate::decode::absent_or_null(opportunities),
-            integration_links: crate::decode::absent_or_null(integration_links),
-            contacts_summary,
-            created_by_name,
-            updated_by_name,
-            localtime,
-            primary_address_summary,
-            primary_email,
-            primary_phone,
-            recent_calls: crate::decode::absent_or_null(recent_calls),
-            summaries: crate::decode::absent_or_null(summaries),
-            source,
-            custom,
-            extra,
-        })
+                status_id,
+            ) => {
+                Err(
+                    crate::decode::missing(
+                        &[
+                            (id.is_none(), "id"),
+                            (contact_ids.is_none(), "contact_ids"),
+                            (date_created.is_none(), "date_created"),
+                            (date_updated.is_none(), "date_updated"),
+                            (html_url.is_none(), "html_url"),
+                            (organization_id.is_none(), "organization_id"),
+                            (status_id.is_none(), "status_id"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1028,32 +1068,52 @@ impl<'de> crate::decode::Object<'de> for Contact {
             };
             stored?;
         }
-        Ok(Contact {
-            id: crate::decode::required(id, "id")?,
-            name: crate::decode::absent_or_null(name),
-            display_name: crate::decode::required(display_name, "display_name")?,
-            title: crate::decode::absent_or_null(title),
-            organization_id: crate::decode::required(
-                organization_id,
-                "organization_id",
-            )?,
-            lead_id,
-            created_by: crate::decode::absent_or_null(created_by),
-            updated_by: crate::decode::absent_or_null(updated_by),
-            date_created: crate::decode::required(date_created, "date_created")?,
-            date_updated: crate::decode::required(date_updated, "date_updated")?,
-            emails: crate::decode::absent_or_null(emails),
-            phones: crate::decode::absent_or_null(phones),
-            urls: crate::decode::absent_or_null(urls),
-            integration_links: crate::decode::absent_or_null(integration_links),
-            recent_calls: crate::decode::absent_or_null(recent_calls),
-            subscriptions: crate::decode::absent_or_null(subscriptions),
-            timezone,
-            timezone_source,
-            lead_suggestions_operation_id,
-            custom,
-            extra,
-        })
+        match (id, display_name, organization_id, date_created, date_updated) {
+            (
+                Some(id),
+                Some(display_name),
+                Some(organization_id),
+                Some(date_created),
+                Some(date_updated),
+            ) => {
+                Ok(Contact {
+                    id,
+                    name: crate::decode::absent_or_null(name),
+                    display_name,
+                    title: crate::decode::absent_or_null(title),
+                    organization_id,
+                    lead_id,
+                    created_by: crate::decode::absent_or_null(created_by),
+                    updated_by: crate::decode::absent_or_null(updated_by),
+                    date_created,
+                    date_updated,
+                    emails: crate::decode::absent_or_null(emails),
+                    phones: crate::decode::absent_or_null(phones),
+                    urls: crate::decode::absent_or_null(urls),
+                    integration_links: crate::decode::absent_or_null(integration_links),
+                    recent_calls: crate::decode::absent_or_null(recent_calls),
+                    subscriptions: crate::decode::absent_or_null(subscriptions),
+                    timezone,
+                    timezone_source,
+                    lead_suggestions_operation_id,
+                    custom,
+                    extra,
+                })
+            }
+            (id, display_name, organization_id, date_created, date_updated) => {
+                Err(
+                    crate::decode::missing(
+                        &[
+                            (id.is_none(), "id"),
+                            (display_name.is_none(), "display_name"),
+                            (organization_id.is_none(), "organization_id"),
+                            (date_created.is_none(), "date_created"),
+                            (date_updated.is_none(), "date_updated"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1127,12 +1187,17 @@ impl<'de> crate::decode::Object<'de> for Email {
             };
             stored?;
         }
-        Ok(Email {
-            email: crate::decode::required(email, "email")?,
-            r#type: crate::decode::absent_or_null(r#type),
-            is_unsubscribed: crate::decode::absent_or_null(is_unsubscribed),
-            extra,
-        })
+        match email {
+            Some(email) => {
+                Ok(Email {
+                    email,
+                    r#type: crate::decode::absent_or_null(r#type),
+                    is_unsubscribed: crate::decode::absent_or_null(is_unsubscribed),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "email")])),
+        }
     }
 }
 
@@ -1256,15 +1321,22 @@ impl<'de> crate::decode::Object<'de> for Phone {
             };
             stored?;
         }
-        Ok(Phone {
-            phone: crate::decode::required(phone, "phone")?,
-            r#type: crate::decode::absent_or_null(r#type),
-            phone_formatted: crate::decode::absent_or_null(phone_formatted),
-            country,
-            outbound_sms_blocked: crate::decode::absent_or_null(outbound_sms_blocked),
-            tz_ids: crate::decode::absent_or_null(tz_ids),
-            extra,
-        })
+        match phone {
+            Some(phone) => {
+                Ok(Phone {
+                    phone,
+                    r#type: crate::decode::absent_or_null(r#type),
+                    phone_formatted: crate::decode::absent_or_null(phone_formatted),
+                    country,
+                    outbound_sms_blocked: crate::decode::absent_or_null(
+                        outbound_sms_blocked,
+                    ),
+                    tz_ids: crate::decode::absent_or_null(tz_ids),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "phone")])),
+        }
     }
 }
 
@@ -1324,11 +1396,16 @@ impl<'de> crate::decode::Object<'de> for Url {
             };
             stored?;
         }
-        Ok(Url {
-            url: crate::decode::required(url, "url")?,
-            r#type: crate::decode::absent_or_null(r#type),
-            extra,
-        })
+        match url {
+            Some(url) => {
+                Ok(Url {
+                    url,
+                    r#type: crate::decode::absent_or_null(r#type),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "url")])),
+        }
     }
 }
 
@@ -1380,11 +1457,22 @@ impl<'de> crate::decode::Object<'de> for IntegrationLink {
             };
             stored?;
         }
-        Ok(IntegrationLink {
-            name: crate::decode::required(name, "name")?,
-            url: crate::decode::required(url, "url")?,
-            extra,
-        })
+        match (name, url) {
+            (Some(name), Some(url)) => {
+                Ok(IntegrationLink {
+                    name,
+                    url,
+                    extra,
+                })
+            }
+            (name, url) => {
+                Err(
+                    crate::decode::missing(
+                        &[(name.is_none(), "name"), (url.is_none(), "url")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1780,41 +1868,89 @@ impl<'de> crate::decode::Object<'de> for Opportunity {
             };
             stored?;
         }
-        Ok(Opportunity {
-            id: crate::decode::required(id, "id")?,
-            lead_id: crate::decode::required(lead_id, "lead_id")?,
-            lead_name,
-            contact_id: crate::decode::absent_or_null(contact_id),
-            user_id: crate::decode::required(user_id, "user_id")?,
-            user_name,
-            status_id: crate::decode::required(status_id, "status_id")?,
-            status_label: crate::decode::absent_or_null(status_label),
-            status_type: crate::decode::absent_or_null(status_type),
-            pipeline_id,
-            pipeline_name,
-            value: crate::decode::absent_or_null(value),
-            value_period: crate::decode::required(value_period, "value_period")?,
-            value_currency,
-            value_formatted,
-            expected_value: crate::decode::absent_or_null(expected_value),
-            annualized_value: crate::decode::absent_or_null(annualized_value),
-            annualized_expected_value: crate::decode::absent_or_null(
-                annualized_expected_value,
-            ),
-            confidence: crate::decode::required(confidence, "confidence")?,
-            note: crate::decode::absent_or_null(note),
-            date_won: crate::decode::absent_or_null(date_won),
-            date_lost: crate::decode::absent_or_null(date_lost),
-            date_created: crate::decode::required(date_created, "date_created")?,
-            date_updated: crate::decode::required(date_updated, "date_updated")?,
-            created_by: crate::decode::absent_or_null(created_by),
-            updated_by: crate::decode::absent_or_null(updated_by),
-            organization_id: crate::decode::required(
+        match (
+            id,
+            lead_id,
+            user_id,
+            status_id,
+            value_period,
+            confidence,
+            date_created,
+            date_updated,
+            organization_id,
+        ) {
+            (
+                Some(id),
+                Some(lead_id),
+                Some(user_id),
+                Some(status_id),
+                Some(value_period),
+                Some(confidence),
+                Some(date_created),
+                Some(date_updated),
+                Some(organization_id),
+            ) => {
+                Ok(Opportunity {
+                    id,
+                    lead_id,
+                    lead_name,
+                    contact_id: crate::decode::absent_or_null(contact_id),
+                    user_id,
+                    user_name,
+                    status_id,
+                    status_label: crate::decode::absent_or_null(status_label),
+                    status_type: crate::decode::absent_or_null(status_type),
+                    pipeline_id,
+                    pipeline_name,
+                    value: crate::decode::absent_or_null(value),
+                    value_period,
+                    value_currency,
+                    value_formatted,
+                    expected_value: crate::decode::absent_or_null(expected_value),
+                    annualized_value: crate::decode::absent_or_null(annualized_value),
+                    annualized_expected_value: crate::decode::absent_or_null(
+                        annualized_expected_value,
+                    ),
+                    confidence,
+                    note: crate::decode::absent_or_null(note),
+                    date_won: crate::decode::absent_or_null(date_won),
+                    date_lost: crate::decode::absent_or_null(date_lost),
+                    date_created,
+                    date_updated,
+                    created_by: crate::decode::absent_or_null(created_by),
+                    updated_by: crate::decode::absent_or_null(updated_by),
+                    organization_id,
+                    extra,
+                })
+            }
+            (
+                id,
+                lead_id,
+                user_id,
+                status_id,
+                value_period,
+                confidence,
+                date_created,
+                date_updated,
                 organization_id,
-                "organization_id",
-            )?,
-            extra,
-        })
+            ) => {
+                Err(
+                    crate::decode::missing(
+                        &[
+                            (id.is_none(), "id"),
+                            (lead_id.is_none(), "lead_id"),
+                            (user_id.is_none(), "user_id"),
+                            (status_id.is_none(), "status_id"),
+                            (value_period.is_none(), "value_period"),
+                            (confidence.is_none(), "confidence"),
+                            (date_created.is_none(), "date_created"),
+                            (date_updated.is_none(), "date_updated"),
+                            (organization_id.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -2370,11 +2506,25 @@ impl<'de> crate::decode::Object<'de> for LeadMerge {
             };
             stored?;
         }
-        Ok(LeadMerge {
-            source: crate::decode::required(source, "source")?,
-            destination: crate::decode::required(destination, "destination")?,
-            extra,
-        })
+        match (source, destination) {
+            (Some(source), Some(destination)) => {
+                Ok(LeadMerge {
+                    source,
+                    destination,
+                    extra,
+                })
+            }
+            (source, destination) => {
+                Err(
+                    crate::decode::missing(
+                        &[
+                            (source.is_none(), "source"),
+                            (destination.is_none(), "destination"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -2440,12 +2590,23 @@ impl<'de> crate::decode::Object<'de> for LeadList {
             };
             stored?;
         }
-        Ok(LeadList {
-            data: crate::decode::required(data, "data")?,
-            has_more: crate::decode::required(has_more, "has_more")?,
-            total_results: crate::decode::absent_or_null(total_results),
-            extra,
-        })
+        match (data, has_more) {
+            (Some(data), Some(has_more)) => {
+                Ok(LeadList {
+                    data,
+                    has_more,
+                    total_results: crate::decode::absent_or_null(total_results),
+                    extra,
+                })
+            }
+            (data, has_more) => {
+                Err(
+                    crate::decode::missing(
+                        &[(data.is_none(), "data"), (has_more.is_none(), "has_more")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -2766,13 +2927,18 @@ impl<'de> crate::decode::Object<'de> for RateLimitDetail {
             };
             stored?;
         }
-        Ok(RateLimitDetail {
-            rate_reset: crate::decode::required(rate_reset, "rate_reset")?,
-            message: crate::decode::absent_or_null(message),
-            rate_limit: crate::decode::absent_or_null(rate_limit),
-            rate_window: crate::decode::absent_or_null(rate_window),
-            extra,
-        })
+        match rate_reset {
+            Some(rate_reset) => {
+                Ok(RateLimitDetail {
+                    rate_reset,
+                    message: crate::decode::absent_or_null(message),
+                    rate_limit: crate::decode::absent_or_null(rate_limit),
+                    rate_window: crate::decode::absent_or_null(rate_window),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "rate_reset")])),
+        }
     }
 }
 
@@ -3565,12 +3731,23 @@ impl<'de> crate::decode::Object<'de> for LeadListPartial {
             };
             stored?;
         }
-        Ok(LeadListPartial {
-            data: crate::decode::required(data, "data")?,
-            has_more: crate::decode::required(has_more, "has_more")?,
-            total_results: crate::decode::absent_or_null(total_results),
-            extra,
-        })
+        match (data, has_more) {
+            (Some(data), Some(has_more)) => {
+                Ok(LeadListPartial {
+                    data,
+                    has_more,
+                    total_results: crate::decode::absent_or_null(total_results),
+                    extra,
+                })
+            }
+            (data, has_more) => {
+                Err(
+                    crate::decode::missing(
+                        &[(data.is_none(), "data"), (has_more.is_none(), "has_more")],
+                    ),
+                )
+            }
+        }
     }
 }
 

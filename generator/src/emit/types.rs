@@ -346,16 +346,18 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
         let wire = &f.wire_name;
         quote! { #wire => crate::decode::field(&mut #map, &mut #local), }
     });
-    let values = s.fields.iter().zip(&locals).map(|(f, local)| {
-        let wire = &f.wire_name;
-        match f.presence {
-            Presence::Required => quote! { #local: crate::decode::required(#local, #wire)?, },
+    let values = s
+        .fields
+        .iter()
+        .zip(&locals)
+        .map(|(f, local)| match f.presence {
+            // Bound to the value by the `match` below.
+            Presence::Required => quote! { #local, },
             Presence::RequiredNullable | Presence::Optional => {
                 quote! { #local: crate::decode::absent_or_null(#local), }
             }
             Presence::OptionalNullable => quote! { #local, },
-        }
-    });
+        });
     let extra = ident(&s.extra_name);
     let (custom_local, other, custom_value) = match &s.custom_fields {
         Some(custom) => {
@@ -371,6 +373,38 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
             quote! { crate::decode::extra(&mut #map, &mut #extra, #key) },
             None,
         ),
+    };
+    let value = quote! {
+        Ok(#name {
+            #(#values)*
+            #custom_value
+            #extra,
+        })
+    };
+    // The required properties are checked together, in one `match`: all
+    // present builds the value, else the first absent one is the error.
+    // A `?` per property cost nexus's `cargo check` 7 % more.
+    let (required, names): (Vec<&Ident>, Vec<&String>) = s
+        .fields
+        .iter()
+        .zip(&locals)
+        .filter(|(f, _)| f.presence == Presence::Required)
+        .map(|(f, local)| (local, &f.wire_name))
+        .unzip();
+    let build = match required.as_slice() {
+        [] => value,
+        [one] => quote! {
+            match #one {
+                Some(#one) => #value,
+                None => Err(crate::decode::missing(&[(true, #(#names)*)])),
+            }
+        },
+        _ => quote! {
+            match (#(#required),*) {
+                (#(Some(#required)),*) => #value,
+                (#(#required),*) => Err(crate::decode::missing(&[#((#required.is_none(), #names)),*])),
+            }
+        },
     };
     // A struct without declared properties keeps every key: no `match`.
     let dispatch = if s.fields.is_empty() {
@@ -395,11 +429,7 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
                 while let Some(#key) = crate::decode::next_key(&mut #map)? {
                     #dispatch
                 }
-                Ok(#name {
-                    #(#values)*
-                    #custom_value
-                    #extra,
-                })
+                #build
             }
         }
     }

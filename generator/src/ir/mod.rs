@@ -190,8 +190,8 @@ pub enum RuntimeFeature {
     Entry,
     /// `ObjectWriter::optional_entry`: a struct with an optional property.
     OptionalEntry,
-    /// `required`: a struct with a required, non-nullable field.
-    Required,
+    /// `missing`: a struct with a required, non-nullable field.
+    Missing,
     /// `absent_or_null`: a struct with a field that is required and
     /// nullable, or optional and not nullable.
     AbsentOrNull,
@@ -241,7 +241,7 @@ impl RuntimeFeature {
         RuntimeFeature::Field,
         RuntimeFeature::Entry,
         RuntimeFeature::OptionalEntry,
-        RuntimeFeature::Required,
+        RuntimeFeature::Missing,
         RuntimeFeature::AbsentOrNull,
         RuntimeFeature::Extra,
         RuntimeFeature::StringEnum,
@@ -284,7 +284,7 @@ impl RuntimeFeature {
             RuntimeFeature::Field => "field",
             RuntimeFeature::Entry => "entry",
             RuntimeFeature::OptionalEntry => "optional_entry",
-            RuntimeFeature::Required => "required",
+            RuntimeFeature::Missing => "missing",
             RuntimeFeature::AbsentOrNull => "absent_or_null",
             RuntimeFeature::Extra => "extra",
             RuntimeFeature::StringEnum => "string_enum",

@@ -79,7 +79,7 @@ pub(crate) fn needs(api: &Api) -> BTreeSet<RuntimeFeature> {
                         RuntimeFeature::Entry
                     });
                     needs.insert(match field.presence {
-                        Presence::Required => RuntimeFeature::Required,
+                        Presence::Required => RuntimeFeature::Missing,
                         Presence::RequiredNullable | Presence::Optional => {
                             RuntimeFeature::AbsentOrNull
                         }

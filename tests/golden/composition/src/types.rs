@@ -65,11 +65,16 @@ impl<'de> crate::decode::Object<'de> for Animal {
             };
             stored?;
         }
-        Ok(Animal {
-            name: crate::decode::required(name, "name")?,
-            age: crate::decode::absent_or_null(age),
-            extra,
-        })
+        match name {
+            Some(name) => {
+                Ok(Animal {
+                    name,
+                    age: crate::decode::absent_or_null(age),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "name")])),
+        }
     }
 }
 
@@ -169,14 +174,25 @@ impl<'de> crate::decode::Object<'de> for Pet {
             };
             stored?;
         }
-        Ok(Pet {
-            name: crate::decode::required(name, "name")?,
-            age: crate::decode::absent_or_null(age),
-            kind: crate::decode::required(kind, "kind")?,
-            owner,
-            friend: crate::decode::absent_or_null(friend),
-            extra,
-        })
+        match (name, kind) {
+            (Some(name), Some(kind)) => {
+                Ok(Pet {
+                    name,
+                    age: crate::decode::absent_or_null(age),
+                    kind,
+                    owner,
+                    friend: crate::decode::absent_or_null(friend),
+                    extra,
+                })
+            }
+            (name, kind) => {
+                Err(
+                    crate::decode::missing(
+                        &[(name.is_none(), "name"), (kind.is_none(), "kind")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -237,10 +253,10 @@ impl<'de> crate::decode::Object<'de> for Dog {
             };
             stored?;
         }
-        Ok(Dog {
-            barks: crate::decode::required(barks, "barks")?,
-            extra,
-        })
+        match barks {
+            Some(barks) => Ok(Dog { barks, extra }),
+            None => Err(crate::decode::missing(&[(true, "barks")])),
+        }
     }
 }
 
@@ -286,10 +302,10 @@ impl<'de> crate::decode::Object<'de> for Cat {
             };
             stored?;
         }
-        Ok(Cat {
-            meows: crate::decode::required(meows, "meows")?,
-            extra,
-        })
+        match meows {
+            Some(meows) => Ok(Cat { meows, extra }),
+            None => Err(crate::decode::missing(&[(true, "meows")])),
+        }
     }
 }
 
@@ -606,11 +622,16 @@ impl<'de> crate::decode::Object<'de> for Created {
             };
             stored?;
         }
-        Ok(Created {
-            kind: crate::decode::required(kind, "kind")?,
-            id: crate::decode::required(id, "id")?,
-            extra,
-        })
+        match (kind, id) {
+            (Some(kind), Some(id)) => Ok(Created { kind, id, extra }),
+            (kind, id) => {
+                Err(
+                    crate::decode::missing(
+                        &[(kind.is_none(), "kind"), (id.is_none(), "id")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -670,11 +691,16 @@ impl<'de> crate::decode::Object<'de> for Deleted {
             };
             stored?;
         }
-        Ok(Deleted {
-            kind: crate::decode::required(kind, "kind")?,
-            at: crate::decode::absent_or_null(at),
-            extra,
-        })
+        match kind {
+            Some(kind) => {
+                Ok(Deleted {
+                    kind,
+                    at: crate::decode::absent_or_null(at),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "kind")])),
+        }
     }
 }
 
@@ -761,11 +787,16 @@ impl<'de> crate::decode::Object<'de> for Circle {
             };
             stored?;
         }
-        Ok(Circle {
-            r#type: crate::decode::required(r#type, "type")?,
-            radius: crate::decode::required(radius, "radius")?,
-            extra,
-        })
+        match (r#type, radius) {
+            (Some(r#type), Some(radius)) => Ok(Circle { r#type, radius, extra }),
+            (r#type, radius) => {
+                Err(
+                    crate::decode::missing(
+                        &[(r#type.is_none(), "type"), (radius.is_none(), "radius")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -848,11 +879,16 @@ impl<'de> crate::decode::Object<'de> for Square {
             };
             stored?;
         }
-        Ok(Square {
-            r#type: crate::decode::required(r#type, "type")?,
-            side: crate::decode::required(side, "side")?,
-            extra,
-        })
+        match (r#type, side) {
+            (Some(r#type), Some(side)) => Ok(Square { r#type, side, extra }),
+            (r#type, side) => {
+                Err(
+                    crate::decode::missing(
+                        &[(r#type.is_none(), "type"), (side.is_none(), "side")],
+                    ),
+                )
+            }
+        }
     }
 }
 

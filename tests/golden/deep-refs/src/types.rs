@@ -93,13 +93,18 @@ impl<'de> crate::decode::Object<'de> for Tag {
             };
             stored?;
         }
-        Ok(Tag {
-            id: crate::decode::required(id, "id")?,
-            label: crate::decode::absent_or_null(label),
-            parent: crate::decode::absent_or_null(parent),
-            color: crate::decode::absent_or_null(color),
-            extra,
-        })
+        match id {
+            Some(id) => {
+                Ok(Tag {
+                    id,
+                    label: crate::decode::absent_or_null(label),
+                    parent: crate::decode::absent_or_null(parent),
+                    color: crate::decode::absent_or_null(color),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "id")])),
+        }
     }
 }
 
@@ -260,12 +265,17 @@ impl<'de> crate::decode::Object<'de> for TagAllOf0 {
             };
             stored?;
         }
-        Ok(TagAllOf0 {
-            id: crate::decode::required(id, "id")?,
-            label: crate::decode::absent_or_null(label),
-            parent: crate::decode::absent_or_null(parent),
-            extra,
-        })
+        match id {
+            Some(id) => {
+                Ok(TagAllOf0 {
+                    id,
+                    label: crate::decode::absent_or_null(label),
+                    parent: crate::decode::absent_or_null(parent),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "id")])),
+        }
     }
 }
 

@@ -156,14 +156,19 @@ impl<'de> crate::decode::Object<'de> for Order {
             };
             stored?;
         }
-        Ok(Order {
-            status: crate::decode::required(status, "status")?,
-            period,
-            comparison: crate::decode::absent_or_null(comparison),
-            priority: crate::decode::absent_or_null(priority),
-            flags: crate::decode::absent_or_null(flags),
-            extra,
-        })
+        match status {
+            Some(status) => {
+                Ok(Order {
+                    status,
+                    period,
+                    comparison: crate::decode::absent_or_null(comparison),
+                    priority: crate::decode::absent_or_null(priority),
+                    flags: crate::decode::absent_or_null(flags),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "status")])),
+        }
     }
 }
 

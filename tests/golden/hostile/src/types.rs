@@ -219,22 +219,27 @@ impl<'de> crate::decode::Object<'de> for Keywords {
             };
             stored2?;
         }
-        Ok(Keywords {
-            r#type: crate::decode::required(r#type, "type")?,
-            self_: crate::decode::absent_or_null(self_),
-            self_2: crate::decode::absent_or_null(self_2),
-            crate_: crate::decode::absent_or_null(crate_),
-            super_: crate::decode::absent_or_null(super_),
-            r#async: crate::decode::absent_or_null(r#async),
-            r: crate::decode::absent_or_null(r),
-            value: crate::decode::absent_or_null(value),
-            extra: crate::decode::absent_or_null(extra),
-            map: crate::decode::absent_or_null(map),
-            key: crate::decode::absent_or_null(key),
-            stored: crate::decode::absent_or_null(stored),
-            value2: crate::decode::absent_or_null(value2),
-            extra2,
-        })
+        match r#type {
+            Some(r#type) => {
+                Ok(Keywords {
+                    r#type,
+                    self_: crate::decode::absent_or_null(self_),
+                    self_2: crate::decode::absent_or_null(self_2),
+                    crate_: crate::decode::absent_or_null(crate_),
+                    super_: crate::decode::absent_or_null(super_),
+                    r#async: crate::decode::absent_or_null(r#async),
+                    r: crate::decode::absent_or_null(r),
+                    value: crate::decode::absent_or_null(value),
+                    extra: crate::decode::absent_or_null(extra),
+                    map: crate::decode::absent_or_null(map),
+                    key: crate::decode::absent_or_null(key),
+                    stored: crate::decode::absent_or_null(stored),
+                    value2: crate::decode::absent_or_null(value2),
+                    extra2,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "type")])),
+        }
     }
 }
 
@@ -1815,11 +1820,10 @@ impl<'de> crate::decode::Object<'de> for PagedResponse {
             };
             stored?;
         }
-        Ok(PagedResponse {
-            data: crate::decode::required(data, "data")?,
-            next,
-            extra,
-        })
+        match data {
+            Some(data) => Ok(PagedResponse { data, next, extra }),
+            None => Err(crate::decode::missing(&[(true, "data")])),
+        }
     }
 }
 

@@ -303,28 +303,39 @@ impl<'de> crate::decode::Object<'de> for Thing {
             };
             stored?;
         }
-        Ok(Thing {
-            id: crate::decode::required(id, "id")?,
-            label: crate::decode::absent_or_null(label),
-            note: crate::decode::absent_or_null(note),
-            summary,
-            created_at: crate::decode::required(created_at, "created_at")?,
-            birthday: crate::decode::absent_or_null(birthday),
-            count: crate::decode::absent_or_null(count),
-            big: crate::decode::absent_or_null(big),
-            ratio: crate::decode::absent_or_null(ratio),
-            score: crate::decode::absent_or_null(score),
-            active: crate::decode::absent_or_null(active),
-            r#type: crate::decode::absent_or_null(r#type),
-            self_: crate::decode::absent_or_null(self_),
-            field_errors: crate::decode::absent_or_null(field_errors),
-            camel_case_name: crate::decode::absent_or_null(camel_case_name),
-            _2fa: crate::decode::absent_or_null(_2fa),
-            legacy: crate::decode::absent_or_null(legacy),
-            secret: crate::decode::absent_or_null(secret),
-            owner: crate::decode::absent_or_null(owner),
-            extra,
-        })
+        match (id, created_at) {
+            (Some(id), Some(created_at)) => {
+                Ok(Thing {
+                    id,
+                    label: crate::decode::absent_or_null(label),
+                    note: crate::decode::absent_or_null(note),
+                    summary,
+                    created_at,
+                    birthday: crate::decode::absent_or_null(birthday),
+                    count: crate::decode::absent_or_null(count),
+                    big: crate::decode::absent_or_null(big),
+                    ratio: crate::decode::absent_or_null(ratio),
+                    score: crate::decode::absent_or_null(score),
+                    active: crate::decode::absent_or_null(active),
+                    r#type: crate::decode::absent_or_null(r#type),
+                    self_: crate::decode::absent_or_null(self_),
+                    field_errors: crate::decode::absent_or_null(field_errors),
+                    camel_case_name: crate::decode::absent_or_null(camel_case_name),
+                    _2fa: crate::decode::absent_or_null(_2fa),
+                    legacy: crate::decode::absent_or_null(legacy),
+                    secret: crate::decode::absent_or_null(secret),
+                    owner: crate::decode::absent_or_null(owner),
+                    extra,
+                })
+            }
+            (id, created_at) => {
+                Err(
+                    crate::decode::missing(
+                        &[(id.is_none(), "id"), (created_at.is_none(), "created_at")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -384,11 +395,16 @@ impl<'de> crate::decode::Object<'de> for ThingOwner {
             };
             stored?;
         }
-        Ok(ThingOwner {
-            name: crate::decode::required(name, "name")?,
-            email: crate::decode::absent_or_null(email),
-            extra,
-        })
+        match name {
+            Some(name) => {
+                Ok(ThingOwner {
+                    name,
+                    email: crate::decode::absent_or_null(email),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "name")])),
+        }
     }
 }
 

@@ -125,15 +125,26 @@ impl<'de> crate::decode::Object<'de> for Note {
             };
             stored?;
         }
-        Ok(Note {
-            id: crate::decode::required(id, "id")?,
-            body,
-            kind: crate::decode::required(kind, "kind")?,
-            rating: crate::decode::absent_or_null(rating),
-            author,
-            tags: crate::decode::absent_or_null(tags),
-            extra,
-        })
+        match (id, kind) {
+            (Some(id), Some(kind)) => {
+                Ok(Note {
+                    id,
+                    body,
+                    kind,
+                    rating: crate::decode::absent_or_null(rating),
+                    author,
+                    tags: crate::decode::absent_or_null(tags),
+                    extra,
+                })
+            }
+            (id, kind) => {
+                Err(
+                    crate::decode::missing(
+                        &[(id.is_none(), "id"), (kind.is_none(), "kind")],
+                    ),
+                )
+            }
+        }
     }
 }
 

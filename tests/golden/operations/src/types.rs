@@ -65,11 +65,16 @@ impl<'de> crate::decode::Object<'de> for Item {
             };
             stored?;
         }
-        Ok(Item {
-            id: crate::decode::required(id, "id")?,
-            name: crate::decode::absent_or_null(name),
-            extra,
-        })
+        match id {
+            Some(id) => {
+                Ok(Item {
+                    id,
+                    name: crate::decode::absent_or_null(name),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "id")])),
+        }
     }
 }
 
@@ -115,10 +120,10 @@ impl<'de> crate::decode::Object<'de> for Counter {
             };
             stored?;
         }
-        Ok(Counter {
-            value: crate::decode::required(value, "value")?,
-            extra,
-        })
+        match value {
+            Some(value) => Ok(Counter { value, extra }),
+            None => Err(crate::decode::missing(&[(true, "value")])),
+        }
     }
 }
 
@@ -236,10 +241,10 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponse {
             };
             stored?;
         }
-        Ok(ListItemsResponse {
-            items: crate::decode::required(items, "items")?,
-            extra,
-        })
+        match items {
+            Some(items) => Ok(ListItemsResponse { items, extra }),
+            None => Err(crate::decode::missing(&[(true, "items")])),
+        }
     }
 }
 
@@ -379,10 +384,15 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponsePartial {
             };
             stored?;
         }
-        Ok(ListItemsResponsePartial {
-            items: crate::decode::required(items, "items")?,
-            extra,
-        })
+        match items {
+            Some(items) => {
+                Ok(ListItemsResponsePartial {
+                    items,
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "items")])),
+        }
     }
 }
 
@@ -505,11 +515,16 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponse {
             };
             stored?;
         }
-        Ok(ListEventsResponse {
-            data: crate::decode::required(data, "data")?,
-            cursor_next,
-            extra,
-        })
+        match data {
+            Some(data) => {
+                Ok(ListEventsResponse {
+                    data,
+                    cursor_next,
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "data")])),
+        }
     }
 }
 
@@ -555,10 +570,15 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponseDataItem {
             };
             stored?;
         }
-        Ok(ListEventsResponseDataItem {
-            id: crate::decode::required(id, "id")?,
-            extra,
-        })
+        match id {
+            Some(id) => {
+                Ok(ListEventsResponseDataItem {
+                    id,
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "id")])),
+        }
     }
 }
 
@@ -665,14 +685,21 @@ impl<'de> crate::decode::Object<'de> for CreateChargeBody {
             };
             stored?;
         }
-        Ok(CreateChargeBody {
-            amount: crate::decode::required(amount, "amount")?,
-            description: crate::decode::absent_or_null(description),
-            status_callback_event: crate::decode::absent_or_null(status_callback_event),
-            metadata: crate::decode::absent_or_null(metadata),
-            items: crate::decode::absent_or_null(items),
-            extra,
-        })
+        match amount {
+            Some(amount) => {
+                Ok(CreateChargeBody {
+                    amount,
+                    description: crate::decode::absent_or_null(description),
+                    status_callback_event: crate::decode::absent_or_null(
+                        status_callback_event,
+                    ),
+                    metadata: crate::decode::absent_or_null(metadata),
+                    items: crate::decode::absent_or_null(items),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "amount")])),
+        }
     }
 }
 

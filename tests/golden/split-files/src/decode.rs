@@ -112,12 +112,11 @@ where
     Ok(())
 }
 
-/// The value of a required property, or the error that says it is missing.
-pub(crate) fn required<T, E: serde::de::Error>(
-    value: Option<T>,
-    name: &'static str,
-) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(name))
+/// The error for an object without one of its required properties: the
+/// first of `absent` (whether each is absent, and its name) that is.
+pub(crate) fn missing<E: serde::de::Error>(absent: &[(bool, &'static str)]) -> E {
+    let name = absent.iter().find(|(absent, _)| *absent).map_or("", |(_, name)| name);
+    E::missing_field(name)
 }
 
 /// The value of a property that may be absent or `null`, both read as

@@ -85,13 +85,24 @@ impl<'de> crate::decode::Object<'de> for Pet {
             };
             stored?;
         }
-        Ok(Pet {
-            id: crate::decode::required(id, "id")?,
-            name: crate::decode::required(name, "name")?,
-            tag: crate::decode::absent_or_null(tag),
-            owner: crate::decode::absent_or_null(owner),
-            extra,
-        })
+        match (id, name) {
+            (Some(id), Some(name)) => {
+                Ok(Pet {
+                    id,
+                    name,
+                    tag: crate::decode::absent_or_null(tag),
+                    owner: crate::decode::absent_or_null(owner),
+                    extra,
+                })
+            }
+            (id, name) => {
+                Err(
+                    crate::decode::missing(
+                        &[(id.is_none(), "id"), (name.is_none(), "name")],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -151,11 +162,16 @@ impl<'de> crate::decode::Object<'de> for NewPet {
             };
             stored?;
         }
-        Ok(NewPet {
-            name: crate::decode::required(name, "name")?,
-            tag: crate::decode::absent_or_null(tag),
-            extra,
-        })
+        match name {
+            Some(name) => {
+                Ok(NewPet {
+                    name,
+                    tag: crate::decode::absent_or_null(tag),
+                    extra,
+                })
+            }
+            None => Err(crate::decode::missing(&[(true, "name")])),
+        }
     }
 }
 
