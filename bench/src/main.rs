@@ -5,9 +5,9 @@
 //! 2. generation as a whole process, with its peak memory ([`process`]);
 //! 3. `cargo check` and `cargo build` of the generated crates ([`compile`]).
 //!
-//! `cargo xtask bench [--quick]` runs it in release mode. `--quick` runs
-//! every cell once: enough to prove the benchmark works, never to judge
-//! speed.
+//! `cargo xtask bench [--quick] [--runs N]` runs it in release mode.
+//! `--quick` runs every cell once: enough to prove the benchmark works,
+//! never to judge speed; `--runs N` takes the median of N runs, not 5.
 
 mod compile;
 mod generation;
@@ -62,7 +62,22 @@ fn main() -> ExitCode {
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1));
     let wanted = |table: &str| only.is_none_or(|o| o == table);
-    let runs = if quick { 1 } else { 5 };
+    // `--runs N`: the median of N runs instead of 5, for a cell whose
+    // noise hides a difference.
+    let runs = if quick {
+        1
+    } else {
+        match args.iter().position(|a| a == "--runs") {
+            Some(i) => match args.get(i + 1).and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n > 0 => n,
+                _ => {
+                    eprintln!("bench: `--runs` takes a number of runs, at least 1");
+                    return ExitCode::FAILURE;
+                }
+            },
+            None => 5,
+        }
+    };
     let root = root();
     // Panics inside progenitor are caught and reported in the tables; keep
     // its panic message off the terminal.

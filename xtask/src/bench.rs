@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick] [--only TABLE]`: build and run the
+//! `cargo xtask bench [--quick] [--runs N] [--only TABLE]`: build and run the
 //! benchmarks in `bench/` (a workspace of its own, so progenitor never
 //! enters the main build) in release mode, and print their tables.
 //!

@@ -42,12 +42,13 @@ commands:
       after, run cargo-semver-checks on the two crates and print a Markdown
       table (CHANGES.md). Exit 1 when it finds a breaking change in a pair
       the report calls safe.
-  bench [--quick] [--only generation|process|compile|runtime]
+  bench [--quick] [--runs N] [--only generation|process|compile|runtime]
       Benchmarks in release mode, printed as tables, against progenitor in the
       same run: generation (in process, phase by phase, and as a whole process
       with peak memory), cargo check/build of the generated crates, and the
       generated client's decode throughput and per-request overhead.
-      --quick runs each once (CI uses it to keep it working).
+      --quick runs each once (CI uses it to keep it working); --runs N takes
+      the median of N runs, not 5, in the generation and compile tables.
   corpus [DIR] [--no-check] [--only TEXT[,TEXT...]]
       Generate every spec under DIR (default ../shared/specs and tests/corpus;
       a split spec's other files are in a folder named like it) in lenient mode,
