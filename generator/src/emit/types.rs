@@ -351,12 +351,12 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
         .iter()
         .zip(&locals)
         .map(|(f, local)| match f.presence {
-            // Bound to the value by the `match` below.
-            Presence::Required => quote! { #local, },
+            // A required property's local is bound to its value by the
+            // `match` below; an optional nullable one's is the value.
+            Presence::Required | Presence::OptionalNullable => quote! { #local, },
             Presence::RequiredNullable | Presence::Optional => {
                 quote! { #local: crate::decode::absent_or_null(#local), }
             }
-            Presence::OptionalNullable => quote! { #local, },
         });
     let extra = ident(&s.extra_name);
     let (custom_local, other, custom_value) = match &s.custom_fields {

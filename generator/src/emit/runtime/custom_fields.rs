@@ -180,6 +180,13 @@ impl CustomFields {
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
+
+    /// The entries as they are sent: each key with its prefix.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (String, &Value)> {
+        self.values
+            .iter()
+            .map(|(id, value)| (format!("{CUSTOM_FIELD_PREFIX}{id}"), value))
+    }
 }
 
 impl Serialize for CustomFields {
@@ -189,15 +196,6 @@ impl Serialize for CustomFields {
             map.serialize_entry(&key, value)?;
         }
         map.end()
-    }
-}
-
-impl CustomFields {
-    /// The entries as they are sent: each key with its prefix.
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (String, &Value)> {
-        self.values
-            .iter()
-            .map(|(id, value)| (format!("{CUSTOM_FIELD_PREFIX}{id}"), value))
     }
 }
 
