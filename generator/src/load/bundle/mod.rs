@@ -156,6 +156,22 @@ enum StringRef {
     FieldSelection,
 }
 
+/// What holds a reference, for messages: `` `$ref` `` for a `$ref` object,
+/// else the key of the string.
+fn holder(string: Option<StringRef>) -> String {
+    match string {
+        None => "`$ref`".to_owned(),
+        Some(StringRef::Mapping) => "`mapping`".to_owned(),
+        Some(StringRef::FieldSelection) => format!("`{FIELD_SELECTION}.schema`"),
+    }
+}
+
+/// A reference as it is written, for messages: `` `$ref: ./pets.yaml` ``.
+fn written_as(string: Option<StringRef>, reference: &str) -> String {
+    let holder = holder(string);
+    format!("`{}: {reference}`", holder.trim_matches('`'))
+}
+
 enum Resolution {
     /// Not looked at yet.
     Pending,
@@ -426,14 +442,15 @@ impl Bundler<'_> {
     fn resolve(&mut self, index: usize) {
         let site = &self.sites[index];
         let (kind, reference, from) = (site.kind, site.reference.clone(), site.at.file);
+        let string = site.string;
         let reported = self.diagnostics.len();
-        let resolution = self.resolution(kind, &reference, from);
+        let resolution = self.resolution(kind, &reference, from, string);
         // A file first read for this reference that is not YAML or JSON:
         // its error says who named it.
         let site = &self.sites[index];
         for error in &mut self.diagnostics[reported..] {
             error.related = Some(Related {
-                label: "named by the `$ref`".to_owned(),
+                label: format!("named by the {}", holder(string)),
                 file: self.files[site.at.file].label.clone(),
                 pointer: site.at.pointer.clone(),
                 location: None,
@@ -453,11 +470,21 @@ impl Bundler<'_> {
         )
     }
 
-    fn resolution(&mut self, kind: Kind, reference: &str, from: usize) -> Resolution {
+    /// How the reference `reference` of `kind`, in file `from`, is followed;
+    /// `string` says what holds it when it is not a `$ref` object.
+    fn resolution(
+        &mut self,
+        kind: Kind,
+        reference: &str,
+        from: usize,
+        string: Option<StringRef>,
+    ) -> Resolution {
+        let by = holder(string);
+        let written_as = written_as(string, reference);
         if is_url(reference) {
             return Self::failed(
                 reference,
-                format!("`$ref: {reference}` is a URL; the generator reads no network, only files"),
+                format!("{written_as} is a URL; the generator reads no network, only files"),
                 Some("save the document next to the spec and refer to it by a relative path (`./common.yaml#/components/schemas/Name`)".to_owned()),
             );
         }
@@ -465,7 +492,7 @@ impl Bundler<'_> {
         if !fragment.is_empty() && !fragment.starts_with('/') {
             return Self::failed(
                 reference,
-                format!("`$ref: {reference}` names an anchor (`#{fragment}`), not a JSON pointer, which the generator does not follow"),
+                format!("{written_as} names an anchor (`#{fragment}`), not a JSON pointer, which the generator does not follow"),
                 Some("point at the value with a JSON pointer: `#/components/schemas/Name`".to_owned()),
             );
         }
@@ -488,8 +515,8 @@ impl Bundler<'_> {
                     );
                     return Self::failed(
                         &written,
-                        format!("`$ref: {reference}` names the file `{label}`, which cannot be read: {why}"),
-                        Some("refer to other files by their path relative to the file the `$ref` is in".to_owned()),
+                        format!("{written_as} names the file `{label}`, which cannot be read: {why}"),
+                        Some(format!("refer to other files by their path relative to the file the {by} is in")),
                     );
                 }
             }
@@ -531,7 +558,7 @@ impl Bundler<'_> {
                 written.clone(),
                 Unresolved {
                     message: format!(
-                        "`$ref` points at `{written}`, which does not exist: {}",
+                        "{by} points at `{written}`, which does not exist: {}",
                         miss.message
                     ),
                     hint: miss.hint,
@@ -549,7 +576,7 @@ impl Bundler<'_> {
                 return Self::failed(
                     &written,
                     format!(
-                        "`$ref` points at `{written}`, which is a single value, where {} belongs",
+                        "{by} points at `{written}`, which is a single value, where {} belongs",
                         noun(kind)
                     ),
                     Some(format!("point at {} (a mapping) here", noun(kind))),
@@ -560,7 +587,7 @@ impl Bundler<'_> {
             return Self::failed(
                 &written,
                 format!(
-                    "`$ref` points at `{written}`, which is {}, where {} belongs",
+                    "{by} points at `{written}`, which is {}, where {} belongs",
                     noun(found),
                     noun(kind)
                 ),
@@ -579,7 +606,7 @@ impl Bundler<'_> {
                     false => Self::failed(
                         &written,
                         format!(
-                            "`$ref` points at `{written}` as {}, which another `$ref` uses as {}",
+                            "{by} points at `{written}` as {}, which another reference uses as {}",
                             noun(kind),
                             noun(self.targets[target].kind)
                         ),
