@@ -1196,7 +1196,7 @@ impl<'de> crate::decode::Object<'de> for Email {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "email")])),
+            None => Err(serde::de::Error::missing_field("email")),
         }
     }
 }
@@ -1335,7 +1335,7 @@ impl<'de> crate::decode::Object<'de> for Phone {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "phone")])),
+            None => Err(serde::de::Error::missing_field("phone")),
         }
     }
 }
@@ -1404,7 +1404,7 @@ impl<'de> crate::decode::Object<'de> for Url {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "url")])),
+            None => Err(serde::de::Error::missing_field("url")),
         }
     }
 }
@@ -2937,7 +2937,7 @@ impl<'de> crate::decode::Object<'de> for RateLimitDetail {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "rate_reset")])),
+            None => Err(serde::de::Error::missing_field("rate_reset")),
         }
     }
 }

@@ -393,12 +393,15 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
         .unzip();
     let build = match required.as_slice() {
         [] => value,
-        [one] => quote! {
-            match #one {
-                Some(#one) => #value,
-                None => Err(crate::decode::missing(&[(true, #(#names)*)])),
+        [one] => {
+            let name = names[0];
+            quote! {
+                match #one {
+                    Some(#one) => #value,
+                    None => Err(serde::de::Error::missing_field(#name)),
+                }
             }
-        },
+        }
         _ => quote! {
             match (#(#required),*) {
                 (#(Some(#required)),*) => #value,

@@ -190,7 +190,7 @@ pub enum RuntimeFeature {
     Entry,
     /// `ObjectWriter::optional_entry`: a struct with an optional property.
     OptionalEntry,
-    /// `missing`: a struct with a required, non-nullable field.
+    /// `missing`: a struct with two or more required, non-nullable fields.
     Missing,
     /// `absent_or_null`: a struct with a field that is required and
     /// nullable, or optional and not nullable.

@@ -73,7 +73,7 @@ pub struct DecoderLocals {
     pub map: String,
     /// The current key (`key`).
     pub key: String,
-    /// Whether the current key's value was read (`stored`).
+    /// The result of reading the current key's value (`stored`).
     pub stored: String,
 }
 

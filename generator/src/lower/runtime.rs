@@ -72,6 +72,12 @@ pub(crate) fn needs(api: &Api) -> BTreeSet<RuntimeFeature> {
                 if !s.fields.is_empty() {
                     needs.insert(RuntimeFeature::Field);
                 }
+                // One required property is checked on its own; `missing`
+                // names the first absent of several.
+                let required = s.fields.iter().filter(|f| f.presence == Presence::Required);
+                if required.count() > 1 {
+                    needs.insert(RuntimeFeature::Missing);
+                }
                 for field in &s.fields {
                     needs.insert(if field.presence.may_be_absent() {
                         RuntimeFeature::OptionalEntry
@@ -79,12 +85,12 @@ pub(crate) fn needs(api: &Api) -> BTreeSet<RuntimeFeature> {
                         RuntimeFeature::Entry
                     });
                     needs.insert(match field.presence {
-                        Presence::Required => RuntimeFeature::Missing,
                         Presence::RequiredNullable | Presence::Optional => {
                             RuntimeFeature::AbsentOrNull
                         }
-                        // The decoder's local is the field's value as it is.
-                        Presence::OptionalNullable => continue,
+                        // Bound by the required properties' `match`, or the
+                        // field's value as it is.
+                        Presence::Required | Presence::OptionalNullable => continue,
                     });
                 }
             }

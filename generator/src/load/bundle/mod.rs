@@ -156,20 +156,14 @@ enum StringRef {
     FieldSelection,
 }
 
-/// What holds a reference, for messages: `` `$ref` `` for a `$ref` object,
-/// else the key of the string.
+/// What holds a reference, for messages: `$ref` for a `$ref` object, else
+/// the key of the string (`mapping`, `x-field-selection.schema`).
 fn holder(string: Option<StringRef>) -> String {
     match string {
-        None => "`$ref`".to_owned(),
-        Some(StringRef::Mapping) => "`mapping`".to_owned(),
-        Some(StringRef::FieldSelection) => format!("`{FIELD_SELECTION}.schema`"),
+        None => "$ref".to_owned(),
+        Some(StringRef::Mapping) => "mapping".to_owned(),
+        Some(StringRef::FieldSelection) => format!("{FIELD_SELECTION}.schema"),
     }
-}
-
-/// A reference as it is written, for messages: `` `$ref: ./pets.yaml` ``.
-fn written_as(string: Option<StringRef>, reference: &str) -> String {
-    let holder = holder(string);
-    format!("`{}: {reference}`", holder.trim_matches('`'))
 }
 
 enum Resolution {
@@ -450,7 +444,7 @@ impl Bundler<'_> {
         let site = &self.sites[index];
         for error in &mut self.diagnostics[reported..] {
             error.related = Some(Related {
-                label: format!("named by the {}", holder(string)),
+                label: format!("named by the `{}`", holder(string)),
                 file: self.files[site.at.file].label.clone(),
                 pointer: site.at.pointer.clone(),
                 location: None,
@@ -479,8 +473,10 @@ impl Bundler<'_> {
         from: usize,
         string: Option<StringRef>,
     ) -> Resolution {
-        let by = holder(string);
-        let written_as = written_as(string, reference);
+        let holder = holder(string);
+        // `$ref`, and the reference as written: `$ref: ./pets.yaml`.
+        let by = format!("`{holder}`");
+        let written_as = format!("`{holder}: {reference}`");
         if is_url(reference) {
             return Self::failed(
                 reference,

@@ -73,7 +73,7 @@ impl<'de> crate::decode::Object<'de> for Animal {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "name")])),
+            None => Err(serde::de::Error::missing_field("name")),
         }
     }
 }
@@ -255,7 +255,7 @@ impl<'de> crate::decode::Object<'de> for Dog {
         }
         match barks {
             Some(barks) => Ok(Dog { barks, extra }),
-            None => Err(crate::decode::missing(&[(true, "barks")])),
+            None => Err(serde::de::Error::missing_field("barks")),
         }
     }
 }
@@ -304,7 +304,7 @@ impl<'de> crate::decode::Object<'de> for Cat {
         }
         match meows {
             Some(meows) => Ok(Cat { meows, extra }),
-            None => Err(crate::decode::missing(&[(true, "meows")])),
+            None => Err(serde::de::Error::missing_field("meows")),
         }
     }
 }
@@ -699,7 +699,7 @@ impl<'de> crate::decode::Object<'de> for Deleted {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "kind")])),
+            None => Err(serde::de::Error::missing_field("kind")),
         }
     }
 }

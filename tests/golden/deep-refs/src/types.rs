@@ -103,7 +103,7 @@ impl<'de> crate::decode::Object<'de> for Tag {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "id")])),
+            None => Err(serde::de::Error::missing_field("id")),
         }
     }
 }
@@ -274,7 +274,7 @@ impl<'de> crate::decode::Object<'de> for TagAllOf0 {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "id")])),
+            None => Err(serde::de::Error::missing_field("id")),
         }
     }
 }

@@ -167,7 +167,7 @@ impl<'de> crate::decode::Object<'de> for Order {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "status")])),
+            None => Err(serde::de::Error::missing_field("status")),
         }
     }
 }

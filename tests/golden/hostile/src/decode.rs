@@ -112,13 +112,6 @@ where
     Ok(())
 }
 
-/// The error for an object without one of its required properties: the
-/// first of `absent` (whether each is absent, and its name) that is.
-pub(crate) fn missing<E: serde::de::Error>(absent: &[(bool, &'static str)]) -> E {
-    let name = absent.iter().find(|(absent, _)| *absent).map_or("", |(_, name)| name);
-    E::missing_field(name)
-}
-
 /// The value of a property that may be absent or `null`, both read as
 /// `None` (the property's type has no third state).
 pub(crate) fn absent_or_null<T>(value: Option<Option<T>>) -> Option<T> {

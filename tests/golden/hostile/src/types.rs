@@ -238,7 +238,7 @@ impl<'de> crate::decode::Object<'de> for Keywords {
                     extra2,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "type")])),
+            None => Err(serde::de::Error::missing_field("type")),
         }
     }
 }
@@ -1822,7 +1822,7 @@ impl<'de> crate::decode::Object<'de> for PagedResponse {
         }
         match data {
             Some(data) => Ok(PagedResponse { data, next, extra }),
-            None => Err(crate::decode::missing(&[(true, "data")])),
+            None => Err(serde::de::Error::missing_field("data")),
         }
     }
 }

@@ -403,7 +403,7 @@ impl<'de> crate::decode::Object<'de> for ThingOwner {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "name")])),
+            None => Err(serde::de::Error::missing_field("name")),
         }
     }
 }

@@ -73,7 +73,7 @@ impl<'de> crate::decode::Object<'de> for Item {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "id")])),
+            None => Err(serde::de::Error::missing_field("id")),
         }
     }
 }
@@ -122,7 +122,7 @@ impl<'de> crate::decode::Object<'de> for Counter {
         }
         match value {
             Some(value) => Ok(Counter { value, extra }),
-            None => Err(crate::decode::missing(&[(true, "value")])),
+            None => Err(serde::de::Error::missing_field("value")),
         }
     }
 }
@@ -243,7 +243,7 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponse {
         }
         match items {
             Some(items) => Ok(ListItemsResponse { items, extra }),
-            None => Err(crate::decode::missing(&[(true, "items")])),
+            None => Err(serde::de::Error::missing_field("items")),
         }
     }
 }
@@ -391,7 +391,7 @@ impl<'de> crate::decode::Object<'de> for ListItemsResponsePartial {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "items")])),
+            None => Err(serde::de::Error::missing_field("items")),
         }
     }
 }
@@ -523,7 +523,7 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponse {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "data")])),
+            None => Err(serde::de::Error::missing_field("data")),
         }
     }
 }
@@ -577,7 +577,7 @@ impl<'de> crate::decode::Object<'de> for ListEventsResponseDataItem {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "id")])),
+            None => Err(serde::de::Error::missing_field("id")),
         }
     }
 }
@@ -698,7 +698,7 @@ impl<'de> crate::decode::Object<'de> for CreateChargeBody {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "amount")])),
+            None => Err(serde::de::Error::missing_field("amount")),
         }
     }
 }

@@ -170,7 +170,7 @@ impl<'de> crate::decode::Object<'de> for NewPet {
                     extra,
                 })
             }
-            None => Err(crate::decode::missing(&[(true, "name")])),
+            None => Err(serde::de::Error::missing_field("name")),
         }
     }
 }
